@@ -1,0 +1,182 @@
+//! Numbers and dates as readers of each language expect them (SPEC §2):
+//! 80,52 % and 1.215 in Vietnamese, 80.52% and 1,215 in English.
+//! Machine formats (figures.csv) do not come through here.
+
+use crate::date::Date;
+use crate::model::Language;
+
+/// Formats numbers and dates for one language.
+#[derive(Clone, Copy, Debug)]
+pub struct Fmt {
+    lang: Language,
+}
+
+const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS_EN_LONG: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl Fmt {
+    pub fn new(lang: Language) -> Self {
+        Fmt { lang }
+    }
+
+    fn separators(self) -> (char, char) {
+        match self.lang {
+            Language::Vi => ('.', ','),
+            Language::En => (',', '.'),
+        }
+    }
+
+    /// A whole number with thousands separators: 1.215 / 1,215.
+    pub fn count(self, n: u64) -> String {
+        group(&n.to_string(), self.separators().0)
+    }
+
+    /// A quantity computed in floating point (a projection, a pace), rounded to whole people.
+    pub fn count_f(self, x: f64) -> String {
+        if !x.is_finite() {
+            return "–".to_owned();
+        }
+        let rounded = x.round();
+        let text = group(&format!("{}", rounded.abs() as u64), self.separators().0);
+        if rounded < 0.0 { format!("−{text}") } else { text }
+    }
+
+    /// A number with `decimals` decimals: 88,25 / 88.25.
+    pub fn decimal(self, x: f64, decimals: usize) -> String {
+        if !x.is_finite() {
+            return "–".to_owned();
+        }
+        let (thousands, point) = self.separators();
+        let text = format!("{:.*}", decimals, x.abs());
+        let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+        let mut out = String::new();
+        if x < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
+            out.push('−');
+        }
+        out.push_str(&group(whole, thousands));
+        if !frac.is_empty() {
+            out.push(point);
+            out.push_str(frac);
+        }
+        out
+    }
+
+    /// A percentage given in percent units, to two decimals: 80,52 % / 80.52%.
+    /// The Vietnamese space is a no-break space, so the sign never wraps to a new line.
+    pub fn percent(self, percent: f64) -> String {
+        let n = self.decimal(percent, 2);
+        match self.lang {
+            Language::Vi => format!("{n}\u{a0}%"),
+            Language::En => format!("{n}%"),
+        }
+    }
+
+    /// Progress as a percentage; a target not yet reached never shows as 100,00 %.
+    pub fn progress(self, progress: f64, achieved: bool) -> String {
+        let mut percent = progress * 100.0;
+        if !achieved && percent >= 99.995 {
+            percent = 99.99;
+        }
+        self.percent(percent)
+    }
+
+    /// A full date: 30/09/2025 / 30 Sep 2025.
+    pub fn date(self, d: Date) -> String {
+        match self.lang {
+            Language::Vi => format!("{:02}/{:02}/{}", d.day(), d.month(), d.year()),
+            Language::En => format!("{} {} {}", d.day(), MONTHS_EN[usize::from(d.month() - 1)], d.year()),
+        }
+    }
+
+    /// The month of a date: 09/2025 / September 2025.
+    pub fn month_year(self, d: Date) -> String {
+        match self.lang {
+            Language::Vi => format!("{:02}/{}", d.month(), d.year()),
+            Language::En => format!("{} {}", MONTHS_EN_LONG[usize::from(d.month() - 1)], d.year()),
+        }
+    }
+
+    /// A month (1–12) as a short axis label: T9 / Sep.
+    pub fn month_short(self, month: u8) -> String {
+        let m = usize::from(month.clamp(1, 12));
+        match self.lang {
+            Language::Vi => format!("T{m}"),
+            Language::En => MONTHS_EN[m - 1].to_owned(),
+        }
+    }
+}
+
+/// Digits with a separator every three from the right.
+fn group(digits: &str, sep: char) -> String {
+    let n = digits.len();
+    let mut out = String::with_capacity(n + n / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (n - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A count without separators, for messages to site editors (unambiguous in any language).
+pub fn plain_count(n: u64) -> String {
+    n.to_string()
+}
+
+/// Two decimals with a `.`, the machine format of figures.csv.
+pub fn machine_decimal(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vietnamese_formats() {
+        let f = Fmt::new(Language::Vi);
+        assert_eq!(f.count(1215), "1.215");
+        assert_eq!(f.count(2_940_512), "2.940.512");
+        assert_eq!(f.count(999), "999");
+        assert_eq!(f.percent(80.516_898), "80,52\u{a0}%");
+        assert_eq!(f.decimal(88.25, 2), "88,25");
+        assert_eq!(f.decimal(1234.5, 1), "1.234,5");
+        assert_eq!(f.date(Date::new(2025, 9, 30).unwrap()), "30/09/2025");
+        assert_eq!(f.month_year(Date::new(2025, 6, 30).unwrap()), "06/2025");
+        assert_eq!(f.month_short(9), "T9");
+        assert_eq!(f.count_f(-12.4), "−12");
+        assert_eq!(f.count_f(1399.5), "1.400");
+    }
+
+    #[test]
+    fn english_formats() {
+        let f = Fmt::new(Language::En);
+        assert_eq!(f.count(1215), "1,215");
+        assert_eq!(f.percent(80.516_898), "80.52%");
+        assert_eq!(f.date(Date::new(2025, 9, 30).unwrap()), "30 Sep 2025");
+        assert_eq!(f.month_year(Date::new(2025, 6, 30).unwrap()), "June 2025");
+    }
+
+    #[test]
+    fn unfinished_progress_never_rounds_up_to_100() {
+        let f = Fmt::new(Language::En);
+        assert_eq!(f.progress(0.999_99, false), "99.99%");
+        assert_eq!(f.progress(0.999_99, true), "100.00%");
+        assert_eq!(f.progress(1.0, true), "100.00%");
+        assert_eq!(f.decimal(-0.001, 2), "0.00");
+    }
+}

@@ -1,0 +1,154 @@
+//! tiendo: a folder of YAML figures and Markdown commentary in, a static progress site out.
+//!
+//! `build` is one pipeline, one module per stage:
+//! load → validate → compute → render (with charts) → write. `check` runs the
+//! same load and validate stages (and compiles the templates) and writes nothing.
+//! Only the binary prints; the library returns values and diagnostics.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod charts;
+pub mod compute;
+pub mod date;
+pub mod diag;
+pub mod export;
+pub mod format;
+pub mod i18n;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod progress;
+pub mod render;
+pub mod text;
+pub mod validate;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use diag::{Diagnostic, Diagnostics};
+use output::{OutputError, Staging};
+
+/// What `build` needs to know.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub output: PathBuf,
+    /// Overrides `base_url` of site.yaml.
+    pub base_url: Option<String>,
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub pages: usize,
+    pub charts: usize,
+    pub localities: usize,
+    pub reports: usize,
+    pub seconds: f64,
+    /// Warnings, sorted; errors never reach a summary.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum Error {
+    /// The input has problems the user can fix: every one of them, sorted, warnings included.
+    Input(Vec<Diagnostic>),
+    /// Writing the output failed.
+    Output(OutputError),
+    /// Something that should not happen; reported rather than a panic.
+    Internal(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Input(ds) => write!(f, "{} error(s) in the input", ds.iter().filter(|d| d.is_error()).count()),
+            Error::Output(e) => write!(f, "cannot write the site: {e}"),
+            Error::Internal(e) => write!(f, "internal error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Everything validated and loaded, ready to render.
+pub struct Prepared {
+    pub site: model::Site,
+    pub theme: render::Theme,
+    pub strings: i18n::Strings,
+    pub diagnostics: Diagnostics,
+}
+
+/// Load, validate and load the theme: everything `check` does.
+pub fn prepare(root: &Path) -> Result<Prepared, Error> {
+    let mut diags = Diagnostics::new();
+    let input = load::load(root, &mut diags);
+    let site = validate::validate(input, &mut diags);
+    let language = site.as_ref().map_or(model::Language::Vi, |s| s.config.language);
+    let strings = i18n::Strings::load(language, &root.join("templates"), &mut diags);
+    let theme = render::Theme::load(root, &mut diags);
+    match (site, theme) {
+        (Some(site), Some(theme)) if !diags.has_errors() => Ok(Prepared { site, theme, strings, diagnostics: diags }),
+        _ => Err(Error::Input(diags.into_sorted())),
+    }
+}
+
+/// Validates the site at `root` and writes nothing. Returns the warnings.
+pub fn check(root: &Path) -> Result<Vec<Diagnostic>, Error> {
+    prepare(root).map(|p| p.diagnostics.into_sorted())
+}
+
+/// Builds the site at `options.root` into `options.output`.
+pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
+    let started = Instant::now();
+    let Prepared { mut site, mut theme, strings, diagnostics } = prepare(&options.root)?;
+    if let Some(url) = &options.base_url {
+        site.config.base_url = Some(url.trim_end_matches('/').to_owned());
+    }
+    let computed = compute::compute(&site);
+    let staging = Staging::new(&options.output).map_err(Error::Output)?;
+    let base_url = site.config.base_url.clone();
+    let counts =
+        render::render(&site, &computed, &mut theme, &strings, &staging, base_url.as_deref()).map_err(|e| match e {
+            render::RenderError::Template(d) => {
+                let mut all = diagnostics.clone();
+                all.push(d);
+                Error::Input(all.into_sorted())
+            }
+            render::RenderError::Output(e) => Error::Output(e),
+            render::RenderError::Chart(e) => Error::Internal(e.to_string()),
+        })?;
+    write_data(&site, &computed, &staging)?;
+    staging.publish().map_err(Error::Output)?;
+    Ok(Summary {
+        pages: counts.pages,
+        charts: counts.charts,
+        localities: site.localities.len(),
+        reports: site.reports.len(),
+        seconds: started.elapsed().as_secs_f64(),
+        warnings: diagnostics.into_sorted(),
+    })
+}
+
+fn write_data(site: &model::Site, computed: &compute::Computed, staging: &Staging) -> Result<(), Error> {
+    let rows = export::rows(site, computed);
+    staging.write("data/figures.csv", export::csv(rows.iter()).as_bytes()).map_err(Error::Output)?;
+    let json = export::json(&rows).map_err(|e| Error::Internal(e.to_string()))?;
+    staging.write("data/figures.json", json.as_bytes()).map_err(Error::Output)?;
+    // Rows are grouped by date, not locality: gather each locality's rows by index once.
+    let mut by_locality: Vec<Vec<&export::Row>> = vec![Vec::new(); site.localities.len()];
+    let index: std::collections::HashMap<&str, usize> =
+        site.localities.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect();
+    for r in &rows {
+        if let Some(&l) = index.get(r.locality_id) {
+            by_locality[l].push(r);
+        }
+    }
+    for (l, rows) in by_locality.iter().enumerate() {
+        let path = format!("data/localities/{}.csv", site.localities[l].id);
+        staging.write(&path, export::csv(rows.iter().copied()).as_bytes()).map_err(Error::Output)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,199 @@
+//! YAML parsing shared by every input kind: strict options, capped work, and
+//! errors turned into diagnostics that point into the file the user wrote.
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, Visitor};
+use serde_saphyr::{DuplicateKeyPolicy, SnippetMode, Spanned};
+
+use super::SourceFile;
+use crate::diag::Diagnostic;
+
+/// Parses `text` into `T`. `text` is the file's text, or a part of it padded so that
+/// its line numbers are the file's (front matter).
+pub fn parse<T: DeserializeOwned>(file: &SourceFile, text: &str) -> Result<T, Diagnostic> {
+    if is_blank(text) {
+        return Err(Diagnostic::error(&file.rel, "the file has no content")
+            .help("write the settings this file needs; see README.md for the format of each file"));
+    }
+    let mut options = serde_saphyr::Options::default();
+    options.strict_booleans = true;
+    options.duplicate_keys = DuplicateKeyPolicy::Error;
+    options.with_snippet = false;
+    // Anchors and aliases are allowed, but an alias bomb must not cost more than a
+    // real file could: a national report has about 10,000 figures.
+    options.alias_limits.max_total_replayed_events = 200_000;
+    options.alias_limits.max_replay_stack_depth = 16;
+    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| from_yaml_error(file, &e))
+}
+
+fn is_blank(text: &str) -> bool {
+    text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#') || l == "---" || l == "..."
+    })
+}
+
+fn from_yaml_error(file: &SourceFile, e: &serde_saphyr::Error) -> Diagnostic {
+    let plain = e.render_with_options(serde_saphyr::render_options! {
+        formatter: &serde_saphyr::UserMessageFormatter,
+        snippets: SnippetMode::Off,
+    });
+    // The position is shown separately, so drop the one the message ends with.
+    let message = match plain.rfind(" at line ") {
+        Some(i) => plain[..i].to_owned(),
+        None => plain,
+    };
+    let (help, message) = explain(&message);
+    let mut d = Diagnostic::error(&file.rel, message);
+    if let Some(loc) = e.location().filter(|l| l.line() > 0) {
+        d = d.at(&file.text, loc.line(), loc.column());
+    }
+    match help {
+        Some(h) => d.help(h),
+        None => d,
+    }
+}
+
+/// Plain-words advice for the parser messages staff meet most often.
+fn explain(message: &str) -> (Option<&'static str>, String) {
+    let help = if message.starts_with("unknown field") {
+        Some("this key is not part of the format: check its spelling, or remove it")
+    } else if message.starts_with("missing field") {
+        Some("add the missing key; see README.md for the format of this file")
+    } else if message.contains("duplicate mapping key") {
+        Some("each key may appear only once here: remove or rename one of them")
+    } else if message.contains("found a tab") || message.contains("indentation") {
+        Some("indent with spaces, never tabs, and line up entries of the same list or map")
+    } else if message.contains("mapping values are not allowed") {
+        Some("a value that contains `: ` must be quoted, e.g. title: \"Tháng 9: kết quả\"")
+    } else if message.contains("end of file") || message.contains("end of input") {
+        Some("the file ends too early: check for an unclosed bracket or quote")
+    } else if message.contains("alias") || message.contains("budget") {
+        Some("the file expands to far more data than a site needs: remove the repeated anchors (*name)")
+    } else {
+        None
+    };
+    (help, message.to_owned())
+}
+
+/// The entries of a YAML mapping, in file order. Unlike a `HashMap` the order is the
+/// user's, and unlike a `BTreeMap` nothing is lost: duplicates are rejected by the parser.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entries<K, V>(pub Vec<(K, V)>);
+
+impl<K, V> Default for Entries<K, V> {
+    fn default() -> Self {
+        Entries(Vec::new())
+    }
+}
+
+impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries<K, V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor<K, V>(std::marker::PhantomData<(K, V)>);
+        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for EntriesVisitor<K, V> {
+            type Value = Entries<K, V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of `key: value` lines")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Entries(Vec::new()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        d.deserialize_map(EntriesVisitor(std::marker::PhantomData))
+    }
+}
+
+/// A scalar as written, before validation decides what it may be. Reading every number
+/// this way lets validation say "figures are whole numbers of people" instead of the
+/// parser's "invalid u64".
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    Int(i128),
+    Float(f64),
+    Text(String),
+    Bool(bool),
+    Null,
+    /// A list or map where one value was expected.
+    Nested,
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ScalarVisitor;
+        impl<'de> Visitor<'de> for ScalarVisitor {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a single value")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar::Bool(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar::Int(i128::from(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar::Int(i128::from(v)))
+            }
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Scalar, E> {
+                Ok(Scalar::Int(v))
+            }
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<Scalar, E> {
+                Ok(i128::try_from(v).map_or(Scalar::Float(v as f64), Scalar::Int))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar::Float(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
+                Scalar::deserialize(d)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Nested)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+                while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Nested)
+            }
+        }
+        d.deserialize_any(ScalarVisitor)
+    }
+}
+
+impl fmt::Display for Scalar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scalar::Int(i) => write!(f, "{i}"),
+            Scalar::Float(x) => write!(f, "{x}"),
+            Scalar::Text(s) => write!(f, "\"{s}\""),
+            Scalar::Bool(b) => write!(f, "{b}"),
+            Scalar::Null => f.write_str("an empty value"),
+            Scalar::Nested => f.write_str("a list or map"),
+        }
+    }
+}
+
+/// Something read from a file together with where it was written.
+pub type At<T> = Spanned<T>;
+
+/// A two-level map as reports and targets write it: locality id → indicator id → value.
+pub type Table<T> = At<Entries<At<String>, At<Entries<At<String>, At<T>>>>>;

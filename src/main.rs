@@ -1,0 +1,90 @@
+//! The `tiendo` binary: parse the command line, call the library, print, exit.
+//! Exit status: 0 success; 1 the input has errors; 2 wrong usage (or the output
+//! could not be written).
+
+mod cli;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use tiendo::diag::Diagnostic;
+use tiendo::{BuildOptions, Error};
+
+use cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match cli.command {
+        Command::Build(args) => {
+            let output = args.output.unwrap_or_else(|| args.root.root.join("public"));
+            let options = BuildOptions { root: args.root.root, output: output.clone(), base_url: args.base_url };
+            match tiendo::build(&options) {
+                Ok(summary) => {
+                    print_diagnostics(&summary.warnings);
+                    println!(
+                        "built {} pages and {} charts for {} localities from {} reports in {:.2} s into {}{}",
+                        summary.pages,
+                        summary.charts,
+                        summary.localities,
+                        summary.reports,
+                        summary.seconds,
+                        output.display(),
+                        plural_warnings(summary.warnings.len()),
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => failure(&e),
+            }
+        }
+        Command::Check(args) => match tiendo::check(&args.root) {
+            Ok(warnings) => {
+                print_diagnostics(&warnings);
+                println!("no errors{}", plural_warnings(warnings.len()));
+                ExitCode::SUCCESS
+            }
+            Err(e) => failure(&e),
+        },
+    }
+}
+
+fn plural_warnings(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        1 => ", 1 warning".to_owned(),
+        n => format!(", {n} warnings"),
+    }
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    let mut err = std::io::stderr().lock();
+    for d in diagnostics {
+        let _ = writeln!(err, "{d}\n");
+    }
+}
+
+fn failure(e: &Error) -> ExitCode {
+    match e {
+        Error::Input(diagnostics) => {
+            print_diagnostics(diagnostics);
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            let warnings = diagnostics.len() - errors;
+            eprintln!(
+                "{errors} error{}{}: nothing was written; the published site is unchanged",
+                if errors == 1 { "" } else { "s" },
+                plural_warnings(warnings)
+            );
+            ExitCode::from(1)
+        }
+        Error::Output(_) | Error::Internal(_) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

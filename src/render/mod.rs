@@ -1,0 +1,198 @@
+//! Render: every page of SPEC §4 from Tera templates, with its charts, in parallel.
+//!
+//! Each page is one job: build its typed context, draw its charts, render the
+//! template, and write the page and its standalone `.svg` files into the staging
+//! folder at once, so no page is held in memory after it is written. Links are
+//! relative (`root` is `../` repeated), so the site works under any path and from disk.
+
+mod pages;
+pub mod theme;
+pub mod views;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::compute::{Computed, YearData};
+use crate::diag::Diagnostic;
+use crate::format::Fmt;
+use crate::i18n::Strings;
+use crate::model::Site;
+use crate::output::{OutputError, Staging};
+pub use theme::Theme;
+use views::{NavItem, Words};
+
+/// Why rendering stopped.
+#[derive(Debug)]
+pub enum RenderError {
+    /// A template failed while rendering: the site's fault, reported like input errors.
+    Template(Diagnostic),
+    Output(OutputError),
+    Chart(crate::charts::Error),
+}
+
+impl From<OutputError> for RenderError {
+    fn from(e: OutputError) -> Self {
+        RenderError::Output(e)
+    }
+}
+
+impl From<crate::charts::Error> for RenderError {
+    fn from(e: crate::charts::Error) -> Self {
+        RenderError::Chart(e)
+    }
+}
+
+/// What was written.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub pages: usize,
+    pub charts: usize,
+}
+
+impl std::ops::Add for Counts {
+    type Output = Counts;
+    fn add(self, o: Counts) -> Counts {
+        Counts { pages: self.pages + o.pages, charts: self.charts + o.charts }
+    }
+}
+
+/// The pages of a site, one rendering job each.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Home,
+    Localities,
+    Locality(usize),
+    Indicators,
+    Indicator(usize),
+    Group(usize),
+    Updates,
+    Update(usize),
+    Page(usize),
+    Methodology,
+    NotFound,
+}
+
+/// Everything a page job reads.
+pub(crate) struct Renderer<'a> {
+    pub site: &'a Site,
+    pub year: &'a YearData,
+    pub computed: &'a Computed,
+    pub theme: &'a Theme,
+    pub words: Words<'a>,
+    pub staging: &'a Staging,
+    pub base_url: Option<&'a str>,
+}
+
+/// Renders every page and chart of `site` into `staging`.
+pub fn render(
+    site: &Site,
+    computed: &Computed,
+    theme: &mut Theme,
+    strings: &Strings,
+    staging: &Staging,
+    base_url: Option<&str>,
+) -> Result<Counts, RenderError> {
+    let Some(year) = computed.current() else {
+        return Ok(Counts::default());
+    };
+    let fmt = Fmt::new(site.config.language);
+    let words = Words { site, s: strings, fmt };
+    set_globals(theme, site, year, &words);
+    let r = Renderer { site, year, computed, theme, words, staging, base_url };
+
+    let mut jobs = vec![Job::Home, Job::Localities, Job::Indicators, Job::Updates, Job::Methodology, Job::NotFound];
+    jobs.extend((0..site.localities.len()).map(Job::Locality));
+    jobs.extend((0..site.indicators.len()).map(Job::Indicator));
+    jobs.extend((0..site.groups.len()).map(Job::Group));
+    jobs.extend((0..site.content.updates.len()).map(Job::Update));
+    jobs.extend((0..site.content.pages.len()).map(Job::Page));
+    let counts = jobs.par_iter().map(|job| r.job(*job)).try_reduce(Counts::default, |a, b| Ok(a + b))?;
+    for (name, bytes) in &theme.assets {
+        staging.write(&format!("assets/{name}"), bytes)?;
+    }
+    Ok(counts)
+}
+
+#[derive(Serialize)]
+struct SiteGlobals<'a> {
+    title: &'a str,
+    lang: &'static str,
+    publisher: Option<&'a str>,
+    notice: Option<&'a str>,
+    updated: String,
+    year: i32,
+}
+
+/// What every page shares goes into Tera's global context once, not into each page's.
+fn set_globals(theme: &mut Theme, site: &Site, year: &YearData, words: &Words) {
+    let s = words.s;
+    let nav: Vec<NavItem> = [
+        ("home", "nav_home", "index.html"),
+        ("localities", "nav_localities", "localities/index.html"),
+        ("indicators", "nav_indicators", "indicators/index.html"),
+        ("updates", "nav_updates", "updates/index.html"),
+        ("methodology", "nav_methodology", "methodology/index.html"),
+    ]
+    .into_iter()
+    .map(|(key, label, path)| NavItem { key, label: s.get(label).to_owned(), path })
+    .collect();
+    let updated = year.reports.last().map(|&r| words.fmt.date(site.reports[r].as_of)).unwrap_or_default();
+    let globals = SiteGlobals {
+        title: &site.config.title,
+        lang: site.config.language.code(),
+        publisher: site.config.publisher.as_deref(),
+        notice: site.config.notice.as_deref(),
+        updated,
+        year: year.year,
+    };
+    let ctx = theme.tera.global_context();
+    ctx.insert("t", s.map());
+    ctx.insert("site", &globals);
+    ctx.insert("nav", &nav);
+}
+
+/// `../` once per folder between `path` and the site root.
+pub(crate) fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+impl Renderer<'_> {
+    fn job(&self, job: Job) -> Result<Counts, RenderError> {
+        match job {
+            Job::Home => self.home(),
+            Job::Localities => self.localities(),
+            Job::Locality(l) => self.locality(l),
+            Job::Indicators => self.indicators(),
+            Job::Indicator(i) => self.indicator(i),
+            Job::Group(g) => self.group(g),
+            Job::Updates => self.updates(),
+            Job::Update(k) => self.update(k),
+            Job::Page(k) => self.page(k),
+            Job::Methodology => self.methodology(),
+            Job::NotFound => self.not_found(),
+        }
+    }
+
+    /// Renders `template` with `context` (plus `root` and `page`) and writes it at `path`.
+    pub(crate) fn write_page<C: Serialize>(
+        &self,
+        path: &str,
+        template: &str,
+        page: views::PageMeta,
+        context: &C,
+    ) -> Result<(), RenderError> {
+        let mut ctx =
+            tera::Context::from_serialize(context).map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;
+        ctx.insert("root", &root_of(path));
+        ctx.insert("page", &page);
+        let html =
+            self.theme.tera.render(template, &ctx).map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;
+        self.staging.write(path, html.as_bytes())?;
+        Ok(())
+    }
+
+    /// The canonical address of the page at `path`, when the site has a base URL.
+    pub(crate) fn canonical(&self, path: &str) -> Option<String> {
+        self.base_url.map(|b| format!("{b}/{}", path.strip_suffix("index.html").unwrap_or(path)))
+    }
+}

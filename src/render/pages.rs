@@ -1,0 +1,697 @@
+//! One function per page kind: build the context, draw the charts, write the page.
+
+use serde::Serialize;
+
+use super::views::{ChartView, FigureView, PageMeta, TableView, UnitRow, icon};
+use super::{Counts, RenderError, Renderer};
+use crate::charts::{self, Bar, Ranking, Trend, TrendLabels};
+use crate::compute::Series;
+use crate::markdown;
+use crate::model::{Doc, IndicatorKind, LocalityKind};
+use crate::progress::Status;
+
+const PAGE: Counts = Counts { pages: 1, charts: 0 };
+
+#[derive(Serialize)]
+struct Link {
+    name: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct UpdateItem {
+    title: String,
+    href: String,
+    date: Option<String>,
+    summary: Option<String>,
+}
+
+#[derive(Serialize)]
+struct StatusCount {
+    status: &'static str,
+    label: String,
+    icon: &'static str,
+    n: usize,
+}
+
+#[derive(Serialize)]
+struct BehindUnit {
+    name: String,
+    href: String,
+    progress: String,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    indicator: String,
+    href: String,
+    progress: String,
+    status: &'static str,
+    status_label: String,
+    icon: &'static str,
+    sentence: String,
+    counts: Vec<StatusCount>,
+    behind: Vec<BehindUnit>,
+}
+
+#[derive(Serialize)]
+struct Home {
+    heading: String,
+    lead: String,
+    summaries: Vec<Summary>,
+    intro: Option<String>,
+    figures: Vec<FigureView>,
+    groups: Vec<Link>,
+    updates: Vec<UpdateItem>,
+}
+
+#[derive(Serialize)]
+struct HomeContext {
+    home: Home,
+}
+
+#[derive(Serialize)]
+struct UnitsContext {
+    lead: String,
+    table_caption: String,
+    indicator_heads: Vec<String>,
+    rows: Vec<UnitRow>,
+}
+
+#[derive(Serialize)]
+struct UnitFacts {
+    name: String,
+    facts: String,
+    group: Option<String>,
+    group_href: String,
+    csv: String,
+}
+
+#[derive(Serialize)]
+struct LocalityContext {
+    unit: UnitFacts,
+    figures: Vec<FigureView>,
+    commentary: Option<String>,
+    history: TableView,
+}
+
+#[derive(Serialize)]
+struct IndicatorItem {
+    name: String,
+    href: String,
+    sentence: String,
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+struct IndicatorsContext {
+    items: Vec<IndicatorItem>,
+}
+
+#[derive(Serialize)]
+struct IndicatorFacts {
+    name: String,
+    about: String,
+    coverage: bool,
+}
+
+#[derive(Serialize)]
+struct RankRow {
+    rank: String,
+    name: String,
+    href: String,
+    value: String,
+    target: String,
+    rate: String,
+    progress: String,
+    status: &'static str,
+    status_label: String,
+    icon: &'static str,
+}
+
+#[derive(Serialize)]
+struct RankingView {
+    svg: String,
+    file: String,
+    caption: String,
+    head: Vec<String>,
+    rows: Vec<RankRow>,
+}
+
+#[derive(Serialize)]
+struct IndicatorContext {
+    indicator: IndicatorFacts,
+    commentary: Option<String>,
+    city: FigureView,
+    ranking: RankingView,
+}
+
+#[derive(Serialize)]
+struct GroupFacts {
+    name: String,
+    lead: String,
+}
+
+#[derive(Serialize)]
+struct GroupContext {
+    group: GroupFacts,
+    figures: Vec<FigureView>,
+    table_caption: String,
+    indicator_heads: Vec<String>,
+    rows: Vec<UnitRow>,
+}
+
+#[derive(Serialize)]
+struct UpdatesContext {
+    items: Vec<UpdateItem>,
+}
+
+#[derive(Serialize)]
+struct DocContext {
+    date: Option<String>,
+    body: String,
+}
+
+#[derive(Serialize)]
+struct MethodSection {
+    heading: String,
+    paragraphs: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct MethodologyContext {
+    sections: Vec<MethodSection>,
+    extra: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Empty {}
+
+/// Where a place's charts go, and the names it is called by.
+struct Place<'p> {
+    name: &'p str,
+    /// Folder under `charts/`, e.g. `localities/long-my`.
+    chart_dir: String,
+    /// Prefix of element ids on the page.
+    id_prefix: &'p str,
+}
+
+impl Renderer<'_> {
+    fn s(&self, key: &str) -> String {
+        self.words.s.get(key).to_owned()
+    }
+
+    fn meta(&self, title: String, description: String, section: &'static str, path: &str) -> PageMeta {
+        PageMeta { title, description, section, canonical: self.canonical(path) }
+    }
+
+    fn latest_report(&self) -> Option<&crate::model::Report> {
+        self.year.reports.last().map(|&r| &self.site.reports[r])
+    }
+
+    fn trend_labels(&self) -> TrendLabels {
+        TrendLabels {
+            actual: self.s("legend_actual"),
+            target: self.s("legend_target"),
+            expected: self.s("legend_expected"),
+            projection: self.s("legend_projection"),
+        }
+    }
+
+    /// A place's figure for indicator `i` with its trend chart, written as a standalone file too.
+    fn figure_with_chart(
+        &self,
+        place: &Place,
+        i: usize,
+        series: &Series,
+        write_chart: bool,
+    ) -> Result<FigureView, RenderError> {
+        let ind = &self.site.indicators[i];
+        let id = format!("{}-{}", place.id_prefix, ind.id);
+        let mut figure = self.words.figure(id.clone(), place.name, ind, series, self.year.year, self.latest_report());
+        if series.points.is_empty() {
+            return Ok(figure);
+        }
+        let title = self.words.sentence_with_status(place.name, ind, series, self.year.year);
+        let desc = self.words.s.fill(
+            "chart_trend_desc",
+            &[("year", &self.year.year.to_string()), ("due", &self.words.fmt.date(self.year.due))],
+        );
+        let labels = self.trend_labels();
+        let svg = charts::trend(&Trend {
+            id: &format!("chart-{id}"),
+            title: &title,
+            desc: &desc,
+            series,
+            year: self.year.year,
+            due: self.year.due,
+            as_rate: ind.kind == IndicatorKind::Coverage,
+            labels: &labels,
+            fmt: self.words.fmt,
+        })?;
+        let file = format!("charts/{}/{}.svg", place.chart_dir, ind.id);
+        if write_chart {
+            self.staging.write(&file, svg.as_bytes())?;
+        }
+        let caption = self.words.s.fill(
+            "table_trend_caption",
+            &[("indicator", &ind.short), ("name", place.name), ("year", &self.year.year.to_string())],
+        );
+        figure.chart = Some(ChartView { svg, file, table: self.words.trend_table(caption, ind, series) });
+        Ok(figure)
+    }
+
+    fn figures<'s>(
+        &self,
+        place: &Place,
+        series: impl Fn(usize) -> &'s Series,
+        write_charts: bool,
+    ) -> Result<(Vec<FigureView>, usize), RenderError> {
+        let mut figures = Vec::with_capacity(self.site.indicators.len());
+        let mut charts = 0;
+        for i in 0..self.site.indicators.len() {
+            let f = self.figure_with_chart(place, i, series(i), write_charts)?;
+            charts += usize::from(f.chart.is_some() && write_charts);
+            figures.push(f);
+        }
+        Ok((figures, charts))
+    }
+
+    fn unit_rows(&self, members: impl Iterator<Item = usize>) -> Vec<UnitRow> {
+        let m = self.site.indicators.len();
+        members
+            .map(|l| {
+                let loc = &self.site.localities[l];
+                UnitRow {
+                    name: loc.name.clone(),
+                    href: format!("localities/{}/index.html", loc.id),
+                    cells: (0..m).map(|i| self.words.cell(&self.year.units[l * m + i])).collect(),
+                }
+            })
+            .collect()
+    }
+
+    fn indicator_heads(&self) -> Vec<String> {
+        self.site.indicators.iter().map(|i| i.short.clone()).collect()
+    }
+
+    fn update_items(&self, limit: usize) -> Vec<UpdateItem> {
+        self.site
+            .content
+            .updates
+            .iter()
+            .take(limit)
+            .map(|d| UpdateItem {
+                title: doc_title(d),
+                href: format!("updates/{}/index.html", d.slug),
+                date: d.date.map(|x| self.words.fmt.date(x)),
+                summary: d.summary.clone(),
+            })
+            .collect()
+    }
+
+    pub(super) fn home(&self) -> Result<Counts, RenderError> {
+        let site = self.site;
+        let m = site.indicators.len();
+        let year = self.year.year.to_string();
+        let as_of = self.latest_report().map(|r| self.words.fmt.date(r.as_of)).unwrap_or_default();
+        let units = site.localities.len().to_string();
+        let summaries = (0..m)
+            .map(|i| {
+                let ind = &site.indicators[i];
+                let city = &self.year.city[i];
+                let mut counts: Vec<StatusCount> = Status::ALL
+                    .iter()
+                    .map(|&st| StatusCount {
+                        status: st.slug(),
+                        label: self.words.s.status(st).to_owned(),
+                        icon: icon(st),
+                        n: (0..site.localities.len())
+                            .filter(|&l| self.year.units[l * m + i].latest().map(|x| x.status) == Some(st))
+                            .count(),
+                    })
+                    .collect();
+                counts.retain(|c| c.n > 0);
+                let mut behind: Vec<(f64, usize)> = (0..site.localities.len())
+                    .filter_map(|l| {
+                        self.year.units[l * m + i]
+                            .latest()
+                            .filter(|x| x.status != Status::Achieved)
+                            .map(|x| (x.progress, l))
+                    })
+                    .collect();
+                behind.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                let behind = behind
+                    .iter()
+                    .take(5)
+                    .filter_map(|&(_, l)| {
+                        let st = self.year.units[l * m + i].latest()?;
+                        Some(BehindUnit {
+                            name: site.localities[l].name.clone(),
+                            href: format!("localities/{}/index.html", site.localities[l].id),
+                            progress: self.words.progress(st),
+                        })
+                    })
+                    .collect();
+                let latest = city.latest();
+                Summary {
+                    indicator: ind.name.clone(),
+                    href: format!("indicators/{}/index.html", ind.id),
+                    progress: latest.map(|st| self.words.progress(st)).unwrap_or_default(),
+                    status: latest.map_or("none", |st| st.status.slug()),
+                    status_label: latest.map(|st| self.words.s.status(st.status).to_owned()).unwrap_or_default(),
+                    icon: latest.map_or("", |st| icon(st.status)),
+                    sentence: self.words.sentence(&site.city.name, ind, city, self.year.year),
+                    counts,
+                    behind,
+                }
+            })
+            .collect();
+        let place = Place { name: &site.city.name, chart_dir: "city".into(), id_prefix: "city" };
+        let (figures, charts) = self.figures(&place, |i| &self.year.city[i], true)?;
+        let home = Home {
+            heading: self.words.s.fill("home_heading", &[("city", &site.city.name), ("year", &year)]),
+            lead: self.words.s.fill("home_lead", &[("date", &as_of), ("units", &units)]),
+            summaries,
+            intro: site.content.home.as_ref().map(|d| markdown::render(&d.markdown, 1, "intro-")),
+            figures,
+            groups: site
+                .groups
+                .iter()
+                .map(|g| Link { name: g.name.clone(), href: format!("groups/{}/index.html", g.slug) })
+                .collect(),
+            updates: self.update_items(3),
+        };
+        let description =
+            if site.config.description.is_empty() { home.lead.clone() } else { site.config.description.clone() };
+        let meta = self.meta(site.config.title.clone(), description, "home", "index.html");
+        self.write_page("index.html", "index.html", meta, &HomeContext { home })?;
+        Ok(Counts { pages: 1, charts })
+    }
+
+    pub(super) fn localities(&self) -> Result<Counts, RenderError> {
+        let title = self.s("title_localities");
+        let lead = self.words.s.fill(
+            "localities_lead",
+            &[("n", &self.site.localities.len().to_string()), ("year", &self.year.year.to_string())],
+        );
+        let ctx = UnitsContext {
+            lead: lead.clone(),
+            table_caption: self.words.s.fill("table_units_caption", &[("year", &self.year.year.to_string())]),
+            indicator_heads: self.indicator_heads(),
+            rows: self.unit_rows(0..self.site.localities.len()),
+        };
+        let path = "localities/index.html";
+        self.write_page(path, "localities.html", self.meta(title, lead, "localities", path), &ctx)?;
+        Ok(PAGE)
+    }
+
+    pub(super) fn locality(&self, l: usize) -> Result<Counts, RenderError> {
+        let site = self.site;
+        let m = site.indicators.len();
+        let loc = &site.localities[l];
+        let place = Place { name: &loc.name, chart_dir: format!("localities/{}", loc.id), id_prefix: "trend" };
+        let (figures, charts) = self.figures(&place, |i| &self.year.units[l * m + i], true)?;
+        let kind = self.s(match loc.kind {
+            LocalityKind::Ward => "kind_ward",
+            LocalityKind::Commune => "kind_commune",
+            LocalityKind::SpecialZone => "kind_special_zone",
+        });
+        let mut facts = kind;
+        if let Some(code) = &loc.code {
+            facts = format!("{facts} · {}", self.words.s.fill("code", &[("code", code)]));
+        }
+        let group = loc.group.map(|g| &site.groups[g]);
+        let description = figures.iter().map(|f| f.sentence.as_str()).collect::<Vec<_>>().join(" ");
+        let ctx = LocalityContext {
+            unit: UnitFacts {
+                name: loc.name.clone(),
+                facts,
+                group: group.map(|g| g.name.clone()),
+                group_href: group.map(|g| format!("groups/{}/index.html", g.slug)).unwrap_or_default(),
+                csv: format!("data/localities/{}.csv", loc.id),
+            },
+            figures,
+            commentary: site.content.localities[l].as_ref().map(|d| markdown::render(&d.markdown, 2, "note-")),
+            history: self.history(l),
+        };
+        let path = format!("localities/{}/index.html", loc.id);
+        self.write_page(&path, "locality.html", self.meta(loc.name.clone(), description, "localities", &path), &ctx)?;
+        Ok(Counts { pages: 1, charts })
+    }
+
+    /// Every report's figures for one locality, all years, newest first; a report without
+    /// a figure for it says so.
+    fn history(&self, l: usize) -> TableView {
+        let m = self.site.indicators.len();
+        let mut head = vec![self.s("col_date")];
+        for ind in &self.site.indicators {
+            head.push(self.words.s.fill("col_indicator_value", &[("indicator", &ind.short)]));
+            head.push(self.words.s.fill("col_indicator_progress", &[("indicator", &ind.short)]));
+        }
+        let mut rows = Vec::new();
+        for y in &self.computed.years {
+            let mut next = vec![0usize; m];
+            for &r in &y.reports {
+                let report = &self.site.reports[r];
+                let mut row = vec![self.words.fmt.date(report.as_of)];
+                for (i, k) in next.iter_mut().enumerate() {
+                    let series = &y.units[l * m + i];
+                    match series.standings.get(*k).filter(|st| st.date == report.as_of) {
+                        Some(st) => {
+                            *k += 1;
+                            row.push(self.words.fmt.count(st.value));
+                            row.push(self.words.progress(st));
+                        }
+                        None => {
+                            row.push(self.s("no_report"));
+                            row.push(String::new());
+                        }
+                    }
+                }
+                rows.push(row);
+            }
+        }
+        rows.reverse();
+        let caption = self.words.s.fill("table_history_caption", &[("name", &self.site.localities[l].name)]);
+        TableView { caption, head, rows }
+    }
+
+    pub(super) fn indicators(&self) -> Result<Counts, RenderError> {
+        let items = self
+            .site
+            .indicators
+            .iter()
+            .enumerate()
+            .map(|(i, ind)| IndicatorItem {
+                name: ind.name.clone(),
+                href: format!("indicators/{}/index.html", ind.id),
+                sentence: self.words.sentence(&self.site.city.name, ind, &self.year.city[i], self.year.year),
+                status: self.year.city[i].latest().map_or("none", |s| s.status.slug()),
+            })
+            .collect();
+        let title = self.s("title_indicators");
+        let path = "indicators/index.html";
+        self.write_page(
+            path,
+            "indicators.html",
+            self.meta(title.clone(), title, "indicators", path),
+            &IndicatorsContext { items },
+        )?;
+        Ok(PAGE)
+    }
+
+    pub(super) fn indicator(&self, i: usize) -> Result<Counts, RenderError> {
+        let site = self.site;
+        let m = site.indicators.len();
+        let ind = &site.indicators[i];
+        let place = Place { name: &site.city.name, chart_dir: "city".into(), id_prefix: "city" };
+        // The city's chart file is written by the home page.
+        let city = self.figure_with_chart(&place, i, &self.year.city[i], false)?;
+        let mut order: Vec<usize> = (0..site.localities.len()).collect();
+        let progress_of = |l: usize| self.year.units[l * m + i].latest().map(|s| s.progress);
+        order.sort_by(|&a, &b| match (progress_of(a), progress_of(b)) {
+            (Some(x), Some(y)) => y.total_cmp(&x).then(a.cmp(&b)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => a.cmp(&b),
+        });
+        let fmt = self.words.fmt;
+        let mut bars = Vec::new();
+        let mut rows = Vec::new();
+        for (rank, &l) in order.iter().enumerate() {
+            let loc = &site.localities[l];
+            let series = &self.year.units[l * m + i];
+            let st = series.latest();
+            if let Some(st) = st {
+                bars.push(Bar {
+                    name: loc.name.clone(),
+                    progress: st.progress,
+                    status: st.status,
+                    label: format!("{} · {}", self.words.progress(st), self.words.s.status(st.status)),
+                });
+            }
+            rows.push(RankRow {
+                rank: if st.is_some() { (rank + 1).to_string() } else { String::new() },
+                name: loc.name.clone(),
+                href: format!("localities/{}/index.html", loc.id),
+                value: st.map(|s| fmt.count(s.value)).unwrap_or_else(|| self.s("no_data")),
+                target: fmt.count(series.goal.people),
+                rate: st.and_then(|s| series.goal.rate_of(s.value as f64)).map(|r| fmt.percent(r)).unwrap_or_default(),
+                progress: st.map(|s| self.words.progress(s)).unwrap_or_default(),
+                status: st.map_or("none", |s| s.status.slug()),
+                status_label: st.map(|s| self.words.s.status(s.status).to_owned()).unwrap_or_default(),
+                icon: st.map_or("", |s| icon(s.status)),
+            });
+        }
+        let year = self.year.year.to_string();
+        let title = self
+            .words
+            .s
+            .fill("ranking_title", &[("indicator", &ind.short), ("year", &year), ("n", &bars.len().to_string())]);
+        let desc = match (bars.first(), bars.last()) {
+            (Some(top), Some(bottom)) => self.words.s.fill(
+                "ranking_desc",
+                &[
+                    ("top", &top.name),
+                    ("top_progress", &top.label),
+                    ("bottom", &bottom.name),
+                    ("bottom_progress", &bottom.label),
+                ],
+            ),
+            _ => String::new(),
+        };
+        let ticks = [0.0, 50.0, 100.0, 150.0].map(|p| fmt.percent(p).replace(",00", "").replace(".00", ""));
+        let svg = charts::ranking(&Ranking {
+            id: &format!("ranking-{}", ind.id),
+            title: &title,
+            desc: &desc,
+            bars: &bars,
+            ticks,
+        })?;
+        let file = format!("charts/indicators/{}/ranking.svg", ind.id);
+        self.staging.write(&file, svg.as_bytes())?;
+        let mut head = vec![self.s("col_rank"), self.s("col_locality"), self.s("col_value"), self.s("col_target")];
+        if ind.kind == IndicatorKind::Coverage {
+            head.push(self.s("col_rate"));
+        }
+        head.push(self.s("col_progress"));
+        head.push(self.s("col_status"));
+        let about_key = match ind.kind {
+            IndicatorKind::Count => "indicator_about_count",
+            IndicatorKind::Coverage => "indicator_about_coverage",
+        };
+        let base = ind.base_label.clone().unwrap_or_else(|| self.s("base_default"));
+        let ctx = IndicatorContext {
+            indicator: IndicatorFacts {
+                name: ind.name.clone(),
+                about: self.words.s.fill(about_key, &[("unit", &ind.unit), ("base", &base)]),
+                coverage: ind.kind == IndicatorKind::Coverage,
+            },
+            commentary: site.content.indicators[i].as_ref().map(|d| markdown::render(&d.markdown, 1, "note-")),
+            city,
+            ranking: RankingView {
+                svg,
+                file,
+                caption: self.words.s.fill("table_ranking_caption", &[("indicator", &ind.short), ("year", &year)]),
+                head,
+                rows,
+            },
+        };
+        let path = format!("indicators/{}/index.html", ind.id);
+        let description = ctx.city.sentence.clone();
+        self.write_page(&path, "indicator.html", self.meta(ind.name.clone(), description, "indicators", &path), &ctx)?;
+        Ok(Counts { pages: 1, charts: 1 })
+    }
+
+    pub(super) fn group(&self, g: usize) -> Result<Counts, RenderError> {
+        let group = &self.site.groups[g];
+        let place = Place { name: &group.name, chart_dir: format!("groups/{}", group.slug), id_prefix: "group" };
+        let (figures, charts) = self.figures(&place, |i| &self.year.groups[g][i], true)?;
+        let lead = self.words.s.fill("group_lead", &[("n", &group.members.len().to_string())]);
+        let description = figures.iter().map(|f| f.sentence.as_str()).collect::<Vec<_>>().join(" ");
+        let ctx = GroupContext {
+            group: GroupFacts { name: group.name.clone(), lead },
+            figures,
+            table_caption: self
+                .words
+                .s
+                .fill("table_group_caption", &[("name", &group.name), ("year", &self.year.year.to_string())]),
+            indicator_heads: self.indicator_heads(),
+            rows: self.unit_rows(group.members.iter().copied()),
+        };
+        let path = format!("groups/{}/index.html", group.slug);
+        self.write_page(&path, "group.html", self.meta(group.name.clone(), description, "localities", &path), &ctx)?;
+        Ok(Counts { pages: 1, charts })
+    }
+
+    pub(super) fn updates(&self) -> Result<Counts, RenderError> {
+        let title = self.s("title_updates");
+        let path = "updates/index.html";
+        let ctx = UpdatesContext { items: self.update_items(usize::MAX) };
+        self.write_page(path, "updates.html", self.meta(title.clone(), title, "updates", path), &ctx)?;
+        Ok(PAGE)
+    }
+
+    pub(super) fn update(&self, k: usize) -> Result<Counts, RenderError> {
+        let d = &self.site.content.updates[k];
+        let path = format!("updates/{}/index.html", d.slug);
+        let ctx =
+            DocContext { date: d.date.map(|x| self.words.fmt.date(x)), body: markdown::render(&d.markdown, 1, "") };
+        let description = d.summary.clone().unwrap_or_else(|| doc_title(d));
+        self.write_page(&path, "update.html", self.meta(doc_title(d), description, "updates", &path), &ctx)?;
+        Ok(PAGE)
+    }
+
+    pub(super) fn page(&self, k: usize) -> Result<Counts, RenderError> {
+        let d = &self.site.content.pages[k];
+        let path = format!("{}/index.html", d.slug);
+        let ctx = DocContext { date: None, body: markdown::render(&d.markdown, 1, "") };
+        let description = d.summary.clone().unwrap_or_else(|| doc_title(d));
+        self.write_page(&path, "page.html", self.meta(doc_title(d), description, "", &path), &ctx)?;
+        Ok(PAGE)
+    }
+
+    pub(super) fn methodology(&self) -> Result<Counts, RenderError> {
+        let s = self.words.s;
+        let at_risk = self.words.fmt.percent(self.site.config.at_risk * 100.0);
+        let section = |heading: &str, keys: &[&str]| MethodSection {
+            heading: s.get(heading).to_owned(),
+            paragraphs: keys.iter().map(|k| s.fill(k, &[("at_risk", &at_risk)])).collect(),
+        };
+        let sections = vec![
+            section("method_progress_h", &["method_progress_count", "method_progress_coverage", "method_remaining"]),
+            section("method_pace_h", &["method_pace", "method_projection", "method_expected"]),
+            section(
+                "method_status_h",
+                &[
+                    "method_status_achieved",
+                    "method_status_on_track",
+                    "method_status_at_risk",
+                    "method_status_behind",
+                    "method_status_no_trend",
+                ],
+            ),
+            section("method_totals_h", &["method_totals", "method_gaps"]),
+            section("method_formats_h", &["method_formats", "method_data"]),
+        ];
+        let ctx = MethodologyContext {
+            sections,
+            extra: self.site.content.methodology.as_ref().map(|d| markdown::render(&d.markdown, 1, "m-")),
+        };
+        let title = self.s("title_methodology");
+        let path = "methodology/index.html";
+        self.write_page(path, "methodology.html", self.meta(title.clone(), title, "methodology", path), &ctx)?;
+        Ok(PAGE)
+    }
+
+    pub(super) fn not_found(&self) -> Result<Counts, RenderError> {
+        let title = self.s("title_not_found");
+        self.write_page("404.html", "404.html", self.meta(title.clone(), title, "", "404.html"), &Empty {})?;
+        Ok(PAGE)
+    }
+}
+
+fn doc_title(d: &Doc) -> String {
+    d.title.clone().unwrap_or_else(|| d.slug.clone())
+}

@@ -1,0 +1,121 @@
+//! The theme: built-in templates and assets embedded in the binary, overridden by
+//! name by the files of a site's own `templates/` folder.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use tera::{ErrorKind, Tera};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::load;
+
+/// The built-in templates, as real files under `templates/`.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("figure.html", include_str!("../../templates/figure.html")),
+    ("chart.html", include_str!("../../templates/chart.html")),
+    ("unit-table.html", include_str!("../../templates/unit-table.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("localities.html", include_str!("../../templates/localities.html")),
+    ("locality.html", include_str!("../../templates/locality.html")),
+    ("indicators.html", include_str!("../../templates/indicators.html")),
+    ("indicator.html", include_str!("../../templates/indicator.html")),
+    ("group.html", include_str!("../../templates/group.html")),
+    ("updates.html", include_str!("../../templates/updates.html")),
+    ("update.html", include_str!("../../templates/update.html")),
+    ("page.html", include_str!("../../templates/page.html")),
+    ("methodology.html", include_str!("../../templates/methodology.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+];
+
+/// The built-in assets, copied to `assets/` in the output.
+pub const ASSETS: &[(&str, &str)] = &[
+    ("style.css", include_str!("../../templates/assets/style.css")),
+    ("favicon.svg", include_str!("../../templates/assets/favicon.svg")),
+];
+
+pub struct Theme {
+    pub tera: Tera,
+    /// Output path under `assets/` → content; built-ins overridden by the site's files.
+    pub assets: Vec<(String, Vec<u8>)>,
+    /// Template name → (file as messages name it, text), to point rendering errors into.
+    sources: BTreeMap<String, (String, String)>,
+}
+
+impl Theme {
+    /// The built-in theme with the overrides found in `root/templates`.
+    pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Theme> {
+        let mut tera = Tera::default();
+        // Templates are HTML; everything they print is escaped unless marked `safe`.
+        tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+        let mut sources: BTreeMap<String, (String, String)> = TEMPLATES
+            .iter()
+            .map(|(n, t)| ((*n).to_owned(), (format!("(built-in) templates/{n}"), (*t).to_owned())))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(TEMPLATES.iter().copied()) {
+            diags.push(Diagnostic::error("(built-in) templates", e.to_string()));
+            return None;
+        }
+        let mut assets: Vec<(String, Vec<u8>)> =
+            ASSETS.iter().map(|(n, c)| ((*n).to_owned(), c.as_bytes().to_vec())).collect();
+        let dir = root.join("templates");
+        if dir.is_dir() {
+            let errors = diags.error_count();
+            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let name = load::relative(&dir, entry.path());
+                let rel = format!("templates/{name}");
+                if let Some(asset) = name.strip_prefix("assets/") {
+                    match std::fs::read(entry.path()) {
+                        Ok(bytes) => match assets.iter_mut().find(|(n, _)| n == asset) {
+                            Some(slot) => slot.1 = bytes,
+                            None => assets.push((asset.to_owned(), bytes)),
+                        },
+                        Err(e) => diags.push(Diagnostic::error(rel, format!("cannot read the file: {e}"))),
+                    }
+                } else if name.ends_with(".html") {
+                    match load::read(entry.path(), rel.clone()) {
+                        Ok(file) => match tera.add_raw_template(&name, &file.text) {
+                            Ok(()) => {
+                                sources.insert(name, (rel, file.text));
+                            }
+                            Err(e) => diags.push(template_error(&rel, &file.text, &e)),
+                        },
+                        Err(d) => diags.push(d),
+                    }
+                }
+            }
+            if diags.error_count() > errors {
+                return None;
+            }
+        }
+        assets.sort();
+        Some(Theme { tera, assets, sources })
+    }
+
+    /// A diagnostic for an error met while rendering, pointing into the template at fault.
+    pub fn render_error(&self, e: &tera::Error) -> Diagnostic {
+        let name = match e.kind() {
+            ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => r.filename(),
+            _ => "",
+        };
+        match self.sources.get(name) {
+            Some((file, text)) => template_error(file, text, e),
+            None => Diagnostic::error("templates", e.to_string()),
+        }
+    }
+}
+
+/// A diagnostic for a template that does not compile or render, pointing into `text`.
+fn template_error(file: &str, text: &str, e: &tera::Error) -> Diagnostic {
+    let d = match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+            let span = r.span();
+            Diagnostic::error(file, r.message()).at(text, span.start_line as u64, span.start_col as u64 + 1)
+        }
+        other => Diagnostic::error(file, other.to_string()),
+    };
+    d.help("fix the template, or delete it from the site's templates/ folder to use the built-in one")
+}

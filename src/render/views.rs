@@ -1,0 +1,277 @@
+//! Typed template contexts: what each template can print, already formatted.
+//!
+//! Numbers reach templates as text in the site's language; templates only
+//! arrange them. Every struct here is built from the model and the computed
+//! series; none of them reads a file.
+
+use serde::Serialize;
+
+use crate::compute::Series;
+use crate::format::Fmt;
+use crate::i18n::Strings;
+use crate::model::{Indicator, IndicatorKind, Site};
+use crate::progress::{Standing, Status};
+
+/// The common part of every page's context.
+#[derive(Serialize)]
+pub struct PageMeta {
+    pub title: String,
+    /// The page's description and share text.
+    pub description: String,
+    /// Which navigation entry is current.
+    pub section: &'static str,
+    pub canonical: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct NavItem {
+    pub key: &'static str,
+    pub label: String,
+    pub path: &'static str,
+}
+
+/// A table of numbers shown beside a chart, or on its own.
+#[derive(Serialize)]
+pub struct TableView {
+    pub caption: String,
+    pub head: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+#[derive(Serialize)]
+pub struct ChartView {
+    /// The SVG, with its text alternative, to inline.
+    pub svg: String,
+    /// Path of the standalone `.svg`, relative to the site root.
+    pub file: String,
+    pub table: TableView,
+}
+
+/// One indicator's standing for one place (a locality, a group or the city).
+#[derive(Serialize)]
+pub struct FigureView {
+    /// Unique on its page.
+    pub id: String,
+    pub indicator_name: String,
+    pub unit: String,
+    pub coverage: bool,
+    pub has_data: bool,
+    pub status: &'static str,
+    pub status_label: String,
+    pub icon: &'static str,
+    pub sentence: String,
+    /// "no report for 09/2025" when the latest report has no figure here.
+    pub missing_note: Option<String>,
+    pub value: String,
+    pub target: String,
+    pub progress: String,
+    /// Width of the progress meter in percent, 0–100.
+    pub bar: String,
+    pub remaining: String,
+    pub rate: String,
+    pub target_rate: String,
+    pub expected: String,
+    pub pace: Option<String>,
+    pub needed: Option<String>,
+    pub projection: Option<String>,
+    pub as_of: String,
+    pub source: Option<String>,
+    pub chart: Option<ChartView>,
+}
+
+/// One indicator's standing in a row of a table of units.
+#[derive(Serialize)]
+pub struct CellView {
+    pub has_data: bool,
+    pub progress: String,
+    pub status: &'static str,
+    pub status_label: String,
+    pub icon: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct UnitRow {
+    pub name: String,
+    pub href: String,
+    pub cells: Vec<CellView>,
+}
+
+/// A symbol for each status, so that status never rests on colour alone.
+pub fn icon(s: Status) -> &'static str {
+    match s {
+        Status::Achieved => "✔",
+        Status::OnTrack => "↗",
+        Status::AtRisk => "!",
+        Status::Behind => "✖",
+        Status::NoTrend => "…",
+    }
+}
+
+/// Formats figures and writes the sentences of one site.
+#[derive(Clone, Copy)]
+pub struct Words<'a> {
+    pub site: &'a Site,
+    pub s: &'a Strings,
+    pub fmt: Fmt,
+}
+
+impl<'a> Words<'a> {
+    pub fn progress(&self, st: &Standing) -> String {
+        self.fmt.progress(st.progress, st.status == Status::Achieved)
+    }
+
+    fn unit_of(&self, ind: &Indicator) -> String {
+        if ind.unit.is_empty() { String::new() } else { format!(" {}", ind.unit) }
+    }
+
+    /// The plain sentence of SPEC §2: where `name` stands on `ind` in `year`.
+    pub fn sentence(&self, name: &str, ind: &Indicator, series: &Series, year: i32) -> String {
+        let Some(st) = series.latest() else {
+            return self
+                .s
+                .fill("sentence_no_data", &[("name", name), ("indicator", &ind.short), ("year", &year.to_string())]);
+        };
+        let progress = self.progress(st);
+        let remaining = format!("{}{}", self.fmt.count(st.remaining), self.unit_of(ind));
+        let rate = series.goal.rate_of(st.value as f64).map(|r| self.fmt.percent(r)).unwrap_or_default();
+        let base = ind.base_label.clone().unwrap_or_else(|| self.s.get("base_default").to_owned());
+        let key = match (ind.kind, st.status == Status::Achieved) {
+            (IndicatorKind::Count, false) => "sentence_count",
+            (IndicatorKind::Count, true) => "sentence_count_achieved",
+            (IndicatorKind::Coverage, false) => "sentence_coverage",
+            (IndicatorKind::Coverage, true) => "sentence_coverage_achieved",
+        };
+        let year = year.to_string();
+        let args = [
+            ("name", name),
+            ("progress", progress.as_str()),
+            ("indicator", ind.short.as_str()),
+            ("year", year.as_str()),
+            ("remaining", remaining.as_str()),
+            ("rate", rate.as_str()),
+            ("base", base.as_str()),
+        ];
+        self.s.fill(key, &args)
+    }
+
+    /// The sentence followed by the status in words: the text alternative of a trend chart.
+    pub fn sentence_with_status(&self, name: &str, ind: &Indicator, series: &Series, year: i32) -> String {
+        let sentence = self.sentence(name, ind, series, year);
+        match series.latest() {
+            Some(st) => {
+                format!("{sentence} {}", self.s.fill("status_sentence", &[("status", self.s.status(st.status))]))
+            }
+            None => sentence,
+        }
+    }
+
+    pub fn cell(&self, series: &Series) -> CellView {
+        match series.latest() {
+            Some(st) => CellView {
+                has_data: true,
+                progress: self.progress(st),
+                status: st.status.slug(),
+                status_label: self.s.status(st.status).to_owned(),
+                icon: icon(st.status),
+            },
+            None => CellView {
+                has_data: false,
+                progress: String::new(),
+                status: "none",
+                status_label: String::new(),
+                icon: "",
+            },
+        }
+    }
+
+    /// The figure view of `series`, without its chart.
+    pub fn figure(
+        &self,
+        id: String,
+        name: &str,
+        ind: &Indicator,
+        series: &Series,
+        year: i32,
+        latest_report: Option<&crate::model::Report>,
+    ) -> FigureView {
+        let sentence = self.sentence(name, ind, series, year);
+        let empty = FigureView {
+            id,
+            indicator_name: ind.name.clone(),
+            unit: ind.unit.clone(),
+            coverage: ind.kind == IndicatorKind::Coverage,
+            has_data: false,
+            status: "none",
+            status_label: String::new(),
+            icon: "",
+            sentence: sentence.clone(),
+            missing_note: Some(self.s.fill("missing_year", &[("year", &year.to_string())])),
+            value: String::new(),
+            target: self.fmt.count(series.goal.people),
+            progress: String::new(),
+            bar: "0".into(),
+            remaining: String::new(),
+            rate: String::new(),
+            target_rate: String::new(),
+            expected: String::new(),
+            pace: None,
+            needed: None,
+            projection: None,
+            as_of: String::new(),
+            source: None,
+            chart: None,
+        };
+        let Some(st) = series.latest() else { return empty };
+        let per_month = |x: f64| self.s.fill("per_month", &[("n", &self.fmt.count_f(x))]);
+        let source = self.site.reports.iter().rev().find(|r| r.as_of == st.date).and_then(|r| r.source.clone());
+        let missing_note = latest_report
+            .filter(|r| r.as_of > st.date)
+            .map(|r| self.s.fill("missing_report", &[("month", &self.fmt.month_year(r.as_of))]));
+        FigureView {
+            has_data: true,
+            status: st.status.slug(),
+            status_label: self.s.status(st.status).to_owned(),
+            icon: icon(st.status),
+            sentence,
+            missing_note,
+            value: self.fmt.count(st.value),
+            progress: self.progress(st),
+            bar: format!("{:.1}", (st.progress * 100.0).clamp(0.0, 100.0)),
+            remaining: format!("{}{}", self.fmt.count(st.remaining), self.unit_of(ind)),
+            rate: series.goal.rate_of(st.value as f64).map(|r| self.fmt.percent(r)).unwrap_or_default(),
+            target_rate: series.goal.target_rate().map(|r| self.fmt.percent(r)).unwrap_or_default(),
+            expected: self.fmt.count_f(st.expected),
+            pace: st.pace.map(per_month),
+            needed: st.needed_per_month.filter(|_| st.remaining > 0).map(per_month),
+            projection: st.projection.map(|p| self.fmt.count_f(p.max(0.0))),
+            as_of: self.fmt.date(st.date),
+            source,
+            ..empty
+        }
+    }
+
+    /// The numbers of a trend chart, one row per figure.
+    pub fn trend_table(&self, caption: String, ind: &Indicator, series: &Series) -> TableView {
+        let coverage = ind.kind == IndicatorKind::Coverage;
+        let mut head = vec![self.s.get("col_date").to_owned(), self.s.get("col_value").to_owned()];
+        if coverage {
+            head.push(self.s.get("col_rate").to_owned());
+        }
+        head.extend(["col_progress", "col_expected", "col_status"].map(|k| self.s.get(k).to_owned()));
+        let rows = series
+            .standings
+            .iter()
+            .map(|st| {
+                let mut row = vec![self.fmt.date(st.date), self.fmt.count(st.value)];
+                if coverage {
+                    row.push(series.goal.rate_of(st.value as f64).map(|r| self.fmt.percent(r)).unwrap_or_default());
+                }
+                row.push(self.progress(st));
+                row.push(self.fmt.count_f(st.expected));
+                row.push(self.s.status(st.status).to_owned());
+                row
+            })
+            .collect();
+        TableView { caption, head, rows }
+    }
+}

@@ -1,0 +1,139 @@
+//! Commentary: where each Markdown file belongs, and its front matter.
+
+use super::{Ids, figures::date};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::content::RawContent;
+use crate::load::yaml::At;
+use crate::load::{Loaded, SourceFile};
+use crate::model::{Content, Doc};
+use crate::text;
+
+/// Top-level names a standalone page may not take: the site's own sections.
+pub const RESERVED: [&str; 9] =
+    ["localities", "indicators", "groups", "updates", "data", "charts", "assets", "404", "index"];
+
+pub(super) fn content(files: Vec<Loaded<RawContent>>, ids: &Ids, diags: &mut Diagnostics) -> Content {
+    let mut content = Content {
+        localities: vec![None; ids.locality_list.len()],
+        indicators: vec![None; ids.indicator_list.len()],
+        ..Content::default()
+    };
+    for Loaded { file, raw } in files {
+        if raw.front.draft == Some(true) {
+            continue;
+        }
+        let rel = file.rel.clone();
+        let inner = rel.strip_prefix("content/").unwrap_or(&rel);
+        let stem = inner.strip_suffix(".md").unwrap_or(inner);
+        let parts: Vec<&str> = stem.split('/').collect();
+        match parts.as_slice() {
+            ["index"] => content.home = Some(doc(&file, raw, "index", diags)),
+            ["methodology"] => content.methodology = Some(doc(&file, raw, "methodology", diags)),
+            ["localities", id] => match ids.locality_by_id(id) {
+                Some(l) => content.localities[l] = Some(doc(&file, raw, id, diags)),
+                None => diags.push(unknown_file(&file, id, "locality", ids.locality_list.iter().map(|l| l.id.as_str()))),
+            },
+            ["indicators", id] => match ids.indicator_by_id(id) {
+                Some(i) => content.indicators[i] = Some(doc(&file, raw, id, diags)),
+                None => diags.push(unknown_file(&file, id, "indicator", ids.indicator_list.iter().map(|i| i.id.as_str()))),
+            },
+            ["updates", slug] => {
+                if check_slug(&file, slug, diags) {
+                    let date_missing = raw.front.date.is_none();
+                    let d = doc(&file, raw, slug, diags);
+                    if date_missing {
+                        diags.push(Diagnostic::error(&file.rel, "a bulletin needs a date").at(&file.text, 1, 1).help(
+                            "start the file with front matter giving its date:\n---\ntitle: \"Kết quả tháng 9/2025\"\ndate: 2025-10-05\n---",
+                        ));
+                    }
+                    content.updates.push(d);
+                }
+            }
+            [slug] => {
+                if RESERVED.contains(slug) {
+                    diags.push(Diagnostic::error(&file.rel, format!("`{slug}` is the name of one of the site's own sections"))
+                        .help("give the page another file name"));
+                } else if check_slug(&file, slug, diags) {
+                    content.pages.push(doc(&file, raw, slug, diags));
+                }
+            }
+            _ => diags.push(Diagnostic::error(&file.rel, "tiendo does not read Markdown files from this folder").help(
+                "put commentary in content/index.md, content/localities/<id>.md, content/indicators/<id>.md, content/updates/<name>.md or content/<name>.md",
+            )),
+        }
+    }
+    // Newest first; the slug breaks ties so the order never depends on the file system.
+    content.updates.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    content.pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+    content
+}
+
+fn doc(file: &SourceFile, raw: RawContent, slug: &str, diags: &mut Diagnostics) -> Doc {
+    let date = raw.front.date.as_ref().and_then(|d: &At<String>| date(file, d, diags));
+    let (title, markdown) = match raw.front.title.filter(|t| !t.trim().is_empty()) {
+        Some(t) => (Some(t.trim().to_owned()), raw.body),
+        None => match split_title(&raw.body) {
+            Some((t, rest)) => (Some(t), rest),
+            None => (None, raw.body),
+        },
+    };
+    Doc {
+        slug: slug.to_owned(),
+        file: file.rel.clone(),
+        title,
+        date,
+        summary: raw.front.summary.filter(|s| !s.trim().is_empty()),
+        markdown,
+    }
+}
+
+/// A leading `# Title` line becomes the title when the front matter gives none,
+/// so the page does not show it twice.
+fn split_title(body: &str) -> Option<(String, String)> {
+    let trimmed = body.trim_start_matches(['\n', '\r']);
+    let first = trimmed.lines().next()?;
+    let title = first.strip_prefix("# ")?.trim().trim_end_matches('#').trim();
+    if title.is_empty() {
+        return None;
+    }
+    Some((title.to_owned(), trimmed[first.len()..].to_owned()))
+}
+
+fn check_slug(file: &SourceFile, slug: &str, diags: &mut Diagnostics) -> bool {
+    if text::is_valid_id(slug) {
+        return true;
+    }
+    let suggestion = text::slug(slug);
+    diags.push(Diagnostic::error(&file.rel, format!("`{slug}` cannot be part of a web address")).help(format!(
+        "name the file with lowercase letters a-z, digits and - only{}",
+        if suggestion.is_empty() { String::new() } else { format!(", e.g. {suggestion}.md") }
+    )));
+    false
+}
+
+fn unknown_file<'k>(
+    file: &SourceFile,
+    id: &str,
+    what: &str,
+    known: impl Iterator<Item = &'k str> + Clone,
+) -> Diagnostic {
+    let close = crate::diag::did_you_mean(id, known.clone());
+    let list = crate::diag::known_list(id, known);
+    let help = match close {
+        Some(c) => format!("did you mean {c}.md? Known {what} ids: {list}"),
+        None => format!("name the file after a {what} id: {list}"),
+    };
+    Diagnostic::error(&file.rel, format!("`{id}` is not a {what}, so this commentary belongs nowhere")).help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_title;
+
+    #[test]
+    fn title_from_first_heading() {
+        assert_eq!(split_title("\n# Về trang này\n\nNội dung"), Some(("Về trang này".into(), "\n\nNội dung".into())));
+        assert_eq!(split_title("Nội dung\n# Không"), None);
+        assert_eq!(split_title("## Hai\n"), None);
+    }
+}

@@ -1,0 +1,394 @@
+//! Targets and reports: the numbers, checked against the localities and indicators.
+
+use std::collections::HashMap;
+
+use super::{Ids, error_at, whole_number};
+use crate::date::{Date, DateError, MAX_YEAR, MIN_YEAR};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::format::plain_count;
+use crate::load::reports::RawReport;
+use crate::load::targets::{RawCoverage, RawTarget, RawTargets};
+use crate::load::yaml::{At, Scalar};
+use crate::load::{Loaded, SourceFile};
+use crate::model::{IndicatorKind, Report, Site, YearTargets};
+use crate::progress::{Goal, Rate, RateError};
+
+/// At most this many "missing" diagnostics per file; the rest are summed up in one line.
+const MAX_LISTED: usize = 20;
+
+pub(super) fn targets(files: &[Loaded<RawTargets>], ids: &Ids, diags: &mut Diagnostics) -> Vec<YearTargets> {
+    let cells = ids.locality_list.len() * ids.indicator_list.len();
+    let mut years: Vec<YearTargets> = Vec::new();
+    let mut seen: HashMap<i32, &str> = HashMap::new();
+    for Loaded { file, raw } in files {
+        let Some(year) = year(file, &raw.year, diags) else { continue };
+        if let Some(first) = seen.insert(year, &file.rel) {
+            diags.push(
+                error_at(file, &raw.year, format!("{first} already gives the targets for {year}"))
+                    .help("keep one targets file per year: merge the two files"),
+            );
+            continue;
+        }
+        let stem = file.rel.rsplit('/').next().and_then(|n| n.split('.').next()).unwrap_or("");
+        if stem != year.to_string() {
+            diags.push(
+                error_at(file, &raw.year, format!("this file gives the targets for {year} but is named {stem}"))
+                    .help(format!("rename the file to data/targets/{year}.yaml, or correct the year")),
+            );
+        }
+        let due = match &raw.due {
+            None => Date::last_of_year(year),
+            Some(d) => date(file, d, diags).filter(|due| {
+                let ok = due.year() >= year;
+                if !ok {
+                    diags.push(
+                        error_at(file, d, format!("the due date {due} is before the year {year} starts")).help(
+                            format!("the due date is when the year's targets must be met, normally {year}-12-31"),
+                        ),
+                    );
+                }
+                ok
+            }),
+        };
+        let Some(due) = due else { continue };
+        let mut goals = vec![None; cells];
+        for (loc_key, inner) in &raw.targets.value.0 {
+            let loc = ids.locality(file, loc_key).map_err(|d| diags.push(d)).ok();
+            for (ind_key, target) in &inner.value.0 {
+                let Ok(ind) = ids.indicator(file, ind_key).map_err(|d| diags.push(d)) else { continue };
+                let Some(goal) = goal(file, target, ids, ind, diags) else { continue };
+                if let Some(loc) = loc {
+                    goals[loc * ids.indicator_list.len() + ind] = Some(goal);
+                }
+            }
+        }
+        years.push(YearTargets { year, due, file: file.rel.clone(), goals });
+    }
+    years.sort_by_key(|y| y.year);
+    years
+}
+
+fn year(file: &SourceFile, at: &At<Scalar>, diags: &mut Diagnostics) -> Option<i32> {
+    match &at.value {
+        Scalar::Int(y) if (i128::from(MIN_YEAR)..=i128::from(MAX_YEAR)).contains(y) => i32::try_from(*y).ok(),
+        other => {
+            diags.push(
+                error_at(file, at, format!("{other} is not a year"))
+                    .help("write the year in four digits, e.g. year: 2025"),
+            );
+            None
+        }
+    }
+}
+
+/// A date written as YYYY-MM-DD.
+pub(super) fn date(file: &SourceFile, at: &At<String>, diags: &mut Diagnostics) -> Option<Date> {
+    match Date::parse(at.value.trim()) {
+        Ok(d) => Some(d),
+        Err(DateError::Format) => {
+            diags.push(
+                error_at(file, at, format!("`{}` is not a date", at.value))
+                    .help("write dates as YYYY-MM-DD, e.g. 2025-09-30"),
+            );
+            None
+        }
+        Err(DateError::Impossible) => {
+            diags.push(error_at(file, at, format!("the date {} does not exist", at.value)).help(format!(
+                "check the day and the month (years {MIN_YEAR}–{MAX_YEAR}); e.g. the last day of September is 2025-09-30"
+            )));
+            None
+        }
+    }
+}
+
+fn goal(file: &SourceFile, target: &At<RawTarget>, ids: &Ids, ind: usize, diags: &mut Diagnostics) -> Option<Goal> {
+    let indicator = &ids.indicator_list[ind];
+    match (&target.value, indicator.kind) {
+        (RawTarget::Count(n), IndicatorKind::Count) => match whole_number(n) {
+            Ok(0) => {
+                diags.push(
+                    error_at(file, target, "a target of 0 cannot be measured against")
+                        .help("targets must be at least 1 person"),
+                );
+                None
+            }
+            Ok(t) => Some(Goal::count(t)),
+            Err((message, help)) => {
+                diags.push(error_at(file, target, message).help(help));
+                None
+            }
+        },
+        (RawTarget::Coverage(c), IndicatorKind::Coverage) => coverage(file, c, diags),
+        (RawTarget::Coverage(_), IndicatorKind::Count) => {
+            diags.push(
+                error_at(file, target, format!("`{}` is a count indicator, so its target is a number", indicator.id))
+                    .help("write the number of people to reach, e.g. voluntary-si: 1509"),
+            );
+            None
+        }
+        (RawTarget::Count(_), IndicatorKind::Coverage) => {
+            diags.push(
+                error_at(
+                    file,
+                    target,
+                    format!("`{}` is a coverage indicator, so its target is a rate and a base", indicator.id),
+                )
+                .help("write the target rate in percent and the base population, e.g. { rate: 95.0, base: 40000 }"),
+            );
+            None
+        }
+    }
+}
+
+fn coverage(file: &SourceFile, c: &RawCoverage, diags: &mut Diagnostics) -> Option<Goal> {
+    let rate = match &c.rate.value {
+        Scalar::Int(i) => Rate::parse(&i.to_string()),
+        Scalar::Float(f) => Rate::from_f64(*f),
+        Scalar::Text(t) => Rate::parse(t.trim_end_matches('%')),
+        _ => Err(RateError::NotANumber),
+    };
+    let rate = match rate {
+        Ok(r) => Some(r),
+        Err(e) => {
+            let (message, help) = match e {
+                RateError::OutOfRange => (
+                    format!("the target rate {} is not between 0 and 100", c.rate.value),
+                    "write a percentage above 0 and at most 100, e.g. rate: 95.0",
+                ),
+                RateError::TooManyDecimals => (
+                    format!("the target rate {} has more than four decimals", c.rate.value),
+                    "round it to four decimals at most, e.g. rate: 92.75",
+                ),
+                RateError::NotANumber => (
+                    format!("the target rate {} is not a number", c.rate.value),
+                    "write the percentage as a number with a decimal point, e.g. rate: 95.0",
+                ),
+            };
+            diags.push(error_at(file, &c.rate, message).help(help));
+            None
+        }
+    };
+    let base = match whole_number(&c.base.value) {
+        Ok(0) => {
+            diags.push(
+                error_at(file, &c.base, "the base is 0")
+                    .help("the base is the population the rate is a share of: at least 1"),
+            );
+            None
+        }
+        Ok(b) => Some(b),
+        Err((message, help)) => {
+            diags.push(error_at(file, &c.base, message).help(help));
+            None
+        }
+    };
+    Some(Goal::coverage(rate?, base?))
+}
+
+/// Positions of the figures of one report, dense like its figures: (line, column), 0 when absent.
+type Positions = Vec<(u64, u64)>;
+
+pub(super) fn reports(
+    files: Vec<Loaded<RawReport>>,
+    ids: &Ids,
+    years: &[YearTargets],
+    diags: &mut Diagnostics,
+) -> Vec<Report> {
+    let m = ids.indicator_list.len();
+    let cells = ids.locality_list.len() * m;
+    let mut parsed: Vec<(Report, Positions, SourceFile, At<String>)> = Vec::with_capacity(files.len());
+    let mut dates: HashMap<Date, String> = HashMap::new();
+    let mut years_with_reports: Vec<(i32, String, At<String>)> = Vec::new();
+    for Loaded { file, raw } in files {
+        let as_of = date(&file, &raw.as_of, diags);
+        if let Some(d) = as_of {
+            if let Some(first) = dates.insert(d, file.rel.clone()) {
+                diags.push(
+                    error_at(&file, &raw.as_of, format!("{first} has the same date, {d}"))
+                        .help("two reports cannot have the same date: correct the date of one, or merge them"),
+                );
+            }
+            if !years.iter().any(|y| y.year == d.year()) {
+                diags.push(error_at(&file, &raw.as_of, format!("there are no targets for {}", d.year())).help(
+                    format!(
+                        "add data/targets/{}.yaml with the targets for {}, or correct the date",
+                        d.year(),
+                        d.year()
+                    ),
+                ));
+            } else {
+                years_with_reports.push((d.year(), file.rel.clone(), raw.as_of.clone()));
+            }
+        }
+        if raw.figures.value.0.is_empty() {
+            diags.push(error_at(&file, &raw.figures, "the report has no figures").help(
+                "list each locality's figures, e.g.\n  long-my: { voluntary-si: 1215, health-insurance: 35300 }",
+            ));
+        }
+        let mut figures = vec![None; cells];
+        let mut positions = vec![(0, 0); cells];
+        for (loc_key, inner) in &raw.figures.value.0 {
+            let loc = ids.locality(&file, loc_key).map_err(|d| diags.push(d)).ok();
+            if inner.value.0.is_empty() {
+                diags
+                    .push(error_at(&file, inner, format!("`{}` has no figures", loc_key.value)).help(
+                        "give its figures, e.g. { voluntary-si: 1215 }, or remove the line if it did not report",
+                    ));
+            }
+            for (ind_key, value) in &inner.value.0 {
+                let Ok(ind) = ids.indicator(&file, ind_key).map_err(|d| diags.push(d)) else { continue };
+                match whole_number(&value.value) {
+                    Ok(v) => {
+                        if let Some(loc) = loc {
+                            figures[loc * m + ind] = Some(v);
+                            positions[loc * m + ind] = (value.referenced.line(), value.referenced.column());
+                        }
+                    }
+                    Err((message, help)) => diags.push(error_at(&file, value, message).help(help)),
+                }
+            }
+        }
+        if let Some(as_of) = as_of {
+            let report =
+                Report { as_of, source: raw.source.filter(|s| !s.trim().is_empty()), file: file.rel.clone(), figures };
+            parsed.push((report, positions, file, raw.as_of));
+        }
+    }
+    missing_targets(years, &years_with_reports, ids, diags);
+    parsed.sort_by_key(|(r, ..)| r.as_of);
+    figure_warnings(&parsed, ids, years, diags);
+    parsed.into_iter().map(|(r, ..)| r).collect()
+}
+
+/// Every locality needs a target for every indicator in every year that has reports.
+fn missing_targets(
+    years: &[YearTargets],
+    with_reports: &[(i32, String, At<String>)],
+    ids: &Ids,
+    diags: &mut Diagnostics,
+) {
+    let m = ids.indicator_list.len();
+    for y in years {
+        let Some((_, report, _)) = with_reports.iter().find(|(year, ..)| *year == y.year) else { continue };
+        let mut missing = Vec::new();
+        for (l, locality) in ids.locality_list.iter().enumerate() {
+            for (i, indicator) in ids.indicator_list.iter().enumerate() {
+                if y.goals[l * m + i].is_none() {
+                    missing.push(format!("`{}` has no {} target for `{}`", locality.id, y.year, indicator.id));
+                }
+            }
+        }
+        let total = missing.len();
+        for message in missing.into_iter().take(MAX_LISTED) {
+            diags.push(Diagnostic::error(&y.file, message).help(format!(
+                "{} has reports (e.g. {report}), so every locality needs a target for every indicator",
+                y.year
+            )));
+        }
+        if total > MAX_LISTED {
+            diags.push(Diagnostic::error(&y.file, format!("… and {} more missing targets", total - MAX_LISTED)));
+        }
+    }
+}
+
+/// Warnings that compare figures with the previous report and with targets (SPEC §1).
+fn figure_warnings(
+    reports: &[(Report, Positions, SourceFile, At<String>)],
+    ids: &Ids,
+    years: &[YearTargets],
+    diags: &mut Diagnostics,
+) {
+    let m = ids.indicator_list.len();
+    let cells = ids.locality_list.len() * m;
+    let mut previous: Vec<Option<(u64, usize)>> = vec![None; cells];
+    for (r, (report, positions, file, _)) in reports.iter().enumerate() {
+        let targets = years.iter().find(|y| y.year == report.as_of.year());
+        for cell in 0..cells {
+            let Some(value) = report.figures[cell] else { continue };
+            let (line, column) = positions[cell];
+            let (l, i) = (cell / m, cell % m);
+            let at = |message: String| Diagnostic::warning(&file.rel, message).at(&file.text, line, column);
+            if let Some((before, pr)) = previous[cell]
+                && value < before
+            {
+                diags.push(
+                    at(format!(
+                        "`{}` {} fell from {} to {}",
+                        ids.locality_list[l].id,
+                        ids.indicator_list[i].id,
+                        plain_count(before),
+                        plain_count(value)
+                    ))
+                    .help(format!(
+                        "the previous figure is in {}; check both, and if they are right nothing needs doing",
+                        reports[pr].0.file
+                    )),
+                );
+            }
+            previous[cell] = Some((value, r));
+            let Some(goal) = targets.and_then(|t| t.goals[cell]) else { continue };
+            if let Some(base) = goal.base
+                && value > base
+            {
+                diags.push(
+                    at(format!(
+                        "`{}` {}: {} people is more than the base of {} (coverage above 100 %)",
+                        ids.locality_list[l].id,
+                        ids.indicator_list[i].id,
+                        plain_count(value),
+                        plain_count(base)
+                    ))
+                    .help(
+                        "this happens when the base is an estimate; check the figure and the base in the targets file",
+                    ),
+                );
+            }
+            if value as f64 > 3.0 * goal.people as f64 {
+                diags.push(
+                    at(format!(
+                        "`{}` {}: {} is more than three times the target of {}",
+                        ids.locality_list[l].id,
+                        ids.indicator_list[i].id,
+                        plain_count(value),
+                        plain_count(goal.people)
+                    ))
+                    .help("check the figure for an extra digit, and the target"),
+                );
+            }
+        }
+    }
+}
+
+/// Warnings that need the whole model: localities missing from the latest report.
+pub(super) fn warnings(site: &Site, diags: &mut Diagnostics) {
+    let Some(latest) = site.reports.last() else { return };
+    let m = site.indicators.len();
+    let mut missing = Vec::new();
+    for (l, locality) in site.localities.iter().enumerate() {
+        let cells = &latest.figures[l * m..(l + 1) * m];
+        if cells.iter().all(Option::is_none) {
+            missing.push(format!("`{}` has no figures in the latest report", locality.id));
+        } else {
+            for (i, cell) in cells.iter().enumerate() {
+                if cell.is_none() {
+                    missing.push(format!(
+                        "`{}` has no {} figure in the latest report",
+                        locality.id, site.indicators[i].id
+                    ));
+                }
+            }
+        }
+    }
+    let total = missing.len();
+    for message in missing.into_iter().take(MAX_LISTED) {
+        diags.push(Diagnostic::warning(&latest.file, message).help(
+            "its page will show its last figure and say that this report has none; add the figures if they exist",
+        ));
+    }
+    if total > MAX_LISTED {
+        diags.push(Diagnostic::warning(
+            &latest.file,
+            format!("… and {} more localities or figures missing", total - MAX_LISTED),
+        ));
+    }
+}
