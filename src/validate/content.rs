@@ -27,20 +27,20 @@ pub(super) fn content(files: Vec<Loaded<RawContent>>, ids: &Ids, diags: &mut Dia
         let stem = inner.strip_suffix(".md").unwrap_or(inner);
         let parts: Vec<&str> = stem.split('/').collect();
         match parts.as_slice() {
-            ["index"] => content.home = Some(doc(&file, raw, "index", diags)),
-            ["methodology"] => content.methodology = Some(doc(&file, raw, "methodology", diags)),
+            ["index"] => content.home = Some(doc(&file, raw, "index", false, diags)),
+            ["methodology"] => content.methodology = Some(doc(&file, raw, "methodology", false, diags)),
             ["localities", id] => match ids.locality_by_id(id) {
-                Some(l) => content.localities[l] = Some(doc(&file, raw, id, diags)),
+                Some(l) => content.localities[l] = Some(doc(&file, raw, id, false, diags)),
                 None => diags.push(unknown_file(&file, id, "locality", ids.locality_list.iter().map(|l| l.id.as_str()))),
             },
             ["indicators", id] => match ids.indicator_by_id(id) {
-                Some(i) => content.indicators[i] = Some(doc(&file, raw, id, diags)),
+                Some(i) => content.indicators[i] = Some(doc(&file, raw, id, false, diags)),
                 None => diags.push(unknown_file(&file, id, "indicator", ids.indicator_list.iter().map(|i| i.id.as_str()))),
             },
             ["updates", slug] => {
                 if check_slug(&file, slug, diags) {
                     let date_missing = raw.front.date.is_none();
-                    let d = doc(&file, raw, slug, diags);
+                    let d = doc(&file, raw, slug, true, diags);
                     if date_missing {
                         diags.push(Diagnostic::error(&file.rel, "a bulletin needs a date").at(&file.text, 1, 1).help(
                             "start the file with front matter giving its date:\n---\ntitle: \"Kết quả tháng 9/2025\"\ndate: 2025-10-05\n---",
@@ -54,7 +54,7 @@ pub(super) fn content(files: Vec<Loaded<RawContent>>, ids: &Ids, diags: &mut Dia
                     diags.push(Diagnostic::error(&file.rel, format!("`{slug}` is the name of one of the site's own sections"))
                         .help("give the page another file name"));
                 } else if check_slug(&file, slug, diags) {
-                    content.pages.push(doc(&file, raw, slug, diags));
+                    content.pages.push(doc(&file, raw, slug, true, diags));
                 }
             }
             _ => diags.push(Diagnostic::error(&file.rel, "tiendo does not read Markdown files from this folder").help(
@@ -68,10 +68,13 @@ pub(super) fn content(files: Vec<Loaded<RawContent>>, ids: &Ids, diags: &mut Dia
     content
 }
 
-fn doc(file: &SourceFile, raw: RawContent, slug: &str, diags: &mut Diagnostics) -> Doc {
+/// `titled`: the file is a page of its own (a bulletin or standalone page), whose title may
+/// come from its first heading; commentary shown inside another page keeps its headings.
+fn doc(file: &SourceFile, raw: RawContent, slug: &str, titled: bool, diags: &mut Diagnostics) -> Doc {
     let date = raw.front.date.as_ref().and_then(|d: &At<String>| date(file, d, diags));
     let (title, markdown) = match raw.front.title.filter(|t| !t.trim().is_empty()) {
         Some(t) => (Some(t.trim().to_owned()), raw.body),
+        None if !titled => (None, raw.body),
         None => match split_title(&raw.body) {
             Some((t, rest)) => (Some(t), rest),
             None => (None, raw.body),

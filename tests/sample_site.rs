@@ -1,0 +1,138 @@
+//! End to end over the sample site at the repository root (Cần Thơ, 103 units):
+//! the published figures must come out exactly, in Vietnamese formats.
+
+mod common;
+
+use common::*;
+
+fn built(name: &str) -> (std::path::PathBuf, std::process::Output) {
+    let out = temp_dir(name).join("public");
+    let o = build(&repo(), &out);
+    (out, o)
+}
+
+#[test]
+fn the_sample_builds_every_page_without_warnings() {
+    let (out, o) = built("sample-pages");
+    assert!(stderr(&o).is_empty(), "the sample should build cleanly:\n{}", stderr(&o));
+    let all = files(&out);
+    let unit_pages = all.iter().filter(|f| f.starts_with("localities/") && f.matches('/').count() == 2).count();
+    assert_eq!(unit_pages, 103);
+    for page in [
+        "index.html",
+        "localities/index.html",
+        "localities/long-my/index.html",
+        "localities/o-mon/index.html",
+        "localities/my-tu/index.html",
+        "indicators/index.html",
+        "indicators/voluntary-si/index.html",
+        "indicators/health-insurance/index.html",
+        "groups/can-tho-cu/index.html",
+        "groups/hau-giang-cu/index.html",
+        "groups/soc-trang-cu/index.html",
+        "updates/index.html",
+        "updates/2025-09-ket-qua-9-thang/index.html",
+        "methodology/index.html",
+        "ve-so-lieu/index.html",
+        "404.html",
+        "data/figures.csv",
+        "data/figures.json",
+        "data/localities/long-my.csv",
+        "charts/localities/long-my/voluntary-si.svg",
+        "charts/city/health-insurance.svg",
+        "charts/indicators/voluntary-si/ranking.svg",
+    ] {
+        assert!(all.contains(page), "missing {page}");
+    }
+    let charts = all.iter().filter(|f| f.starts_with("charts/") && f.ends_with(".svg")).count();
+    // 103 units × 2 indicators, the city × 2, 3 groups × 2, 2 rankings.
+    assert_eq!(charts, 206 + 2 + 6 + 2);
+}
+
+#[test]
+fn published_figures_appear_in_vietnamese_format() {
+    let (out, _) = built("sample-figures");
+    let long_my = text_of(&read(out.join("localities/long-my/index.html")));
+    assert!(
+        long_my.contains("Phường Long Mỹ đạt 80,52 % chỉ tiêu BHXH tự nguyện năm 2025; cần thêm 294 người."),
+        "{long_my}"
+    );
+    assert!(long_my.contains("Số liệu 1.215 người"), "{long_my}");
+    assert!(long_my.contains("Chỉ tiêu 1.509 người"));
+    assert!(
+        long_my.contains("Phường Long Mỹ đạt 92,89 % chỉ tiêu BHYT năm 2025 (tỷ lệ bao phủ 88,25 % dân số)"),
+        "{long_my}"
+    );
+    assert!(long_my.contains("Tỷ lệ chỉ tiêu 95,00 %"));
+    // The percent sign is kept on the same line as its number.
+    assert!(read(out.join("localities/long-my/index.html")).contains("80,52\u{a0}%"));
+
+    let o_mon = text_of(&read(out.join("localities/o-mon/index.html")));
+    assert!(o_mon.contains("Phường Ô Môn đạt 50,89 % chỉ tiêu BHXH tự nguyện năm 2025"), "{o_mon}");
+    assert!(o_mon.contains("tỷ lệ bao phủ 80,09 % dân số"), "{o_mon}");
+
+    // Commentary from content/ is on the pages, and the illustrative data is flagged.
+    assert!(o_mon.contains("quyết liệt hơn"));
+    assert!(text_of(&read(out.join("localities/my-tu/index.html"))).contains("nhóm Zalo"));
+    for page in ["index.html", "localities/long-my/index.html", "indicators/voluntary-si/index.html"] {
+        assert!(
+            text_of(&read(out.join(page))).contains("số liệu minh hoạ"),
+            "{page} must say the data is illustrative"
+        );
+    }
+}
+
+#[test]
+fn figures_csv_holds_the_published_figures() {
+    let (out, _) = built("sample-csv");
+    let rows = csv(&read(out.join("data/figures.csv")));
+    let r = row(&rows, "2025-09-30", "long-my", "voluntary-si");
+    assert_eq!((r["value"].as_str(), r["target"].as_str(), r["progress_percent"].as_str()), ("1215", "1509", "80.52"));
+    assert_eq!(r["remaining"], "294");
+    let r = row(&rows, "2025-09-30", "long-my", "health-insurance");
+    assert_eq!((r["rate_percent"].as_str(), r["progress_percent"].as_str()), ("88.25", "92.89"));
+    assert_eq!(r["target_rate_percent"], "95.00");
+    assert_eq!(r["locality"], "Phường Long Mỹ");
+    let r = row(&rows, "2025-09-30", "o-mon", "voluntary-si");
+    assert_eq!(r["progress_percent"], "50.89");
+    assert_eq!(row(&rows, "2025-09-30", "o-mon", "health-insurance")["rate_percent"], "80.09");
+
+    // The city on 30/9/2025: "more than" each published figure, by less than 1 %.
+    let within = |value: &str, published: f64| {
+        let v: f64 = value.parse().unwrap();
+        v > published && v <= published * 1.01
+    };
+    let vol = row(&rows, "2025-09-30", "can-tho", "voluntary-si");
+    assert!(within(&vol["value"], 75_600.0), "{vol:?}");
+    assert!(within(&vol["remaining"], 43_000.0), "{vol:?}");
+    let hi = row(&rows, "2025-09-30", "can-tho", "health-insurance");
+    assert!(within(&hi["value"], 2_940_000.0), "{hi:?}");
+    assert!(within(&hi["remaining"], 154_000.0), "{hi:?}");
+    assert_eq!(vol["locality"], "Thành phố Cần Thơ");
+}
+
+#[test]
+fn every_link_resolves_and_every_chart_has_an_alternative_and_a_table() {
+    let (out, _) = built("sample-links");
+    let broken = broken_links(&out);
+    assert!(broken.is_empty(), "{} broken links, e.g. {:#?}", broken.len(), &broken[..broken.len().min(10)]);
+    let (charts, problems) = chart_problems(&out);
+    assert!(problems.is_empty(), "{problems:#?}");
+    // Inline: home 2, units 206, groups 6, indicator pages 2 city + 2 rankings.
+    assert_eq!(charts, 2 + 206 + 6 + 4);
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let dir = temp_dir("sample-twice");
+    build(&repo(), &dir.join("a"));
+    build(&repo(), &dir.join("b"));
+    assert_identical(&dir.join("a"), &dir.join("b"));
+}
+
+#[test]
+fn check_reports_no_errors_and_writes_nothing() {
+    let o = tiendo(&["check", "--root", repo().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), "no errors");
+}

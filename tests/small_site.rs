@@ -1,0 +1,263 @@
+//! End to end over a small English site: three indicators, two years, a unit missing
+//! from one report and a unit with a single report in the year. Expected numbers are
+//! computed by hand in the comments.
+
+mod common;
+
+use common::*;
+
+fn built(name: &str) -> (std::path::PathBuf, std::process::Output) {
+    let out = temp_dir(name).join("public");
+    let o = build(&fixture("small-en"), &out);
+    (out, o)
+}
+
+#[test]
+fn writes_every_page_of_the_spec() {
+    let (out, o) = built("small-pages");
+    let all = files(&out);
+    for page in [
+        "index.html",
+        "localities/index.html",
+        "localities/north/index.html",
+        "localities/south/index.html",
+        "localities/west/index.html",
+        "localities/lone/index.html",
+        "indicators/index.html",
+        "indicators/enrolment/index.html",
+        "indicators/insured/index.html",
+        "indicators/trained/index.html",
+        "groups/east-bank/index.html",
+        "updates/index.html",
+        "updates/q3-2025/index.html",
+        "updates/q2-2025/index.html",
+        "methodology/index.html",
+        "about/index.html",
+        "404.html",
+        "data/figures.csv",
+        "data/figures.json",
+        "data/localities/north.csv",
+        "assets/style.css",
+        "charts/city/enrolment.svg",
+        "charts/localities/west/insured.svg",
+        "charts/groups/east-bank/trained.svg",
+        "charts/indicators/trained/ranking.svg",
+    ] {
+        assert!(all.contains(page), "missing {page}");
+    }
+    // The draft bulletin is left out.
+    assert!(!all.iter().any(|f| f.contains("old-draft")));
+    let pages = all.iter().filter(|f| f.ends_with(".html")).count();
+    assert_eq!(pages, 17);
+    assert!(stdout(&o).contains("built 17 pages"), "{}", stdout(&o));
+    // Lone Island's figures fell from the end of 2024: a warning, not an error.
+    assert!(
+        stderr(&o).contains("warning: data/reports/2025-09.yaml:7:22: `lone` enrolment fell from 180 to 120"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn pages_show_the_figures_in_english() {
+    let (out, _) = built("small-figures");
+    let north = text_of(&read(out.join("localities/north/index.html")));
+    // 700 of 1,000.
+    assert!(
+        north.contains("North Ward has reached 70.00% of its 2025 Enrolment target; 300 people are still needed."),
+        "{north}"
+    );
+    // Pace: 400 people from 31 Mar to 30 Sep (183 days) = 66.53 per month; 92 days left:
+    // 700 + 66.53 × 92 / 30.4375 = 901.1, which is 90.1 % of 1,000: at risk.
+    assert!(north.contains("Projection at the due date 901"), "{north}");
+    assert!(north.contains("Status: At risk") || north.contains("At risk"), "{north}");
+    // Expected by now: from 200 on 31 Dec 2024 to 1,000 on 31 Dec 2025; 273 of 365 days: 798.4.
+    assert!(north.contains("Expected by now 798"), "{north}");
+    // Coverage: 8,950 of 10,000 is 89.50 %; against 90 % that is 99.44 %; target 9,000 people.
+    assert!(
+        north.contains("99.44% of its 2025 Health insurance target (89.50% coverage of the population); 50 people"),
+        "{north}"
+    );
+
+    let south = text_of(&read(out.join("localities/south/index.html")));
+    assert!(south.contains("South Commune has reached 102.00% of its 2025 Enrolment target."), "{south}");
+    assert!(south.contains("Achieved"));
+    // 95.5 % of 4,000 = 3,820 people exactly; 3,780 is 94.50 %, 98.95 % of the target rate.
+    assert!(south.contains("Target 3,820 people"), "{south}");
+    assert!(south.contains("98.95%"));
+    assert!(south.contains("Commune · code 00102 · East Bank"), "{south}");
+
+    // Lone Island has a single report in 2025: no trend, but progress and what is needed.
+    let lone = text_of(&read(out.join("localities/lone/index.html")));
+    assert!(
+        lone.contains("Lone Island has reached 40.00% of its 2025 Enrolment target; 180 people are still needed."),
+        "{lone}"
+    );
+    assert!(lone.contains("No trend yet"), "{lone}");
+    assert!(!lone.contains("Projection at the due date"), "no projection without a pace");
+    assert!(lone.contains("Special zone"));
+
+    // West Ward sent no report for 30 June 2025: its history says so.
+    let west = text_of(&read(out.join("localities/west/index.html")));
+    assert!(west.contains("30 Jun 2025 No report"), "{west}");
+
+    // Commentary: raw HTML shown as text, dangerous link disarmed, heading kept.
+    let north_html = read(out.join("localities/north/index.html"));
+    assert!(!north_html.contains("<script>alert"), "raw HTML must not pass through");
+    assert!(north_html.contains("&lt;script&gt;"));
+    assert!(!north_html.contains("javascript:"));
+    assert!(north_html.contains("<h3>Door to door</h3>"), "commentary headings sit under the page's h2");
+
+    // No Vietnamese interface text on an English site.
+    for page in ["index.html", "localities/north/index.html", "methodology/index.html"] {
+        let t = text_of(&read(out.join(page)));
+        for vi in ["Chỉ tiêu", "Phường", "Số liệu", "Tình trạng", "Đã đạt", "người"] {
+            assert!(!t.contains(vi), "{page} has Vietnamese text {vi:?}");
+        }
+    }
+    // Canonical links use base_url (without its trailing slash doubled).
+    assert!(north_html.contains("<link rel=\"canonical\" href=\"https://example.org/progress/localities/north/\">"));
+}
+
+#[test]
+fn the_city_carries_missing_units_forward() {
+    let (out, _) = built("small-city");
+    let rows = csv(&read(out.join("data/figures.csv")));
+    // 30 June 2025: North 500 + South 420 + West carried from March 550 + Lone (no 2025 figure yet) = 1,470.
+    assert_eq!(row(&rows, "2025-06-30", "riverside", "enrolment")["value"], "1470");
+    // 30 Sep 2025: 700 + 510 + 650 + 120 = 1,980 of 2,600: 76.15 %, 620 to go.
+    let city = row(&rows, "2025-09-30", "riverside", "enrolment");
+    assert_eq!(city["target"], "2600");
+    assert_eq!(city["progress_percent"], "76.15");
+    assert_eq!(city["remaining"], "620");
+    assert_eq!(city["base"], "");
+    // Coverage: 19,830 of 22,000 people (90.14 %); target 9,000 + 3,820 + 5,535 + 1,800 = 20,155 people.
+    let city = row(&rows, "2025-09-30", "riverside", "insured");
+    assert_eq!(
+        (city["value"].as_str(), city["target"].as_str(), city["base"].as_str(), city["rate_percent"].as_str()),
+        ("19830", "20155", "22000", "90.14")
+    );
+    assert_eq!(city["progress_percent"], "98.39");
+    assert_eq!(city["remaining"], "325");
+    let home = text_of(&read(out.join("index.html")));
+    assert!(
+        home.contains("Riverside City has reached 76.15% of its 2025 Enrolment target; 620 people are still needed."),
+        "{home}"
+    );
+}
+
+#[test]
+fn figures_csv_has_one_row_per_figure() {
+    let (out, _) = built("small-csv");
+    let text = read(out.join("data/figures.csv"));
+    assert_eq!(
+        text.lines().next(),
+        Some(
+            "as_of,year,locality_id,locality,indicator_id,value,target,progress_percent,remaining,status,base,rate_percent,target_rate_percent"
+        )
+    );
+    let rows = csv(&text);
+    // Figures: 12 + 12 + 9 + 6 + 12 = 51; city: 3 per report × 5 = 15.
+    assert_eq!(rows.len(), 66);
+    // West has no row for June 2025 (a gap, not a zero).
+    assert!(!rows.iter().any(|r| r["as_of"] == "2025-06-30" && r["locality_id"] == "west"));
+    let west = row(&rows, "2025-09-30", "west", "insured");
+    // 92.25 % of 6,000 = 5,535 exactly; 5,400 is 90.00 %, 97.56 % of the target rate.
+    assert_eq!(west["target"], "5535");
+    assert_eq!(west["rate_percent"], "90.00");
+    assert_eq!(west["target_rate_percent"], "92.25");
+    assert_eq!(west["progress_percent"], "97.56");
+    assert_eq!(row(&rows, "2025-09-30", "north", "enrolment")["status"], "at-risk");
+    assert_eq!(row(&rows, "2025-09-30", "south", "enrolment")["status"], "achieved");
+    assert_eq!(row(&rows, "2025-09-30", "lone", "enrolment")["status"], "no-trend");
+    // Status as of each row's own date: the first 2025 figure of a year has no trend.
+    assert_eq!(row(&rows, "2025-03-31", "north", "enrolment")["status"], "no-trend");
+    // Rows are in date order, the city first at each date.
+    assert_eq!(rows[0]["as_of"], "2024-06-30");
+    assert_eq!(rows[0]["locality_id"], "riverside");
+
+    let json: Vec<serde_json::Value> = serde_json::from_str(&read(out.join("data/figures.json"))).unwrap();
+    assert_eq!(json.len(), rows.len());
+    let first_count = json.iter().find(|r| r["locality_id"] == "north" && r["indicator_id"] == "enrolment").unwrap();
+    assert!(first_count["base"].is_null() && first_count["rate_percent"].is_null());
+    assert!(first_count["value"].is_u64());
+    let unit_csv = csv(&read(out.join("data/localities/west.csv")));
+    assert!(unit_csv.iter().all(|r| r["locality_id"] == "west"));
+    assert_eq!(unit_csv.len(), 3 * 4);
+}
+
+#[test]
+fn every_link_resolves_and_every_chart_has_an_alternative_and_a_table() {
+    let (out, _) = built("small-links");
+    let broken = broken_links(&out);
+    assert!(broken.is_empty(), "{broken:#?}");
+    let (charts, problems) = chart_problems(&out);
+    assert!(problems.is_empty(), "{problems:#?}");
+    // Home 3, four units × 3, the group 3, indicators 3 city + 3 rankings.
+    assert_eq!(charts, 3 + 12 + 3 + 6);
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let dir = temp_dir("small-twice");
+    build(&fixture("small-en"), &dir.join("a"));
+    build(&fixture("small-en"), &dir.join("b"));
+    assert_identical(&dir.join("a"), &dir.join("b"));
+}
+
+/// Copies a fixture into a scratch folder so a test can change it.
+fn scratch_copy(name: &str) -> std::path::PathBuf {
+    let dir = temp_dir(name).join("site");
+    copy_dir(&fixture("small-en"), &dir);
+    dir
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_sites_templates_override_the_built_in_ones_by_name() {
+    let site = scratch_copy("small-override");
+    std::fs::create_dir_all(site.join("templates/i18n")).unwrap();
+    std::fs::create_dir_all(site.join("templates/assets")).unwrap();
+    std::fs::write(
+        site.join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block content %}<h1>Lost in {{ site.title }}</h1>{% endblock content %}",
+    )
+    .unwrap();
+    std::fs::write(site.join("templates/i18n/en.yaml"), "status_behind: \"Lagging\"\n").unwrap();
+    std::fs::write(site.join("templates/assets/style.css"), "body { color: black }\n").unwrap();
+    let out = site.parent().unwrap().join("public");
+    build(&site, &out);
+    assert!(read(out.join("404.html")).contains("<h1>Lost in Progress — Riverside City</h1>"));
+    // The override changes one string; every other string stays built in.
+    let trained = text_of(&read(out.join("indicators/trained/index.html")));
+    assert!(trained.contains("Lagging"), "{trained}");
+    assert!(trained.contains("Achieved"));
+    assert_eq!(read(out.join("assets/style.css")), "body { color: black }\n");
+}
+
+#[test]
+fn a_template_that_does_not_compile_is_an_error_with_its_line() {
+    let site = scratch_copy("small-bad-template");
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    std::fs::write(
+        site.join("templates/page.html"),
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ body | safe \n{% endblock content %}\n",
+    )
+    .unwrap();
+    let o = tiendo(&["check", "--root", site.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    // The unclosed `{{` on line 3 is found where the next tag starts.
+    assert!(stderr(&o).contains("error: templates/page.html:4:1: Found `{` but expected }}."), "{}", stderr(&o));
+}
