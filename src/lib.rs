@@ -57,6 +57,9 @@ pub enum Error {
     Input(Vec<Diagnostic>),
     /// Writing the output failed.
     Output(OutputError),
+    /// The command line asks for something that cannot be done, e.g. an output folder
+    /// that would replace the site.
+    Usage(String),
     /// Something that should not happen; reported rather than a panic.
     Internal(String),
 }
@@ -66,6 +69,7 @@ impl std::fmt::Display for Error {
         match self {
             Error::Input(ds) => write!(f, "{} error(s) in the input", ds.iter().filter(|d| d.is_error()).count()),
             Error::Output(e) => write!(f, "cannot write the site: {e}"),
+            Error::Usage(e) => write!(f, "{e}"),
             Error::Internal(e) => write!(f, "internal error: {e}"),
         }
     }
@@ -107,6 +111,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
     if let Some(url) = &options.base_url {
         site.config.base_url = Some(url.trim_end_matches('/').to_owned());
     }
+    output::check_output(&options.root, &options.output).map_err(Error::Usage)?;
     let computed = compute::compute(&site);
     let staging = Staging::new(&options.output).map_err(Error::Output)?;
     let base_url = site.config.base_url.clone();

@@ -82,7 +82,7 @@ fn failure(e: &Error) -> ExitCode {
             );
             ExitCode::from(1)
         }
-        Error::Output(_) | Error::Internal(_) => {
+        Error::Output(_) | Error::Internal(_) | Error::Usage(_) => {
             eprintln!("error: {e}");
             ExitCode::from(2)
         }

@@ -1,8 +1,12 @@
 //! Output: write the site into a staging folder beside the output folder, then
 //! put it in place only when everything succeeded.
 //!
-//! The output folder is never emptied or written into: a failed or interrupted
-//! build leaves the previous site exactly as it was.
+//! The output folder is never emptied or written into. On Linux the finished
+//! staging folder and the output folder are exchanged in one atomic step
+//! (`renameat2` with `RENAME_EXCHANGE`), so at every instant, even if the process
+//! is killed, the output folder holds either the complete old site or the complete
+//! new one. Elsewhere (or on a file system without the exchange) two renames are
+//! used, which leaves a moment without an output folder but never a mixed one.
 
 use std::fs;
 use std::io;
@@ -27,6 +31,32 @@ fn at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     move |source| OutputError { path: path.to_owned(), source }
 }
 
+/// Refuses an output folder that would replace or sit inside the site's own inputs:
+/// publishing swaps the whole folder, so `--output .` would move the site away.
+pub fn check_output(root: &Path, output: &Path) -> Result<(), String> {
+    let root = absolute(root);
+    let output = absolute(output);
+    if root.starts_with(&output) {
+        return Err(format!(
+            "the output folder {} holds the site itself; give a folder inside it, like {}",
+            output.display(),
+            root.join("public").display()
+        ));
+    }
+    for input in ["data", "content", "templates"] {
+        if output.starts_with(root.join(input)) {
+            return Err(format!(
+                "the output folder {} is inside the site's {input}/ folder; give another one",
+                output.display()
+            ));
+        }
+    }
+    if output.exists() && !output.is_dir() {
+        return Err(format!("the output {} is a file, not a folder", output.display()));
+    }
+    Ok(())
+}
+
 /// A folder being filled with a new site. Dropped without [`Staging::publish`],
 /// it removes itself and the output folder is untouched.
 pub struct Staging {
@@ -37,13 +67,14 @@ pub struct Staging {
 
 impl Staging {
     /// Creates an empty staging folder beside `output`, on the same file system so that
-    /// publishing is a rename.
+    /// publishing is a rename. Staging folders left by killed builds are removed.
     pub fn new(output: &Path) -> Result<Staging, OutputError> {
         let output = absolute(output);
         let parent = output.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         fs::create_dir_all(&parent).map_err(at(&parent))?;
-        let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-        let dir = parent.join(format!(".{name}.tiendo-{}", std::process::id()));
+        let prefix = staging_prefix(&output);
+        remove_stale(&parent, &prefix);
+        let dir = parent.join(format!("{prefix}{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(at(&dir))?;
         }
@@ -64,27 +95,19 @@ impl Staging {
         fs::write(&path, bytes).map_err(at(&path))
     }
 
-    /// Puts the new site in place of the old one.
+    /// Puts the new site in place of the old one, then removes the old one.
     pub fn publish(mut self) -> Result<(), OutputError> {
-        let old = self.dir.with_extension("old");
-        if old.exists() {
-            fs::remove_dir_all(&old).map_err(at(&old))?;
+        if !self.output.exists() {
+            fs::rename(&self.dir, &self.output).map_err(at(&self.output))?;
+            self.published = true;
+            return Ok(());
         }
-        let had_output = self.output.exists();
-        if had_output {
-            fs::rename(&self.output, &old).map_err(at(&self.output))?;
-        }
-        if let Err(source) = fs::rename(&self.dir, &self.output) {
-            // Put the old site back rather than leave nothing.
-            if had_output {
-                let _ = fs::rename(&old, &self.output);
-            }
-            return Err(OutputError { path: self.output.clone(), source });
-        }
+        swap(&self.dir, &self.output).map_err(at(&self.output))?;
+        // The staging folder now holds the old site.
         self.published = true;
-        if had_output {
-            fs::remove_dir_all(&old).map_err(at(&old))?;
-        }
+        // The new site is in place: failing to delete the old one is not a failed build,
+        // and the next build removes what is left.
+        let _ = fs::remove_dir_all(&self.dir);
         Ok(())
     }
 }
@@ -95,6 +118,76 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// `.public.tiendo-` for an output folder named `public`; the process id follows.
+fn staging_prefix(output: &Path) -> String {
+    let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    format!(".{name}.tiendo-")
+}
+
+/// Removes staging folders of builds that are no longer running (killed, or crashed).
+fn remove_stale(parent: &Path, prefix: &str) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(prefix)).and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid != std::process::id() && !is_running(pid) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn is_running(pid: u32) -> bool {
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn is_running(_pid: u32) -> bool {
+    // Without /proc, a leftover folder may belong to a build that is still running.
+    true
+}
+
+/// Exchanges two folders' names in one atomic step where the system can.
+#[cfg(target_os = "linux")]
+fn swap(new: &Path, old: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(new.as_os_str().as_bytes())?;
+    let b = CString::new(old.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call;
+    // renameat2 reads them and touches no other memory of ours.
+    let r = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+    if r == 0 {
+        return Ok(());
+    }
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        // The file system or kernel cannot exchange: fall back to two renames.
+        Some(libc::EINVAL) | Some(libc::ENOSYS) | Some(libc::EOPNOTSUPP) => swap_by_renames(new, old),
+        _ => Err(e),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn swap(new: &Path, old: &Path) -> io::Result<()> {
+    swap_by_renames(new, old)
+}
+
+/// The old site goes aside, the new one takes its name, and the old one takes the
+/// new one's former name, where `publish` removes it.
+fn swap_by_renames(new: &Path, old: &Path) -> io::Result<()> {
+    let aside = new.with_extension("old");
+    fs::rename(old, &aside)?;
+    if let Err(e) = fs::rename(new, old) {
+        // Put the old site back rather than leave nothing.
+        let _ = fs::rename(&aside, old);
+        return Err(e);
+    }
+    fs::rename(&aside, new)
 }
 
 fn absolute(p: &Path) -> PathBuf {
@@ -128,6 +221,17 @@ mod tests {
     }
 
     #[test]
+    fn publish_into_a_new_folder() {
+        let base = temp("fresh");
+        let out = base.join("deeper/public");
+        let s = Staging::new(&out).unwrap();
+        s.write("index.html", b"new").unwrap();
+        s.publish().unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "new");
+        fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
     fn dropped_staging_leaves_the_output_untouched() {
         let base = temp("drop");
         let out = base.join("public");
@@ -140,5 +244,30 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
         assert_eq!(fs::read_dir(&base).unwrap().count(), 1);
         fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn stale_staging_of_dead_builds_is_removed() {
+        let base = temp("stale");
+        let out = base.join("public");
+        // No process has pid u32::MAX - 1 on Linux (pids are at most 2^22).
+        let stale = base.join(format!(".public.tiendo-{}", u32::MAX - 1));
+        fs::create_dir_all(stale.join("localities")).unwrap();
+        let s = Staging::new(&out).unwrap();
+        if cfg!(target_os = "linux") {
+            assert!(!stale.exists());
+        }
+        s.publish().unwrap();
+        fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn the_output_may_not_replace_the_site() {
+        let root = Path::new("/srv/site");
+        assert!(check_output(root, root).is_err());
+        assert!(check_output(root, Path::new("/srv")).is_err());
+        assert!(check_output(root, Path::new("/srv/site/content/out")).is_err());
+        assert!(check_output(root, Path::new("/srv/site/public")).is_ok());
+        assert!(check_output(root, Path::new("/var/www/tien-do")).is_ok());
     }
 }

@@ -191,6 +191,11 @@ pub fn relative(root: &Path, path: &Path) -> String {
 /// Reads a file as UTF-8 text, without a leading byte-order mark.
 pub fn read(path: &Path, rel: String) -> Result<SourceFile, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(&rel, format!("cannot read the file: {e}")))?;
+    decode(rel, bytes)
+}
+
+/// The text of a file from its bytes: UTF-8 required, a leading byte-order mark dropped.
+pub fn decode(rel: String, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {

@@ -30,11 +30,13 @@ pub(super) fn content(files: Vec<Loaded<RawContent>>, ids: &Ids, diags: &mut Dia
             ["index"] => content.home = Some(doc(&file, raw, "index", false, diags)),
             ["methodology"] => content.methodology = Some(doc(&file, raw, "methodology", false, diags)),
             ["localities", id] => match ids.locality_by_id(id) {
-                Some(l) => content.localities[l] = Some(doc(&file, raw, id, false, diags)),
+                Some(Some(l)) => content.localities[l] = Some(doc(&file, raw, id, false, diags)),
+                Some(None) => drop(doc(&file, raw, id, false, diags)),
                 None => diags.push(unknown_file(&file, id, "locality", ids.locality_list.iter().map(|l| l.id.as_str()))),
             },
             ["indicators", id] => match ids.indicator_by_id(id) {
-                Some(i) => content.indicators[i] = Some(doc(&file, raw, id, false, diags)),
+                Some(Some(i)) => content.indicators[i] = Some(doc(&file, raw, id, false, diags)),
+                Some(None) => drop(doc(&file, raw, id, false, diags)),
                 None => diags.push(unknown_file(&file, id, "indicator", ids.indicator_list.iter().map(|i| i.id.as_str()))),
             },
             ["updates", slug] => {

@@ -53,9 +53,12 @@ pub(super) fn targets(files: &[Loaded<RawTargets>], ids: &Ids, diags: &mut Diagn
         let Some(due) = due else { continue };
         let mut goals = vec![None; cells];
         for (loc_key, inner) in &raw.targets.value.0 {
-            let loc = ids.locality(file, loc_key).map_err(|d| diags.push(d)).ok();
+            let loc = ids.locality(file, loc_key).map_err(|d| diags.push(d)).ok().flatten();
             for (ind_key, target) in &inner.value.0 {
-                let Ok(ind) = ids.indicator(file, ind_key).map_err(|d| diags.push(d)) else { continue };
+                // The kind of target depends on the indicator: without it there is nothing to check.
+                let Some(ind) = ids.indicator(file, ind_key).map_err(|d| diags.push(d)).ok().flatten() else {
+                    continue;
+                };
                 let Some(goal) = goal(file, target, ids, ind, diags) else { continue };
                 if let Some(loc) = loc {
                     goals[loc * ids.indicator_list.len() + ind] = Some(goal);
@@ -228,7 +231,7 @@ pub(super) fn reports(
         let mut figures = vec![None; cells];
         let mut positions = vec![(0, 0); cells];
         for (loc_key, inner) in &raw.figures.value.0 {
-            let loc = ids.locality(&file, loc_key).map_err(|d| diags.push(d)).ok();
+            let loc = ids.locality(&file, loc_key).map_err(|d| diags.push(d)).ok().flatten();
             if inner.value.0.is_empty() {
                 diags
                     .push(error_at(&file, inner, format!("`{}` has no figures", loc_key.value)).help(
@@ -236,10 +239,10 @@ pub(super) fn reports(
                     ));
             }
             for (ind_key, value) in &inner.value.0 {
-                let Ok(ind) = ids.indicator(&file, ind_key).map_err(|d| diags.push(d)) else { continue };
+                let ind = ids.indicator(&file, ind_key).map_err(|d| diags.push(d));
                 match whole_number(&value.value) {
                     Ok(v) => {
-                        if let Some(loc) = loc {
+                        if let (Some(loc), Ok(Some(ind))) = (loc, ind) {
                             figures[loc * m + ind] = Some(v);
                             positions[loc * m + ind] = (value.referenced.line(), value.referenced.column());
                         }

@@ -17,23 +17,30 @@ use crate::load::{Input, Loaded, SourceFile};
 use crate::model::{City, Config, Group, Indicator, IndicatorKind, Language, Locality, LocalityKind, Site};
 use crate::text;
 
-/// Validates everything `load` read. `None` when any error was found.
+/// Validates everything `load` read. `None` when `diags` holds any error, from this stage or before.
 pub fn validate(input: Input, diags: &mut Diagnostics) -> Option<Site> {
-    let errors_before = diags.error_count();
     let config = input.site.as_ref().map(|s| config(s, diags));
     let places = input.localities.as_ref().map(|l| localities(l, diags));
     let indicators = input.indicators.as_ref().map(|i| indicators(i, diags));
 
-    // Targets and reports can only be checked against known localities and indicators.
-    let (Some(config), Some((city, localities, groups)), Some(indicators)) = (config, places, indicators) else {
-        return None;
-    };
-    let ids = Ids::new(&localities, &indicators);
+    // A file that could not be read must not hide the problems of the others: what can
+    // be checked without it still is (dates, numbers, file names), against what is known.
+    let ids = Ids::new(places.as_ref().map(|p| p.1.as_slice()), indicators.as_deref());
     let years = figures::targets(&input.targets, &ids, diags);
+    let reports_failed = diags.iter().any(|d| d.is_error() && d.file.starts_with(crate::load::REPORTS_DIR));
+    if input.reports.is_empty() && !reports_failed {
+        diags.push(Diagnostic::error(crate::load::REPORTS_DIR, "the site has no reports yet").help(
+            "add the first report as a file in data/reports/, e.g. data/reports/2025-09.yaml:\nas_of: 2025-09-30\nfigures:\n  long-my: { voluntary-si: 1215 }",
+        ));
+    }
     let reports = figures::reports(input.reports, &ids, &years, diags);
     let content = content::content(input.content, &ids, diags);
 
-    if diags.error_count() > errors_before {
+    let (Some(config), Some((city, localities, groups)), Some(indicators)) = (config, places, indicators) else {
+        return None;
+    };
+    // Errors of the load stage count too: a file that did not parse is missing from the model.
+    if diags.has_errors() {
         return None;
     }
     let site = Site { config, city, localities, groups, indicators, years, reports, content };
@@ -41,45 +48,57 @@ pub fn validate(input: Input, diags: &mut Diagnostics) -> Option<Site> {
     Some(site)
 }
 
-/// Lookup of localities and indicators by id, built once.
+/// Lookup of localities and indicators by id, built once. A list whose file could not
+/// be read is unknown: ids are then not checked against it, and nothing is stored.
 pub(crate) struct Ids<'a> {
-    localities: HashMap<&'a str, usize>,
-    indicators: HashMap<&'a str, usize>,
+    localities: Option<HashMap<&'a str, usize>>,
+    indicators: Option<HashMap<&'a str, usize>>,
+    /// Empty when unknown.
     pub(crate) locality_list: &'a [Locality],
     pub(crate) indicator_list: &'a [Indicator],
 }
 
 impl<'a> Ids<'a> {
-    fn new(localities: &'a [Locality], indicators: &'a [Indicator]) -> Self {
+    fn new(localities: Option<&'a [Locality]>, indicators: Option<&'a [Indicator]>) -> Self {
         Ids {
-            localities: localities.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect(),
-            indicators: indicators.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect(),
-            locality_list: localities,
-            indicator_list: indicators,
+            localities: localities.map(|l| l.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect()),
+            indicators: indicators.map(|l| l.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect()),
+            locality_list: localities.unwrap_or_default(),
+            indicator_list: indicators.unwrap_or_default(),
         }
     }
 
-    /// The index of locality `id`, or a diagnostic that names the known ones.
-    pub(crate) fn locality(&self, file: &SourceFile, id: &At<String>) -> Result<usize, Diagnostic> {
-        self.localities.get(id.value.as_str()).copied().ok_or_else(|| {
+    /// The index of locality `id`; `None` when the list is unknown; a diagnostic naming
+    /// the known ones when `id` is not among them.
+    pub(crate) fn locality(&self, file: &SourceFile, id: &At<String>) -> Result<Option<usize>, Diagnostic> {
+        let Some(map) = &self.localities else { return Ok(None) };
+        map.get(id.value.as_str()).map(|&i| Some(i)).ok_or_else(|| {
             let known = self.locality_list.iter().map(|l| l.id.as_str());
             unknown(file, id, "locality", crate::load::LOCALITIES_FILE, known)
         })
     }
 
-    pub(crate) fn indicator(&self, file: &SourceFile, id: &At<String>) -> Result<usize, Diagnostic> {
-        self.indicators.get(id.value.as_str()).copied().ok_or_else(|| {
+    pub(crate) fn indicator(&self, file: &SourceFile, id: &At<String>) -> Result<Option<usize>, Diagnostic> {
+        let Some(map) = &self.indicators else { return Ok(None) };
+        map.get(id.value.as_str()).map(|&i| Some(i)).ok_or_else(|| {
             let known = self.indicator_list.iter().map(|l| l.id.as_str());
             unknown(file, id, "indicator", crate::load::INDICATORS_FILE, known)
         })
     }
 
-    pub(crate) fn locality_by_id(&self, id: &str) -> Option<usize> {
-        self.localities.get(id).copied()
+    /// Like [`Ids::locality`] for a bare id (a file name): `Some(None)` when the list is unknown.
+    pub(crate) fn locality_by_id(&self, id: &str) -> Option<Option<usize>> {
+        match &self.localities {
+            None => Some(None),
+            Some(map) => map.get(id).map(|&i| Some(i)),
+        }
     }
 
-    pub(crate) fn indicator_by_id(&self, id: &str) -> Option<usize> {
-        self.indicators.get(id).copied()
+    pub(crate) fn indicator_by_id(&self, id: &str) -> Option<Option<usize>> {
+        match &self.indicators {
+            None => Some(None),
+            Some(map) => map.get(id).map(|&i| Some(i)),
+        }
     }
 }
 
@@ -97,7 +116,11 @@ fn unknown<'k>(
             known_list(&id.value, known)
         ),
     };
-    error_at(file, id, format!("`{}` is not a {what}", id.value)).help(help)
+    error_at(file, id, format!("`{}` is not {} {what}", id.value, article(what))).help(help)
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
 
 /// An error at the position of a value read from `file`.
