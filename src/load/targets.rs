@@ -25,8 +25,8 @@ pub enum RawTarget {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCoverage {
-    pub rate: At<Scalar>,
-    pub base: At<Scalar>,
+    pub rate: Option<At<Scalar>>,
+    pub base: Option<At<Scalar>>,
 }
 
 impl<'de> Deserialize<'de> for RawTarget {

@@ -40,10 +40,7 @@ fn from_yaml_error(file: &SourceFile, e: &serde_saphyr::Error) -> Diagnostic {
         snippets: SnippetMode::Off,
     });
     // The position is shown separately, so drop the one the message ends with.
-    let message = match plain.rfind(" at line ") {
-        Some(i) => plain[..i].to_owned(),
-        None => plain,
-    };
+    let message = strip_position(&plain).to_owned();
     let (help, message) = explain(&message);
     let mut d = Diagnostic::error(&file.rel, message);
     if let Some(loc) = e.location().filter(|l| l.line() > 0) {
@@ -55,8 +52,27 @@ fn from_yaml_error(file: &SourceFile, e: &serde_saphyr::Error) -> Diagnostic {
     }
 }
 
+/// `message` without a trailing " at line L, column C".
+fn strip_position(message: &str) -> &str {
+    let Some(i) = message.rfind(" at line ") else { return message };
+    let tail = &message[i + " at line ".len()..];
+    let shape = tail.split_once(", column ").is_some_and(|(l, c)| {
+        !l.is_empty() && !c.is_empty() && l.bytes().all(|b| b.is_ascii_digit()) && c.bytes().all(|b| b.is_ascii_digit())
+    });
+    if shape { &message[..i] } else { message }
+}
+
 /// Plain-words advice for the parser messages staff meet most often.
 fn explain(message: &str) -> (Option<&'static str>, String) {
+    if message.contains("too large or too complex") || message.contains("budget") {
+        // The parser's own text lists internal counters; say what it means instead.
+        return (
+            Some(
+                "remove the repeated anchors and aliases (&name and *name): a site's files never need them to expand this far",
+            ),
+            "the file expands to far more data than a site can have".to_owned(),
+        );
+    }
     let help = if message.starts_with("unknown field") {
         Some("this key is not part of the format: check its spelling, or remove it")
     } else if message.starts_with("missing field") {
@@ -69,8 +85,16 @@ fn explain(message: &str) -> (Option<&'static str>, String) {
         Some("a value that contains `: ` must be quoted, e.g. title: \"Tháng 9: kết quả\"")
     } else if message.contains("end of file") || message.contains("end of input") {
         Some("the file ends too early: check for an unclosed bracket or quote")
-    } else if message.contains("alias") || message.contains("budget") {
-        Some("the file expands to far more data than a site needs: remove the repeated anchors (*name)")
+    } else if message.contains("flow mapping") || message.contains("flow sequence") {
+        Some("check this line and the one above: every { needs its }, and every [ its ], on the same entry")
+    } else if message.contains("expected sequence start") {
+        Some("this key needs a list: one entry per line, each starting with `- `")
+    } else if message.contains("expected mapping start") || message.contains("a map of `key: value` lines") {
+        Some("this key needs `key: value` entries, one per line and indented under it")
+    } else if message.contains("invalid boolean") {
+        Some("write true or false (draft: true leaves the page out of the site)")
+    } else if message.contains("alias") || message.contains("anchor") {
+        Some("an alias (*name) must refer to an anchor (&name) defined above it")
     } else {
         None
     };
@@ -107,7 +131,8 @@ impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries
                 Ok(Entries(entries))
             }
         }
-        d.deserialize_map(EntriesVisitor(std::marker::PhantomData))
+        // `any` so that an empty value (`figures:` with nothing under it) reaches `visit_unit`.
+        d.deserialize_any(EntriesVisitor(std::marker::PhantomData))
     }
 }
 
@@ -197,3 +222,18 @@ pub type At<T> = Spanned<T>;
 
 /// A two-level map as reports and targets write it: locality id → indicator id → value.
 pub type Table<T> = At<Entries<At<String>, At<Entries<At<String>, At<T>>>>>;
+
+#[cfg(test)]
+mod tests {
+    use super::strip_position;
+
+    #[test]
+    fn only_a_trailing_position_is_stripped() {
+        assert_eq!(strip_position("invalid u64 at line 4, column 6"), "invalid u64");
+        assert_eq!(
+            strip_position("limit at line 3, column 41 (defined at line 5)"),
+            "limit at line 3, column 41 (defined at line 5)"
+        );
+        assert_eq!(strip_position("no position"), "no position");
+    }
+}

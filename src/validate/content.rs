@@ -126,9 +126,11 @@ fn unknown_file<'k>(
     let list = crate::diag::known_list(id, known);
     let help = match close {
         Some(c) => format!("did you mean {c}.md? Known {what} ids: {list}"),
-        None => format!("name the file after a {what} id: {list}"),
+        None => format!("name the file after the id of {} {what}: {list}", super::article(what)),
     };
-    Diagnostic::error(&file.rel, format!("`{id}` is not a {what}, so this commentary belongs nowhere")).help(help)
+    let message =
+        format!("`{id}` is not the id of {} {what}, so this commentary belongs nowhere", super::article(what));
+    Diagnostic::error(&file.rel, message).help(help)
 }
 
 #[cfg(test)]

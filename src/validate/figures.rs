@@ -16,9 +16,21 @@ use crate::progress::{Goal, Rate, RateError};
 /// At most this many "missing" diagnostics per file; the rest are summed up in one line.
 const MAX_LISTED: usize = 20;
 
-pub(super) fn targets(files: &[Loaded<RawTargets>], ids: &Ids, diags: &mut Diagnostics) -> Vec<YearTargets> {
+/// The targets files, checked.
+pub(super) struct Targets {
+    pub years: Vec<YearTargets>,
+    /// For each of `years`, the cells its file gives a target for, valid or not: a rejected
+    /// target has its own error and is not also reported missing.
+    given: Vec<Vec<bool>>,
+    /// Years whose targets file has errors: their reports are not also told that there
+    /// are no targets, which would send the reader to the wrong file.
+    broken: Vec<i32>,
+}
+
+pub(super) fn targets(files: &[Loaded<RawTargets>], ids: &Ids, diags: &mut Diagnostics) -> Targets {
     let cells = ids.locality_list.len() * ids.indicator_list.len();
     let mut years: Vec<YearTargets> = Vec::new();
+    let mut given_by_year: Vec<(i32, Vec<bool>)> = Vec::new();
     let mut seen: HashMap<i32, &str> = HashMap::new();
     for Loaded { file, raw } in files {
         let Some(year) = year(file, &raw.year, diags) else { continue };
@@ -52,23 +64,47 @@ pub(super) fn targets(files: &[Loaded<RawTargets>], ids: &Ids, diags: &mut Diagn
         };
         let Some(due) = due else { continue };
         let mut goals = vec![None; cells];
+        let mut given = vec![false; cells];
         for (loc_key, inner) in &raw.targets.value.0 {
             let loc = ids.locality(file, loc_key).map_err(|d| diags.push(d)).ok().flatten();
             for (ind_key, target) in &inner.value.0 {
+                if let Some(d) = split_number(file, ind_key) {
+                    diags.push(d);
+                    continue;
+                }
                 // The kind of target depends on the indicator: without it there is nothing to check.
                 let Some(ind) = ids.indicator(file, ind_key).map_err(|d| diags.push(d)).ok().flatten() else {
                     continue;
                 };
-                let Some(goal) = goal(file, target, ids, ind, diags) else { continue };
+                let goal = goal(file, target, ids, ind, diags);
                 if let Some(loc) = loc {
-                    goals[loc * ids.indicator_list.len() + ind] = Some(goal);
+                    let cell = loc * ids.indicator_list.len() + ind;
+                    goals[cell] = goal;
+                    given[cell] = true;
                 }
             }
         }
         years.push(YearTargets { year, due, file: file.rel.clone(), goals });
+        given_by_year.push((year, given));
     }
     years.sort_by_key(|y| y.year);
-    years
+    given_by_year.sort_by_key(|(y, _)| *y);
+    let broken = diags
+        .iter()
+        .filter(|d| d.is_error() && d.file.starts_with(crate::load::TARGETS_DIR))
+        .filter_map(|d| d.file.rsplit('/').next()?.split('.').next()?.parse().ok())
+        .collect();
+    Targets { years, given: given_by_year.into_iter().map(|(_, g)| g).collect(), broken }
+}
+
+/// `{ voluntary-si: 6,40 }` reads as `voluntary-si: 6` and a second entry `40`: a number
+/// written with a comma separator. Said once, plainly, instead of "`40` is not an indicator".
+fn split_number(file: &SourceFile, key: &At<String>) -> Option<Diagnostic> {
+    let k = key.value.trim();
+    (!k.is_empty() && k.bytes().all(|b| b.is_ascii_digit())).then(|| {
+        error_at(file, key, format!("a comma splits this number: `,{k}` reads as a new entry"))
+            .help("inside { }, commas separate entries: write numbers without separators, e.g. 1215, not 1,215")
+    })
 }
 
 fn year(file: &SourceFile, at: &At<Scalar>, diags: &mut Diagnostics) -> Option<i32> {
@@ -121,7 +157,7 @@ fn goal(file: &SourceFile, target: &At<RawTarget>, ids: &Ids, ind: usize, diags:
                 None
             }
         },
-        (RawTarget::Coverage(c), IndicatorKind::Coverage) => coverage(file, c, diags),
+        (RawTarget::Coverage(c), IndicatorKind::Coverage) => coverage(file, target, c, diags),
         (RawTarget::Coverage(_), IndicatorKind::Count) => {
             diags.push(
                 error_at(file, target, format!("`{}` is a count indicator, so its target is a number", indicator.id))
@@ -143,8 +179,15 @@ fn goal(file: &SourceFile, target: &At<RawTarget>, ids: &Ids, ind: usize, diags:
     }
 }
 
-fn coverage(file: &SourceFile, c: &RawCoverage, diags: &mut Diagnostics) -> Option<Goal> {
-    let rate = match &c.rate.value {
+fn coverage(file: &SourceFile, target: &At<RawTarget>, c: &RawCoverage, diags: &mut Diagnostics) -> Option<Goal> {
+    let (Some(rate_at), Some(base_at)) = (&c.rate, &c.base) else {
+        let missing = if c.rate.is_none() { "rate" } else { "base" };
+        diags.push(error_at(file, target, format!("this coverage target has no {missing}")).help(
+            "a coverage target is a target rate in percent and the population it is a share of, e.g. { rate: 95.0, base: 40000 }",
+        ));
+        return None;
+    };
+    let rate = match &rate_at.value {
         Scalar::Int(i) => Rate::parse(&i.to_string()),
         Scalar::Float(f) => Rate::from_f64(*f),
         Scalar::Text(t) => Rate::parse(t.trim_end_matches('%')),
@@ -155,33 +198,33 @@ fn coverage(file: &SourceFile, c: &RawCoverage, diags: &mut Diagnostics) -> Opti
         Err(e) => {
             let (message, help) = match e {
                 RateError::OutOfRange => (
-                    format!("the target rate {} is not between 0 and 100", c.rate.value),
+                    format!("the target rate {} is not between 0 and 100", rate_at.value),
                     "write a percentage above 0 and at most 100, e.g. rate: 95.0",
                 ),
                 RateError::TooManyDecimals => (
-                    format!("the target rate {} has more than four decimals", c.rate.value),
+                    format!("the target rate {} has more than four decimals", rate_at.value),
                     "round it to four decimals at most, e.g. rate: 92.75",
                 ),
                 RateError::NotANumber => (
-                    format!("the target rate {} is not a number", c.rate.value),
+                    format!("the target rate {} is not a number", rate_at.value),
                     "write the percentage as a number with a decimal point, e.g. rate: 95.0",
                 ),
             };
-            diags.push(error_at(file, &c.rate, message).help(help));
+            diags.push(error_at(file, rate_at, message).help(help));
             None
         }
     };
-    let base = match whole_number(&c.base.value) {
+    let base = match whole_number(&base_at.value) {
         Ok(0) => {
             diags.push(
-                error_at(file, &c.base, "the base is 0")
+                error_at(file, base_at, "the base is 0")
                     .help("the base is the population the rate is a share of: at least 1"),
             );
             None
         }
         Ok(b) => Some(b),
         Err((message, help)) => {
-            diags.push(error_at(file, &c.base, message).help(help));
+            diags.push(error_at(file, base_at, message).help(help));
             None
         }
     };
@@ -194,9 +237,11 @@ type Positions = Vec<(u64, u64)>;
 pub(super) fn reports(
     files: Vec<Loaded<RawReport>>,
     ids: &Ids,
-    years: &[YearTargets],
+    targets: &Targets,
     diags: &mut Diagnostics,
 ) -> Vec<Report> {
+    let years = &targets.years;
+    let errors_before = diags.error_count();
     let m = ids.indicator_list.len();
     let cells = ids.locality_list.len() * m;
     let mut parsed: Vec<(Report, Positions, SourceFile, At<String>)> = Vec::with_capacity(files.len());
@@ -211,7 +256,9 @@ pub(super) fn reports(
                         .help("two reports cannot have the same date: correct the date of one, or merge them"),
                 );
             }
-            if !years.iter().any(|y| y.year == d.year()) {
+            if targets.broken.contains(&d.year()) {
+                // The targets file's own errors say what to fix.
+            } else if !years.iter().any(|y| y.year == d.year()) {
                 diags.push(error_at(&file, &raw.as_of, format!("there are no targets for {}", d.year())).help(
                     format!(
                         "add data/targets/{}.yaml with the targets for {}, or correct the date",
@@ -239,6 +286,10 @@ pub(super) fn reports(
                     ));
             }
             for (ind_key, value) in &inner.value.0 {
+                if let Some(d) = split_number(&file, ind_key) {
+                    diags.push(d);
+                    continue;
+                }
                 let ind = ids.indicator(&file, ind_key).map_err(|d| diags.push(d));
                 match whole_number(&value.value) {
                     Ok(v) => {
@@ -257,26 +308,24 @@ pub(super) fn reports(
             parsed.push((report, positions, file, raw.as_of));
         }
     }
-    missing_targets(years, &years_with_reports, ids, diags);
+    missing_targets(targets, &years_with_reports, ids, diags);
     parsed.sort_by_key(|(r, ..)| r.as_of);
-    figure_warnings(&parsed, ids, years, diags);
+    // Comparing figures across reports only makes sense once the reports themselves are right.
+    if diags.error_count() == errors_before {
+        figure_warnings(&parsed, ids, years, diags);
+    }
     parsed.into_iter().map(|(r, ..)| r).collect()
 }
 
 /// Every locality needs a target for every indicator in every year that has reports.
-fn missing_targets(
-    years: &[YearTargets],
-    with_reports: &[(i32, String, At<String>)],
-    ids: &Ids,
-    diags: &mut Diagnostics,
-) {
+fn missing_targets(targets: &Targets, with_reports: &[(i32, String, At<String>)], ids: &Ids, diags: &mut Diagnostics) {
     let m = ids.indicator_list.len();
-    for y in years {
+    for (y, given) in targets.years.iter().zip(&targets.given) {
         let Some((_, report, _)) = with_reports.iter().find(|(year, ..)| *year == y.year) else { continue };
         let mut missing = Vec::new();
         for (l, locality) in ids.locality_list.iter().enumerate() {
             for (i, indicator) in ids.indicator_list.iter().enumerate() {
-                if y.goals[l * m + i].is_none() {
+                if !given[l * m + i] {
                     missing.push(format!("`{}` has no {} target for `{}`", locality.id, y.year, indicator.id));
                 }
             }

@@ -20,20 +20,29 @@ use crate::text;
 /// Validates everything `load` read. `None` when `diags` holds any error, from this stage or before.
 pub fn validate(input: Input, diags: &mut Diagnostics) -> Option<Site> {
     let config = input.site.as_ref().map(|s| config(s, diags));
+    let before = diags.error_count();
     let places = input.localities.as_ref().map(|l| localities(l, diags));
+    let places_clean = diags.error_count() == before;
+    let before = diags.error_count();
     let indicators = input.indicators.as_ref().map(|i| indicators(i, diags));
+    let indicators_clean = diags.error_count() == before;
 
     // A file that could not be read must not hide the problems of the others: what can
-    // be checked without it still is (dates, numbers, file names), against what is known.
-    let ids = Ids::new(places.as_ref().map(|p| p.1.as_slice()), indicators.as_deref());
-    let years = figures::targets(&input.targets, &ids, diags);
+    // be checked without it still is (dates, numbers, file names). Ids are checked only
+    // against a list without errors: after a misspelt id in data/localities.yaml, every
+    // report naming the right id would otherwise be "wrong" too.
+    let ids = Ids::new(
+        places.as_ref().filter(|_| places_clean).map(|p| p.1.as_slice()),
+        indicators.as_deref().filter(|_| indicators_clean),
+    );
+    let targets = figures::targets(&input.targets, &ids, diags);
     let reports_failed = diags.iter().any(|d| d.is_error() && d.file.starts_with(crate::load::REPORTS_DIR));
     if input.reports.is_empty() && !reports_failed {
         diags.push(Diagnostic::error(crate::load::REPORTS_DIR, "the site has no reports yet").help(
             "add the first report as a file in data/reports/, e.g. data/reports/2025-09.yaml:\nas_of: 2025-09-30\nfigures:\n  long-my: { voluntary-si: 1215 }",
         ));
     }
-    let reports = figures::reports(input.reports, &ids, &years, diags);
+    let reports = figures::reports(input.reports, &ids, &targets, diags);
     let content = content::content(input.content, &ids, diags);
 
     let (Some(config), Some((city, localities, groups)), Some(indicators)) = (config, places, indicators) else {
@@ -43,7 +52,7 @@ pub fn validate(input: Input, diags: &mut Diagnostics) -> Option<Site> {
     if diags.has_errors() {
         return None;
     }
-    let site = Site { config, city, localities, groups, indicators, years, reports, content };
+    let site = Site { config, city, localities, groups, indicators, years: targets.years, reports, content };
     figures::warnings(&site, diags);
     Some(site)
 }
@@ -170,9 +179,10 @@ pub(crate) fn whole_number(value: &Scalar) -> Result<u64, (String, String)> {
         Scalar::Float(f) if *f < 0.0 => {
             Err((format!("{f} is negative"), "figures and targets count people: 0 or more".into()))
         }
-        Scalar::Float(f) if *f > MAX_PEOPLE as f64 => {
-            Err((format!("{f} is too large to be a number of people"), "check the number for extra digits".into()))
-        }
+        Scalar::Float(f) if *f > MAX_PEOPLE as f64 => Err((
+            "this number is too large to be a number of people".into(),
+            "check the number for extra digits".into(),
+        )),
         Scalar::Float(f) if f.fract() != 0.0 => Err((format!("{f} is not a whole number"), SEPARATOR.into())),
         // Integral and in range, so the conversion is exact.
         Scalar::Float(f) => Ok(*f as u64),

@@ -1,0 +1,237 @@
+//! Everything a user can put in a file is untrusted by the time it reaches a reader.
+//!
+//! The `hostile` fixture is a valid site whose every text field (titles, names, units,
+//! sources, group names, front matter, commentary) carries markup, scripts, event
+//! handlers and `javascript:` links. The built pages and charts must contain only the
+//! elements and attributes the theme itself writes, and the data files must carry the
+//! text unchanged but safe for spreadsheets.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::*;
+
+/// Elements the built-in theme, the Markdown renderer and the charts write.
+const ELEMENTS: &[&str] = &[
+    "html",
+    "head",
+    "meta",
+    "title",
+    "link",
+    "body",
+    "a",
+    "header",
+    "nav",
+    "ul",
+    "ol",
+    "li",
+    "main",
+    "footer",
+    "div",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "dl",
+    "dt",
+    "dd",
+    "span",
+    "strong",
+    "em",
+    "figure",
+    "figcaption",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "br",
+    "hr",
+    "img",
+    "code",
+    "pre",
+    "blockquote",
+    "del",
+    "sup",
+    "svg",
+    "rect",
+    "polyline",
+    "circle",
+    "text",
+    "path",
+    "line",
+    "desc",
+    "input",
+];
+
+/// (element, attribute) pairs are not tracked separately: no attribute a reader's
+/// browser would run is allowed anywhere, and these are all the names in use.
+const ATTRIBUTES: &[&str] = &[
+    "lang",
+    "charset",
+    "name",
+    "content",
+    "rel",
+    "href",
+    "type",
+    "class",
+    "id",
+    "aria-label",
+    "aria-labelledby",
+    "aria-current",
+    "aria-hidden",
+    "role",
+    "tabindex",
+    "style",
+    "scope",
+    "src",
+    "alt",
+    "title",
+    "width",
+    "height",
+    "viewbox",
+    "xmlns",
+    "focusable",
+    "x",
+    "y",
+    "dy",
+    "text-anchor",
+    "font-family",
+    "font-size",
+    "opacity",
+    "fill",
+    "stroke",
+    "stroke-width",
+    "stroke-dasharray",
+    "points",
+    "cx",
+    "cy",
+    "r",
+    "transform",
+    "font-weight",
+    "start",
+    "disabled",
+    "checked",
+    "align",
+    "x1",
+    "y1",
+    "x2",
+    "y2",
+];
+
+/// Every element and attribute name in `markup`. Text and attribute values come out of
+/// tiendo escaped, so every `<` starts a real tag.
+fn tags(markup: &str) -> (BTreeSet<String>, BTreeSet<String>, Vec<String>) {
+    let (mut elements, mut attributes, mut urls) = (BTreeSet::new(), BTreeSet::new(), Vec::new());
+    let bytes = markup.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        let rest = &markup[i + 1..];
+        if rest.starts_with('!') || rest.starts_with('/') || rest.starts_with('?') {
+            i += 1;
+            continue;
+        }
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        elements.insert(name.to_ascii_lowercase());
+        // Attributes: name="value" pairs (the theme always quotes).
+        let mut a = &tag[name.len()..];
+        while let Some(eq) = a.find("=\"") {
+            let attr = a[..eq].trim().rsplit(' ').next().unwrap_or("").to_ascii_lowercase();
+            let value_end = a[eq + 2..].find('"').map_or(a.len(), |v| eq + 2 + v);
+            if attr == "href" || attr == "src" {
+                urls.push(a[eq + 2..value_end].to_owned());
+            }
+            attributes.insert(attr);
+            a = &a[(value_end + 1).min(a.len())..];
+        }
+        i += 1 + end;
+    }
+    (elements, attributes, urls)
+}
+
+#[test]
+fn pages_and_charts_hold_only_the_themes_own_markup() {
+    let out = temp_dir("hostile").join("public");
+    build(&fixture("hostile"), &out);
+    let mut checked = 0;
+    for file in files(&out) {
+        // Pages and charts; the theme's own assets are not made from input.
+        if !(file.ends_with(".html") || file.ends_with(".svg")) || file.starts_with("assets/") {
+            continue;
+        }
+        let text = read(out.join(&file));
+        let (elements, attributes, urls) = tags(&text);
+        for e in &elements {
+            assert!(ELEMENTS.contains(&e.as_str()), "{file}: unexpected element <{e}>");
+        }
+        for a in &attributes {
+            assert!(ATTRIBUTES.contains(&a.as_str()) && !a.starts_with("on"), "{file}: unexpected attribute {a}");
+        }
+        for url in urls {
+            let squashed: String = url.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+            for scheme in ["javascript:", "data:", "vbscript:"] {
+                assert!(!squashed.starts_with(scheme), "{file}: {url}");
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} files checked");
+}
+
+#[test]
+fn hostile_text_is_shown_not_run() {
+    let out = temp_dir("hostile-text").join("public");
+    build(&fixture("hostile"), &out);
+    let home = read(out.join("index.html"));
+    // The reader sees what the file says, escaped.
+    assert!(home.contains("Progress &lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;"));
+    assert!(home.contains("Notice &lt;svg onload=alert(&#39;notice&#39;)&gt;"));
+    assert!(home.contains("Intro &lt;script&gt;alert('intro')&lt;/script&gt; with &lt;iframe"));
+    // Dangerous links lose their address; the raw link is shown as text.
+    assert!(home.contains("<a href=\"#\">javascript link</a>"));
+    assert!(home.contains("<a href=\"#\">spaced</a>"));
+    assert!(home.contains("<img src=\"#\" alt=\"image\" />"));
+    // In charts too: names in the ranking, the sentence in the title.
+    let ranking = read(out.join("charts/indicators/cases/ranking.svg"));
+    assert!(ranking.contains("Ward &lt;img src=x onerror=alert(&#39;one&#39;)&gt;"), "{ranking}");
+    let city = read(out.join("charts/city/cases.svg"));
+    assert!(
+        city.contains("<title id=\"chart-city-cases-t\">City &lt;script&gt;alert(&#39;city&#39;)&lt;/script&gt;"),
+        "{city}"
+    );
+    let page = read(out.join("localities/one/index.html"));
+    assert!(
+        page.contains("Source &lt;b onmouseover=alert(&#39;source&#39;)&gt;x&lt;/b&gt;")
+            || page.contains("Source &lt;/desc&gt;")
+    );
+    assert!(page.contains("&lt;style&gt;body{display:none}&lt;/style&gt;"));
+}
+
+#[test]
+fn data_files_keep_the_text_and_defuse_formulas() {
+    let out = temp_dir("hostile-data").join("public");
+    build(&fixture("hostile"), &out);
+    let rows = csv(&read(out.join("data/figures.csv")));
+    let two = row(&rows, "2025-09-30", "two", "cases");
+    // A name starting with `=` would run as a formula in a spreadsheet: it gets a leading `'`.
+    assert_eq!(two["locality"], "'=HYPERLINK(\"x\"), \"Two\" & <b>bold</b>");
+    assert_eq!(row(&rows, "2025-09-30", "city", "cases")["locality"], "City <script>alert('city')</script>");
+    let json: Vec<serde_json::Value> = serde_json::from_str(&read(out.join("data/figures.json"))).unwrap();
+    let names: BTreeSet<&str> = json.iter().filter_map(|r| r["locality"].as_str()).collect();
+    assert!(names.contains("=HYPERLINK(\"x\"), \"Two\" & <b>bold</b>"), "JSON keeps the text exactly: {names:?}");
+    assert!(names.contains("Ward <img src=x onerror=alert('one')>"));
+}

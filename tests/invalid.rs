@@ -1,0 +1,91 @@
+//! Broken sites and what tiendo says about them.
+//!
+//! Each folder of `tests/fixtures/invalid/` (except `_base`) is one broken site: the
+//! valid `_base` site with the folder's files laid over it, and the paths listed in
+//! its `remove.txt` deleted. `expected.txt` holds the exit status and everything
+//! `tiendo check` prints, which must match exactly. To rewrite the expectations
+//! after an intended change of wording, run with `TIENDO_BLESS=1` and review the diff.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+const EXPECTED: &str = "expected.txt";
+const REMOVE: &str = "remove.txt";
+
+fn copy_into(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == EXPECTED || name == REMOVE {
+            continue;
+        }
+        let target = to.join(&name);
+        if entry.path().is_dir() {
+            copy_into(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The broken site of `case`, assembled in a scratch folder.
+fn assemble(case: &Path) -> std::path::PathBuf {
+    let name = case.file_name().unwrap().to_string_lossy().into_owned();
+    let site = temp_dir(&format!("invalid-{name}")).join("site");
+    copy_into(&fixture("invalid/_base"), &site);
+    if let Ok(list) = std::fs::read_to_string(case.join(REMOVE)) {
+        for rel in list.lines().filter(|l| !l.trim().is_empty()) {
+            let path = site.join(rel.trim());
+            if path.is_dir() {
+                std::fs::remove_dir_all(&path).unwrap();
+            } else {
+                std::fs::remove_file(&path).unwrap();
+            }
+        }
+    }
+    copy_into(case, &site);
+    site
+}
+
+#[test]
+fn every_broken_site_gets_its_expected_diagnostics() {
+    let bless = std::env::var_os("TIENDO_BLESS").is_some();
+    let root = fixture("invalid");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir() && !p.file_name().unwrap().to_string_lossy().starts_with('_'))
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 30, "only {} broken sites", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let site = assemble(case);
+        let o = tiendo(&["check", "--root", site.to_str().unwrap()]);
+        let actual = format!("exit: {}\n{}", o.status.code().unwrap_or(-1), stderr(&o));
+        let name = case.file_name().unwrap().to_string_lossy();
+        // Every broken site is refused, with at least one error that names a file.
+        if o.status.code() != Some(1) || !actual.contains("\nerror: ") {
+            failures.push(format!("{name}: not refused as it should be:\n{actual}"));
+        }
+        if bless {
+            std::fs::write(case.join(EXPECTED), &actual).unwrap();
+        } else {
+            let expected = std::fs::read_to_string(case.join(EXPECTED)).unwrap_or_default();
+            if expected != actual {
+                failures.push(format!("{name}: expected\n{expected}\n--- but got\n{actual}"));
+            }
+        }
+        // `build` says the same and writes nothing.
+        let out = site.parent().unwrap().join("public");
+        let b = tiendo(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+        if b.status.code() != Some(1) || stderr(&b) != stderr(&o) || out.exists() {
+            failures.push(format!("{name}: build did not fail the same way as check, or wrote output"));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases differ:\n\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+}
