@@ -235,3 +235,27 @@ fn data_files_keep_the_text_and_defuse_formulas() {
     assert!(names.contains("=HYPERLINK(\"x\"), \"Two\" & <b>bold</b>"), "JSON keeps the text exactly: {names:?}");
     assert!(names.contains("Ward <img src=x onerror=alert('one')>"));
 }
+
+#[test]
+fn feed_and_sitemap_are_escaped_xml() {
+    let out = temp_dir("hostile-xml").join("public");
+    build(&fixture("hostile"), &out);
+    for file in ["feed.xml", "sitemap.xml"] {
+        let xml = read(out.join(file));
+        let (elements, _, _) = tags(&xml);
+        for e in &elements {
+            let allowed = [
+                "feed", "title", "id", "link", "updated", "author", "name", "entry", "summary", "content", "urlset",
+                "url", "loc",
+            ];
+            assert!(allowed.contains(&e.as_str()), "{file}: unexpected element <{e}>");
+        }
+        // Every `&` starts an entity: the XML is well formed however hostile the text.
+        for (i, _) in xml.match_indices('&') {
+            let rest = &xml[i + 1..];
+            assert!(["amp;", "lt;", "gt;", "quot;", "#"].iter().any(|e| rest.starts_with(e)), "{file}: bare & at {i}");
+        }
+    }
+    let feed = read(out.join("feed.xml"));
+    assert!(feed.contains("<title>News &lt;script&gt;alert(&#39;news&#39;)&lt;/script&gt;</title>"));
+}

@@ -32,7 +32,7 @@ fn copy_into(from: &Path, to: &Path) {
     }
 }
 
-/// The broken site of `case`, assembled in a scratch folder.
+/// The site of `case`, assembled in a scratch folder.
 fn assemble(case: &Path) -> std::path::PathBuf {
     let name = case.file_name().unwrap().to_string_lossy().into_owned();
     let site = temp_dir(&format!("invalid-{name}")).join("site");
@@ -51,9 +51,42 @@ fn assemble(case: &Path) -> std::path::PathBuf {
     site
 }
 
+/// Compares `actual` with the case's expected.txt, or rewrites it when blessing.
+fn compare(case: &Path, actual: &str) -> Option<String> {
+    if std::env::var_os("TIENDO_BLESS").is_some() {
+        std::fs::write(case.join(EXPECTED), actual).unwrap();
+        return None;
+    }
+    let expected = std::fs::read_to_string(case.join(EXPECTED)).unwrap_or_default();
+    let name = case.file_name().unwrap().to_string_lossy();
+    (expected != actual).then(|| format!("{name}: expected\n{expected}\n--- but got\n{actual}"))
+}
+
+#[test]
+fn warnings_are_printed_and_the_build_goes_on() {
+    let case = fixture("warnings");
+    let site = assemble(&case);
+    let out = site.parent().unwrap().join("public");
+    let o = tiendo(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    let actual = format!("exit: {}\n{}", o.status.code().unwrap_or(-1), stderr(&o));
+    assert_eq!(o.status.code(), Some(0), "{actual}");
+    assert!(out.join("localities/my-tu/index.html").is_file());
+    // One of each kind of warning of SPEC §1.
+    for w in [
+        "fell from 1180 to 1100",
+        "coverage above 100 %",
+        "more than three times the target",
+        "has no health-insurance figure in the latest report",
+    ] {
+        assert!(actual.contains(w), "missing warning {w:?}:\n{actual}");
+    }
+    if let Some(diff) = compare(&case, &actual) {
+        panic!("{diff}");
+    }
+}
+
 #[test]
 fn every_broken_site_gets_its_expected_diagnostics() {
-    let bless = std::env::var_os("TIENDO_BLESS").is_some();
     let root = fixture("invalid");
     let mut cases: Vec<_> = std::fs::read_dir(&root)
         .unwrap()
@@ -72,14 +105,7 @@ fn every_broken_site_gets_its_expected_diagnostics() {
         if o.status.code() != Some(1) || !actual.contains("\nerror: ") {
             failures.push(format!("{name}: not refused as it should be:\n{actual}"));
         }
-        if bless {
-            std::fs::write(case.join(EXPECTED), &actual).unwrap();
-        } else {
-            let expected = std::fs::read_to_string(case.join(EXPECTED)).unwrap_or_default();
-            if expected != actual {
-                failures.push(format!("{name}: expected\n{expected}\n--- but got\n{actual}"));
-            }
-        }
+        failures.extend(compare(case, &actual));
         // `build` says the same and writes nothing.
         let out = site.parent().unwrap().join("public");
         let b = tiendo(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);

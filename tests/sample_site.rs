@@ -44,6 +44,8 @@ fn the_sample_builds_every_page_without_warnings() {
     ] {
         assert!(all.contains(page), "missing {page}");
     }
+    // No base URL in the sample: no sitemap or feed, which need absolute addresses.
+    assert!(!all.contains("feed.xml") && !all.contains("sitemap.xml"));
     let charts = all.iter().filter(|f| f.starts_with("charts/") && f.ends_with(".svg")).count();
     // 103 units × 2 indicators, the city × 2, 3 groups × 2, 2 rankings.
     assert_eq!(charts, 206 + 2 + 6 + 2);

@@ -47,6 +47,15 @@ fn writes_every_page_of_the_spec() {
     }
     // The draft bulletin is left out.
     assert!(!all.iter().any(|f| f.contains("old-draft")));
+    // With a base URL: a sitemap of every page but 404.html, and the bulletins' Atom feed.
+    let sitemap = read(out.join("sitemap.xml"));
+    assert_eq!(sitemap.matches("<loc>").count(), 16);
+    assert!(sitemap.contains("<loc>https://example.org/progress/localities/north/</loc>"));
+    let feed = read(out.join("feed.xml"));
+    assert_eq!(feed.matches("<entry>").count(), 2);
+    assert!(feed.find("Third quarter 2025") < feed.find("Second quarter 2025"), "newest first");
+    assert!(feed.contains("<updated>2025-10-10T00:00:00Z</updated>"));
+    assert!(!feed.contains("Not ready"));
     let pages = all.iter().filter(|f| f.ends_with(".html")).count();
     assert_eq!(pages, 17);
     assert!(stdout(&o).contains("built 17 pages"), "{}", stdout(&o));

@@ -63,19 +63,21 @@ fn strip_position(message: &str) -> &str {
 }
 
 /// Plain-words advice for the parser messages staff meet most often.
-fn explain(message: &str) -> (Option<&'static str>, String) {
+fn explain(message: &str) -> (Option<String>, String) {
     if message.contains("too large or too complex") || message.contains("budget") {
         // The parser's own text lists internal counters; say what it means instead.
         return (
             Some(
-                "remove the repeated anchors and aliases (&name and *name): a site's files never need them to expand this far",
+                "remove the repeated anchors and aliases (&name and *name): a site's files never need them to expand this far"
+                    .to_owned(),
             ),
             "the file expands to far more data than a site can have".to_owned(),
         );
     }
-    let help = if message.starts_with("unknown field") {
-        Some("this key is not part of the format: check its spelling, or remove it")
-    } else if message.starts_with("missing field") {
+    if let Some(help) = unknown_field_help(message) {
+        return (Some(help), message.to_owned());
+    }
+    let help = if message.starts_with("missing field") {
         Some("add the missing key; see README.md for the format of this file")
     } else if message.contains("duplicate mapping key") {
         Some("each key may appear only once here: remove or rename one of them")
@@ -98,7 +100,20 @@ fn explain(message: &str) -> (Option<&'static str>, String) {
     } else {
         None
     };
-    (help, message.to_owned())
+    (help.map(str::to_owned), message.to_owned())
+}
+
+/// For "unknown field `nmae`, expected one of id, name, kind": the closest known key.
+fn unknown_field_help(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, rest) = rest.split_once('`')?;
+    let expected =
+        rest.split_once("expected one of ").map(|(_, e)| e).or_else(|| rest.split_once("expected ").map(|(_, e)| e));
+    let known: Vec<&str> = expected.map(|e| e.split(", ").map(|k| k.trim_matches('`')).collect()).unwrap_or_default();
+    Some(match crate::diag::did_you_mean(field, known.iter().copied()) {
+        Some(close) => format!("did you mean `{close}`? This key is not part of the format: correct it, or remove it"),
+        None => "this key is not part of the format: check its spelling, or remove it".to_owned(),
+    })
 }
 
 /// The entries of a YAML mapping, in file order. Unlike a `HashMap` the order is the
@@ -235,5 +250,13 @@ mod tests {
             "limit at line 3, column 41 (defined at line 5)"
         );
         assert_eq!(strip_position("no position"), "no position");
+    }
+
+    #[test]
+    fn misspelt_keys_get_a_suggestion() {
+        let help = super::unknown_field_help("unknown field `as_off`, expected one of as_of, source, figures").unwrap();
+        assert!(help.starts_with("did you mean `as_of`?"), "{help}");
+        let help = super::unknown_field_help("unknown field `colour`, expected one of as_of, source, figures").unwrap();
+        assert!(help.starts_with("this key is not part of the format"), "{help}");
     }
 }

@@ -70,6 +70,8 @@ enum Job {
     Page(usize),
     Methodology,
     NotFound,
+    /// sitemap.xml and feed.xml, when the site has a base URL.
+    Syndication,
 }
 
 /// Everything a page job reads.
@@ -106,6 +108,9 @@ pub fn render(
     jobs.extend((0..site.groups.len()).map(Job::Group));
     jobs.extend((0..site.content.updates.len()).map(Job::Update));
     jobs.extend((0..site.content.pages.len()).map(Job::Page));
+    if base_url.is_some() {
+        jobs.push(Job::Syndication);
+    }
     let counts = jobs.par_iter().map(|job| r.job(*job)).try_reduce(Counts::default, |a, b| Ok(a + b))?;
     for (name, bytes) in &theme.assets {
         staging.write(&format!("assets/{name}"), bytes)?;
@@ -121,6 +126,8 @@ struct SiteGlobals<'a> {
     notice: Option<&'a str>,
     updated: String,
     year: i32,
+    /// Whether feed.xml is written (only with a base URL: Atom needs absolute addresses).
+    feed: bool,
 }
 
 /// What every page shares goes into Tera's global context once, not into each page's.
@@ -144,6 +151,7 @@ fn set_globals(theme: &mut Theme, site: &Site, year: &YearData, words: &Words) {
         notice: site.config.notice.as_deref(),
         updated,
         year: year.year,
+        feed: site.config.base_url.is_some(),
     };
     let ctx = theme.tera.global_context();
     ctx.insert("t", s.map());
@@ -170,6 +178,7 @@ impl Renderer<'_> {
             Job::Page(k) => self.page(k),
             Job::Methodology => self.methodology(),
             Job::NotFound => self.not_found(),
+            Job::Syndication => self.syndication(),
         }
     }
 
@@ -189,6 +198,36 @@ impl Renderer<'_> {
             self.theme.tera.render(template, &ctx).map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;
         self.staging.write(path, html.as_bytes())?;
         Ok(())
+    }
+
+    /// Renders a non-HTML template (XML) with `context` and writes it at `path`.
+    pub(crate) fn write_file<C: Serialize>(&self, path: &str, template: &str, context: &C) -> Result<(), RenderError> {
+        let ctx =
+            tera::Context::from_serialize(context).map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;
+        let text =
+            self.theme.tera.render(template, &ctx).map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;
+        self.staging.write(path, text.as_bytes())?;
+        Ok(())
+    }
+
+    /// Every HTML page of the site except 404.html, as paths from the root.
+    pub(crate) fn page_paths(&self) -> Vec<String> {
+        let site = self.site;
+        let mut paths: Vec<String> = [
+            "index.html",
+            "localities/index.html",
+            "indicators/index.html",
+            "updates/index.html",
+            "methodology/index.html",
+        ]
+        .map(String::from)
+        .to_vec();
+        paths.extend(site.localities.iter().map(|l| format!("localities/{}/index.html", l.id)));
+        paths.extend(site.indicators.iter().map(|i| format!("indicators/{}/index.html", i.id)));
+        paths.extend(site.groups.iter().map(|g| format!("groups/{}/index.html", g.slug)));
+        paths.extend(site.content.updates.iter().map(|d| format!("updates/{}/index.html", d.slug)));
+        paths.extend(site.content.pages.iter().map(|d| format!("{}/index.html", d.slug)));
+        paths
     }
 
     /// The canonical address of the page at `path`, when the site has a base URL.

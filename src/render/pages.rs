@@ -187,6 +187,34 @@ struct MethodologyContext {
 #[derive(Serialize)]
 struct Empty {}
 
+#[derive(Serialize)]
+struct FeedEntry {
+    title: String,
+    url: String,
+    updated: String,
+    summary: Option<String>,
+    /// The bulletin as HTML; the template escapes it, as Atom's `type="html"` wants.
+    html: String,
+}
+
+#[derive(Serialize)]
+struct Feed {
+    base: String,
+    updated: String,
+    author: String,
+    entries: Vec<FeedEntry>,
+}
+
+#[derive(Serialize)]
+struct FeedContext {
+    feed: Feed,
+}
+
+#[derive(Serialize)]
+struct SitemapContext {
+    urls: Vec<String>,
+}
+
 /// Where a place's charts go, and the names it is called by.
 struct Place<'p> {
     name: &'p str,
@@ -689,6 +717,40 @@ impl Renderer<'_> {
         let title = self.s("title_not_found");
         self.write_page("404.html", "404.html", self.meta(title.clone(), title, "", "404.html"), &Empty {})?;
         Ok(PAGE)
+    }
+}
+
+impl Renderer<'_> {
+    /// sitemap.xml of every page, and the Atom feed of the bulletins.
+    pub(super) fn syndication(&self) -> Result<Counts, RenderError> {
+        let Some(base) = self.base_url else { return Ok(Counts::default()) };
+        let urls = self.page_paths().iter().filter_map(|p| self.canonical(p)).collect();
+        self.write_file("sitemap.xml", "sitemap.xml", &SitemapContext { urls })?;
+        let site = self.site;
+        let stamp = |d: crate::date::Date| format!("{d}T00:00:00Z");
+        let entries: Vec<FeedEntry> = site
+            .content
+            .updates
+            .iter()
+            .map(|d| FeedEntry {
+                title: doc_title(d),
+                url: format!("{base}/updates/{}/", d.slug),
+                updated: d.date.map(stamp).unwrap_or_default(),
+                summary: d.summary.clone(),
+                html: markdown::render(&d.markdown, 1, ""),
+            })
+            .collect();
+        // The newest of the bulletins and the reports: the feed changes only when the data does.
+        let newest =
+            site.content.updates.iter().filter_map(|d| d.date).chain(self.latest_report().map(|r| r.as_of)).max();
+        let feed = Feed {
+            base: base.to_owned(),
+            updated: newest.map(stamp).unwrap_or_default(),
+            author: site.config.publisher.clone().unwrap_or_else(|| site.config.title.clone()),
+            entries,
+        };
+        self.write_file("feed.xml", "feed.xml", &FeedContext { feed })?;
+        Ok(Counts::default())
     }
 }
 

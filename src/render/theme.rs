@@ -26,6 +26,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("page.html", include_str!("../../templates/page.html")),
     ("methodology.html", include_str!("../../templates/methodology.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("feed.xml", include_str!("../../templates/feed.xml")),
+    ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
 ];
 
 /// The built-in assets, copied to `assets/` in the output.
@@ -75,7 +77,7 @@ impl Theme {
                         },
                         Err(e) => diags.push(Diagnostic::error(rel, format!("cannot read the file: {e}"))),
                     }
-                } else if name.ends_with(".html") {
+                } else if name.ends_with(".html") || name.ends_with(".xml") {
                     match load::read(entry.path(), rel.clone()) {
                         Ok(file) => match tera.add_raw_template(&name, &file.text) {
                             Ok(()) => {

@@ -10,7 +10,7 @@ use crate::load::reports::RawReport;
 use crate::load::targets::{RawCoverage, RawTarget, RawTargets};
 use crate::load::yaml::{At, Scalar};
 use crate::load::{Loaded, SourceFile};
-use crate::model::{IndicatorKind, Report, Site, YearTargets};
+use crate::model::{IndicatorKind, Report, YearTargets};
 use crate::progress::{Goal, Rate, RateError};
 
 /// At most this many "missing" diagnostics per file; the rest are summed up in one line.
@@ -231,8 +231,15 @@ fn coverage(file: &SourceFile, target: &At<RawTarget>, c: &RawCoverage, diags: &
     Some(Goal::coverage(rate?, base?))
 }
 
-/// Positions of the figures of one report, dense like its figures: (line, column), 0 when absent.
-type Positions = Vec<(u64, u64)>;
+/// A report being checked, with where things are in its file.
+struct Parsed {
+    report: Report,
+    file: SourceFile,
+    /// (line, column) of each figure, dense like the figures; (0, 0) when absent.
+    figures_at: Vec<(u64, u64)>,
+    /// (line, column) of each locality's entry; (0, 0) when absent.
+    localities_at: Vec<(u64, u64)>,
+}
 
 pub(super) fn reports(
     files: Vec<Loaded<RawReport>>,
@@ -244,7 +251,7 @@ pub(super) fn reports(
     let errors_before = diags.error_count();
     let m = ids.indicator_list.len();
     let cells = ids.locality_list.len() * m;
-    let mut parsed: Vec<(Report, Positions, SourceFile, At<String>)> = Vec::with_capacity(files.len());
+    let mut parsed: Vec<Parsed> = Vec::with_capacity(files.len());
     let mut dates: HashMap<Date, String> = HashMap::new();
     let mut years_with_reports: Vec<(i32, String, At<String>)> = Vec::new();
     for Loaded { file, raw } in files {
@@ -276,9 +283,13 @@ pub(super) fn reports(
             ));
         }
         let mut figures = vec![None; cells];
-        let mut positions = vec![(0, 0); cells];
+        let mut figures_at = vec![(0, 0); cells];
+        let mut localities_at = vec![(0, 0); ids.locality_list.len()];
         for (loc_key, inner) in &raw.figures.value.0 {
             let loc = ids.locality(&file, loc_key).map_err(|d| diags.push(d)).ok().flatten();
+            if let Some(l) = loc {
+                localities_at[l] = (loc_key.referenced.line(), loc_key.referenced.column());
+            }
             if inner.value.0.is_empty() {
                 diags
                     .push(error_at(&file, inner, format!("`{}` has no figures", loc_key.value)).help(
@@ -295,7 +306,7 @@ pub(super) fn reports(
                     Ok(v) => {
                         if let (Some(loc), Ok(Some(ind))) = (loc, ind) {
                             figures[loc * m + ind] = Some(v);
-                            positions[loc * m + ind] = (value.referenced.line(), value.referenced.column());
+                            figures_at[loc * m + ind] = (value.referenced.line(), value.referenced.column());
                         }
                     }
                     Err((message, help)) => diags.push(error_at(&file, value, message).help(help)),
@@ -305,16 +316,20 @@ pub(super) fn reports(
         if let Some(as_of) = as_of {
             let report =
                 Report { as_of, source: raw.source.filter(|s| !s.trim().is_empty()), file: file.rel.clone(), figures };
-            parsed.push((report, positions, file, raw.as_of));
+            parsed.push(Parsed { report, file, figures_at, localities_at });
         }
     }
     missing_targets(targets, &years_with_reports, ids, diags);
-    parsed.sort_by_key(|(r, ..)| r.as_of);
-    // Comparing figures across reports only makes sense once the reports themselves are right.
-    if diags.error_count() == errors_before {
+    parsed.sort_by_key(|p| p.report.as_of);
+    // Comparing figures across reports only makes sense once the reports themselves are
+    // right, and against complete lists of localities and indicators.
+    if diags.error_count() == errors_before && ids.complete() {
         figure_warnings(&parsed, ids, years, diags);
+        if let Some(latest) = parsed.last() {
+            missing_from_latest(latest, ids, diags);
+        }
     }
-    parsed.into_iter().map(|(r, ..)| r).collect()
+    parsed.into_iter().map(|p| p.report).collect()
 }
 
 /// Every locality needs a target for every indicator in every year that has reports.
@@ -344,16 +359,11 @@ fn missing_targets(targets: &Targets, with_reports: &[(i32, String, At<String>)]
 }
 
 /// Warnings that compare figures with the previous report and with targets (SPEC §1).
-fn figure_warnings(
-    reports: &[(Report, Positions, SourceFile, At<String>)],
-    ids: &Ids,
-    years: &[YearTargets],
-    diags: &mut Diagnostics,
-) {
+fn figure_warnings(reports: &[Parsed], ids: &Ids, years: &[YearTargets], diags: &mut Diagnostics) {
     let m = ids.indicator_list.len();
     let cells = ids.locality_list.len() * m;
     let mut previous: Vec<Option<(u64, usize)>> = vec![None; cells];
-    for (r, (report, positions, file, _)) in reports.iter().enumerate() {
+    for (r, Parsed { report, file, figures_at: positions, .. }) in reports.iter().enumerate() {
         let targets = years.iter().find(|y| y.year == report.as_of.year());
         for cell in 0..cells {
             let Some(value) = report.figures[cell] else { continue };
@@ -373,7 +383,7 @@ fn figure_warnings(
                     ))
                     .help(format!(
                         "the previous figure is in {}; check both, and if they are right nothing needs doing",
-                        reports[pr].0.file
+                        reports[pr].report.file
                     )),
                 );
             }
@@ -411,35 +421,36 @@ fn figure_warnings(
     }
 }
 
-/// Warnings that need the whole model: localities missing from the latest report.
-pub(super) fn warnings(site: &Site, diags: &mut Diagnostics) {
-    let Some(latest) = site.reports.last() else { return };
-    let m = site.indicators.len();
+/// Localities, or figures of a locality, missing from the latest report: a warning at the
+/// locality's entry when it has one.
+fn missing_from_latest(latest: &Parsed, ids: &Ids, diags: &mut Diagnostics) {
+    let m = ids.indicator_list.len();
+    let file = &latest.file;
     let mut missing = Vec::new();
-    for (l, locality) in site.localities.iter().enumerate() {
-        let cells = &latest.figures[l * m..(l + 1) * m];
+    for (l, locality) in ids.locality_list.iter().enumerate() {
+        let cells = &latest.report.figures[l * m..(l + 1) * m];
+        let (line, column) = latest.localities_at[l];
         if cells.iter().all(Option::is_none) {
-            missing.push(format!("`{}` has no figures in the latest report", locality.id));
+            missing.push((format!("`{}` has no figures in the latest report", locality.id), line, column));
         } else {
             for (i, cell) in cells.iter().enumerate() {
                 if cell.is_none() {
-                    missing.push(format!(
-                        "`{}` has no {} figure in the latest report",
-                        locality.id, site.indicators[i].id
-                    ));
+                    let message =
+                        format!("`{}` has no {} figure in the latest report", locality.id, ids.indicator_list[i].id);
+                    missing.push((message, line, column));
                 }
             }
         }
     }
     let total = missing.len();
-    for message in missing.into_iter().take(MAX_LISTED) {
-        diags.push(Diagnostic::warning(&latest.file, message).help(
+    for (message, line, column) in missing.into_iter().take(MAX_LISTED) {
+        diags.push(Diagnostic::warning(&file.rel, message).at(&file.text, line, column).help(
             "its page will show its last figure and say that this report has none; add the figures if they exist",
         ));
     }
     if total > MAX_LISTED {
         diags.push(Diagnostic::warning(
-            &latest.file,
+            &file.rel,
             format!("… and {} more localities or figures missing", total - MAX_LISTED),
         ));
     }

@@ -52,9 +52,7 @@ pub fn validate(input: Input, diags: &mut Diagnostics) -> Option<Site> {
     if diags.has_errors() {
         return None;
     }
-    let site = Site { config, city, localities, groups, indicators, years: targets.years, reports, content };
-    figures::warnings(&site, diags);
-    Some(site)
+    Some(Site { config, city, localities, groups, indicators, years: targets.years, reports, content })
 }
 
 /// Lookup of localities and indicators by id, built once. A list whose file could not
@@ -93,6 +91,11 @@ impl<'a> Ids<'a> {
             let known = self.indicator_list.iter().map(|l| l.id.as_str());
             unknown(file, id, "indicator", crate::load::INDICATORS_FILE, known)
         })
+    }
+
+    /// Whether both lists are known, so that figures are stored and can be compared.
+    pub(crate) fn complete(&self) -> bool {
+        self.localities.is_some() && self.indicators.is_some()
     }
 
     /// Like [`Ids::locality`] for a bare id (a file name): `Some(None)` when the list is unknown.
