@@ -33,12 +33,7 @@ fn a_folder_that_is_not_a_site_is_explained() {
 fn build_defaults_to_root_public_and_reports_what_it_did() {
     let dir = temp_dir("cli-defaults");
     let site = dir.join("site");
-    std::fs::create_dir_all(&site).unwrap();
-    for f in files(&fixture("small-en")) {
-        let to = site.join(&f);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(fixture("small-en").join(&f), to).unwrap();
-    }
+    copy_dir(&fixture("small-en"), &site, &[]);
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_tiendo")).arg("build").current_dir(&site).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(site.join("public/index.html").is_file());

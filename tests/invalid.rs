@@ -15,28 +15,11 @@ use common::*;
 const EXPECTED: &str = "expected.txt";
 const REMOVE: &str = "remove.txt";
 
-fn copy_into(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if name == EXPECTED || name == REMOVE {
-            continue;
-        }
-        let target = to.join(&name);
-        if entry.path().is_dir() {
-            copy_into(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// The site of `case`, assembled in a scratch folder.
 fn assemble(case: &Path) -> std::path::PathBuf {
     let name = case.file_name().unwrap().to_string_lossy().into_owned();
     let site = temp_dir(&format!("invalid-{name}")).join("site");
-    copy_into(&fixture("invalid/_base"), &site);
+    copy_dir(&fixture("invalid/_base"), &site, &[]);
     if let Ok(list) = std::fs::read_to_string(case.join(REMOVE)) {
         for rel in list.lines().filter(|l| !l.trim().is_empty()) {
             let path = site.join(rel.trim());
@@ -47,7 +30,7 @@ fn assemble(case: &Path) -> std::path::PathBuf {
             }
         }
     }
-    copy_into(case, &site);
+    copy_dir(case, &site, &[EXPECTED, REMOVE]);
     site
 }
 

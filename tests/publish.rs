@@ -11,22 +11,8 @@ use std::time::Duration;
 
 use common::*;
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if name == "public" || name == "target" || name == ".git" {
-            continue;
-        }
-        let target = to.join(&name);
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+/// The site's inputs only: not its build output or the repository around it.
+const NOT_INPUT: &[&str] = &["public", "target", ".git"];
 
 /// Every file of a folder with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -46,7 +32,7 @@ fn staging_left(parent: &Path) -> Vec<String> {
 fn a_failed_build_leaves_the_published_site_untouched() {
     let dir = temp_dir("publish-failed");
     let site = dir.join("site");
-    copy_dir(&fixture("small-en"), &site);
+    copy_dir(&fixture("small-en"), &site, &[]);
     let out = dir.join("public");
     build(&site, &out);
     let before = snapshot(&out);
@@ -79,7 +65,7 @@ fn a_failed_build_leaves_the_published_site_untouched() {
 fn an_output_folder_that_would_replace_the_site_is_refused() {
     let dir = temp_dir("publish-refuse");
     let site = dir.join("site");
-    copy_dir(&fixture("small-en"), &site);
+    copy_dir(&fixture("small-en"), &site, &[]);
     for output in [site.clone(), dir.clone(), site.join("content/out")] {
         let o = tiendo(&["build", "--root", site.to_str().unwrap(), "--output", output.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
@@ -94,7 +80,7 @@ fn a_build_killed_at_any_moment_leaves_the_old_or_the_new_site() {
     // the home page, the charts and the data files differ.
     let old_site = repo();
     let new_site = dir.join("new-site");
-    copy_dir(&old_site, &new_site);
+    copy_dir(&old_site, &new_site, NOT_INPUT);
     let report = new_site.join("data/reports/2025-09.yaml");
     std::fs::write(&report, read(&report).replace("long-my: { voluntary-si: 1215", "long-my: { voluntary-si: 1300"))
         .unwrap();
@@ -110,7 +96,7 @@ fn a_build_killed_at_any_moment_leaves_the_old_or_the_new_site() {
     let (mut killed_before, mut finished) = (0, 0);
     for delay_ms in [0u64, 2, 5, 10, 20, 35, 50, 75, 100, 150, 200, 300, 500, 800] {
         let _ = std::fs::remove_dir_all(&out_parent);
-        copy_dir(&old_ref, &out);
+        copy_dir(&old_ref, &out, &[]);
         let mut child = Command::new(env!("CARGO_BIN_EXE_tiendo"))
             .args(["build", "--root", new_site.to_str().unwrap(), "--output", out.to_str().unwrap()])
             .stdout(std::process::Stdio::null())

@@ -217,21 +217,8 @@ fn two_builds_are_byte_identical() {
 /// Copies a fixture into a scratch folder so a test can change it.
 fn scratch_copy(name: &str) -> std::path::PathBuf {
     let dir = temp_dir(name).join("site");
-    copy_dir(&fixture("small-en"), &dir);
+    copy_dir(&fixture("small-en"), &dir, &[]);
     dir
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! folder at once, so no page is held in memory after it is written. Links are
 //! relative (`root` is `../` repeated), so the site works under any path and from disk.
 
+mod docs;
 mod pages;
 pub mod theme;
 pub mod views;
