@@ -196,6 +196,7 @@ fn downstream(site: &model::Site) {
     let labels =
         charts::TrendLabels { actual: "a".into(), target: "t".into(), expected: "e".into(), projection: "p".into() };
     if let Some(year) = computed.current() {
+        let dates: Vec<_> = year.reports.iter().map(|&r| site.reports[r].as_of).collect();
         for series in year.units.iter().chain(&year.city).take(8) {
             let trend = charts::Trend {
                 id: "c",
@@ -207,6 +208,7 @@ fn downstream(site: &model::Site) {
                 as_rate: series.goal.base.is_some(),
                 labels: &labels,
                 fmt,
+                report_dates: &dates,
             };
             charts::trend(&trend).expect("a chart of valid input draws");
         }

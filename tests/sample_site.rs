@@ -73,6 +73,10 @@ fn published_figures_appear_in_vietnamese_format() {
     assert!(o_mon.contains("Phường Ô Môn đạt 50,89 % chỉ tiêu BHXH tự nguyện năm 2025"), "{o_mon}");
     assert!(o_mon.contains("tỷ lệ bao phủ 80,09 % dân số"), "{o_mon}");
 
+    // Xã Thạnh Xuân did not report in June: its page says so.
+    let thanh_xuan = text_of(&read(out.join("localities/thanh-xuan/index.html")));
+    assert!(thanh_xuan.contains("Không có báo cáo tháng 06/2025."), "{thanh_xuan}");
+
     // Commentary from content/ is on the pages, and the illustrative data is flagged.
     assert!(o_mon.contains("quyết liệt hơn"));
     assert!(text_of(&read(out.join("localities/my-tu/index.html"))).contains("nhóm Zalo"));

@@ -106,9 +106,20 @@ fn pages_show_the_figures_in_english() {
     assert!(!lone.contains("Projection at the due date"), "no projection without a pace");
     assert!(lone.contains("Special zone"));
 
-    // West Ward sent no report for 30 June 2025: its history says so.
-    let west = text_of(&read(out.join("localities/west/index.html")));
+    // West Ward sent no report for 30 June 2025: its figures, its tables and its chart say so.
+    let west_html = read(out.join("localities/west/index.html"));
+    let west = text_of(&west_html);
+    assert!(west.contains("No report for June 2025."), "{west}");
     assert!(west.contains("30 Jun 2025 No report"), "{west}");
+    assert_eq!(
+        west_html.matches("<tr><th scope=\"row\">30 Jun 2025</th><td>No report</td>").count(),
+        3 + 1,
+        "three trend tables and the history"
+    );
+    assert!(lone.contains("No report for March 2025, June 2025."), "{lone}");
+    // Each unit page leads with its plain sentences, before the first indicator's heading.
+    let first_heading = north.find("People enrolled in voluntary insurance").unwrap();
+    assert!(north.find("North Ward has reached 70.00%").unwrap() < first_heading);
 
     // Commentary: raw HTML shown as text, dangerous link disarmed, heading kept.
     let north_html = read(out.join("localities/north/index.html"));

@@ -31,6 +31,8 @@ pub struct Trend<'a> {
     pub as_rate: bool,
     pub labels: &'a TrendLabels,
     pub fmt: Fmt,
+    /// The dates of the year's reports: where the series has no figure, its line breaks.
+    pub report_dates: &'a [Date],
 }
 
 const WIDTH: u32 = 640;
@@ -49,6 +51,18 @@ pub fn trend(t: &Trend) -> Result<String, super::Error> {
         _ => people,
     };
     let actual: Vec<(f64, f64)> = s.points.iter().map(|p| (month_x(t.year, p.date), y_of(p.value as f64))).collect();
+    // Runs of figures from consecutive reports: a report without a figure is a gap in the line.
+    let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    let mut next = s.points.iter().zip(&actual).peekable();
+    for date in t.report_dates {
+        match next.next_if(|(p, _)| p.date == *date) {
+            Some((_, &xy)) => runs.last_mut().map_or((), |r| r.push(xy)),
+            None if runs.last().is_some_and(|r| !r.is_empty()) => runs.push(Vec::new()),
+            None => {}
+        }
+    }
+    // Figures on dates outside the list (none in practice) still get drawn.
+    runs.extend(next.map(|(_, &xy)| vec![xy]));
     let latest = s.latest();
     let x_due = month_x(t.year, t.due);
     let target = y_of(s.goal.people as f64);
@@ -128,7 +142,9 @@ pub fn trend(t: &Trend) -> Result<String, super::Error> {
         if !projection.is_empty() {
             chart.draw_series(LineSeries::new(projection.iter().copied(), PROJECTION.stroke_width(2))).map_err(err)?;
         }
-        chart.draw_series(LineSeries::new(actual.iter().copied(), ACTUAL.stroke_width(3))).map_err(err)?;
+        for run in runs.iter().filter(|r| r.len() > 1) {
+            chart.draw_series(LineSeries::new(run.iter().copied(), ACTUAL.stroke_width(3))).map_err(err)?;
+        }
         chart.draw_series(actual.iter().map(|&p| Circle::new(p, 4, ACTUAL.filled()))).map_err(err)?;
         root.present().map_err(err)?;
     }
@@ -199,6 +215,7 @@ mod tests {
             as_rate: false,
             labels: &l,
             fmt: Fmt::new(Language::Vi),
+            report_dates: &s.points.iter().map(|p| p.date).collect::<Vec<_>>(),
         })
         .unwrap()
     }
@@ -225,6 +242,33 @@ mod tests {
         let svg = draw(&s, "x");
         assert!(!svg.contains("stroke-dasharray=\"6 4\""));
         assert!(!svg.contains("Dự báo"));
+    }
+
+    #[test]
+    fn a_missing_report_breaks_the_line() {
+        let s = series(&[(1, 900), (2, 1000), (4, 1100), (5, 1150)]);
+        let l = labels();
+        let dates: Vec<Date> = [1, 2, 3, 4, 5].iter().map(|&m| Date::new(2025, m, 28).unwrap()).collect();
+        let draw = |report_dates: &[Date]| {
+            trend(&Trend {
+                id: "t",
+                title: "t",
+                desc: "d",
+                series: &s,
+                year: 2025,
+                due: Date::new(2025, 12, 31).unwrap(),
+                as_rate: false,
+                labels: &l,
+                fmt: Fmt::new(Language::Vi),
+                report_dates,
+            })
+            .unwrap()
+        };
+        let solid = |svg: &str| svg.matches("stroke=\"#1F4E9C\" stroke-width=\"3\" points=").count();
+        // The legend's sample line, then one line per run of consecutive reports.
+        assert_eq!(solid(&draw(&dates)), 1 + 2);
+        let without_march: Vec<Date> = dates.iter().copied().filter(|d| d.month() != 3).collect();
+        assert_eq!(solid(&draw(&without_march)), 1 + 1);
     }
 
     #[test]

@@ -84,6 +84,8 @@ pub(crate) struct Renderer<'a> {
     pub words: Words<'a>,
     pub staging: &'a Staging,
     pub base_url: Option<&'a str>,
+    /// The dates of the current year's reports, oldest first.
+    pub report_dates: Vec<crate::date::Date>,
 }
 
 /// Renders every page and chart of `site` into `staging`.
@@ -101,7 +103,8 @@ pub fn render(
     let fmt = Fmt::new(site.config.language);
     let words = Words { site, s: strings, fmt };
     set_globals(theme, site, year, &words);
-    let r = Renderer { site, year, computed, theme, words, staging, base_url };
+    let report_dates = year.reports.iter().map(|&r| site.reports[r].as_of).collect();
+    let r = Renderer { site, year, computed, theme, words, staging, base_url, report_dates };
 
     let mut jobs = vec![Job::Home, Job::Localities, Job::Indicators, Job::Updates, Job::Methodology, Job::NotFound];
     jobs.extend((0..site.localities.len()).map(Job::Locality));

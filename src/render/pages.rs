@@ -25,6 +25,8 @@ struct StatusCount {
     label: String,
     icon: &'static str,
     n: usize,
+    /// Share of all units, in percent: the width of this status in the bar.
+    share: String,
 }
 
 #[derive(Serialize)]
@@ -42,7 +44,8 @@ struct Summary {
     status: &'static str,
     status_label: String,
     icon: &'static str,
-    sentence: String,
+    /// "43.060 người still needed", or that the target is reached.
+    need: String,
     counts: Vec<StatusCount>,
     behind: Vec<BehindUnit>,
 }
@@ -195,7 +198,7 @@ impl Renderer<'_> {
     ) -> Result<FigureView, RenderError> {
         let ind = &self.site.indicators[i];
         let id = format!("{}-{}", place.id_prefix, ind.id);
-        let mut figure = self.words.figure(id.clone(), place.name, ind, series, self.year.year, self.latest_report());
+        let mut figure = self.words.figure(id.clone(), place.name, ind, series, self.year.year, &self.report_dates);
         if series.points.is_empty() {
             return Ok(figure);
         }
@@ -215,6 +218,7 @@ impl Renderer<'_> {
             as_rate: ind.kind == IndicatorKind::Coverage,
             labels: &labels,
             fmt: self.words.fmt,
+            report_dates: &self.report_dates,
         })?;
         let file = format!("charts/{}/{}.svg", place.chart_dir, ind.id);
         if write_chart {
@@ -224,7 +228,8 @@ impl Renderer<'_> {
             "table_trend_caption",
             &[("indicator", &ind.short), ("name", place.name), ("year", &self.year.year.to_string())],
         );
-        figure.chart = Some(ChartView { svg, file, table: self.words.trend_table(caption, ind, series) });
+        figure.chart =
+            Some(ChartView { svg, file, table: self.words.trend_table(caption, ind, series, &self.report_dates) });
         Ok(figure)
     }
 
@@ -262,63 +267,75 @@ impl Renderer<'_> {
         self.site.indicators.iter().map(|i| i.short.clone()).collect()
     }
 
-    pub(super) fn home(&self) -> Result<Counts, RenderError> {
+    /// The city's standing on indicator `i` in a few lines: progress, status, what is still
+    /// needed, how many units stand where, and who is furthest behind.
+    fn summary(&self, i: usize) -> Summary {
         let site = self.site;
         let m = site.indicators.len();
+        let n = site.localities.len();
+        let ind = &site.indicators[i];
+        let latest_of = |l: usize| self.year.units[l * m + i].latest();
+        let mut tally = [0usize; Status::ALL.len()];
+        for l in 0..n {
+            if let Some(st) = latest_of(l) {
+                tally[Status::ALL.iter().position(|s| *s == st.status).unwrap_or(0)] += 1;
+            }
+        }
+        let counts = Status::ALL
+            .iter()
+            .zip(tally)
+            .filter(|(_, count)| *count > 0)
+            .map(|(&st, count)| StatusCount {
+                status: st.slug(),
+                label: self.words.s.status(st).to_owned(),
+                icon: icon(st),
+                n: count,
+                share: format!("{:.2}", count as f64 * 100.0 / n.max(1) as f64),
+            })
+            .collect();
+        let mut behind: Vec<(f64, usize)> = (0..n)
+            .filter_map(|l| latest_of(l).filter(|x| x.status != Status::Achieved).map(|x| (x.progress, l)))
+            .collect();
+        behind.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let behind = behind
+            .iter()
+            .take(3)
+            .filter_map(|&(_, l)| {
+                Some(BehindUnit {
+                    name: site.localities[l].name.clone(),
+                    href: format!("localities/{}/index.html", site.localities[l].id),
+                    progress: self.words.progress(latest_of(l)?),
+                })
+            })
+            .collect();
+        let latest = self.year.city[i].latest();
+        let need = match latest {
+            Some(st) if st.remaining > 0 => {
+                let unit = if ind.unit.is_empty() { String::new() } else { format!(" {}", ind.unit) };
+                self.words.s.fill("home_need", &[("n", &format!("{}{unit}", self.words.fmt.count(st.remaining)))])
+            }
+            Some(_) => self.s("home_reached"),
+            None => String::new(),
+        };
+        Summary {
+            indicator: ind.name.clone(),
+            href: format!("indicators/{}/index.html", ind.id),
+            progress: latest.map(|st| self.words.progress(st)).unwrap_or_default(),
+            status: latest.map_or("none", |st| st.status.slug()),
+            status_label: latest.map(|st| self.words.s.status(st.status).to_owned()).unwrap_or_default(),
+            icon: latest.map_or("", |st| icon(st.status)),
+            need,
+            counts,
+            behind,
+        }
+    }
+
+    pub(super) fn home(&self) -> Result<Counts, RenderError> {
+        let site = self.site;
         let year = self.year.year.to_string();
         let as_of = self.latest_report().map(|r| self.words.fmt.date(r.as_of)).unwrap_or_default();
         let units = site.localities.len().to_string();
-        let summaries = (0..m)
-            .map(|i| {
-                let ind = &site.indicators[i];
-                let city = &self.year.city[i];
-                let mut counts: Vec<StatusCount> = Status::ALL
-                    .iter()
-                    .map(|&st| StatusCount {
-                        status: st.slug(),
-                        label: self.words.s.status(st).to_owned(),
-                        icon: icon(st),
-                        n: (0..site.localities.len())
-                            .filter(|&l| self.year.units[l * m + i].latest().map(|x| x.status) == Some(st))
-                            .count(),
-                    })
-                    .collect();
-                counts.retain(|c| c.n > 0);
-                let mut behind: Vec<(f64, usize)> = (0..site.localities.len())
-                    .filter_map(|l| {
-                        self.year.units[l * m + i]
-                            .latest()
-                            .filter(|x| x.status != Status::Achieved)
-                            .map(|x| (x.progress, l))
-                    })
-                    .collect();
-                behind.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-                let behind = behind
-                    .iter()
-                    .take(5)
-                    .filter_map(|&(_, l)| {
-                        let st = self.year.units[l * m + i].latest()?;
-                        Some(BehindUnit {
-                            name: site.localities[l].name.clone(),
-                            href: format!("localities/{}/index.html", site.localities[l].id),
-                            progress: self.words.progress(st),
-                        })
-                    })
-                    .collect();
-                let latest = city.latest();
-                Summary {
-                    indicator: ind.name.clone(),
-                    href: format!("indicators/{}/index.html", ind.id),
-                    progress: latest.map(|st| self.words.progress(st)).unwrap_or_default(),
-                    status: latest.map_or("none", |st| st.status.slug()),
-                    status_label: latest.map(|st| self.words.s.status(st.status).to_owned()).unwrap_or_default(),
-                    icon: latest.map_or("", |st| icon(st.status)),
-                    sentence: self.words.sentence(&site.city.name, ind, city, self.year.year),
-                    counts,
-                    behind,
-                }
-            })
-            .collect();
+        let summaries = (0..site.indicators.len()).map(|i| self.summary(i)).collect();
         let place = Place { name: &site.city.name, chart_dir: "city".into(), id_prefix: "city" };
         let (figures, charts) = self.figures(&place, |i| &self.year.city[i], true)?;
         let home = Home {

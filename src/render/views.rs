@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use crate::compute::Series;
+use crate::date::Date;
 use crate::format::Fmt;
 use crate::i18n::Strings;
 use crate::model::{Indicator, IndicatorKind, Site};
@@ -62,6 +63,8 @@ pub struct FigureView {
     pub sentence: String,
     /// "no report for 09/2025" when the latest report has no figure here.
     pub missing_note: Option<String>,
+    /// The year's reports without a figure here, e.g. "No report for: 06/2025".
+    pub gaps_note: Option<String>,
     pub value: String,
     pub target: String,
     pub progress: String,
@@ -192,7 +195,7 @@ impl<'a> Words<'a> {
         ind: &Indicator,
         series: &Series,
         year: i32,
-        latest_report: Option<&crate::model::Report>,
+        report_dates: &[Date],
     ) -> FigureView {
         let sentence = self.sentence(name, ind, series, year);
         let empty = FigureView {
@@ -206,6 +209,7 @@ impl<'a> Words<'a> {
             icon: "",
             sentence: sentence.clone(),
             missing_note: Some(self.s.fill("missing_year", &[("year", &year.to_string())])),
+            gaps_note: None,
             value: String::new(),
             target: self.fmt.count(series.goal.people),
             progress: String::new(),
@@ -224,9 +228,12 @@ impl<'a> Words<'a> {
         let Some(st) = series.latest() else { return empty };
         let per_month = |x: f64| self.s.fill("per_month", &[("n", &self.fmt.count_f(x))]);
         let source = self.site.reports.iter().rev().find(|r| r.as_of == st.date).and_then(|r| r.source.clone());
-        let missing_note = latest_report
-            .filter(|r| r.as_of > st.date)
-            .map(|r| self.s.fill("missing_report", &[("month", &self.fmt.month_year(r.as_of))]));
+        let missing_note = report_dates
+            .last()
+            .filter(|&&d| d > st.date)
+            .map(|&d| self.s.fill("missing_report", &[("month", &self.fmt.month_year(d))]));
+        let gaps: Vec<String> = gaps(report_dates, series).map(|d| self.fmt.month_year(d)).collect();
+        let gaps_note = (!gaps.is_empty()).then(|| self.s.fill("gaps_note", &[("months", &gaps.join(", "))]));
         FigureView {
             has_data: true,
             status: st.status.slug(),
@@ -234,6 +241,7 @@ impl<'a> Words<'a> {
             icon: icon(st.status),
             sentence,
             missing_note,
+            gaps_note,
             value: self.fmt.count(st.value),
             progress: self.progress(st),
             bar: format!("{:.1}", (st.progress * 100.0).clamp(0.0, 100.0)),
@@ -250,18 +258,25 @@ impl<'a> Words<'a> {
         }
     }
 
-    /// The numbers of a trend chart, one row per figure.
-    pub fn trend_table(&self, caption: String, ind: &Indicator, series: &Series) -> TableView {
+    /// The numbers of a trend chart, one row per report of the year; a report without a
+    /// figure here says so.
+    pub fn trend_table(&self, caption: String, ind: &Indicator, series: &Series, report_dates: &[Date]) -> TableView {
         let coverage = ind.kind == IndicatorKind::Coverage;
         let mut head = vec![self.s.get("col_date").to_owned(), self.s.get("col_value").to_owned()];
         if coverage {
             head.push(self.s.get("col_rate").to_owned());
         }
         head.extend(["col_progress", "col_expected", "col_status"].map(|k| self.s.get(k).to_owned()));
-        let rows = series
-            .standings
+        let columns = head.len();
+        let mut standings = series.standings.iter().peekable();
+        let rows = report_dates
             .iter()
-            .map(|st| {
+            .map(|&date| {
+                let Some(st) = standings.next_if(|st| st.date == date) else {
+                    let mut row = vec![self.fmt.date(date), self.s.get("no_report").to_owned()];
+                    row.resize(columns, String::new());
+                    return row;
+                };
                 let mut row = vec![self.fmt.date(st.date), self.fmt.count(st.value)];
                 if coverage {
                     row.push(series.goal.rate_of(st.value as f64).map(|r| self.fmt.percent(r)).unwrap_or_default());
@@ -274,4 +289,9 @@ impl<'a> Words<'a> {
             .collect();
         TableView { caption, head, rows }
     }
+}
+
+/// The report dates of the year on which `series` has no figure.
+pub fn gaps<'a>(report_dates: &'a [Date], series: &'a Series) -> impl Iterator<Item = Date> + 'a {
+    report_dates.iter().copied().filter(|d| series.points.binary_search_by(|p| p.date.cmp(d)).is_err())
 }
