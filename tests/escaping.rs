@@ -13,118 +13,25 @@ use std::collections::BTreeSet;
 use common::*;
 
 /// Elements the built-in theme, the Markdown renderer and the charts write.
+#[rustfmt::skip]
 const ELEMENTS: &[&str] = &[
-    "html",
-    "head",
-    "meta",
-    "title",
-    "link",
-    "body",
-    "a",
-    "header",
-    "nav",
-    "ul",
-    "ol",
-    "li",
-    "main",
-    "footer",
-    "div",
-    "p",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "section",
-    "article",
-    "dl",
-    "dt",
-    "dd",
-    "span",
-    "strong",
-    "em",
-    "figure",
-    "figcaption",
-    "table",
-    "caption",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "br",
-    "hr",
-    "img",
-    "code",
-    "pre",
-    "blockquote",
-    "del",
-    "sup",
-    "svg",
-    "rect",
-    "polyline",
-    "circle",
-    "text",
-    "path",
-    "line",
-    "desc",
-    "input",
+    "html", "head", "meta", "title", "link", "body", "a", "header", "nav", "ul", "ol", "li", "main", "footer", "div",
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "dl", "dt", "dd", "span", "strong", "em", "figure",
+    "figcaption", "table", "caption", "thead", "tbody", "tr", "th", "td", "br", "hr", "img", "code", "pre",
+    "blockquote", "del", "sup", "svg", "rect", "polyline", "circle", "text", "path", "line", "desc", "input",
+    // Only the two scripts the theme writes; checked one by one below.
+    "script",
 ];
 
-/// (element, attribute) pairs are not tracked separately: no attribute a reader's
-/// browser would run is allowed anywhere, and these are all the names in use.
+/// No attribute a reader's browser would run is allowed anywhere; these are all the names in use.
+#[rustfmt::skip]
 const ATTRIBUTES: &[&str] = &[
-    "lang",
-    "charset",
-    "name",
-    "content",
-    "rel",
-    "href",
-    "type",
-    "class",
-    "id",
-    "aria-label",
-    "aria-labelledby",
-    "aria-current",
-    "aria-hidden",
-    "role",
-    "tabindex",
-    "style",
-    "scope",
-    "src",
-    "alt",
-    "title",
-    "width",
-    "height",
-    "viewbox",
-    "xmlns",
-    "focusable",
-    "x",
-    "y",
-    "dy",
-    "text-anchor",
-    "font-family",
-    "font-size",
-    "opacity",
-    "fill",
-    "stroke",
-    "stroke-width",
-    "stroke-dasharray",
-    "points",
-    "cx",
-    "cy",
-    "r",
-    "transform",
-    "font-weight",
-    "start",
-    "disabled",
-    "checked",
-    "align",
-    "x1",
-    "y1",
-    "x2",
-    "y2",
+    "lang", "charset", "name", "content", "rel", "href", "type", "class", "id", "aria-label", "aria-labelledby",
+    "aria-current", "aria-hidden", "role", "tabindex", "style", "scope", "src", "alt", "title", "width", "height",
+    "viewbox", "xmlns", "focusable", "x", "y", "dy", "text-anchor", "font-family", "font-size", "opacity", "fill",
+    "stroke", "stroke-width", "stroke-dasharray", "points", "cx", "cy", "r", "transform", "font-weight", "start",
+    "disabled", "checked", "align", "x1", "y1", "x2", "y2", "property", "defer", "data-search", "data-placeholder",
+    "data-found",
 ];
 
 /// Every element and attribute name in `markup`. Text and attribute values come out of
@@ -181,6 +88,22 @@ fn pages_and_charts_hold_only_the_themes_own_markup() {
         for a in &attributes {
             assert!(ATTRIBUTES.contains(&a.as_str()) && !a.starts_with("on"), "{file}: unexpected attribute {a}");
         }
+        // The JSON-LD metadata and the search script are the only scripts, and nothing from
+        // the input can end the JSON-LD early.
+        for (i, _) in text.match_indices("<script") {
+            let tag = &text[i..i + text[i..].find('>').unwrap()];
+            assert!(
+                tag == "<script type=\"application/ld+json\"" || tag.ends_with("assets/search.js\" defer"),
+                "{file}: {tag}"
+            );
+            if tag.contains("ld+json") {
+                let body = &text[i + tag.len() + 1..];
+                let json = &body[..body.find("</script>").unwrap()];
+                assert!(!json.contains('<'), "{file}: markup inside JSON-LD");
+                let value: serde_json::Value = serde_json::from_str(json).unwrap();
+                assert_eq!(value["@type"], "Dataset");
+            }
+        }
         for url in urls {
             let squashed: String = url.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
             for scheme in ["javascript:", "data:", "vbscript:"] {
@@ -205,6 +128,12 @@ fn hostile_text_is_shown_not_run() {
     assert!(home.contains("<a href=\"#\">javascript link</a>"));
     assert!(home.contains("<a href=\"#\">spaced</a>"));
     assert!(home.contains("<img src=\"#\" alt=\"image\" />"));
+    // Open Graph and JSON-LD carry the text too, escaped for their places.
+    assert!(home.contains("<meta property=\"og:title\" content=\"Progress &lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;\">"));
+    assert!(
+        home.contains(r#""name":"Progress \u003cscript\u003ealert('title')\u003c/script\u003e \u0026 \"quotes\"""#),
+        "{home}"
+    );
     // In charts too: names in the ranking, the sentence in the title.
     let ranking = read(out.join("charts/indicators/cases/ranking.svg"));
     assert!(ranking.contains("Ward &lt;img src=x onerror=alert(&#39;one&#39;)&gt;"), "{ranking}");

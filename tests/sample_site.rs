@@ -142,3 +142,55 @@ fn check_reports_no_errors_and_writes_nothing() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o).trim(), "no errors");
 }
+
+#[test]
+fn vietnamese_pages_have_no_english_interface_text() {
+    let (out, _) = built("sample-vi");
+    for page in [
+        "index.html",
+        "localities/index.html",
+        "localities/long-my/index.html",
+        "indicators/voluntary-si/index.html",
+        "methodology/index.html",
+        "updates/index.html",
+        "404.html",
+    ] {
+        let t = text_of(&read(out.join(page)));
+        for en in [
+            "Status",
+            "Target",
+            "Download",
+            "Progress",
+            "Figures",
+            "Skip to",
+            "Reached",
+            "Overview",
+            "Methodology",
+            "No report",
+            "people",
+            "Bulletins",
+            "Ward",
+            "Commune",
+        ] {
+            assert!(!t.contains(en), "{page} has English interface text {en:?}");
+        }
+        assert!(read(out.join(page)).starts_with("<!DOCTYPE html>\n<html lang=\"vi\">"));
+    }
+    // Vietnamese formats everywhere a reader looks: 30/09/2025, 1.215, 80,52 %.
+    let long_my = text_of(&read(out.join("localities/long-my/index.html")));
+    assert!(long_my.contains("30/09/2025") && long_my.contains("1.215") && long_my.contains("80,52 %"));
+}
+
+#[test]
+fn the_home_page_says_how_the_city_is_doing_and_who_is_behind() {
+    let (out, _) = built("sample-home");
+    let home = read(out.join("index.html"));
+    let summary = text_of(&home[..home.find("id=\"h-city\"").unwrap()]);
+    // Progress, status and what is needed for the city, per indicator.
+    assert!(summary.contains("63,73 % ✖ Chậm tiến độ Còn cần thêm 43.060 người để đạt chỉ tiêu."), "{summary}");
+    assert!(summary.contains("95,02 % ! Có nguy cơ không đạt Còn cần thêm 154.300 người"), "{summary}");
+    // Units by status, and the furthest behind by name.
+    assert!(summary.contains("Phường, xã: ✔ Đã đạt 3"), "{summary}");
+    assert!(summary.contains("Thấp nhất: Xã Vĩnh Thuận Đông (34,98 %)"), "{summary}");
+    assert!(summary.contains("Phường Ô Môn (85,20 %)"), "{summary}");
+}

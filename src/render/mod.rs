@@ -126,6 +126,8 @@ pub fn render(
 struct SiteGlobals<'a> {
     title: &'a str,
     lang: &'static str,
+    /// For Open Graph: vi_VN or en_US.
+    locale: &'static str,
     publisher: Option<&'a str>,
     notice: Option<&'a str>,
     updated: String,
@@ -151,6 +153,10 @@ fn set_globals(theme: &mut Theme, site: &Site, year: &YearData, words: &Words) {
     let globals = SiteGlobals {
         title: &site.config.title,
         lang: site.config.language.code(),
+        locale: match site.config.language {
+            crate::model::Language::Vi => "vi_VN",
+            crate::model::Language::En => "en_US",
+        },
         publisher: site.config.publisher.as_deref(),
         notice: site.config.notice.as_deref(),
         updated,
@@ -196,7 +202,13 @@ impl Renderer<'_> {
     ) -> Result<(), RenderError> {
         let mut ctx =
             tera::Context::from_serialize(context).map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;
-        ctx.insert("root", &root_of(path));
+        // 404.html is served for missing pages at any depth, where relative links would
+        // point nowhere: with a known address it links absolutely.
+        let root = match self.base_url {
+            Some(base) if path == "404.html" => format!("{base}/"),
+            _ => root_of(path),
+        };
+        ctx.insert("root", &root);
         ctx.insert("page", &page);
         let html =
             self.theme.tera.render(template, &ctx).map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;

@@ -157,6 +157,12 @@ struct GroupContext {
     rows: Vec<UnitRow>,
 }
 
+/// JSON that cannot end or confuse the `<script>` element it sits in: `<`, `>` and `&`
+/// become `\u` escapes, which mean the same in JSON.
+fn script_safe_json(json: &str) -> String {
+    json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
 /// Where a place's charts go, and the names it is called by.
 struct Place<'p> {
     name: &'p str,
@@ -172,7 +178,7 @@ impl Renderer<'_> {
     }
 
     pub(super) fn meta(&self, title: String, description: String, section: &'static str, path: &str) -> PageMeta {
-        PageMeta { title, description, section, canonical: self.canonical(path) }
+        PageMeta { title, description, section, canonical: self.canonical(path), jsonld: None }
     }
 
     pub(super) fn latest_report(&self) -> Option<&crate::model::Report> {
@@ -267,6 +273,35 @@ impl Renderer<'_> {
         self.site.indicators.iter().map(|i| i.short.clone()).collect()
     }
 
+    /// schema.org `Dataset` metadata for the figures, so search engines can find the data files.
+    fn dataset_jsonld(&self, description: &str) -> String {
+        let site = self.site;
+        let url = |path: &str| self.base_url.map_or_else(|| path.to_owned(), |b| format!("{b}/{path}"));
+        let first = site.reports.first().map(|r| r.as_of.to_string()).unwrap_or_default();
+        let last = site.reports.last().map(|r| r.as_of.to_string()).unwrap_or_default();
+        let publisher = site.config.publisher.as_deref().unwrap_or(&site.config.title);
+        let value = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "Dataset",
+            "name": site.config.title,
+            "description": description,
+            "url": url(""),
+            "inLanguage": site.config.language.code(),
+            "isAccessibleForFree": true,
+            "creator": { "@type": "Organization", "name": publisher },
+            "publisher": { "@type": "Organization", "name": publisher },
+            "dateModified": last,
+            "temporalCoverage": format!("{first}/{last}"),
+            "spatialCoverage": { "@type": "Place", "name": site.city.name },
+            "variableMeasured": site.indicators.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(),
+            "distribution": [
+                { "@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": url("data/figures.csv") },
+                { "@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": url("data/figures.json") },
+            ],
+        });
+        script_safe_json(&value.to_string())
+    }
+
     /// The city's standing on indicator `i` in a few lines: progress, status, what is still
     /// needed, how many units stand where, and who is furthest behind.
     fn summary(&self, i: usize) -> Summary {
@@ -353,7 +388,8 @@ impl Renderer<'_> {
         };
         let description =
             if site.config.description.is_empty() { home.lead.clone() } else { site.config.description.clone() };
-        let meta = self.meta(site.config.title.clone(), description, "home", "index.html");
+        let mut meta = self.meta(site.config.title.clone(), description.clone(), "home", "index.html");
+        meta.jsonld = Some(self.dataset_jsonld(&description));
         self.write_page("index.html", "index.html", meta, &HomeContext { home })?;
         Ok(Counts { pages: 1, charts })
     }

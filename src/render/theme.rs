@@ -34,6 +34,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 pub const ASSETS: &[(&str, &str)] = &[
     ("style.css", include_str!("../../templates/assets/style.css")),
     ("favicon.svg", include_str!("../../templates/assets/favicon.svg")),
+    ("search.js", include_str!("../../templates/assets/search.js")),
 ];
 
 pub struct Theme {

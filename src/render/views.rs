@@ -22,6 +22,8 @@ pub struct PageMeta {
     /// Which navigation entry is current.
     pub section: &'static str,
     pub canonical: Option<String>,
+    /// schema.org metadata as JSON, safe to place inside a `<script>` element.
+    pub jsonld: Option<String>,
 }
 
 #[derive(Serialize, Clone)]

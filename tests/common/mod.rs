@@ -233,8 +233,16 @@ pub fn row<'a>(
         .unwrap_or_else(|| panic!("no row for {as_of} {locality} {indicator}"))
 }
 
-/// Text of an HTML page with tags removed and whitespace collapsed, for searching sentences.
+/// Text of an HTML page as a reader sees it: tags and scripts removed, whitespace collapsed.
 pub fn text_of(html: &str) -> String {
+    let mut visible = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("<script") {
+        visible.push_str(&rest[..i]);
+        rest = rest[i..].find("</script>").map_or("", |e| &rest[i + e + 9..]);
+    }
+    visible.push_str(rest);
+    let html = visible.as_str();
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
     for c in html.chars() {
