@@ -35,9 +35,14 @@ pub struct Trend<'a> {
     pub report_dates: &'a [Date],
 }
 
-const WIDTH: u32 = 640;
-const HEIGHT: u32 = 300;
-const LEGEND: u32 = 30;
+// Drawn small and scaled by the page: at a phone's 360 px the text is still about 10 px,
+// and pages cap the width so it stays near its natural size on a desktop.
+const WIDTH: u32 = 480;
+const HEIGHT: u32 = 280;
+/// Text size in pixels.
+const TEXT: f64 = 13.0;
+/// Height of one row of the legend.
+const LEGEND_ROW: i32 = 20;
 
 /// Months since 1 January of `year`, with the day as a fraction: 30 September is 8.97.
 fn month_x(year: i32, d: Date) -> f64 {
@@ -91,8 +96,10 @@ pub fn trend(t: &Trend) -> Result<String, super::Error> {
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        let (legend_area, plot_area) = root.split_vertically(LEGEND);
-        draw_legend(&legend_area, t.labels, !projection.is_empty())?;
+        let legend = legend_layout(t.labels, !projection.is_empty());
+        let legend_height = legend.last().map_or(0, |e| e.y) + LEGEND_ROW / 2 + 4;
+        let (legend_area, plot_area) = root.split_vertically(legend_height);
+        draw_legend(&legend_area, &legend)?;
 
         let fmt = t.fmt;
         let as_rate = t.as_rate;
@@ -104,7 +111,7 @@ pub fn trend(t: &Trend) -> Result<String, super::Error> {
             .margin_right(16)
             .margin_top(6)
             .x_label_area_size(26)
-            .y_label_area_size(if as_rate { 52 } else { 64 })
+            .y_label_area_size(if as_rate { 50 } else { 62 })
             .build_cartesian_2d(x_min..x_max, y_min..y_max)
             .map_err(err)?;
         chart
@@ -116,12 +123,12 @@ pub fn trend(t: &Trend) -> Result<String, super::Error> {
             .bold_line_style(GRID.stroke_width(1))
             .axis_style(AXIS.stroke_width(1))
             .y_label_formatter(&y_label)
-            .label_style(("sans-serif", px(12.0)).into_font().color(&INK))
+            .label_style(("sans-serif", px(TEXT)).into_font().color(&INK))
             .draw()
             .map_err(err)?;
 
         // Month names under the axis, centred on each month.
-        let month_style = ("sans-serif", px(12.0)).into_font().color(&INK).pos(Pos::new(HPos::Center, VPos::Top));
+        let month_style = ("sans-serif", px(TEXT)).into_font().color(&INK).pos(Pos::new(HPos::Center, VPos::Top));
         let first = x_min.ceil() as i32;
         let last = x_max.floor() as i32;
         for k in first..last {
@@ -134,7 +141,7 @@ pub fn trend(t: &Trend) -> Result<String, super::Error> {
             chart.draw_series(LineSeries::new(expected.iter().copied(), EXPECTED.stroke_width(2))).map_err(err)?;
         }
         chart.draw_series(LineSeries::new([(x_min, target), (x_max, target)], TARGET.stroke_width(2))).map_err(err)?;
-        let label_style = ("sans-serif", px(12.0)).into_font().color(&TARGET).pos(Pos::new(HPos::Right, VPos::Bottom));
+        let label_style = ("sans-serif", px(TEXT)).into_font().color(&TARGET).pos(Pos::new(HPos::Right, VPos::Bottom));
         let target_text = if t.as_rate { fmt.percent(target) } else { fmt.count(s.goal.people) };
         let (tx, ty) = chart.backend_coord(&(x_max, target));
         root.draw(&Text::new(format!("{} {target_text}", t.labels.target), (tx - 2, ty - 4), label_style))
@@ -154,27 +161,48 @@ pub fn trend(t: &Trend) -> Result<String, super::Error> {
     Ok(accessible(&svg, t.id, t.title, t.desc))
 }
 
-/// A legend above the plot: a short stroke in each series' style, then its name.
-fn draw_legend(
-    area: &DrawingArea<SVGBackend, plotters::coord::Shift>,
-    labels: &super::TrendLabels,
-    projection: bool,
-) -> Result<(), super::Error> {
-    let style = ("sans-serif", px(12.0)).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
+/// One entry of the legend, placed.
+struct LegendEntry<'a> {
+    label: &'a str,
+    colour: RGBColor,
+    width: u32,
+    x: i32,
+    y: i32,
+}
+
+/// The legend's entries in rows that fit the chart's width.
+fn legend_layout(labels: &TrendLabels, projection: bool) -> Vec<LegendEntry<'_>> {
     let mut entries = vec![(&labels.actual, ACTUAL, 3), (&labels.target, TARGET, 2), (&labels.expected, EXPECTED, 2)];
     if projection {
         entries.push((&labels.projection, PROJECTION, 2));
     }
-    let mut x = 8;
-    let y = 15;
+    let (mut x, mut y) = (6, LEGEND_ROW / 2 + 2);
+    let mut placed = Vec::with_capacity(entries.len());
     for (label, colour, width) in entries {
-        area.draw(&PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(width))).map_err(err)?;
-        if colour == ACTUAL {
-            area.draw(&Circle::new((x + 12, y), 4, colour.filled())).map_err(err)?;
+        // plotters cannot measure text without font files; 0.6 em per character is generous.
+        let span = 30 + (TEXT * 0.6 * label.chars().count() as f64).ceil() as i32 + 14;
+        if x > 6 && x + span > WIDTH as i32 {
+            x = 6;
+            y += LEGEND_ROW;
         }
-        area.draw(&Text::new(label.clone(), (x + 30, y), style.clone())).map_err(err)?;
-        // plotters cannot measure text without font files; 7 px per character is generous at 12 px.
-        x += 30 + 7 * label.chars().count() as i32 + 18;
+        placed.push(LegendEntry { label, colour, width, x, y });
+        x += span;
+    }
+    placed
+}
+
+/// A legend above the plot: a short stroke in each series' style, then its name.
+fn draw_legend(
+    area: &DrawingArea<SVGBackend, plotters::coord::Shift>,
+    entries: &[LegendEntry],
+) -> Result<(), super::Error> {
+    let style = ("sans-serif", px(TEXT)).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
+    for e in entries {
+        area.draw(&PathElement::new(vec![(e.x, e.y), (e.x + 24, e.y)], e.colour.stroke_width(e.width))).map_err(err)?;
+        if e.colour == ACTUAL {
+            area.draw(&Circle::new((e.x + 12, e.y), 4, e.colour.filled())).map_err(err)?;
+        }
+        area.draw(&Text::new(e.label.to_owned(), (e.x + 30, e.y), style.clone())).map_err(err)?;
     }
     Ok(())
 }
