@@ -21,6 +21,33 @@ pub enum Command {
     Build(BuildArgs),
     /// Check every input file and report all problems; writes nothing.
     Check(RootArg),
+    /// Write a small working site to start from into DIR (empty or not yet existing).
+    New(NewArgs),
+    /// Turn a spreadsheet export (CSV) into the report file data/reports/YYYY-MM.yaml.
+    Import(ImportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct NewArgs {
+    /// The folder to create the site in.
+    pub dir: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The CSV file: first column the unit (id, code or name), then one column per indicator id.
+    pub file: PathBuf,
+    /// The date the figures are as of (YYYY-MM-DD); it also names the report file.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: String,
+    #[command(flatten)]
+    pub root: RootArg,
+    /// Replace the report file if it already exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Where the figures come from, shown beside them on the site.
+    #[arg(long, value_name = "TEXT")]
+    pub source: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -43,6 +43,54 @@ fn main() -> ExitCode {
                 Err(e) => failure(&e),
             }
         }
+        Command::New(args) => match tiendo::new::create(&args.dir) {
+            Ok(files) => {
+                println!("created a new site in {} ({} files)", args.dir.display(), files.len());
+                println!(
+                    "next: tiendo build --root {}   (or: tiendo serve --root {})",
+                    args.dir.display(),
+                    args.dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(tiendo::new::NewError::NotEmpty) => {
+                eprintln!(
+                    "error: {} is not empty; nothing was written. Give a new or empty folder",
+                    args.dir.display()
+                );
+                ExitCode::from(2)
+            }
+            Err(tiendo::new::NewError::Io(e)) => {
+                eprintln!("error: cannot write the site: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Import(args) => {
+            let options = tiendo::import::ImportOptions {
+                file: args.file,
+                as_of: args.as_of,
+                root: args.root.root,
+                force: args.force,
+                source: args.source,
+            };
+            match tiendo::import::import(&options) {
+                Ok(done) => {
+                    print_diagnostics(&done.warnings);
+                    println!(
+                        "wrote {}: {} figures for {} units{}",
+                        done.report,
+                        done.figures,
+                        done.units,
+                        plural_warnings(done.warnings.len())
+                    );
+                    println!("next: tiendo check, then tiendo build");
+                    ExitCode::SUCCESS
+                }
+                Err(tiendo::import::ImportError::Input(diagnostics)) => failure(&Error::Input(diagnostics)),
+                Err(tiendo::import::ImportError::Usage(message)) => failure(&Error::Usage(message)),
+                Err(tiendo::import::ImportError::Output(e)) => failure(&Error::Output(e)),
+            }
+        }
         Command::Check(args) => match tiendo::check(&args.root) {
             Ok(warnings) => {
                 print_diagnostics(&warnings);

@@ -43,3 +43,30 @@ fn build_defaults_to_root_public_and_reports_what_it_did() {
         stdout(&o)
     );
 }
+
+#[test]
+fn new_writes_a_site_that_checks_and_builds_and_refuses_a_non_empty_folder() {
+    let dir = temp_dir("cli-new").join("my-site");
+    let o = tiendo(&["new", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let check = tiendo(&["check", "--root", dir.to_str().unwrap()]);
+    assert!(
+        check.status.success() && stderr(&check).is_empty(),
+        "the new site must be valid and clean:\n{}",
+        stderr(&check)
+    );
+    let out = dir.join("public");
+    build(&dir, &out);
+    assert!(out.join("localities/an-binh/index.html").is_file());
+    assert!(out.join("updates/2025-09-ket-qua-thang-9/index.html").is_file());
+    // The files teach the format in comments.
+    assert!(read(dir.join("data/reports/2025-09.yaml")).contains("# Số liệu kỳ báo cáo"));
+    // A second `new` into the same, now non-empty, folder writes nothing.
+    let before = read(dir.join("site.yaml"));
+    std::fs::write(dir.join("site.yaml"), "title: \"changed\"\n").unwrap();
+    let again = tiendo(&["new", dir.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("is not empty; nothing was written"));
+    assert_eq!(read(dir.join("site.yaml")), "title: \"changed\"\n");
+    assert!(before.contains("Thành phố Mẫu"));
+}

@@ -82,6 +82,22 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Input {
     input
 }
 
+/// Only the lists of localities and indicators, for commands that need nothing else.
+pub fn load_lists(root: &Path, diags: &mut Diagnostics) -> Input {
+    if !root.join(SITE_FILE).is_file() {
+        diags.push(Diagnostic::error(SITE_FILE, "the site has no site.yaml").help(format!(
+            "{} is not a tiendo site folder; run the command inside one or give one with --root",
+            root.display()
+        )));
+        return Input::default();
+    }
+    Input {
+        localities: load_one(root, LOCALITIES_FILE, diags, localities::parse),
+        indicators: load_one(root, INDICATORS_FILE, diags, indicators::parse),
+        ..Input::default()
+    }
+}
+
 type Parser<T> = fn(&SourceFile) -> Result<T, Diagnostic>;
 
 fn load_one<T>(root: &Path, rel: &str, diags: &mut Diagnostics, parse: Parser<T>) -> Option<Loaded<T>> {

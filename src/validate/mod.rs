@@ -55,6 +55,18 @@ pub fn validate(input: Input, diags: &mut Diagnostics) -> Option<Site> {
     Some(Site { config, city, localities, groups, indicators, years: targets.years, reports, content })
 }
 
+/// The localities and indicators of the site at `root`, validated, for commands that need
+/// nothing else (`import`). `None` when either has an error.
+pub fn lists(root: &std::path::Path, diags: &mut Diagnostics) -> Option<(Vec<Locality>, Vec<Indicator>)> {
+    let input = crate::load::load_lists(root, diags);
+    let places = input.localities.as_ref().map(|l| localities(l, diags));
+    let indicators = input.indicators.as_ref().map(|i| indicators(i, diags));
+    if diags.has_errors() {
+        return None;
+    }
+    Some((places?.1, indicators?))
+}
+
 /// Lookup of localities and indicators by id, built once. A list whose file could not
 /// be read is unknown: ids are then not checked against it, and nothing is stored.
 pub(crate) struct Ids<'a> {
