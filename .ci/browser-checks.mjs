@@ -1,12 +1,15 @@
 // Checks in a real browser what webcheck does not: the search over unit names, and
 // that a unit page prints on one A4 page. Uses the playwright-core that webcheck's
 // `npm ci` installs, and Debian's Chromium.
-// Usage: node .ci/browser-checks.mjs SITE_DIR WEBCHECK_DIR
+// Usage: node .ci/browser-checks.mjs SITE_DIR WEBCHECK_DIR [TIENDO_BINARY]
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
-const [site, webcheck] = process.argv.slice(2);
+const [site, webcheck, tiendo = "target/release/tiendo"] = process.argv.slice(2);
 const require = createRequire(path.resolve(webcheck, "package.json"));
 const { chromium } = require("playwright-core");
 
@@ -43,7 +46,50 @@ try {
     check(pages === 1, `localities/${unit} prints on ${pages} A4 page(s)`);
     await p.close();
   }
+
+  await checkServe();
 } finally {
   await browser.close();
+}
+
+// `tiendo serve`: an edit reloads an open page; a broken edit shows the problems over
+// the page, and fixing it takes them away.
+async function checkServe() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tiendo-serve-check-"));
+  fs.cpSync("tests/fixtures/small-en", dir, { recursive: true });
+  const server = spawn(tiendo, ["serve", "--root", dir, "--port", "0"], { stdio: ["ignore", "pipe", "ignore"] });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let out = "";
+      server.stdout.on("data", (d) => {
+        out += d;
+        const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
+        if (m) resolve(m[0]);
+      });
+      server.on("exit", () => reject(new Error("serve exited")));
+    });
+    const page = await browser.newPage();
+    await page.goto(url + "localities/north/");
+    const note = path.join(dir, "content/localities/north.md");
+    fs.appendFileSync(note, "\nNews typed a moment ago.\n");
+    const t0 = Date.now();
+    await page.waitForFunction(() => document.body.textContent.includes("News typed a moment ago."), null, { timeout: 10000 });
+    check(true, `an edit reloads the open page (${Date.now() - t0} ms)`);
+    const report = path.join(dir, "data/reports/2025-09.yaml");
+    const good = fs.readFileSync(report, "utf8");
+    fs.writeFileSync(report, good.replace("enrolment: 700", "enrolment: -700"));
+    await page.waitForSelector("[role=alert]", { timeout: 10000 });
+    const alert = await page.textContent("[role=alert]");
+    check(alert.includes("-700 is negative"), "a broken edit shows its error over the page");
+    check((await page.textContent("main")).includes("News typed a moment ago."), "the last good build stays on screen");
+    fs.writeFileSync(report, good);
+    await page.waitForFunction(() => !document.querySelector("[role=alert]"), null, { timeout: 10000 });
+    check(true, "fixing the error takes the overlay away");
+  } catch (e) {
+    check(false, `serve: ${e.message}`);
+  } finally {
+    server.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 process.exit(failures ? 1 : 0);

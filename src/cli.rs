@@ -21,10 +21,21 @@ pub enum Command {
     Build(BuildArgs),
     /// Check every input file and report all problems; writes nothing.
     Check(RootArg),
+    /// Build, serve on 127.0.0.1, and rebuild and reload the browser when an input changes.
+    Serve(ServeArgs),
     /// Write a small working site to start from into DIR (empty or not yet existing).
     New(NewArgs),
     /// Turn a spreadsheet export (CSV) into the report file data/reports/YYYY-MM.yaml.
     Import(ImportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// The port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
 }
 
 #[derive(Args, Debug)]

@@ -22,6 +22,7 @@ pub mod new;
 pub mod output;
 pub mod progress;
 pub mod render;
+pub mod serve;
 pub mod text;
 pub mod validate;
 

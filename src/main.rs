@@ -43,6 +43,7 @@ fn main() -> ExitCode {
                 Err(e) => failure(&e),
             }
         }
+        Command::Serve(args) => serve(args),
         Command::New(args) => match tiendo::new::create(&args.dir) {
             Ok(files) => {
                 println!("created a new site in {} ({} files)", args.dir.display(), files.len());
@@ -99,6 +100,44 @@ fn main() -> ExitCode {
             }
             Err(e) => failure(&e),
         },
+    }
+}
+
+fn serve(args: cli::ServeArgs) -> ExitCode {
+    let options = tiendo::serve::ServeOptions { root: args.root.root, port: args.port };
+    let server = match tiendo::serve::start(options) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(addr) = server.addr() {
+        println!("serving http://{addr}/ (press Ctrl-C to stop)");
+    }
+    let result = server.run(|event| match event {
+        tiendo::serve::ServeEvent::Built(summary) => {
+            print_diagnostics(&summary.warnings);
+            println!(
+                "built {} pages in {:.2} s{}",
+                summary.pages,
+                summary.seconds,
+                plural_warnings(summary.warnings.len())
+            );
+        }
+        tiendo::serve::ServeEvent::Failed(e) => {
+            if let Error::Input(diagnostics) = e {
+                print_diagnostics(diagnostics);
+            }
+            eprintln!("{e}: the last good build is still served");
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 

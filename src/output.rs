@@ -126,8 +126,9 @@ fn staging_prefix(output: &Path) -> String {
     format!(".{name}.tiendo-")
 }
 
-/// Removes staging folders of builds that are no longer running (killed, or crashed).
-fn remove_stale(parent: &Path, prefix: &str) {
+/// Removes the folders named `prefix` + process id, in `parent`, of processes no longer
+/// running (killed, or crashed).
+pub fn remove_stale(parent: &Path, prefix: &str) {
     let Ok(entries) = fs::read_dir(parent) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name();
