@@ -78,4 +78,7 @@ pub struct BuildArgs {
     /// The address the site is published at, for absolute links (overrides site.yaml).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Also print how long each stage of the build took.
+    #[arg(long)]
+    pub timings: bool,
 }

@@ -49,8 +49,28 @@ pub struct Summary {
     pub localities: usize,
     pub reports: usize,
     pub seconds: f64,
+    /// How long each stage took, in order: (stage, seconds).
+    pub stages: Vec<(&'static str, f64)>,
     /// Warnings, sorted; errors never reach a summary.
     pub warnings: Vec<Diagnostic>,
+}
+
+/// Times the stages of a build.
+struct Stopwatch {
+    last: Instant,
+    stages: Vec<(&'static str, f64)>,
+}
+
+impl Stopwatch {
+    fn new() -> Self {
+        Stopwatch { last: Instant::now(), stages: Vec::new() }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.stages.push((stage, (now - self.last).as_secs_f64()));
+        self.last = now;
+    }
 }
 
 /// Why a command failed.
@@ -90,12 +110,19 @@ pub struct Prepared {
 
 /// Load, validate and load the theme: everything `check` does.
 pub fn prepare(root: &Path) -> Result<Prepared, Error> {
+    prepare_timed(root, &mut Stopwatch::new())
+}
+
+fn prepare_timed(root: &Path, watch: &mut Stopwatch) -> Result<Prepared, Error> {
     let mut diags = Diagnostics::new();
     let input = load::load(root, &mut diags);
+    watch.lap("load");
     let site = validate::validate(input, &mut diags);
+    watch.lap("validate");
     let language = site.as_ref().map_or(model::Language::Vi, |s| s.config.language);
     let strings = i18n::Strings::load(language, &root.join("templates"), &mut diags);
     let theme = render::Theme::load(root, &mut diags);
+    watch.lap("theme");
     match (site, theme) {
         (Some(site), Some(theme)) if !diags.has_errors() => Ok(Prepared { site, theme, strings, diagnostics: diags }),
         _ => Err(Error::Input(diags.into_sorted())),
@@ -110,12 +137,14 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>, Error> {
 /// Builds the site at `options.root` into `options.output`.
 pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
     let started = Instant::now();
-    let Prepared { mut site, mut theme, strings, diagnostics } = prepare(&options.root)?;
+    let mut watch = Stopwatch::new();
+    let Prepared { mut site, mut theme, strings, diagnostics } = prepare_timed(&options.root, &mut watch)?;
     if let Some(url) = &options.base_url {
         site.config.base_url = Some(url.trim_end_matches('/').to_owned());
     }
     output::check_output(&options.root, &options.output).map_err(Error::Usage)?;
     let computed = compute::compute(&site);
+    watch.lap("compute");
     let staging = Staging::new(&options.output).map_err(Error::Output)?;
     let base_url = site.config.base_url.clone();
     let counts =
@@ -126,16 +155,19 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
                 Error::Input(all.into_sorted())
             }
             render::RenderError::Output(e) => Error::Output(e),
-            render::RenderError::Chart(e) => Error::Internal(e.to_string()),
         })?;
+    watch.lap("render");
     write_data(&site, &computed, &staging)?;
+    watch.lap("data files");
     staging.publish().map_err(Error::Output)?;
+    watch.lap("publish");
     Ok(Summary {
         pages: counts.pages,
         charts: counts.charts,
         localities: site.localities.len(),
         reports: site.reports.len(),
         seconds: started.elapsed().as_secs_f64(),
+        stages: watch.stages,
         warnings: diagnostics.into_sorted(),
     })
 }

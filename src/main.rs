@@ -28,6 +28,11 @@ fn main() -> ExitCode {
             match tiendo::build(&options) {
                 Ok(summary) => {
                     print_diagnostics(&summary.warnings);
+                    if args.timings {
+                        for (stage, seconds) in &summary.stages {
+                            println!("{stage:>12}: {:>7.1} ms", seconds * 1000.0);
+                        }
+                    }
                     println!(
                         "built {} pages and {} charts for {} localities from {} reports in {:.2} s into {}{}",
                         summary.pages,

@@ -1,10 +1,8 @@
 //! The ranking of every unit on one indicator: a horizontal bar per unit, longest
 //! first, coloured by status and labelled with its percentage and status in words.
 
-use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-
-use super::{AXIS, GRID, INK, accessible, err, px, status_colour};
+use super::svg::{Anchor, Stroke, Svg};
+use super::{AXIS, GRID, INK, status_colour};
 use crate::progress::Status;
 
 /// One unit's bar.
@@ -28,46 +26,36 @@ pub struct Ranking<'a> {
     pub ticks: [String; 4],
 }
 
-const WIDTH: u32 = 640;
-const ROW: i32 = 20;
-const TOP: i32 = 28;
-const NAMES: i32 = 186;
+const WIDTH: f64 = 640.0;
+const ROW: f64 = 20.0;
+const TOP: f64 = 28.0;
+const NAMES: f64 = 186.0;
 /// Pixels for 100 %.
 const SCALE: f64 = 240.0;
 /// Bars longer than this are cut (and their label says the real figure).
 const CAP: f64 = 1.5;
+const TEXT: f64 = 12.0;
 
-pub fn ranking(r: &Ranking) -> Result<String, super::Error> {
-    let rows = i32::try_from(r.bars.len()).unwrap_or(i32::MAX / ROW - 2);
-    let height = u32::try_from(TOP + rows * ROW + 8).unwrap_or(u32::MAX);
-    let mut svg = String::with_capacity(256 * r.bars.len() + 2048);
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let x_of = |p: f64| NAMES + (p.clamp(0.0, CAP) * SCALE).round() as i32;
-        let bottom = TOP + rows * ROW;
-        let tick_style = ("sans-serif", px(12.0)).into_font().color(&INK).pos(Pos::new(HPos::Center, VPos::Bottom));
-        for (k, label) in r.ticks.iter().enumerate() {
-            let p = k as f64 * 0.5;
-            let x = x_of(p);
-            let colour = if k == 2 { AXIS } else { GRID };
-            root.draw(&PathElement::new(vec![(x, TOP - 4), (x, bottom)], colour.stroke_width(1))).map_err(err)?;
-            root.draw(&Text::new(label.clone(), (x, TOP - 8), tick_style.clone())).map_err(err)?;
-        }
-        let name_style = ("sans-serif", px(12.0)).into_font().color(&INK).pos(Pos::new(HPos::Right, VPos::Center));
-        let label_style = ("sans-serif", px(12.0)).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
-        for (i, bar) in r.bars.iter().enumerate() {
-            let top = TOP + i32::try_from(i).unwrap_or(0) * ROW;
-            let mid = top + ROW / 2;
-            root.draw(&Text::new(bar.name.clone(), (NAMES - 8, mid), name_style.clone())).map_err(err)?;
-            let end = x_of(bar.progress).max(NAMES + 1);
-            root.draw(&Rectangle::new([(NAMES, top + 4), (end, top + ROW - 4)], status_colour(bar.status).filled()))
-                .map_err(err)?;
-            root.draw(&Text::new(bar.label.clone(), (end + 6, mid), label_style.clone())).map_err(err)?;
-        }
-        root.present().map_err(err)?;
+pub fn ranking(r: &Ranking) -> String {
+    let bottom = TOP + r.bars.len() as f64 * ROW;
+    let height = (bottom + 8.0).ceil() as u32;
+    let mut svg = Svg::new(WIDTH as u32, height, r.id, r.title, r.desc);
+    let x_of = |p: f64| NAMES + (p.clamp(0.0, CAP) * SCALE).round();
+    for (k, label) in r.ticks.iter().enumerate() {
+        let x = x_of(k as f64 * 0.5);
+        let colour = if k == 2 { AXIS } else { GRID };
+        svg.polyline(&[(x, TOP - 4.0), (x, bottom)], colour, 1.0, Stroke::Solid);
+        svg.text(x, TOP - 14.0, Anchor::Middle, TEXT, INK, label);
     }
-    Ok(accessible(&svg, r.id, r.title, r.desc))
+    for (i, bar) in r.bars.iter().enumerate() {
+        let top = TOP + i as f64 * ROW;
+        let mid = top + ROW / 2.0;
+        svg.text(NAMES - 8.0, mid, Anchor::End, TEXT, INK, &bar.name);
+        let end = x_of(bar.progress).max(NAMES + 1.0);
+        svg.rect(NAMES, top + 4.0, end - NAMES, ROW - 8.0, status_colour(bar.status));
+        svg.text(end + 6.0, mid, Anchor::Start, TEXT, INK, &bar.label);
+    }
+    svg.finish()
 }
 
 #[cfg(test)]
@@ -88,10 +76,10 @@ mod tests {
             },
         ];
         let ticks = ["0 %".to_string(), "50 %".into(), "100 %".into(), "150 %".into()];
-        let svg = ranking(&Ranking { id: "r", title: "Xếp hạng", desc: "d", bars: &bars, ticks }).unwrap();
+        let svg = ranking(&Ranking { id: "r", title: "Xếp hạng", desc: "d", bars: &bars, ticks });
         assert_eq!(svg.matches("<rect").count(), 3, "background and two bars");
-        assert!(svg.contains(">\nXã &lt;Mỹ Tú&gt;\n<"), "names are escaped");
-        assert!(svg.contains(">\n80,52 % · chậm\n<"));
+        assert!(svg.contains(">Xã &lt;Mỹ Tú&gt;</text>"), "names are escaped");
+        assert!(svg.contains(">80,52 % · chậm</text>"));
         assert!(svg.contains("<title id=\"r-t\">Xếp hạng</title>"));
         // The bar beyond the cap stops at 150 %.
         assert!(svg.contains(&format!("width=\"{}\"", (1.5 * SCALE) as i32)));

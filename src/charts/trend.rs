@@ -1,10 +1,8 @@
 //! The trend chart of one series over its year: the monthly figures, the target,
 //! the expected-by-now path and the projection to the due date.
 
-use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-
-use super::{ACTUAL, AXIS, EXPECTED, GRID, INK, PROJECTION, TARGET, accessible, dash, err, px};
+use super::svg::{Anchor, Colour, Stroke, Svg, text_width, ticks};
+use super::{ACTUAL, AXIS, EXPECTED, GRID, INK, TARGET};
 use crate::compute::Series;
 use crate::date::Date;
 use crate::format::Fmt;
@@ -37,19 +35,19 @@ pub struct Trend<'a> {
 
 // Drawn small and scaled by the page: at a phone's 360 px the text is still about 10 px,
 // and pages cap the width so it stays near its natural size on a desktop.
-const WIDTH: u32 = 480;
-const HEIGHT: u32 = 280;
+const WIDTH: f64 = 480.0;
+const HEIGHT: f64 = 280.0;
 /// Text size in pixels.
 const TEXT: f64 = 13.0;
 /// Height of one row of the legend.
-const LEGEND_ROW: i32 = 20;
+const LEGEND_ROW: f64 = 20.0;
 
 /// Months since 1 January of `year`, with the day as a fraction: 30 September is 8.97.
 fn month_x(year: i32, d: Date) -> f64 {
     f64::from((d.year() - year) * 12 + i32::from(d.month()) - 1) + f64::from(d.day() - 1) / f64::from(d.days_in_month())
 }
 
-pub fn trend(t: &Trend) -> Result<String, super::Error> {
+pub fn trend(t: &Trend) -> String {
     let s = t.series;
     let y_of = |people: f64| match (t.as_rate, s.goal.rate_of(people)) {
         (true, Some(r)) => r,
@@ -68,12 +66,14 @@ pub fn trend(t: &Trend) -> Result<String, super::Error> {
     }
     // Figures on dates outside the list (none in practice) still get drawn.
     runs.extend(next.map(|(_, &xy)| vec![xy]));
+
     let latest = s.latest();
     let x_due = month_x(t.year, t.due);
     let target = y_of(s.goal.people as f64);
-    let start = s.path_start();
-    let expected: Vec<(f64, f64)> =
-        start.map(|b| vec![(month_x(t.year, b.date), y_of(b.value as f64)), (x_due, target)]).unwrap_or_default();
+    let expected: Vec<(f64, f64)> = s
+        .path_start()
+        .map(|b| vec![(month_x(t.year, b.date), y_of(b.value as f64)), (x_due, target)])
+        .unwrap_or_default();
     let projection: Vec<(f64, f64)> = match (latest, latest.and_then(|l| l.projection)) {
         (Some(l), Some(p)) if l.date < t.due => {
             vec![(month_x(t.year, l.date), y_of(l.value as f64)), (x_due, y_of(p.max(0.0)))]
@@ -92,119 +92,68 @@ pub fn trend(t: &Trend) -> Result<String, super::Error> {
         (0.0, (hi * 1.12).max(1.0))
     };
 
-    let mut svg = String::with_capacity(8 * 1024);
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let legend = legend_layout(t.labels, !projection.is_empty());
-        let legend_height = legend.last().map_or(0, |e| e.y) + LEGEND_ROW / 2 + 4;
-        let (legend_area, plot_area) = root.split_vertically(legend_height);
-        draw_legend(&legend_area, &legend)?;
+    let mut svg = Svg::new(WIDTH as u32, HEIGHT as u32, t.id, t.title, t.desc);
+    let legend_bottom = legend(&mut svg, t.labels, !projection.is_empty());
+    let fmt = t.fmt;
+    let tick_label =
+        |y: f64| if t.as_rate { fmt.percent(y).replace(",00", "").replace(".00", "") } else { fmt.count_f(y) };
+    let y_ticks = ticks(y_min, y_max, 4);
+    let widest = y_ticks.iter().map(|&y| text_width(&tick_label(y), TEXT)).fold(0.0, f64::max);
+    let (left, right, top, bottom) = (widest + 14.0, WIDTH - 16.0, legend_bottom + 10.0, HEIGHT - 28.0);
+    let px = |x: f64| left + (x - x_min) / (x_max - x_min) * (right - left);
+    let py = |y: f64| bottom - (y - y_min) / (y_max - y_min) * (bottom - top);
 
-        let fmt = t.fmt;
-        let as_rate = t.as_rate;
-        let y_label = move |y: &f64| {
-            if as_rate { fmt.percent(*y).replace(",00", "").replace(".00", "") } else { fmt.count_f(*y) }
-        };
-        let mut chart = ChartBuilder::on(&plot_area)
-            .margin_left(6)
-            .margin_right(16)
-            .margin_top(6)
-            .x_label_area_size(26)
-            .y_label_area_size(if as_rate { 50 } else { 62 })
-            .build_cartesian_2d(x_min..x_max, y_min..y_max)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(0)
-            .y_labels(5)
-            .max_light_lines(0)
-            .bold_line_style(GRID.stroke_width(1))
-            .axis_style(AXIS.stroke_width(1))
-            .y_label_formatter(&y_label)
-            .label_style(("sans-serif", px(TEXT)).into_font().color(&INK))
-            .draw()
-            .map_err(err)?;
-
-        // Month names under the axis, centred on each month.
-        let month_style = ("sans-serif", px(TEXT)).into_font().color(&INK).pos(Pos::new(HPos::Center, VPos::Top));
-        let first = x_min.ceil() as i32;
-        let last = x_max.floor() as i32;
-        for k in first..last {
-            let (x, y) = chart.backend_coord(&(f64::from(k) + 0.5, y_min));
-            let month = u8::try_from(k.rem_euclid(12) + 1).unwrap_or(1);
-            root.draw(&Text::new(fmt.month_short(month), (x, y + 6), month_style.clone())).map_err(err)?;
-        }
-
-        if expected.len() == 2 {
-            chart.draw_series(LineSeries::new(expected.iter().copied(), EXPECTED.stroke_width(2))).map_err(err)?;
-        }
-        chart.draw_series(LineSeries::new([(x_min, target), (x_max, target)], TARGET.stroke_width(2))).map_err(err)?;
-        let label_style = ("sans-serif", px(TEXT)).into_font().color(&TARGET).pos(Pos::new(HPos::Right, VPos::Bottom));
-        let target_text = if t.as_rate { fmt.percent(target) } else { fmt.count(s.goal.people) };
-        let (tx, ty) = chart.backend_coord(&(x_max, target));
-        root.draw(&Text::new(format!("{} {target_text}", t.labels.target), (tx - 2, ty - 4), label_style))
-            .map_err(err)?;
-        if !projection.is_empty() {
-            chart.draw_series(LineSeries::new(projection.iter().copied(), PROJECTION.stroke_width(2))).map_err(err)?;
-        }
-        for run in runs.iter().filter(|r| r.len() > 1) {
-            chart.draw_series(LineSeries::new(run.iter().copied(), ACTUAL.stroke_width(3))).map_err(err)?;
-        }
-        chart.draw_series(actual.iter().map(|&p| Circle::new(p, 4, ACTUAL.filled()))).map_err(err)?;
-        root.present().map_err(err)?;
+    for &y in &y_ticks {
+        svg.polyline(&[(left, py(y)), (right, py(y))], GRID, 1.0, Stroke::Solid);
+        svg.text(left - 6.0, py(y), Anchor::End, TEXT, INK, &tick_label(y));
     }
-    let svg = dash(&svg, TARGET, "10 5");
-    let svg = dash(&svg, PROJECTION, "6 4");
-    let svg = dash(&svg, EXPECTED, "2 4");
-    Ok(accessible(&svg, t.id, t.title, t.desc))
+    svg.polyline(&[(left, top), (left, bottom), (right, bottom)], AXIS, 1.0, Stroke::Solid);
+    // Month names under the axis, centred on each month.
+    for k in (x_min.ceil() as i32)..(x_max.floor() as i32) {
+        let month = u8::try_from(k.rem_euclid(12) + 1).unwrap_or(1);
+        svg.text(px(f64::from(k) + 0.5), bottom + 13.0, Anchor::Middle, TEXT, INK, &fmt.month_short(month));
+    }
+    let map = |points: &[(f64, f64)]| points.iter().map(|&(x, y)| (px(x), py(y))).collect::<Vec<_>>();
+    svg.polyline(&map(&expected), EXPECTED, 2.0, Stroke::Dashed("2 4"));
+    svg.polyline(&[(left, py(target)), (right, py(target))], TARGET, 2.0, Stroke::Dashed("10 5"));
+    let target_text = if t.as_rate { fmt.percent(target) } else { fmt.count(s.goal.people) };
+    svg.text(right - 2.0, py(target) - 9.0, Anchor::End, TEXT, TARGET, &format!("{} {target_text}", t.labels.target));
+    svg.polyline(&map(&projection), ACTUAL, 2.0, Stroke::Dashed("6 4"));
+    for run in &runs {
+        svg.polyline(&map(run), ACTUAL, 3.0, Stroke::Solid);
+    }
+    for &(x, y) in &actual {
+        svg.circle(px(x), py(y), 4.0, ACTUAL);
+    }
+    svg.finish()
 }
 
-/// One entry of the legend, placed.
-struct LegendEntry<'a> {
-    label: &'a str,
-    colour: RGBColor,
-    width: u32,
-    x: i32,
-    y: i32,
-}
-
-/// The legend's entries in rows that fit the chart's width.
-fn legend_layout(labels: &TrendLabels, projection: bool) -> Vec<LegendEntry<'_>> {
-    let mut entries = vec![(&labels.actual, ACTUAL, 3), (&labels.target, TARGET, 2), (&labels.expected, EXPECTED, 2)];
+/// A legend above the plot, in rows that fit the width: a short stroke in each series'
+/// style, then its name. Returns where it ends.
+fn legend(svg: &mut Svg, labels: &TrendLabels, projection: bool) -> f64 {
+    let mut entries: Vec<(&str, Colour, f64, Stroke)> = vec![
+        (&labels.actual, ACTUAL, 3.0, Stroke::Solid),
+        (&labels.target, TARGET, 2.0, Stroke::Dashed("10 5")),
+        (&labels.expected, EXPECTED, 2.0, Stroke::Dashed("2 4")),
+    ];
     if projection {
-        entries.push((&labels.projection, PROJECTION, 2));
+        entries.push((&labels.projection, ACTUAL, 2.0, Stroke::Dashed("6 4")));
     }
-    let (mut x, mut y) = (6, LEGEND_ROW / 2 + 2);
-    let mut placed = Vec::with_capacity(entries.len());
-    for (label, colour, width) in entries {
-        // plotters cannot measure text without font files; 0.6 em per character is generous.
-        let span = 30 + (TEXT * 0.6 * label.chars().count() as f64).ceil() as i32 + 14;
-        if x > 6 && x + span > WIDTH as i32 {
-            x = 6;
+    let (mut x, mut y) = (6.0, LEGEND_ROW / 2.0 + 2.0);
+    for (i, (label, colour, width, stroke)) in entries.into_iter().enumerate() {
+        let span = 30.0 + text_width(label, TEXT) + 14.0;
+        if x > 6.0 && x + span > WIDTH {
+            x = 6.0;
             y += LEGEND_ROW;
         }
-        placed.push(LegendEntry { label, colour, width, x, y });
+        svg.polyline(&[(x, y), (x + 24.0, y)], colour, width, stroke);
+        if i == 0 {
+            svg.circle(x + 12.0, y, 4.0, colour);
+        }
+        svg.text(x + 30.0, y, Anchor::Start, TEXT, INK, label);
         x += span;
     }
-    placed
-}
-
-/// A legend above the plot: a short stroke in each series' style, then its name.
-fn draw_legend(
-    area: &DrawingArea<SVGBackend, plotters::coord::Shift>,
-    entries: &[LegendEntry],
-) -> Result<(), super::Error> {
-    let style = ("sans-serif", px(TEXT)).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
-    for e in entries {
-        area.draw(&PathElement::new(vec![(e.x, e.y), (e.x + 24, e.y)], e.colour.stroke_width(e.width))).map_err(err)?;
-        if e.colour == ACTUAL {
-            area.draw(&Circle::new((e.x + 12, e.y), 4, e.colour.filled())).map_err(err)?;
-        }
-        area.draw(&Text::new(e.label.to_owned(), (e.x + 30, e.y), style.clone())).map_err(err)?;
-    }
-    Ok(())
+    y + LEGEND_ROW / 2.0
 }
 
 #[cfg(test)]
@@ -245,7 +194,6 @@ mod tests {
             fmt: Fmt::new(Language::Vi),
             report_dates: &s.points.iter().map(|p| p.date).collect::<Vec<_>>(),
         })
-        .unwrap()
     }
 
     #[test]
@@ -258,8 +206,8 @@ mod tests {
         assert!(svg.contains("stroke-dasharray=\"10 5\""));
         assert!(svg.contains("stroke-dasharray=\"6 4\""));
         assert!(svg.contains("stroke-dasharray=\"2 4\""));
-        assert!(svg.contains(">\nChỉ tiêu 1.509\n<"), "target label");
-        assert!(svg.contains(">\nT9\n<") && svg.contains(">\nT12\n<"), "month labels");
+        assert!(svg.contains(">Chỉ tiêu 1.509</text>"), "target label");
+        assert!(svg.contains(">T9</text>") && svg.contains(">T12</text>"), "month labels");
         // One marker per figure, plus the legend's.
         assert_eq!(svg.matches("<circle").count(), 5);
     }
@@ -290,7 +238,6 @@ mod tests {
                 fmt: Fmt::new(Language::Vi),
                 report_dates,
             })
-            .unwrap()
         };
         let solid = |svg: &str| svg.matches("stroke=\"#1F4E9C\" stroke-width=\"3\" points=").count();
         // The legend's sample line, then one line per run of consecutive reports.

@@ -28,18 +28,11 @@ pub enum RenderError {
     /// A template failed while rendering: the site's fault, reported like input errors.
     Template(Diagnostic),
     Output(OutputError),
-    Chart(crate::charts::Error),
 }
 
 impl From<OutputError> for RenderError {
     fn from(e: OutputError) -> Self {
         RenderError::Output(e)
-    }
-}
-
-impl From<crate::charts::Error> for RenderError {
-    fn from(e: crate::charts::Error) -> Self {
-        RenderError::Chart(e)
     }
 }
 

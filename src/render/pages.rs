@@ -225,7 +225,7 @@ impl Renderer<'_> {
             labels: &labels,
             fmt: self.words.fmt,
             report_dates: &self.report_dates,
-        })?;
+        });
         let file = format!("charts/{}/{}.svg", place.chart_dir, ind.id);
         if write_chart {
             self.staging.write(&file, svg.as_bytes())?;
@@ -573,7 +573,7 @@ impl Renderer<'_> {
             desc: &desc,
             bars: &bars,
             ticks,
-        })?;
+        });
         let file = format!("charts/indicators/{}/ranking.svg", ind.id);
         self.staging.write(&file, svg.as_bytes())?;
         let mut head = vec![self.s("col_rank"), self.s("col_locality"), self.s("col_value"), self.s("col_target")];

@@ -1,0 +1,417 @@
+//! The build benchmark: `cargo bench --bench build`.
+//!
+//! Generates a national site deterministically from the real list of Vietnam's 3,321
+//! wards and communes (`../shared/data/vn-divisions-2025.json`): three indicators,
+//! monthly reports from January 2024, targets for each year, some commentary and
+//! bulletins. It checks the site with `tiendo check`, then builds it and the Cần Thơ
+//! sample with the release binary, cold (no previous output) and warm (rebuilding over
+//! the previous output), printing wall time, pages and charts per second and peak
+//! memory. With Hugo installed it also times Hugo on the equivalent plain corpus of
+//! `../shared/tools/hugo-baseline`, alternating the two.
+//!
+//! Options (after `--`):
+//!   --growth              also time 100, 1,000, 3,321 and 10,000 units and 12, 36, 120 months
+//!   --pairs N             Hugo pairs (default 5)
+//!   --out DIR             where to work (default /dev/shm/tiendo-bench, else the temp folder)
+//!   --generate DIR        only write a national site into DIR (with --units N --months M)
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+const TIENDO: &str = env!("CARGO_BIN_EXE_tiendo");
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let value = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let divisions = repo.join("../shared/data/vn-divisions-2025.json");
+    let units = read_units(&divisions);
+
+    if let Some(dir) = value("--generate") {
+        let n = value("--units").and_then(|v| v.parse().ok()).unwrap_or(units.len());
+        let months = value("--months").and_then(|v| v.parse().ok()).unwrap_or(22);
+        generate(Path::new(&dir), &units, n, months);
+        println!("wrote a site with {n} units and {months} monthly reports into {dir}");
+        return;
+    }
+
+    let work = value("--out").map(PathBuf::from).unwrap_or_else(|| {
+        let shm = Path::new("/dev/shm");
+        if shm.is_dir() { shm.join("tiendo-bench") } else { std::env::temp_dir().join("tiendo-bench") }
+    });
+    let _ = fs::remove_dir_all(&work);
+    fs::create_dir_all(&work).expect("a folder to work in");
+    println!("tiendo build benchmark: {} (output in {})", machine(), work.display());
+    println!();
+
+    let national = work.join("national");
+    generate(&national, &units, units.len(), 22);
+    let check =
+        Command::new(TIENDO).args(["check", "--root", national.to_str().unwrap()]).output().expect("tiendo runs");
+    assert!(
+        check.status.success() && check.stderr.is_empty(),
+        "the generated site must check clean:\n{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    println!(
+        "national site: {} units, 3 indicators, 22 monthly reports; `tiendo check`: no errors, no warnings",
+        units.len()
+    );
+    println!();
+
+    println!(
+        "{:<28} {:>8} {:>7} {:>8} {:>9} {:>10} {:>9}",
+        "site", "run", "wall s", "pages", "pages/s", "charts/s", "peak MiB"
+    );
+    for (name, root) in [("Cần Thơ sample (103)", repo.clone()), ("national (3,321)", national.clone())] {
+        let out = work.join(format!("out-{}", if root == repo { "sample" } else { "national" }));
+        let _ = fs::remove_dir_all(&out);
+        let cold = run_build(&root, &out);
+        let warm: Vec<Run> = (0..3).map(|_| run_build(&root, &out)).collect();
+        let warm = median_run(warm);
+        for (label, r) in [("cold", &cold), ("warm", &warm)] {
+            println!(
+                "{:<28} {:>8} {:>7.3} {:>8} {:>9.0} {:>10.0} {:>9.1}",
+                name,
+                label,
+                r.seconds,
+                r.pages,
+                r.pages as f64 / r.seconds,
+                r.charts as f64 / r.seconds,
+                r.peak_kib as f64 / 1024.0
+            );
+        }
+    }
+    println!();
+    hugo_pairs(&work, &national, value("--pairs").and_then(|v| v.parse().ok()).unwrap_or(5));
+    if args.iter().any(|a| a == "--growth") {
+        growth(&work, &units);
+    }
+    let _ = fs::remove_dir_all(&work);
+}
+
+/// One unit of the national list.
+struct Unit {
+    id: String,
+    name: String,
+    kind: &'static str,
+    code: u64,
+    province: String,
+}
+
+fn read_units(path: &Path) -> Vec<Unit> {
+    let text = fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e} (the benchmark needs ../shared beside the repository)", path.display()));
+    let data: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    let mut units = Vec::new();
+    for province in data.as_array().expect("a list of provinces") {
+        let province_name = province["name"].as_str().unwrap_or_default().to_owned();
+        for w in province["wards"].as_array().into_iter().flatten() {
+            let code = w["code"].as_u64().unwrap_or_default();
+            let short = w["short_codename"].as_str().unwrap_or_default().replace('_', "-");
+            let kind = match w["division_type"].as_str().unwrap_or_default() {
+                "phường" => "ward",
+                "đặc khu" => "special-zone",
+                _ => "commune",
+            };
+            // short_codename repeats across provinces, and even province + name collides
+            // (Văn Lăng, Văn Lang): the code makes every id unique.
+            units.push(Unit {
+                id: format!("{short}-{code}"),
+                name: w["name"].as_str().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" "),
+                kind,
+                code,
+                province: province_name.clone(),
+            });
+        }
+    }
+    units
+}
+
+/// A small deterministic generator, so every run builds the same site.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo + 1)
+    }
+}
+
+/// Writes a site of `n` units (cycling through the national list beyond 3,321) with
+/// `months` monthly reports from January 2024.
+fn generate(dir: &Path, units: &[Unit], n: usize, months: usize) {
+    let _ = fs::remove_dir_all(dir);
+    for sub in ["data/targets", "data/reports", "content/localities", "content/updates"] {
+        fs::create_dir_all(dir.join(sub)).expect("can write the site");
+    }
+    write(
+        dir,
+        "site.yaml",
+        "title: \"Tiến độ BHXH và BHYT toàn quốc (dữ liệu thử)\"\nlanguage: vi\nnotice: \"Dữ liệu thử cho phép đo tốc độ.\"\n",
+    );
+    write(
+        dir,
+        "data/indicators.yaml",
+        "- { id: voluntary-si, name: \"Người tham gia BHXH tự nguyện\", short: \"BHXH tự nguyện\", unit: \"người\", kind: count }\n\
+         - { id: health-insurance, name: \"Tỷ lệ dân số tham gia BHYT\", short: \"BHYT\", unit: \"người\", kind: coverage, base: \"dân số\" }\n\
+         - { id: collaborators, name: \"Cộng tác viên được tập huấn\", short: \"Cộng tác viên\", unit: \"người\", kind: count }\n",
+    );
+    let picked: Vec<(String, String, &Unit)> = (0..n)
+        .map(|i| {
+            let u = &units[i % units.len()];
+            let copy = i / units.len();
+            if copy == 0 {
+                (u.id.clone(), u.name.clone(), u)
+            } else {
+                (format!("{}-b{copy}", u.id), format!("{} ({})", u.name, copy + 1), u)
+            }
+        })
+        .collect();
+    let mut loc = String::from("city: { id: viet-nam, name: \"Việt Nam\" }\nlocalities:\n");
+    for (i, (id, name, u)) in picked.iter().enumerate() {
+        let code = u.code + (i / units.len()) as u64 * 100_000;
+        let _ = writeln!(
+            loc,
+            "  - {{ id: {id}, name: \"{name}\", kind: {}, code: {code}, group: \"{}\" }}",
+            u.kind, u.province
+        );
+    }
+    write(dir, "data/localities.yaml", &loc);
+
+    // Per unit: a population, yearly targets, and steadily rising figures.
+    struct Plan {
+        base: u64,
+        vol: [u64; 2],
+        trained: [u64; 2],
+    }
+    let plans: Vec<Plan> = (0..n)
+        .map(|i| {
+            let mut r = Rng(0x9e37_79b9_7f4a_7c15 ^ (i as u64 + 1));
+            let base = r.range(8_000, 60_000);
+            Plan { base, vol: [r.range(300, 1_500), r.range(400, 1_800)], trained: [r.range(10, 60), r.range(15, 80)] }
+        })
+        .collect();
+    let years: Vec<i32> =
+        (0..months).map(|m| 2024 + (m / 12) as i32).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    for (k, year) in years.iter().enumerate() {
+        let mut t = format!("year: {year}\ntargets:\n");
+        for ((id, _, _), p) in picked.iter().zip(&plans) {
+            let j = k.min(1);
+            let _ = writeln!(
+                t,
+                "  {id}: {{ voluntary-si: {}, health-insurance: {{ rate: 9{}.0, base: {} }}, collaborators: {} }}",
+                p.vol[j] + k as u64 * 50,
+                3 + j,
+                p.base,
+                p.trained[j] + k as u64 * 5
+            );
+        }
+        write(dir, &format!("data/targets/{year}.yaml"), &t);
+    }
+    for m in 0..months {
+        let year = 2024 + (m / 12) as i32;
+        let month = (m % 12) as u32 + 1;
+        let day = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month as usize - 1]
+            + u32::from(month == 2 && year % 4 == 0);
+        let mut r = format!(
+            "as_of: {year}-{month:02}-{day}\nsource: \"Báo cáo tháng {month}/{year} (dữ liệu thử)\"\nfigures:\n"
+        );
+        let progress = (m + 1) as u64;
+        for (i, ((id, _, _), p)) in picked.iter().zip(&plans).enumerate() {
+            // One unit in a hundred misses one month, never the latest.
+            if i % 100 == 7 && m == (i / 100) % months.max(1) && m + 1 < months {
+                continue;
+            }
+            let vol = p.vol[0] * 2 / 5 + p.vol[1] * progress / 36;
+            let insured = p.base * 80 / 100 + p.base * progress / 600;
+            let trained = p.trained[0] / 3 + p.trained[1] * progress / 40;
+            let _ = writeln!(
+                r,
+                "  {id}: {{ voluntary-si: {vol}, health-insurance: {}, collaborators: {trained} }}",
+                insured.min(p.base)
+            );
+        }
+        write(dir, &format!("data/reports/{year}-{month:02}.yaml"), &r);
+        let _ = fs::write(
+            dir.join(format!("content/updates/{year}-{month:02}.md")),
+            format!(
+                "---\ntitle: \"Kết quả tháng {month}/{year}\"\ndate: {year}-{month:02}-{day}\n---\n\nBản tin thử của tháng {month}/{year}.\n"
+            ),
+        );
+    }
+    write(dir, "content/index.md", "Trang thử với toàn bộ phường, xã, đặc khu của cả nước.\n");
+    for (id, name, _) in picked.iter().step_by(10) {
+        write(
+            dir,
+            &format!("content/localities/{id}.md"),
+            &format!(
+                "{name} tổ chức hội nghị đối thoại và lập **nhóm Zalo** ở từng ấp.\n\n- Mỗi ấp một cộng tác viên.\n- Tuyên truyền đến từng hộ.\n"
+            ),
+        );
+    }
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    fs::write(dir.join(rel), text).unwrap_or_else(|e| panic!("{rel}: {e}"));
+}
+
+/// A build of one site: wall time, what it wrote, and its peak memory.
+#[derive(Clone, Copy)]
+struct Run {
+    seconds: f64,
+    pages: u64,
+    charts: u64,
+    peak_kib: u64,
+}
+
+// The child is reaped by wait4 in `wait_with_peak`, which std's `wait` cannot replace
+// because it does not report the child's memory.
+#[allow(clippy::zombie_processes)]
+fn run_build(root: &Path, out: &Path) -> Run {
+    let started = Instant::now();
+    let mut child = Command::new(TIENDO)
+        .args(["build", "--root", root.to_str().unwrap(), "--output", out.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tiendo runs");
+    // Read to the end first: the child exits only once its output is taken.
+    let mut stdout = String::new();
+    if let Some(mut pipe) = child.stdout.take() {
+        use std::io::Read;
+        let _ = pipe.read_to_string(&mut stdout);
+    }
+    let (status, peak_kib) = wait_with_peak(child.id());
+    let seconds = started.elapsed().as_secs_f64();
+    assert!(status == 0, "build of {} failed", root.display());
+    // "built N pages and M charts for …"
+    let number_after = |word: &str| {
+        stdout
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .windows(2)
+            .find(|w| w[1] == word)
+            .and_then(|w| w[0].parse().ok())
+            .unwrap_or(0)
+    };
+    Run { seconds, pages: number_after("pages"), charts: number_after("charts"), peak_kib }
+}
+
+/// Waits for a child and returns its exit status and peak resident memory in KiB.
+fn wait_with_peak(pid: u32) -> (i32, u64) {
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value of a plain C struct, and wait4 writes
+    // into our two locals only.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
+    assert!(r > 0, "wait4 failed");
+    (if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 }, usage.ru_maxrss as u64)
+}
+
+fn median_run(mut runs: Vec<Run>) -> Run {
+    runs.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+    runs[runs.len() / 2]
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+#[allow(clippy::zombie_processes)] // reaped by wait4, as in `run_build`
+/// tiendo and Hugo alternately (A B A B …) on the same number of units; the median of the
+/// per-pair ratios, which is steadier than absolute times on a shared machine.
+fn hugo_pairs(work: &Path, national: &Path, pairs: usize) {
+    let hugo_ok = Command::new("hugo")
+        .arg("version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let corpus_script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/hugo-baseline/gen_corpus.py");
+    if !hugo_ok || !corpus_script.is_file() {
+        println!(
+            "Hugo comparison skipped: install Hugo (apt-get install hugo) and keep ../shared beside the repository."
+        );
+        return;
+    }
+    let plain = work.join("plain");
+    let made = Command::new("python3")
+        .args([corpus_script.to_str().unwrap(), "3321", plain.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        println!("Hugo comparison skipped: the plain corpus could not be generated (python3).");
+        return;
+    }
+    let hugo_out = work.join("hugo-out");
+    let ours = work.join("out-pairs");
+    let mut ratios = Vec::new();
+    println!("{:>5} {:>10} {:>9} {:>7} {:>10} {:>10}", "pair", "tiendo s", "Hugo s", "ratio", "tiendo MiB", "Hugo MiB");
+    for pair in 1..=pairs {
+        let t = run_build(national, &ours);
+        let _ = fs::remove_dir_all(&hugo_out);
+        let started = Instant::now();
+        let child = Command::new("hugo")
+            .args(["--quiet", "-s", plain.join("hugo").to_str().unwrap(), "-d", hugo_out.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("hugo runs");
+        let (_, hugo_kib) = wait_with_peak(child.id());
+        let h = started.elapsed().as_secs_f64();
+        ratios.push(t.seconds / h);
+        println!(
+            "{pair:>5} {:>10.3} {h:>9.3} {:>7.2} {:>10.1} {:>10.1}",
+            t.seconds,
+            t.seconds / h,
+            t.peak_kib as f64 / 1024.0,
+            hugo_kib as f64 / 1024.0
+        );
+    }
+    println!("median ratio tiendo / Hugo (3,321 units): {:.2}", median(ratios));
+    println!();
+}
+
+/// How build time grows with units and with months of history.
+fn growth(work: &Path, units: &[Unit]) {
+    println!("{:>8} {:>7} {:>9} {:>8} {:>12} {:>9}", "units", "months", "figures", "wall s", "µs/figure", "peak MiB");
+    for (n, months) in [(100, 22), (1_000, 22), (3_321, 22), (10_000, 22), (3_321, 12), (3_321, 36), (3_321, 120)] {
+        let site = work.join(format!("growth-{n}-{months}"));
+        generate(&site, units, n, months);
+        let out = work.join(format!("growth-out-{n}-{months}"));
+        let _ = run_build(&site, &out);
+        let runs: Vec<Run> = (0..3).map(|_| run_build(&site, &out)).collect();
+        let r = median_run(runs);
+        let figures = n * months * 3;
+        println!(
+            "{n:>8} {months:>7} {figures:>9} {:>8.3} {:>12.2} {:>9.1}",
+            r.seconds,
+            r.seconds * 1e6 / figures as f64,
+            r.peak_kib as f64 / 1024.0
+        );
+        let _ = fs::remove_dir_all(&site);
+        let _ = fs::remove_dir_all(&out);
+    }
+    println!();
+}
+
+fn machine() -> String {
+    let cpu = fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    format!("{cores} cores, {cpu}")
+}

@@ -1,0 +1,192 @@
+//! A small SVG writer for the site's charts: the few elements they use, written straight
+//! into one string, with every piece of text escaped.
+//!
+//! Charts are drawn more than ten thousand times in a national build, so this avoids
+//! what general plotting libraries spend per element (an allocation and a `format!` for
+//! each attribute). Coordinates are written with at most one decimal.
+
+use std::fmt::Write as _;
+
+use crate::text::escape_html;
+
+/// A colour as `#rrggbb`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Colour(pub &'static str);
+
+/// Where text sits relative to its point.
+#[derive(Clone, Copy, Debug)]
+pub enum Anchor {
+    Start,
+    Middle,
+    End,
+}
+
+/// A line's pattern.
+#[derive(Clone, Copy, Debug)]
+pub enum Stroke {
+    Solid,
+    /// `stroke-dasharray`, e.g. "10 5".
+    Dashed(&'static str),
+}
+
+pub struct Svg {
+    out: String,
+}
+
+/// Appends `x` with at most one decimal, without a trailing `.0`.
+fn num(out: &mut String, x: f64) {
+    let tenths = (x * 10.0).round() as i64;
+    if tenths < 0 {
+        out.push('-');
+    }
+    let abs = tenths.unsigned_abs();
+    let _ = write!(out, "{}", abs / 10);
+    if !abs.is_multiple_of(10) {
+        let _ = write!(out, ".{}", abs % 10);
+    }
+}
+
+impl Svg {
+    /// Opens an image of `width` × `height` with its text alternative: `role="img"`, a
+    /// `<title>` (the short alternative) and a `<desc>`, referenced by `aria-labelledby`.
+    /// `id` must be unique on the page that shows the chart.
+    pub fn new(width: u32, height: u32, id: &str, title: &str, desc: &str) -> Svg {
+        let mut out = String::with_capacity(4096);
+        let id = escape_html(id);
+        let _ = write!(
+            out,
+            "<svg width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" class=\"chart\" aria-labelledby=\"{id}-t {id}-d\" focusable=\"false\" font-family=\"sans-serif\">\n<title id=\"{id}-t\">{}</title>\n<desc id=\"{id}-d\">{}</desc>\n<rect width=\"{width}\" height=\"{height}\" fill=\"#FFFFFF\"/>\n",
+            escape_html(title),
+            escape_html(desc)
+        );
+        Svg { out }
+    }
+
+    pub fn rect(&mut self, x: f64, y: f64, width: f64, height: f64, fill: Colour) {
+        self.out.push_str("<rect x=\"");
+        num(&mut self.out, x);
+        self.out.push_str("\" y=\"");
+        num(&mut self.out, y);
+        self.out.push_str("\" width=\"");
+        num(&mut self.out, width.max(0.0));
+        self.out.push_str("\" height=\"");
+        num(&mut self.out, height.max(0.0));
+        let _ = writeln!(self.out, "\" fill=\"{}\"/>", fill.0);
+    }
+
+    /// A line through `points`.
+    pub fn polyline(&mut self, points: &[(f64, f64)], colour: Colour, width: f64, stroke: Stroke) {
+        if points.len() < 2 {
+            return;
+        }
+        self.out.push_str("<polyline fill=\"none\" stroke=\"");
+        self.out.push_str(colour.0);
+        self.out.push_str("\" stroke-width=\"");
+        num(&mut self.out, width);
+        if let Stroke::Dashed(pattern) = stroke {
+            self.out.push_str("\" stroke-dasharray=\"");
+            self.out.push_str(pattern);
+        }
+        self.out.push_str("\" points=\"");
+        for (i, &(x, y)) in points.iter().enumerate() {
+            if i > 0 {
+                self.out.push(' ');
+            }
+            num(&mut self.out, x);
+            self.out.push(',');
+            num(&mut self.out, y);
+        }
+        self.out.push_str("\"/>\n");
+    }
+
+    pub fn circle(&mut self, cx: f64, cy: f64, r: f64, fill: Colour) {
+        self.out.push_str("<circle cx=\"");
+        num(&mut self.out, cx);
+        self.out.push_str("\" cy=\"");
+        num(&mut self.out, cy);
+        self.out.push_str("\" r=\"");
+        num(&mut self.out, r);
+        let _ = writeln!(self.out, "\" fill=\"{}\"/>", fill.0);
+    }
+
+    /// Text whose middle (vertically) is at `y`.
+    pub fn text(&mut self, x: f64, y: f64, anchor: Anchor, size: f64, fill: Colour, text: &str) {
+        self.out.push_str("<text x=\"");
+        num(&mut self.out, x);
+        self.out.push_str("\" y=\"");
+        num(&mut self.out, y);
+        self.out.push_str("\" dy=\"0.35em\" font-size=\"");
+        num(&mut self.out, size);
+        self.out.push_str("\" fill=\"");
+        self.out.push_str(fill.0);
+        match anchor {
+            Anchor::Start => {}
+            Anchor::Middle => self.out.push_str("\" text-anchor=\"middle"),
+            Anchor::End => self.out.push_str("\" text-anchor=\"end"),
+        }
+        self.out.push_str("\">");
+        self.out.push_str(&escape_html(text));
+        self.out.push_str("</text>\n");
+    }
+
+    pub fn finish(mut self) -> String {
+        self.out.push_str("</svg>\n");
+        self.out
+    }
+}
+
+/// Estimated width of `text` at `size` px in a sans-serif font: 0.6 em per character
+/// is generous, which is the safe side for layout.
+pub fn text_width(text: &str, size: f64) -> f64 {
+    text.chars().count() as f64 * size * 0.6
+}
+
+/// Round steps for an axis from `min` to `max`: about `count` ticks at 1, 2 or 5 × 10ⁿ.
+pub fn ticks(min: f64, max: f64, count: usize) -> Vec<f64> {
+    if max.partial_cmp(&min) != Some(std::cmp::Ordering::Greater) || !min.is_finite() || !max.is_finite() {
+        return vec![min];
+    }
+    let raw = (max - min) / count.max(1) as f64;
+    let power = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * power).find(|s| *s >= raw).unwrap_or(10.0 * power);
+    let first = (min / step).ceil() as i64;
+    let last = (max / step).floor() as i64;
+    (first..=last).map(|k| k as f64 * step).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_have_at_most_one_decimal() {
+        let mut s = String::new();
+        for x in [0.0, 12.0, 12.34, 12.05, -3.26, 1e6] {
+            num(&mut s, x);
+            s.push(' ');
+        }
+        assert_eq!(s, "0 12 12.3 12.1 -3.3 1000000 ");
+    }
+
+    #[test]
+    fn every_text_is_escaped_and_the_alternative_comes_first() {
+        let mut svg = Svg::new(100, 50, "c<1>", "A <b> & \"c\"", "D");
+        svg.text(1.0, 2.0, Anchor::End, 13.0, Colour("#1A1A1A"), "Xã <Mỹ Tú> & 'x'");
+        let out = svg.finish();
+        assert!(out.starts_with("<svg width=\"100\" height=\"50\" viewBox=\"0 0 100 50\""));
+        assert!(out.contains("aria-labelledby=\"c&lt;1&gt;-t c&lt;1&gt;-d\""));
+        assert!(out.contains(
+            "<title id=\"c&lt;1&gt;-t\">A &lt;b&gt; &amp; &quot;c&quot;</title>\n<desc id=\"c&lt;1&gt;-d\">D</desc>"
+        ));
+        assert!(out.contains(">Xã &lt;Mỹ Tú&gt; &amp; &#39;x&#39;</text>"));
+        assert!(out.ends_with("</svg>\n"));
+    }
+
+    #[test]
+    fn ticks_are_round() {
+        assert_eq!(ticks(0.0, 1660.0, 4), vec![0.0, 500.0, 1000.0, 1500.0]);
+        assert_eq!(ticks(80.0, 97.0, 4), vec![80.0, 85.0, 90.0, 95.0]);
+        assert_eq!(ticks(0.0, 1.0, 4), vec![0.0, 0.25, 0.5, 0.75, 1.0]);
+        assert_eq!(ticks(5.0, 5.0, 4), vec![5.0]);
+    }
+}
