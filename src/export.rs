@@ -5,61 +5,35 @@
 //! thousands separators, two decimals for progress and rates. One row per figure:
 //! a locality absent from a report has no row for that date (a gap, not a zero);
 //! the city has a row at every report date.
+//!
+//! A national site has over 200,000 rows, so each name is escaped once, each row is
+//! formatted once (the per-locality files are slices of the same text), and the JSON
+//! is written with one object per line rather than pretty-printed.
 
-use serde::Serialize;
+use std::fmt::Write as _;
 
 use crate::compute::{Computed, Series};
-use crate::format::machine_decimal;
+use crate::date::Date;
 use crate::model::Site;
 use crate::progress::Standing;
 
 pub const HEADER: &str = "as_of,year,locality_id,locality,indicator_id,value,target,progress_percent,remaining,status,base,rate_percent,target_rate_percent";
 
-/// One row of figures.csv; in JSON, numbers stay numbers and empty cells are `null`.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+/// One row: a figure, or the city's total, with its standing.
+#[derive(Debug, Clone, Copy)]
 pub struct Row<'a> {
-    pub as_of: String,
-    pub year: i32,
-    pub locality_id: &'a str,
-    pub locality: &'a str,
-    pub indicator_id: &'a str,
-    pub value: u64,
-    pub target: u64,
-    pub progress_percent: f64,
-    pub remaining: u64,
-    pub status: &'static str,
-    pub base: Option<u64>,
-    pub rate_percent: Option<f64>,
-    pub target_rate_percent: Option<f64>,
-}
-
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
-
-fn row<'a>(site: &'a Site, id: &'a str, name: &'a str, indicator: usize, series: &Series, st: &Standing) -> Row<'a> {
-    Row {
-        as_of: st.date.to_string(),
-        year: st.date.year(),
-        locality_id: id,
-        locality: name,
-        indicator_id: &site.indicators[indicator].id,
-        value: st.value,
-        target: series.goal.people,
-        progress_percent: round2(st.progress * 100.0),
-        remaining: st.remaining,
-        status: st.status.slug(),
-        base: series.goal.base,
-        rate_percent: series.goal.rate_of(st.value as f64).map(round2),
-        target_rate_percent: series.goal.target_rate().map(round2),
-    }
+    /// Index into `Site::localities`, or `None` for the city.
+    pub locality: Option<usize>,
+    pub indicator: usize,
+    pub series: &'a Series,
+    pub standing: &'a Standing,
 }
 
 /// Every row, in the order of SPEC §4: by report date; at each date the city first, then
 /// the localities in file order; within each, the indicators in file order.
-pub fn rows<'a>(site: &'a Site, computed: &Computed) -> Vec<Row<'a>> {
+pub fn rows<'a>(site: &Site, computed: &'a Computed) -> Vec<Row<'a>> {
     let m = site.indicators.len();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(computed.years.iter().map(|y| y.reports.len() * (y.units.len() + m)).sum());
     for y in &computed.years {
         // Position in each series of the next point, so each report is one pass.
         let mut city_next = vec![0usize; m];
@@ -70,15 +44,14 @@ pub fn rows<'a>(site: &'a Site, computed: &Computed) -> Vec<Row<'a>> {
                 let series = &y.city[i];
                 if let Some(st) = series.standings.get(*k).filter(|st| st.date == date) {
                     *k += 1;
-                    out.push(row(site, &site.city.id, &site.city.name, i, series, st));
+                    out.push(Row { locality: None, indicator: i, series, standing: st });
                 }
             }
             for (cell, k) in unit_next.iter_mut().enumerate() {
                 let series = &y.units[cell];
                 if let Some(st) = series.standings.get(*k).filter(|st| st.date == date) {
                     *k += 1;
-                    let loc = &site.localities[cell / m];
-                    out.push(row(site, &loc.id, &loc.name, cell % m, series, st));
+                    out.push(Row { locality: Some(cell / m), indicator: cell % m, series, standing: st });
                 }
             }
         }
@@ -88,10 +61,9 @@ pub fn rows<'a>(site: &'a Site, computed: &Computed) -> Vec<Row<'a>> {
 
 /// A CSV field, quoted when it holds a separator, a quote or a line break.
 /// A leading `=`, `+`, `-` or `@` is prefixed with `'` so spreadsheets do not run it as a formula.
-fn field(text: &str, out: &mut String) {
+fn csv_field(text: &str, out: &mut String) {
     let risky = text.starts_with(['=', '+', '-', '@']);
-    let needs_quotes = risky || text.contains([',', '"', '\n', '\r']);
-    if needs_quotes {
+    if risky || text.contains([',', '"', '\n', '\r']) {
         out.push('"');
         if risky {
             out.push('\'');
@@ -103,97 +75,251 @@ fn field(text: &str, out: &mut String) {
     }
 }
 
-/// figures.csv (or a locality's share of it) from `rows`.
-pub fn csv<'r, 'a: 'r>(rows: impl Iterator<Item = &'r Row<'a>>) -> String {
+/// `x` with two decimals, as `{:.2}` would write it, without an allocation.
+fn decimal2(x: f64, out: &mut String) {
+    if !x.is_finite() {
+        return;
+    }
+    let hundredths = (x * 100.0).round() as i64;
+    if hundredths < 0 {
+        out.push('-');
+    }
+    let abs = hundredths.unsigned_abs();
+    let _ = write!(out, "{}.{:02}", abs / 100, abs % 100);
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// The text that repeats across rows, escaped once for each format.
+struct Names {
+    /// "id,name" for CSV, per locality, then the city last.
+    csv: Vec<String>,
+    /// `"locality_id":"…","locality":"…"` for JSON, same order.
+    json: Vec<String>,
+}
+
+impl Names {
+    fn new(site: &Site) -> Names {
+        let places = site.localities.iter().map(|l| (&l.id, &l.name)).chain([(&site.city.id, &site.city.name)]);
+        let (mut csv, mut json) = (Vec::new(), Vec::new());
+        for (id, name) in places {
+            let mut c = String::new();
+            csv_field(id, &mut c);
+            c.push(',');
+            csv_field(name, &mut c);
+            csv.push(c);
+            let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+            json.push(format!("\"locality_id\":{},\"locality\":{}", quote(id), quote(name)));
+        }
+        Names { csv, json }
+    }
+
+    fn index(&self, site: &Site, row: &Row) -> usize {
+        row.locality.unwrap_or(site.localities.len())
+    }
+}
+
+/// The CSV text of every row, after the header, and where each row's line starts.
+pub struct CsvRows {
+    pub text: String,
+    /// Start of each row's line in `text`; the line ends where the next starts.
+    pub starts: Vec<usize>,
+}
+
+impl CsvRows {
+    pub fn line(&self, row: usize) -> &str {
+        let end = self.starts.get(row + 1).copied().unwrap_or(self.text.len());
+        &self.text[self.starts[row]..end]
+    }
+}
+
+pub fn csv_rows(site: &Site, rows: &[Row]) -> CsvRows {
+    let names = Names::new(site);
+    let mut text = String::with_capacity(rows.len() * 110);
+    let mut starts = Vec::with_capacity(rows.len());
+    let mut date_text = (None::<Date>, String::new());
+    for row in rows {
+        starts.push(text.len());
+        let st = row.standing;
+        if date_text.0 != Some(st.date) {
+            date_text = (Some(st.date), format!("{},{}", st.date, st.date.year()));
+        }
+        text.push_str(&date_text.1);
+        text.push(',');
+        text.push_str(&names.csv[names.index(site, row)]);
+        text.push(',');
+        csv_field(&site.indicators[row.indicator].id, &mut text);
+        let goal = &row.series.goal;
+        let _ = write!(text, ",{},{},", st.value, goal.people);
+        decimal2(st.progress * 100.0, &mut text);
+        let _ = write!(text, ",{},{},", st.remaining, st.status.slug());
+        if let Some(base) = goal.base {
+            let _ = write!(text, "{base}");
+        }
+        text.push(',');
+        if let Some(rate) = goal.rate_of(st.value as f64) {
+            decimal2(rate, &mut text);
+        }
+        text.push(',');
+        if let Some(rate) = goal.target_rate() {
+            decimal2(rate, &mut text);
+        }
+        text.push('\n');
+    }
+    CsvRows { text, starts }
+}
+
+/// figures.csv, or a locality's share of it: the header, then the given lines.
+pub fn csv<'a>(lines: impl Iterator<Item = &'a str>) -> String {
     let mut out = String::from(HEADER);
     out.push('\n');
-    let opt = |x: Option<f64>| x.map(machine_decimal).unwrap_or_default();
-    for r in rows {
-        out.push_str(&r.as_of);
-        out.push(',');
-        out.push_str(&r.year.to_string());
-        out.push(',');
-        field(r.locality_id, &mut out);
-        out.push(',');
-        field(r.locality, &mut out);
-        out.push(',');
-        field(r.indicator_id, &mut out);
-        let rest = [
-            r.value.to_string(),
-            r.target.to_string(),
-            machine_decimal(r.progress_percent),
-            r.remaining.to_string(),
-            r.status.to_owned(),
-            r.base.map(|b| b.to_string()).unwrap_or_default(),
-            opt(r.rate_percent),
-            opt(r.target_rate_percent),
-        ];
-        for cell in rest {
-            out.push(',');
-            out.push_str(&cell);
-        }
-        out.push('\n');
+    for line in lines {
+        out.push_str(line);
     }
     out
 }
 
-pub fn json(rows: &[Row]) -> Result<String, serde_json::Error> {
-    let mut text = serde_json::to_string_pretty(rows)?;
-    text.push('\n');
-    Ok(text)
+/// figures.json: an array of objects, one per line, numbers as numbers and empty as `null`.
+pub fn json(site: &Site, rows: &[Row]) -> String {
+    let names = Names::new(site);
+    let mut out = String::with_capacity(rows.len() * 260 + 4);
+    out.push('[');
+    let number = |out: &mut String, x: Option<f64>| match x {
+        // Rounded to two decimals, then written shortest as JSON writes floats: 80.52, 95.0.
+        Some(v) if v.is_finite() => {
+            let _ = write!(out, "{:?}", round2(v));
+        }
+        _ => out.push_str("null"),
+    };
+    for (k, row) in rows.iter().enumerate() {
+        out.push_str(if k == 0 { "\n{" } else { ",\n{" });
+        let st = row.standing;
+        let goal = &row.series.goal;
+        let _ = write!(out, "\"as_of\":\"{}\",\"year\":{},", st.date, st.date.year());
+        out.push_str(&names.json[names.index(site, row)]);
+        let id = serde_json::to_string(&site.indicators[row.indicator].id).unwrap_or_default();
+        let _ = write!(out, ",\"indicator_id\":{id},\"value\":{},\"target\":{},\"progress_percent\":", st.value, goal.people);
+        number(&mut out, Some(st.progress * 100.0));
+        let _ = write!(out, ",\"remaining\":{},\"status\":\"{}\",\"base\":", st.remaining, st.status.slug());
+        match goal.base {
+            Some(b) => {
+                let _ = write!(out, "{b}");
+            }
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"rate_percent\":");
+        number(&mut out, goal.rate_of(st.value as f64));
+        out.push_str(",\"target_rate_percent\":");
+        number(&mut out, goal.target_rate());
+        out.push('}');
+    }
+    out.push_str("\n]\n");
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::*;
+    use crate::progress::{Goal, Point, Rate, standings};
 
-    fn sample() -> Row<'static> {
-        Row {
-            as_of: "2025-09-30".into(),
+    fn site_and_computed() -> (Site, Computed) {
+        let d = |m, day| Date::new(2025, m, day).unwrap();
+        let site = Site {
+            config: Config {
+                title: "t".into(),
+                description: String::new(),
+                language: Language::Vi,
+                publisher: None,
+                base_url: None,
+                at_risk: 0.9,
+                notice: None,
+            },
+            city: City { id: "can-tho".into(), name: "Thành phố Cần Thơ".into() },
+            localities: vec![
+                Locality { id: "long-my".into(), name: "Phường Long Mỹ".into(), kind: LocalityKind::Ward, code: None, group: None },
+                Locality { id: "x".into(), name: "=HYPERLINK(\"x\"), \"Two\"".into(), kind: LocalityKind::Ward, code: None, group: None },
+            ],
+            groups: vec![],
+            indicators: vec![Indicator {
+                id: "health-insurance".into(),
+                name: "BHYT".into(),
+                short: "BHYT".into(),
+                unit: String::new(),
+                kind: IndicatorKind::Coverage,
+                base_label: None,
+            }],
+            years: vec![],
+            reports: vec![],
+            content: Content::default(),
+        };
+        let goal = Goal::coverage(Rate::parse("95").unwrap(), 40_000);
+        let points = vec![Point { date: d(9, 30), value: 35_300 }];
+        let series = crate::compute::Series {
+            goal,
+            standings: standings(&points, &goal, d(12, 31), None, 0.9),
+            points,
+            baseline: None,
+        };
+        let year = crate::compute::YearData {
             year: 2025,
-            locality_id: "long-my",
-            locality: "Phường Long Mỹ",
-            indicator_id: "health-insurance",
-            value: 35_300,
-            target: 38_000,
-            progress_percent: round2(92.894_736),
-            remaining: 2_700,
-            status: "behind",
-            base: Some(40_000),
-            rate_percent: Some(88.25),
-            target_rate_percent: Some(95.0),
-        }
+            due: d(12, 31),
+            reports: vec![],
+            units: vec![series.clone(), series.clone()],
+            city: vec![series],
+            groups: vec![],
+        };
+        (site, Computed { years: vec![year] })
+    }
+
+    fn rows_of<'a>(computed: &'a Computed) -> Vec<Row<'a>> {
+        let y = &computed.years[0];
+        vec![
+            Row { locality: None, indicator: 0, series: &y.city[0], standing: &y.city[0].standings[0] },
+            Row { locality: Some(0), indicator: 0, series: &y.units[0], standing: &y.units[0].standings[0] },
+            Row { locality: Some(1), indicator: 0, series: &y.units[1], standing: &y.units[1].standings[0] },
+        ]
     }
 
     #[test]
-    fn csv_uses_machine_formats() {
-        let text = csv([sample()].iter());
+    fn csv_uses_machine_formats_and_defuses_formulas() {
+        let (site, computed) = site_and_computed();
+        let rows = rows_of(&computed);
+        let csv_rows = csv_rows(&site, &rows);
         assert_eq!(
-            text.lines().nth(1),
-            Some(
-                "2025-09-30,2025,long-my,Phường Long Mỹ,health-insurance,35300,38000,92.89,2700,behind,40000,88.25,95.00"
-            )
+            csv_rows.line(1),
+            "2025-09-30,2025,long-my,Phường Long Mỹ,health-insurance,35300,38000,92.89,2700,no-trend,40000,88.25,95.00\n"
         );
+        assert!(csv_rows.line(0).starts_with("2025-09-30,2025,can-tho,Thành phố Cần Thơ,"));
+        assert!(csv_rows.line(2).starts_with("2025-09-30,2025,x,\"'=HYPERLINK(\"\"x\"\"), \"\"Two\"\"\",health-insurance,"));
+        let file = csv(csv_rows.starts.iter().enumerate().map(|(k, _)| csv_rows.line(k)));
+        assert_eq!(file.lines().count(), 4);
+        assert!(file.starts_with(HEADER));
     }
 
     #[test]
-    fn csv_quotes_and_defuses_fields() {
-        let mut out = String::new();
-        field("a, \"b\"", &mut out);
-        assert_eq!(out, "\"a, \"\"b\"\"\"");
-        out.clear();
-        field("=HYPERLINK(\"x\")", &mut out);
-        assert_eq!(out, "\"'=HYPERLINK(\"\"x\"\")\"");
+    fn json_keeps_numbers_text_and_nulls() {
+        let (site, computed) = site_and_computed();
+        let text = json(&site, &rows_of(&computed));
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let row = &value[1];
+        assert_eq!(row["progress_percent"], serde_json::json!(92.89));
+        assert_eq!(row["rate_percent"], serde_json::json!(88.25));
+        assert_eq!(row["target_rate_percent"], serde_json::json!(95.0));
+        assert_eq!(row["value"], serde_json::json!(35300));
+        assert_eq!(row["locality"], "Phường Long Mỹ");
+        assert_eq!(value[2]["locality"], "=HYPERLINK(\"x\"), \"Two\"");
+        assert_eq!(text.lines().count(), 5, "one object per line");
     }
 
     #[test]
-    fn json_keeps_numbers_and_nulls() {
-        let mut r = sample();
-        r.base = None;
-        r.rate_percent = None;
-        let text = json(&[r]).unwrap();
-        assert!(text.contains("\"progress_percent\": 92.89"));
-        assert!(text.contains("\"base\": null"));
-        assert!(text.contains("\"value\": 35300"));
+    fn decimals_round_like_format() {
+        for x in [80.516_898, 0.0, 95.0, 99.995, 12.345, -1.5, 100.0] {
+            let mut s = String::new();
+            decimal2(x, &mut s);
+            assert_eq!(s, format!("{:.2}", (x * 100.0).round() / 100.0), "{x}");
+        }
     }
 }

@@ -173,22 +173,26 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
 }
 
 fn write_data(site: &model::Site, computed: &compute::Computed, staging: &Staging) -> Result<(), Error> {
+    use rayon::prelude::*;
     let rows = export::rows(site, computed);
-    staging.write("data/figures.csv", export::csv(rows.iter()).as_bytes()).map_err(Error::Output)?;
-    let json = export::json(&rows).map_err(|e| Error::Internal(e.to_string()))?;
-    staging.write("data/figures.json", json.as_bytes()).map_err(Error::Output)?;
-    // Rows are grouped by date, not locality: gather each locality's rows by index once.
-    let mut by_locality: Vec<Vec<&export::Row>> = vec![Vec::new(); site.localities.len()];
-    let index: std::collections::HashMap<&str, usize> =
-        site.localities.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect();
-    for r in &rows {
-        if let Some(&l) = index.get(r.locality_id) {
-            by_locality[l].push(r);
-        }
-    }
-    for (l, rows) in by_locality.iter().enumerate() {
-        let path = format!("data/localities/{}.csv", site.localities[l].id);
-        staging.write(&path, export::csv(rows.iter().copied()).as_bytes()).map_err(Error::Output)?;
-    }
-    Ok(())
+    let (csv, json) = rayon::join(
+        || -> Result<(), Error> {
+            let lines = export::csv_rows(site, &rows);
+            staging.write_parts("data/figures.csv", &[export::HEADER.as_bytes(), b"\n", lines.text.as_bytes()]).map_err(Error::Output)?;
+            // Each locality's file is its lines of figures.csv, found by index once.
+            let mut by_locality: Vec<Vec<usize>> = vec![Vec::new(); site.localities.len()];
+            for (k, row) in rows.iter().enumerate() {
+                if let Some(l) = row.locality {
+                    by_locality[l].push(k);
+                }
+            }
+            by_locality.par_iter().enumerate().try_for_each(|(l, ks)| {
+                let path = format!("data/localities/{}.csv", site.localities[l].id);
+                let text = export::csv(ks.iter().map(|&k| lines.line(k)));
+                staging.write(&path, text.as_bytes()).map_err(Error::Output)
+            })
+        },
+        || staging.write("data/figures.json", export::json(site, &rows).as_bytes()).map_err(Error::Output),
+    );
+    csv.and(json)
 }

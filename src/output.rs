@@ -95,6 +95,20 @@ impl Staging {
         fs::write(&path, bytes).map_err(at(&path))
     }
 
+    /// Writes the concatenation of `parts` at `rel`, without first joining them in memory.
+    pub fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), OutputError> {
+        use std::io::Write;
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(at(parent))?;
+        }
+        let mut file = fs::File::create(&path).map_err(at(&path))?;
+        for part in parts {
+            file.write_all(part).map_err(at(&path))?;
+        }
+        Ok(())
+    }
+
     /// Puts the new site in place of the old one, then removes the old one.
     pub fn publish(mut self) -> Result<(), OutputError> {
         if !self.output.exists() {

@@ -190,8 +190,10 @@ fn load_from(files: &[(String, Vec<u8>)], diags: &mut Diagnostics) -> Input {
 fn downstream(site: &model::Site) {
     let computed = compute::compute(site);
     let rows = export::rows(site, &computed);
-    let _ = export::csv(rows.iter());
-    let _ = export::json(&rows);
+    let lines = export::csv_rows(site, &rows);
+    assert_eq!(lines.starts.len(), rows.len());
+    let json: serde_json::Value = serde_json::from_str(&export::json(site, &rows)).expect("figures.json is valid JSON");
+    assert_eq!(json.as_array().map(Vec::len), Some(rows.len()));
     let fmt = format::Fmt::new(site.config.language);
     let labels =
         charts::TrendLabels { actual: "a".into(), target: "t".into(), expected: "e".into(), projection: "p".into() };
