@@ -200,7 +200,11 @@ pub fn json(site: &Site, rows: &[Row]) -> String {
         let _ = write!(out, "\"as_of\":\"{}\",\"year\":{},", st.date, st.date.year());
         out.push_str(&names.json[names.index(site, row)]);
         let id = serde_json::to_string(&site.indicators[row.indicator].id).unwrap_or_default();
-        let _ = write!(out, ",\"indicator_id\":{id},\"value\":{},\"target\":{},\"progress_percent\":", st.value, goal.people);
+        let _ = write!(
+            out,
+            ",\"indicator_id\":{id},\"value\":{},\"target\":{},\"progress_percent\":",
+            st.value, goal.people
+        );
         number(&mut out, Some(st.progress * 100.0));
         let _ = write!(out, ",\"remaining\":{},\"status\":\"{}\",\"base\":", st.remaining, st.status.slug());
         match goal.base {
@@ -239,8 +243,20 @@ mod tests {
             },
             city: City { id: "can-tho".into(), name: "Thành phố Cần Thơ".into() },
             localities: vec![
-                Locality { id: "long-my".into(), name: "Phường Long Mỹ".into(), kind: LocalityKind::Ward, code: None, group: None },
-                Locality { id: "x".into(), name: "=HYPERLINK(\"x\"), \"Two\"".into(), kind: LocalityKind::Ward, code: None, group: None },
+                Locality {
+                    id: "long-my".into(),
+                    name: "Phường Long Mỹ".into(),
+                    kind: LocalityKind::Ward,
+                    code: None,
+                    group: None,
+                },
+                Locality {
+                    id: "x".into(),
+                    name: "=HYPERLINK(\"x\"), \"Two\"".into(),
+                    kind: LocalityKind::Ward,
+                    code: None,
+                    group: None,
+                },
             ],
             groups: vec![],
             indicators: vec![Indicator {
@@ -293,7 +309,9 @@ mod tests {
             "2025-09-30,2025,long-my,Phường Long Mỹ,health-insurance,35300,38000,92.89,2700,no-trend,40000,88.25,95.00\n"
         );
         assert!(csv_rows.line(0).starts_with("2025-09-30,2025,can-tho,Thành phố Cần Thơ,"));
-        assert!(csv_rows.line(2).starts_with("2025-09-30,2025,x,\"'=HYPERLINK(\"\"x\"\"), \"\"Two\"\"\",health-insurance,"));
+        assert!(
+            csv_rows.line(2).starts_with("2025-09-30,2025,x,\"'=HYPERLINK(\"\"x\"\"), \"\"Two\"\"\",health-insurance,")
+        );
         let file = csv(csv_rows.starts.iter().enumerate().map(|(k, _)| csv_rows.line(k)));
         assert_eq!(file.lines().count(), 4);
         assert!(file.starts_with(HEADER));

@@ -63,12 +63,27 @@ impl Strings {
         self.map.get(key).map_or(key, String::as_str)
     }
 
-    /// The string for `key` with each `{name}` replaced by its value.
+    /// The string for `key` with each `{name}` replaced by its value, in one pass.
+    /// A `{name}` without a value is left as it is.
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut out = self.get(key).to_owned();
-        for (name, value) in args {
-            out = out.replace(&format!("{{{name}}}"), value);
+        let template = self.get(key);
+        let mut out = String::with_capacity(template.len() + args.iter().map(|(_, v)| v.len()).sum::<usize>());
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            match after.find('}').map(|close| (&after[..close], close)) {
+                Some((name, close)) if let Some((_, value)) = args.iter().find(|(n, _)| *n == name) => {
+                    out.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                _ => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
         }
+        out.push_str(rest);
         out
     }
 
@@ -120,6 +135,9 @@ mod tests {
     fn fills_placeholders() {
         let s = Strings { map: [("k".to_string(), "{a} và {b}".to_string())].into() };
         assert_eq!(s.fill("k", &[("a", "1"), ("b", "2")]), "1 và 2");
+        assert_eq!(s.fill("k", &[("a", "{b}")]), "{b} và {b}", "values are not filled again");
+        let s = Strings { map: [("k".to_string(), "{x} {a} {".to_string())].into() };
+        assert_eq!(s.fill("k", &[("a", "1")]), "{x} 1 {");
         assert_eq!(s.get("missing"), "missing");
     }
 }

@@ -178,7 +178,9 @@ fn write_data(site: &model::Site, computed: &compute::Computed, staging: &Stagin
     let (csv, json) = rayon::join(
         || -> Result<(), Error> {
             let lines = export::csv_rows(site, &rows);
-            staging.write_parts("data/figures.csv", &[export::HEADER.as_bytes(), b"\n", lines.text.as_bytes()]).map_err(Error::Output)?;
+            staging
+                .write_parts("data/figures.csv", &[export::HEADER.as_bytes(), b"\n", lines.text.as_bytes()])
+                .map_err(Error::Output)?;
             // Each locality's file is its lines of figures.csv, found by index once.
             let mut by_locality: Vec<Vec<usize>> = vec![Vec::new(); site.localities.len()];
             for (k, row) in rows.iter().enumerate() {

@@ -121,7 +121,7 @@ impl Staging {
         self.published = true;
         // The new site is in place: failing to delete the old one is not a failed build,
         // and the next build removes what is left.
-        let _ = fs::remove_dir_all(&self.dir);
+        remove_tree(&self.dir);
         Ok(())
     }
 }
@@ -132,6 +132,23 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Removes a folder and everything in it, its subfolders in parallel: a national site
+/// has some 17,000 files, and unlinking them one by one is a tenth of a build.
+fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    let entries: Vec<_> = entries.flatten().collect();
+    entries.par_iter().for_each(|e| {
+        let path = e.path();
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            remove_tree(&path);
+        } else {
+            let _ = fs::remove_file(&path);
+        }
+    });
+    let _ = fs::remove_dir(dir);
 }
 
 /// `.public.tiendo-` for an output folder named `public`; the process id follows.

@@ -177,8 +177,21 @@ fn load_from(files: &[(String, Vec<u8>)], diags: &mut Diagnostics) -> Input {
             load::SITE_FILE => input.site = add(file, load::site::parse, diags),
             load::LOCALITIES_FILE => input.localities = add(file, load::localities::parse, diags),
             load::INDICATORS_FILE => input.indicators = add(file, load::indicators::parse, diags),
-            r if r.starts_with("data/targets/") => input.targets.extend(add(file, load::targets::parse, diags)),
-            r if r.starts_with("data/reports/") => input.reports.extend(add(file, load::reports::parse, diags)),
+            r if r.starts_with("data/targets/") => {
+                if let Some(fast) = load::targets::fast(&file.text) {
+                    let slow: Result<load::targets::RawTargets, _> = load::yaml::parse(&file, &file.text);
+                    assert_eq!(Ok(&fast), slow.as_ref(), "fast path differs on:\n{}", file.text);
+                }
+                input.targets.extend(add(file, load::targets::parse, diags))
+            }
+            r if r.starts_with("data/reports/") => {
+                // Whatever the fast path accepts, it must read exactly as the YAML parser does.
+                if let Some(fast) = load::reports::fast(&file.text) {
+                    let slow: Result<load::reports::RawReport, _> = load::yaml::parse(&file, &file.text);
+                    assert_eq!(Ok(&fast), slow.as_ref(), "fast path differs on:\n{}", file.text);
+                }
+                input.reports.extend(add(file, load::reports::parse, diags))
+            }
             r if r.starts_with("content/") => input.content.extend(add(file, load::content::parse, diags)),
             _ => {}
         }

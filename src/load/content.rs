@@ -70,7 +70,7 @@ mod tests {
         assert_eq!(c.front.title.as_deref(), Some("Tháng 9"));
         assert_eq!(c.front.date.as_ref().map(|d| d.value.as_str()), Some("2025-10-05"));
         // Positions count from the top of the file, `---` line included.
-        assert_eq!(c.front.date.as_ref().map(|d| d.referenced.line()), Some(3));
+        assert_eq!(c.front.date.as_ref().map(|d| d.line), Some(3));
         assert_eq!(c.body, "# Hello\n");
     }
 

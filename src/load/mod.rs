@@ -6,6 +6,7 @@
 //! missing targets) is checked by `validate`.
 
 pub mod content;
+pub mod fast;
 pub mod indicators;
 pub mod localities;
 pub mod reports;
@@ -68,18 +69,38 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Input {
         )));
         return Input::default();
     }
-    let mut input = Input {
-        site: load_one(root, SITE_FILE, diags, site::parse),
-        localities: load_one(root, LOCALITIES_FILE, diags, localities::parse),
-        indicators: load_one(root, INDICATORS_FILE, diags, indicators::parse),
-        ..Input::default()
-    };
-    input.targets = load_all(root, TARGETS_DIR, &["yaml", "yml"], diags, targets::parse);
-    input.reports = load_all(root, REPORTS_DIR, &["yaml", "yml"], diags, reports::parse);
-    if root.join(CONTENT_DIR).is_dir() {
-        input.content = load_all(root, CONTENT_DIR, &["md"], diags, content::parse);
-    }
-    input
+    // The single files (a national list of localities is large) are read while the
+    // folders' files are, each side collecting its own diagnostics.
+    let (mut input, folders) = rayon::join(
+        || {
+            let mut d = Diagnostics::new();
+            let input = Input {
+                site: load_one(root, SITE_FILE, &mut d, site::parse),
+                localities: load_one(root, LOCALITIES_FILE, &mut d, localities::parse),
+                indicators: load_one(root, INDICATORS_FILE, &mut d, indicators::parse),
+                ..Input::default()
+            };
+            (input, d)
+        },
+        || {
+            let mut d = Diagnostics::new();
+            let targets = load_all(root, TARGETS_DIR, &["yaml", "yml"], &mut d, targets::parse);
+            let reports = load_all(root, REPORTS_DIR, &["yaml", "yml"], &mut d, reports::parse);
+            let content = if root.join(CONTENT_DIR).is_dir() {
+                load_all(root, CONTENT_DIR, &["md"], &mut d, content::parse)
+            } else {
+                Vec::new()
+            };
+            (targets, reports, content, d)
+        },
+    );
+    let (targets, reports, content, folder_diags) = folders;
+    diags.extend(input.1);
+    diags.extend(folder_diags);
+    input.0.targets = targets;
+    input.0.reports = reports;
+    input.0.content = content;
+    input.0
 }
 
 /// Only the lists of localities and indicators, for commands that need nothing else.

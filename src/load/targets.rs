@@ -3,10 +3,11 @@
 use serde::Deserialize;
 
 use super::SourceFile;
-use super::yaml::{self, At, Scalar, Table};
+use super::fast::{self, Cursor};
+use super::yaml::{self, At, Entries, Scalar, Table, TableRow};
 use crate::diag::Diagnostic;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTargets {
     pub year: At<Scalar>,
@@ -75,5 +76,109 @@ impl<'de> Deserialize<'de> for RawTarget {
 }
 
 pub fn parse(file: &SourceFile) -> Result<RawTargets, Diagnostic> {
-    yaml::parse(file, &file.text)
+    match fast(&file.text) {
+        Some(targets) => Ok(targets),
+        None => yaml::parse(file, &file.text),
+    }
+}
+
+/// The canonical layout (see `load::fast`), or `None` for anything else:
+///
+/// ```yaml
+/// year: 2025
+/// due: 2025-12-31
+/// targets:
+///   long-my: { voluntary-si: 1509, health-insurance: { rate: 95.0, base: 40000 } }
+/// ```
+pub fn fast(text: &str) -> Option<RawTargets> {
+    let mut year: Option<At<Scalar>> = None;
+    let mut due: Option<At<String>> = None;
+    let mut targets: Option<Vec<TableRow<RawTarget>>> = None;
+    let mut indent: Option<usize> = None;
+    let mut keys = std::collections::HashSet::new();
+    for (number, spaces, line) in fast::lines(text)? {
+        if let Some(entries) = targets.as_mut() {
+            if spaces == 0 || *indent.get_or_insert(spaces) != spaces {
+                return None;
+            }
+            let mut c = Cursor::new(line, number, spaces);
+            let key = c.key()?;
+            let map = c.map(target)?;
+            if !c.at_end() || !keys.insert(key.value.clone()) {
+                return None;
+            }
+            entries.push((key, map));
+        } else if spaces > 0 {
+            return None;
+        } else if let Some((value, column)) = fast::header(line, "year") {
+            if year.is_some() || !fast::is_count(value) {
+                return None;
+            }
+            year = Some(At::new(Scalar::Int(value.parse().ok()?), number, column));
+        } else if let Some((date, column)) = fast::header(line, "due") {
+            if due.is_some() || !date.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+                return None;
+            }
+            due = Some(At::new(date.to_owned(), number, column));
+        } else if line.trim_end_matches(' ') == "targets:" && targets.is_none() {
+            targets = Some(Vec::new());
+        } else {
+            return None;
+        }
+    }
+    let entries = targets.filter(|e| !e.is_empty())?;
+    let (line, column) = (entries[0].0.line, entries[0].0.column);
+    Some(RawTargets { year: year?, due, targets: At::new(Entries(entries), line, column) })
+}
+
+/// One target: a number, or `{ rate: …, base: … }`.
+fn target(c: &mut Cursor, _indicator: &str) -> Option<At<RawTarget>> {
+    if !c.peek('{') {
+        let n = c.count()?;
+        return Some(At::new(RawTarget::Count(n.value), n.line, n.column));
+    }
+    let map = c.map(|c, key| match key {
+        "rate" => c.rate(),
+        "base" => c.count(),
+        _ => None,
+    })?;
+    let (line, column) = (map.line, map.column);
+    let mut coverage = RawCoverage { rate: None, base: None };
+    for (key, value) in map.value.0 {
+        match key.value.as_str() {
+            "rate" => coverage.rate = Some(value),
+            _ => coverage.base = Some(value),
+        }
+    }
+    Some(At::new(RawTarget::Coverage(coverage), line, column))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slow(text: &str) -> RawTargets {
+        yaml::parse(&SourceFile { rel: "t.yaml".into(), text: text.into() }, text).unwrap()
+    }
+
+    #[test]
+    fn the_fast_path_reads_what_the_parser_reads() {
+        let text = "# Targets\nyear: 2025\ndue: 2025-12-31\ntargets:\n  long-my: { voluntary-si: 1509, health-insurance: { rate: 95.0, base: 40000 } }\n  o-mon:  { voluntary-si: 1733, health-insurance: { rate: 92.75, base: 52000 } }\n  my-tu: { voluntary-si: 900, health-insurance: { rate: 90 } }\n";
+        let fast = fast(text).expect("canonical layout");
+        assert_eq!(fast, slow(text));
+    }
+
+    #[test]
+    fn anything_else_goes_to_the_parser() {
+        for text in [
+            "year: 2025\ntargets:\n  a: { b: { rate: 95, base: 1, extra: 2 } }\n",
+            "year: 2025\ntargets:\n  a: { b: { rate: 95.12345, base: 1 } }\n",
+            "year: 2025\ntargets:\n  a: { b: { rate: 1e2, base: 1 } }\n",
+            "year: 2025\ntargets:\n  a: { b: -3 }\n",
+            "year: twenty\ntargets:\n  a: { b: 3 }\n",
+            "year: 2025\ntargets:\n  a:\n    b: 3\n",
+        ] {
+            assert!(fast(text).is_none(), "{text}");
+        }
+    }
 }

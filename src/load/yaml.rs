@@ -232,11 +232,35 @@ impl fmt::Display for Scalar {
     }
 }
 
-/// Something read from a file together with where it was written.
-pub type At<T> = Spanned<T>;
+/// Something read from a file together with where it was written: 1-based line and
+/// column, 0 when unknown. Read through serde-saphyr's `Spanned`, or made directly by
+/// the fast path of `reports`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct At<T> {
+    pub value: T,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl<T> At<T> {
+    pub fn new(value: T, line: u32, column: u32) -> Self {
+        At { value, line, column }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for At<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Spanned::<T>::deserialize(d)?;
+        let (line, column) = (s.referenced.line(), s.referenced.column());
+        Ok(At { value: s.value, line: u32::try_from(line).unwrap_or(0), column: u32::try_from(column).unwrap_or(0) })
+    }
+}
 
 /// A two-level map as reports and targets write it: locality id → indicator id → value.
 pub type Table<T> = At<Entries<At<String>, At<Entries<At<String>, At<T>>>>>;
+
+/// One locality's entry of a [`Table`]: its id and its indicator → value map.
+pub type TableRow<T> = (At<String>, At<Entries<At<String>, At<T>>>);
 
 #[cfg(test)]
 mod tests {

@@ -203,9 +203,13 @@ impl Renderer<'_> {
         };
         ctx.insert("root", &root);
         ctx.insert("page", &page);
-        let html =
-            self.theme.tera.render(template, &ctx).map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;
-        self.staging.write(path, html.as_bytes())?;
+        // Straight to bytes: `render` would check the whole page is UTF-8 again.
+        let mut html = Vec::with_capacity(32 * 1024);
+        self.theme
+            .tera
+            .render_to(template, &ctx, &mut html)
+            .map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;
+        self.staging.write(path, &html)?;
         Ok(())
     }
 

@@ -288,7 +288,7 @@ pub(super) fn reports(
         for (loc_key, inner) in &raw.figures.value.0 {
             let loc = ids.locality(&file, loc_key).map_err(|d| diags.push(d)).ok().flatten();
             if let Some(l) = loc {
-                localities_at[l] = (loc_key.referenced.line(), loc_key.referenced.column());
+                localities_at[l] = (u64::from(loc_key.line), u64::from(loc_key.column));
             }
             if inner.value.0.is_empty() {
                 diags
@@ -306,7 +306,7 @@ pub(super) fn reports(
                     Ok(v) => {
                         if let (Some(loc), Ok(Some(ind))) = (loc, ind) {
                             figures[loc * m + ind] = Some(v);
-                            figures_at[loc * m + ind] = (value.referenced.line(), value.referenced.column());
+                            figures_at[loc * m + ind] = (u64::from(value.line), u64::from(value.column));
                         }
                     }
                     Err((message, help)) => diags.push(error_at(&file, value, message).help(help)),

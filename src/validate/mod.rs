@@ -149,7 +149,7 @@ fn article(word: &str) -> &'static str {
 
 /// An error at the position of a value read from `file`.
 pub(crate) fn error_at<T>(file: &SourceFile, at: &At<T>, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::error(&file.rel, message).at(&file.text, at.referenced.line(), at.referenced.column())
+    Diagnostic::error(&file.rel, message).at(&file.text, u64::from(at.line), u64::from(at.column))
 }
 
 /// Checks an id, with a suggested correction when it is not valid.
@@ -223,7 +223,7 @@ fn config(loaded: &Loaded<RawSite>, diags: &mut Diagnostics) -> Config {
         None | Some("vi") => Language::Vi,
         Some("en") => Language::En,
         Some(other) => {
-            let at = raw.language.as_ref().map(|l| (l.referenced.line(), l.referenced.column())).unwrap_or((0, 0));
+            let at = raw.language.as_ref().map(|l| (u64::from(l.line), u64::from(l.column))).unwrap_or((0, 0));
             diags.push(
                 Diagnostic::error(&file.rel, format!("the language `{other}` is not supported"))
                     .at(&file.text, at.0, at.1)
@@ -285,7 +285,7 @@ fn localities(
                 .help("list every ward and commune, e.g.\n- { id: long-my, name: \"Phường Long Mỹ\", kind: ward }"),
         );
     }
-    let mut seen: HashMap<&str, u64> = HashMap::new();
+    let mut seen: HashMap<&str, u32> = HashMap::new();
     let mut groups: Vec<Group> = Vec::new();
     let mut group_index: HashMap<String, usize> = HashMap::new();
     let mut list = Vec::with_capacity(raw.localities.value.len());
@@ -294,7 +294,7 @@ fn localities(
         match check_id(file, id, "locality") {
             Err(d) => diags.push(d),
             Ok(()) => {
-                if let Some(first) = seen.insert(&id.value, id.referenced.line()) {
+                if let Some(first) = seen.insert(&id.value, id.line) {
                     diags.push(
                         error_at(file, id, format!("the id `{}` is used twice", id.value))
                             .help(format!("it is already used on line {first}; every locality needs its own id")),
@@ -369,7 +369,7 @@ fn localities(
 
 fn indicators(loaded: &Loaded<crate::load::indicators::RawIndicators>, diags: &mut Diagnostics) -> Vec<Indicator> {
     let (file, raw) = (&loaded.file, &loaded.raw);
-    let mut seen: HashMap<&str, u64> = HashMap::new();
+    let mut seen: HashMap<&str, u32> = HashMap::new();
     let mut list = Vec::with_capacity(raw.len());
     if raw.is_empty() {
         diags.push(Diagnostic::error(&file.rel, "no indicators are defined").help(
@@ -381,7 +381,7 @@ fn indicators(loaded: &Loaded<crate::load::indicators::RawIndicators>, diags: &m
         match check_id(file, &i.id, "indicator") {
             Err(d) => diags.push(d),
             Ok(()) => {
-                if let Some(first) = seen.insert(&i.id.value, i.id.referenced.line()) {
+                if let Some(first) = seen.insert(&i.id.value, i.id.line) {
                     diags.push(
                         error_at(file, &i.id, format!("the id `{}` is used twice", i.id.value))
                             .help(format!("it is already used on line {first}; every indicator needs its own id")),

@@ -1,0 +1,181 @@
+//! Strict line scanners for the canonical layouts of the big files (reports and
+//! targets), so that a national site is not parsed value by value by the general YAML
+//! parser. They accept only a narrow, unambiguous subset and give up (`None`) on
+//! anything else; the caller then hands the whole file to the parser. What they accept,
+//! they read exactly as the parser does, positions included: tests compare the two on
+//! every fixture and on random mutations.
+
+use super::yaml::{At, Entries, Scalar};
+
+/// Whether a line holds only text the YAML parser reads plainly: no control characters,
+/// tabs, byte-order marks or Unicode line separators, for which it has rules of its own.
+pub fn printable(line: &str) -> bool {
+    !line.chars().any(|c| {
+        c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}')
+    })
+}
+
+/// A key as ids are made: lowercase ASCII letters, digits and `-`, not starting with `-`.
+pub fn is_key(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') && !s.starts_with('-')
+}
+
+/// A whole number as YAML reads it unambiguously: digits, no leading zero, not too long.
+pub fn is_count(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 15 && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'))
+}
+
+/// Reads one line of a flow-style map from left to right, knowing each piece's column.
+pub struct Cursor<'a> {
+    text: &'a str,
+    pos: usize,
+    line: u32,
+    /// Columns of `text` are offset by the line's indentation.
+    indent: usize,
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(text: &'a str, line: u32, indent: usize) -> Self {
+        Cursor { text, pos: 0, line, indent }
+    }
+
+    fn column(&self) -> Option<u32> {
+        u32::try_from(self.indent + self.pos + 1).ok()
+    }
+
+    fn rest(&self) -> &'a str {
+        &self.text[self.pos..]
+    }
+
+    /// Skips spaces; `true` if there were any.
+    pub fn spaces(&mut self) -> bool {
+        let n = self.rest().len() - self.rest().trim_start_matches(' ').len();
+        self.pos += n;
+        n > 0
+    }
+
+    pub fn eat(&mut self, c: char) -> Option<()> {
+        self.rest().starts_with(c).then(|| self.pos += c.len_utf8())
+    }
+
+    pub fn peek(&self, c: char) -> bool {
+        self.rest().starts_with(c)
+    }
+
+    /// Nothing but spaces, or a comment after a space, is left.
+    pub fn at_end(&self) -> bool {
+        let rest = self.rest().trim_start_matches(' ');
+        rest.is_empty() || (rest.starts_with('#') && self.rest().starts_with(' '))
+    }
+
+    /// A token up to the next `:`, `,`, `}` or space.
+    fn token(&mut self) -> Option<(&'a str, u32)> {
+        let column = self.column()?;
+        let len = self.rest().find([':', ',', '}', ' ', '{']).unwrap_or(self.rest().len());
+        let token = &self.rest()[..len];
+        self.pos += len;
+        (!token.is_empty()).then_some((token, column))
+    }
+
+    /// `key:` followed by at least one space, as a flow map writes its keys.
+    pub fn key(&mut self) -> Option<At<String>> {
+        let (key, column) = self.token()?;
+        if !is_key(key) {
+            return None;
+        }
+        self.eat(':')?;
+        if !self.spaces() {
+            return None;
+        }
+        Some(At::new(key.to_owned(), self.line, column))
+    }
+
+    /// A whole number.
+    pub fn count(&mut self) -> Option<At<Scalar>> {
+        let (token, column) = self.token()?;
+        if !is_count(token) {
+            return None;
+        }
+        Some(At::new(Scalar::Int(i128::from(token.parse::<u64>().ok()?)), self.line, column))
+    }
+
+    /// A percentage: `95`, or `95.5` with at most four decimals, read as the parser
+    /// reads them (an integer, or the nearest floating-point number).
+    pub fn rate(&mut self) -> Option<At<Scalar>> {
+        let (token, column) = self.token()?;
+        let (whole, frac) = token.split_once('.').unwrap_or((token, ""));
+        if !is_count(whole) || whole.len() > 3 || frac.len() > 4 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let value = if token.contains('.') {
+            if frac.is_empty() {
+                return None;
+            }
+            Scalar::Float(token.parse().ok()?)
+        } else {
+            Scalar::Int(i128::from(whole.parse::<u64>().ok()?))
+        };
+        Some(At::new(value, self.line, column))
+    }
+
+    /// `{ key: value, … }` where `value` reads each value; keys must not repeat.
+    pub fn map<T>(
+        &mut self,
+        mut value: impl FnMut(&mut Self, &str) -> Option<At<T>>,
+    ) -> Option<At<Entries<At<String>, At<T>>>> {
+        let column = self.column()?;
+        self.eat('{')?;
+        self.spaces();
+        let mut entries: Vec<(At<String>, At<T>)> = Vec::new();
+        if self.eat('}').is_some() {
+            return Some(At::new(Entries(entries), self.line, column));
+        }
+        loop {
+            let key = self.key()?;
+            if entries.iter().any(|(k, _)| k.value == key.value) {
+                return None;
+            }
+            let v = value(self, &key.value)?;
+            entries.push((key, v));
+            self.spaces();
+            if self.eat(',').is_some() {
+                if !self.spaces() {
+                    return None;
+                }
+                continue;
+            }
+            self.eat('}')?;
+            return Some(At::new(Entries(entries), self.line, column));
+        }
+    }
+}
+
+/// The lines of a file in the canonical layout: `(line number, indentation, text)` for
+/// each line that is not blank or a comment, or `None` if a line is not plainly printable.
+pub fn lines(text: &str) -> Option<Vec<(u32, usize, &str)>> {
+    let mut out = Vec::with_capacity(text.len() / 40);
+    for (index, line) in text.split('\n').enumerate() {
+        if !printable(line) {
+            return None;
+        }
+        let trimmed = line.trim_start_matches(' ');
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        out.push((u32::try_from(index + 1).ok()?, line.len() - trimmed.len(), trimmed));
+    }
+    Some(out)
+}
+
+/// `name: value` at the start of a line (no indentation): the value and its column.
+pub fn header<'a>(line: &'a str, name: &str) -> Option<(&'a str, u32)> {
+    let value = line.strip_prefix(name)?.strip_prefix(':')?;
+    let start = value.len() - value.trim_start_matches(' ').len();
+    // A comment starts at a `#` after a space.
+    let value = value.find(" #").map_or(value, |i| &value[..i]);
+    let text = value.trim();
+    if start == 0 || text.is_empty() {
+        return None;
+    }
+    Some((text, u32::try_from(name.len() + 1 + start + 1).ok()?))
+}
