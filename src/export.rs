@@ -88,8 +88,19 @@ fn decimal2(x: f64, out: &mut String) {
     let _ = write!(out, "{}.{:02}", abs / 100, abs % 100);
 }
 
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+/// `x` rounded to two decimals, written as JSON writes such a float: 80.52, 80.5, 95.0.
+fn json_decimal(x: f64, out: &mut String) {
+    let hundredths = (x * 100.0).round() as i64;
+    if hundredths < 0 {
+        out.push('-');
+    }
+    let abs = hundredths.unsigned_abs();
+    let (whole, frac) = (abs / 100, abs % 100);
+    let _ = match (frac, frac % 10) {
+        (0, _) => write!(out, "{whole}.0"),
+        (_, 0) => write!(out, "{whole}.{}", frac / 10),
+        _ => write!(out, "{whole}.{frac:02}"),
+    };
 }
 
 /// The text that repeats across rows, escaped once for each format.
@@ -183,17 +194,27 @@ pub fn csv<'a>(lines: impl Iterator<Item = &'a str>) -> String {
 
 /// figures.json: an array of objects, one per line, numbers as numbers and empty as `null`.
 pub fn json(site: &Site, rows: &[Row]) -> String {
+    let mut out = Vec::with_capacity(rows.len() * 260 + 4);
+    // Writing into a Vec cannot fail.
+    let _ = write_json(site, rows, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// figures.json written to `sink` as it is made, a few thousand rows at a time, so that
+/// the whole file (60 MB for a national site) is never held in memory.
+pub fn write_json(site: &Site, rows: &[Row], mut sink: impl std::io::Write) -> std::io::Result<()> {
     let names = Names::new(site);
-    let mut out = String::with_capacity(rows.len() * 260 + 4);
+    let mut out = String::with_capacity(1 << 20);
     out.push('[');
     let number = |out: &mut String, x: Option<f64>| match x {
-        // Rounded to two decimals, then written shortest as JSON writes floats: 80.52, 95.0.
-        Some(v) if v.is_finite() => {
-            let _ = write!(out, "{:?}", round2(v));
-        }
+        Some(v) if v.is_finite() => json_decimal(v, out),
         _ => out.push_str("null"),
     };
     for (k, row) in rows.iter().enumerate() {
+        if out.len() > (1 << 20) - 512 {
+            sink.write_all(out.as_bytes())?;
+            out.clear();
+        }
         out.push_str(if k == 0 { "\n{" } else { ",\n{" });
         let st = row.standing;
         let goal = &row.series.goal;
@@ -220,7 +241,7 @@ pub fn json(site: &Site, rows: &[Row]) -> String {
         out.push('}');
     }
     out.push_str("\n]\n");
-    out
+    sink.write_all(out.as_bytes())
 }
 
 #[cfg(test)]
@@ -330,6 +351,17 @@ mod tests {
         assert_eq!(row["locality"], "Phường Long Mỹ");
         assert_eq!(value[2]["locality"], "=HYPERLINK(\"x\"), \"Two\"");
         assert_eq!(text.lines().count(), 5, "one object per line");
+    }
+
+    #[test]
+    fn json_decimals_read_back_as_the_rounded_value() {
+        for x in [80.516_898, 0.0, 95.0, 80.5, 99.995, 12.345, -1.5, 100.0, 0.05] {
+            let mut s = String::new();
+            json_decimal(x, &mut s);
+            let back: f64 = s.parse().unwrap();
+            assert_eq!(back, (x * 100.0).round() / 100.0, "{x} → {s}");
+            assert!(s.contains('.'), "{s} stays a float");
+        }
     }
 
     #[test]

@@ -147,18 +147,22 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
     watch.lap("compute");
     let staging = Staging::new(&options.output).map_err(Error::Output)?;
     let base_url = site.config.base_url.clone();
-    let counts =
-        render::render(&site, &computed, &mut theme, &strings, &staging, base_url.as_deref()).map_err(|e| match e {
-            render::RenderError::Template(d) => {
-                let mut all = diagnostics.clone();
-                all.push(d);
-                Error::Input(all.into_sorted())
-            }
-            render::RenderError::Output(e) => Error::Output(e),
-        })?;
-    watch.lap("render");
-    write_data(&site, &computed, &staging)?;
-    watch.lap("data files");
+    // The data files are independent of the pages: written alongside them, they fill
+    // the gaps the rendering leaves on the other core.
+    let (rendered, data) = rayon::join(
+        || render::render(&site, &computed, &mut theme, &strings, &staging, base_url.as_deref()),
+        || write_data(&site, &computed, &staging),
+    );
+    let counts = rendered.map_err(|e| match e {
+        render::RenderError::Template(d) => {
+            let mut all = diagnostics.clone();
+            all.push(d);
+            Error::Input(all.into_sorted())
+        }
+        render::RenderError::Output(e) => Error::Output(e),
+    })?;
+    data?;
+    watch.lap("render and data files");
     staging.publish().map_err(Error::Output)?;
     watch.lap("publish");
     Ok(Summary {
@@ -194,7 +198,7 @@ fn write_data(site: &model::Site, computed: &compute::Computed, staging: &Stagin
                 staging.write(&path, text.as_bytes()).map_err(Error::Output)
             })
         },
-        || staging.write("data/figures.json", export::json(site, &rows).as_bytes()).map_err(Error::Output),
+        || staging.write_with("data/figures.json", |file| export::write_json(site, &rows, file)).map_err(Error::Output),
     );
     csv.and(json)
 }

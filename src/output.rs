@@ -95,6 +95,20 @@ impl Staging {
         fs::write(&path, bytes).map_err(at(&path))
     }
 
+    /// Writes at `rel` whatever `write` writes into the file, as it goes.
+    pub fn write_with(
+        &self,
+        rel: &str,
+        write: impl FnOnce(&mut fs::File) -> io::Result<()>,
+    ) -> Result<(), OutputError> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(at(parent))?;
+        }
+        let mut file = fs::File::create(&path).map_err(at(&path))?;
+        write(&mut file).map_err(at(&path))
+    }
+
     /// Writes the concatenation of `parts` at `rel`, without first joining them in memory.
     pub fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), OutputError> {
         use std::io::Write;

@@ -39,21 +39,21 @@ const TEXT: f64 = 12.0;
 pub fn ranking(r: &Ranking) -> String {
     let bottom = TOP + r.bars.len() as f64 * ROW;
     let height = (bottom + 8.0).ceil() as u32;
-    let mut svg = Svg::new(WIDTH as u32, height, r.id, r.title, r.desc);
+    let mut svg = Svg::new(WIDTH as u32, height, r.id, r.title, r.desc, TEXT, INK);
     let x_of = |p: f64| NAMES + (p.clamp(0.0, CAP) * SCALE).round();
     for (k, label) in r.ticks.iter().enumerate() {
         let x = x_of(k as f64 * 0.5);
         let colour = if k == 2 { AXIS } else { GRID };
         svg.polyline(&[(x, TOP - 4.0), (x, bottom)], colour, 1.0, Stroke::Solid);
-        svg.text(x, TOP - 14.0, Anchor::Middle, TEXT, INK, label);
+        svg.text(x, TOP - 14.0, Anchor::Middle, label);
     }
     for (i, bar) in r.bars.iter().enumerate() {
         let top = TOP + i as f64 * ROW;
         let mid = top + ROW / 2.0;
-        svg.text(NAMES - 8.0, mid, Anchor::End, TEXT, INK, &bar.name);
+        svg.text(NAMES - 8.0, mid, Anchor::End, &bar.name);
         let end = x_of(bar.progress).max(NAMES + 1.0);
         svg.rect(NAMES, top + 4.0, end - NAMES, ROW - 8.0, status_colour(bar.status));
-        svg.text(end + 6.0, mid, Anchor::Start, TEXT, INK, &bar.label);
+        svg.text(end + 6.0, mid, Anchor::Start, &bar.label);
     }
     svg.finish()
 }

@@ -31,6 +31,9 @@ pub enum Stroke {
 
 pub struct Svg {
     out: String,
+    /// Text size and colour set once on the root and inherited by every `<text>`.
+    text_size: f64,
+    text_fill: Colour,
 }
 
 /// Appends `x` with at most one decimal, without a trailing `.0`.
@@ -49,17 +52,24 @@ fn num(out: &mut String, x: f64) {
 impl Svg {
     /// Opens an image of `width` × `height` with its text alternative: `role="img"`, a
     /// `<title>` (the short alternative) and a `<desc>`, referenced by `aria-labelledby`.
-    /// `id` must be unique on the page that shows the chart.
-    pub fn new(width: u32, height: u32, id: &str, title: &str, desc: &str) -> Svg {
+    /// `id` must be unique on the page that shows the chart. Text is `text_size` px in
+    /// `text_fill` unless a `text` call says otherwise.
+    pub fn new(width: u32, height: u32, id: &str, title: &str, desc: &str, text_size: f64, text_fill: Colour) -> Svg {
         let mut out = String::with_capacity(4096);
         let id = escape_html(id);
         let _ = write!(
             out,
-            "<svg width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" class=\"chart\" aria-labelledby=\"{id}-t {id}-d\" focusable=\"false\" font-family=\"sans-serif\">\n<title id=\"{id}-t\">{}</title>\n<desc id=\"{id}-d\">{}</desc>\n<rect width=\"{width}\" height=\"{height}\" fill=\"#FFFFFF\"/>\n",
+            "<svg width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" class=\"chart\" aria-labelledby=\"{id}-t {id}-d\" focusable=\"false\" font-family=\"sans-serif\" font-size=\"",
+        );
+        num(&mut out, text_size);
+        let _ = write!(
+            out,
+            "\" fill=\"{}\">\n<title id=\"{id}-t\">{}</title>\n<desc id=\"{id}-d\">{}</desc>\n<rect width=\"{width}\" height=\"{height}\" fill=\"#FFFFFF\"/>\n",
+            text_fill.0,
             escape_html(title),
             escape_html(desc)
         );
-        Svg { out }
+        Svg { out, text_size, text_fill }
     }
 
     pub fn rect(&mut self, x: f64, y: f64, width: f64, height: f64, fill: Colour) {
@@ -109,16 +119,26 @@ impl Svg {
         let _ = writeln!(self.out, "\" fill=\"{}\"/>", fill.0);
     }
 
-    /// Text whose middle (vertically) is at `y`.
-    pub fn text(&mut self, x: f64, y: f64, anchor: Anchor, size: f64, fill: Colour, text: &str) {
+    /// Text whose middle (vertically) is at `y`, in the chart's text size and colour.
+    pub fn text(&mut self, x: f64, y: f64, anchor: Anchor, text: &str) {
+        self.styled_text(x, y, anchor, self.text_size, self.text_fill, text);
+    }
+
+    /// Text whose middle (vertically) is at `y`, in its own size and colour.
+    pub fn styled_text(&mut self, x: f64, y: f64, anchor: Anchor, size: f64, fill: Colour, text: &str) {
         self.out.push_str("<text x=\"");
         num(&mut self.out, x);
         self.out.push_str("\" y=\"");
         num(&mut self.out, y);
-        self.out.push_str("\" dy=\"0.35em\" font-size=\"");
-        num(&mut self.out, size);
-        self.out.push_str("\" fill=\"");
-        self.out.push_str(fill.0);
+        self.out.push_str("\" dy=\".35em");
+        if size != self.text_size {
+            self.out.push_str("\" font-size=\"");
+            num(&mut self.out, size);
+        }
+        if fill != self.text_fill {
+            self.out.push_str("\" fill=\"");
+            self.out.push_str(fill.0);
+        }
         match anchor {
             Anchor::Start => {}
             Anchor::Middle => self.out.push_str("\" text-anchor=\"middle"),
@@ -170,15 +190,22 @@ mod tests {
 
     #[test]
     fn every_text_is_escaped_and_the_alternative_comes_first() {
-        let mut svg = Svg::new(100, 50, "c<1>", "A <b> & \"c\"", "D");
-        svg.text(1.0, 2.0, Anchor::End, 13.0, Colour("#1A1A1A"), "Xã <Mỹ Tú> & 'x'");
+        let mut svg = Svg::new(100, 50, "c<1>", "A <b> & \"c\"", "D", 13.0, Colour("#1A1A1A"));
+        svg.text(1.0, 2.0, Anchor::End, "Xã <Mỹ Tú> & 'x'");
+        svg.styled_text(1.0, 9.0, Anchor::Start, 13.0, Colour("#A31F1A"), "red");
         let out = svg.finish();
         assert!(out.starts_with("<svg width=\"100\" height=\"50\" viewBox=\"0 0 100 50\""));
         assert!(out.contains("aria-labelledby=\"c&lt;1&gt;-t c&lt;1&gt;-d\""));
         assert!(out.contains(
             "<title id=\"c&lt;1&gt;-t\">A &lt;b&gt; &amp; &quot;c&quot;</title>\n<desc id=\"c&lt;1&gt;-d\">D</desc>"
         ));
-        assert!(out.contains(">Xã &lt;Mỹ Tú&gt; &amp; &#39;x&#39;</text>"));
+        assert!(out.contains(
+            "<text x=\"1\" y=\"2\" dy=\".35em\" text-anchor=\"end\">Xã &lt;Mỹ Tú&gt; &amp; &#39;x&#39;</text>"
+        ));
+        assert!(
+            out.contains("<text x=\"1\" y=\"9\" dy=\".35em\" fill=\"#A31F1A\">red</text>"),
+            "only what differs is written"
+        );
         assert!(out.ends_with("</svg>\n"));
     }
 

@@ -92,7 +92,7 @@ pub fn trend(t: &Trend) -> String {
         (0.0, (hi * 1.12).max(1.0))
     };
 
-    let mut svg = Svg::new(WIDTH as u32, HEIGHT as u32, t.id, t.title, t.desc);
+    let mut svg = Svg::new(WIDTH as u32, HEIGHT as u32, t.id, t.title, t.desc, TEXT, INK);
     let legend_bottom = legend(&mut svg, t.labels, !projection.is_empty());
     let fmt = t.fmt;
     let tick_label =
@@ -105,19 +105,26 @@ pub fn trend(t: &Trend) -> String {
 
     for &y in &y_ticks {
         svg.polyline(&[(left, py(y)), (right, py(y))], GRID, 1.0, Stroke::Solid);
-        svg.text(left - 6.0, py(y), Anchor::End, TEXT, INK, &tick_label(y));
+        svg.text(left - 6.0, py(y), Anchor::End, &tick_label(y));
     }
     svg.polyline(&[(left, top), (left, bottom), (right, bottom)], AXIS, 1.0, Stroke::Solid);
     // Month names under the axis, centred on each month.
     for k in (x_min.ceil() as i32)..(x_max.floor() as i32) {
         let month = u8::try_from(k.rem_euclid(12) + 1).unwrap_or(1);
-        svg.text(px(f64::from(k) + 0.5), bottom + 13.0, Anchor::Middle, TEXT, INK, &fmt.month_short(month));
+        svg.text(px(f64::from(k) + 0.5), bottom + 13.0, Anchor::Middle, &fmt.month_short(month));
     }
     let map = |points: &[(f64, f64)]| points.iter().map(|&(x, y)| (px(x), py(y))).collect::<Vec<_>>();
     svg.polyline(&map(&expected), EXPECTED, 2.0, Stroke::Dashed("2 4"));
     svg.polyline(&[(left, py(target)), (right, py(target))], TARGET, 2.0, Stroke::Dashed("10 5"));
     let target_text = if t.as_rate { fmt.percent(target) } else { fmt.count(s.goal.people) };
-    svg.text(right - 2.0, py(target) - 9.0, Anchor::End, TEXT, TARGET, &format!("{} {target_text}", t.labels.target));
+    svg.styled_text(
+        right - 2.0,
+        py(target) - 9.0,
+        Anchor::End,
+        TEXT,
+        TARGET,
+        &format!("{} {target_text}", t.labels.target),
+    );
     svg.polyline(&map(&projection), ACTUAL, 2.0, Stroke::Dashed("6 4"));
     for run in &runs {
         svg.polyline(&map(run), ACTUAL, 3.0, Stroke::Solid);
@@ -150,7 +157,7 @@ fn legend(svg: &mut Svg, labels: &TrendLabels, projection: bool) -> f64 {
         if i == 0 {
             svg.circle(x + 12.0, y, 4.0, colour);
         }
-        svg.text(x + 30.0, y, Anchor::Start, TEXT, INK, label);
+        svg.text(x + 30.0, y, Anchor::Start, label);
         x += span;
     }
     y + LEGEND_ROW / 2.0
