@@ -328,8 +328,9 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 #[allow(clippy::zombie_processes)] // reaped by wait4, as in `run_build`
-/// tiendo and Hugo alternately (A B A B …) on the same number of units; the median of the
-/// per-pair ratios, which is steadier than absolute times on a shared machine.
+/// tiendo and Hugo alternately (A B A B …) on the same number of units, each into an
+/// empty folder; the median of the per-pair ratios, which is steadier than absolute
+/// times on a shared machine.
 fn hugo_pairs(work: &Path, national: &Path, pairs: usize) {
     let hugo_ok = Command::new("hugo")
         .arg("version")
@@ -357,7 +358,9 @@ fn hugo_pairs(work: &Path, national: &Path, pairs: usize) {
     let ours = work.join("out-pairs");
     let mut ratios = Vec::new();
     println!("{:>5} {:>10} {:>9} {:>7} {:>10} {:>10}", "pair", "tiendo s", "Hugo s", "ratio", "tiendo MiB", "Hugo MiB");
+    // Both start from an empty output folder, removed before the clock starts.
     for pair in 1..=pairs {
+        let _ = fs::remove_dir_all(&ours);
         let t = run_build(national, &ours);
         let _ = fs::remove_dir_all(&hugo_out);
         let started = Instant::now();

@@ -10,8 +10,6 @@
 //! formatted once (the per-locality files are slices of the same text), and the JSON
 //! is written with one object per line rather than pretty-printed.
 
-use std::fmt::Write as _;
-
 use crate::compute::{Computed, Series};
 use crate::date::Date;
 use crate::model::Site;
@@ -85,7 +83,15 @@ fn decimal2(x: f64, out: &mut String) {
         out.push('-');
     }
     let abs = hundredths.unsigned_abs();
-    let _ = write!(out, "{}.{:02}", abs / 100, abs % 100);
+    int(abs / 100, out);
+    out.push('.');
+    out.push(char::from(b'0' + (abs % 100 / 10) as u8));
+    out.push(char::from(b'0' + (abs % 10) as u8));
+}
+
+/// An integer, without the formatting machinery: there are millions of them.
+fn int(n: u64, out: &mut String) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// `x` rounded to two decimals, written as JSON writes such a float: 80.52, 80.5, 95.0.
@@ -96,11 +102,12 @@ fn json_decimal(x: f64, out: &mut String) {
     }
     let abs = hundredths.unsigned_abs();
     let (whole, frac) = (abs / 100, abs % 100);
-    let _ = match (frac, frac % 10) {
-        (0, _) => write!(out, "{whole}.0"),
-        (_, 0) => write!(out, "{whole}.{}", frac / 10),
-        _ => write!(out, "{whole}.{frac:02}"),
-    };
+    int(whole, out);
+    out.push('.');
+    out.push(char::from(b'0' + (frac / 10) as u8));
+    if frac % 10 != 0 {
+        out.push(char::from(b'0' + (frac % 10) as u8));
+    }
 }
 
 /// The text that repeats across rows, escaped once for each format.
@@ -163,11 +170,19 @@ pub fn csv_rows(site: &Site, rows: &[Row]) -> CsvRows {
         text.push(',');
         csv_field(&site.indicators[row.indicator].id, &mut text);
         let goal = &row.series.goal;
-        let _ = write!(text, ",{},{},", st.value, goal.people);
+        text.push(',');
+        int(st.value, &mut text);
+        text.push(',');
+        int(goal.people, &mut text);
+        text.push(',');
         decimal2(st.progress * 100.0, &mut text);
-        let _ = write!(text, ",{},{},", st.remaining, st.status.slug());
+        text.push(',');
+        int(st.remaining, &mut text);
+        text.push(',');
+        text.push_str(st.status.slug());
+        text.push(',');
         if let Some(base) = goal.base {
-            let _ = write!(text, "{base}");
+            int(base, &mut text);
         }
         text.push(',');
         if let Some(rate) = goal.rate_of(st.value as f64) {
@@ -204,7 +219,10 @@ pub fn json(site: &Site, rows: &[Row]) -> String {
 /// the whole file (60 MB for a national site) is never held in memory.
 pub fn write_json(site: &Site, rows: &[Row], mut sink: impl std::io::Write) -> std::io::Result<()> {
     let names = Names::new(site);
+    let indicator_ids: Vec<String> =
+        site.indicators.iter().map(|i| serde_json::to_string(&i.id).unwrap_or_else(|_| "\"\"".into())).collect();
     let mut out = String::with_capacity(1 << 20);
+    let mut date_text = (None::<Date>, String::new());
     out.push('[');
     let number = |out: &mut String, x: Option<f64>| match x {
         Some(v) if v.is_finite() => json_decimal(v, out),
@@ -218,20 +236,26 @@ pub fn write_json(site: &Site, rows: &[Row], mut sink: impl std::io::Write) -> s
         out.push_str(if k == 0 { "\n{" } else { ",\n{" });
         let st = row.standing;
         let goal = &row.series.goal;
-        let _ = write!(out, "\"as_of\":\"{}\",\"year\":{},", st.date, st.date.year());
+        if date_text.0 != Some(st.date) {
+            date_text = (Some(st.date), format!("\"as_of\":\"{}\",\"year\":{},", st.date, st.date.year()));
+        }
+        out.push_str(&date_text.1);
         out.push_str(&names.json[names.index(site, row)]);
-        let id = serde_json::to_string(&site.indicators[row.indicator].id).unwrap_or_default();
-        let _ = write!(
-            out,
-            ",\"indicator_id\":{id},\"value\":{},\"target\":{},\"progress_percent\":",
-            st.value, goal.people
-        );
+        out.push_str(",\"indicator_id\":");
+        out.push_str(&indicator_ids[row.indicator]);
+        out.push_str(",\"value\":");
+        int(st.value, &mut out);
+        out.push_str(",\"target\":");
+        int(goal.people, &mut out);
+        out.push_str(",\"progress_percent\":");
         number(&mut out, Some(st.progress * 100.0));
-        let _ = write!(out, ",\"remaining\":{},\"status\":\"{}\",\"base\":", st.remaining, st.status.slug());
+        out.push_str(",\"remaining\":");
+        int(st.remaining, &mut out);
+        out.push_str(",\"status\":\"");
+        out.push_str(st.status.slug());
+        out.push_str("\",\"base\":");
         match goal.base {
-            Some(b) => {
-                let _ = write!(out, "{b}");
-            }
+            Some(b) => int(b, &mut out),
             None => out.push_str("null"),
         }
         out.push_str(",\"rate_percent\":");

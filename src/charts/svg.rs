@@ -43,9 +43,10 @@ fn num(out: &mut String, x: f64) {
         out.push('-');
     }
     let abs = tenths.unsigned_abs();
-    let _ = write!(out, "{}", abs / 10);
+    out.push_str(itoa::Buffer::new().format(abs / 10));
     if !abs.is_multiple_of(10) {
-        let _ = write!(out, ".{}", abs % 10);
+        out.push('.');
+        out.push(char::from(b'0' + (abs % 10) as u8));
     }
 }
 
