@@ -155,6 +155,15 @@ impl CsvRows {
 
 pub fn csv_rows(site: &Site, rows: &[Row]) -> CsvRows {
     let names = Names::new(site);
+    let indicator_ids: Vec<String> = site
+        .indicators
+        .iter()
+        .map(|i| {
+            let mut field = String::new();
+            csv_field(&i.id, &mut field);
+            field
+        })
+        .collect();
     let mut text = String::with_capacity(rows.len() * 110);
     let mut starts = Vec::with_capacity(rows.len());
     let mut date_text = (None::<Date>, String::new());
@@ -168,7 +177,7 @@ pub fn csv_rows(site: &Site, rows: &[Row]) -> CsvRows {
         text.push(',');
         text.push_str(&names.csv[names.index(site, row)]);
         text.push(',');
-        csv_field(&site.indicators[row.indicator].id, &mut text);
+        text.push_str(&indicator_ids[row.indicator]);
         let goal = &row.series.goal;
         text.push(',');
         int(st.value, &mut text);

@@ -89,10 +89,17 @@ impl Staging {
     /// Writes `bytes` at `rel` (a `/`-separated path made from validated ids) inside the staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(at(parent))?;
+        // Most folders hold one file or a few: try the write first, and make the folder
+        // only when it is missing, rather than checking every folder of the path each time.
+        match fs::write(&path, bytes) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent).map_err(at(parent))?;
+                }
+                fs::write(&path, bytes).map_err(at(&path))
+            }
+            other => other.map_err(at(&path)),
         }
-        fs::write(&path, bytes).map_err(at(&path))
     }
 
     /// Writes at `rel` whatever `write` writes into the file, as it goes.
