@@ -10,6 +10,7 @@ use std::path::Path;
 use crate::output::OutputError;
 
 const STARTER: &[(&str, &str)] = &[
+    (".gitignore", include_str!("../starter/.gitignore")),
     ("site.yaml", include_str!("../starter/site.yaml")),
     ("data/localities.yaml", include_str!("../starter/data/localities.yaml")),
     ("data/indicators.yaml", include_str!("../starter/data/indicators.yaml")),

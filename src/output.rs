@@ -11,6 +11,7 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 /// An I/O failure with the path it happened on.
 #[derive(Debug)]
@@ -57,17 +58,30 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// A folder being filled with a new site. Dropped without [`Staging::publish`],
-/// it removes itself and the output folder is untouched.
+/// A folder being filled with a new site. Dropped without [`Staging::publish`], it is
+/// set aside (or removed) and the output folder is untouched.
+///
+/// The previous site is not deleted after a swap but kept beside the output as a
+/// spare (`.public.tiendo-spare`); the next build takes it over as its staging folder,
+/// rewrites every file and sweeps away what it did not write. A rebuild then creates
+/// no folders and deletes almost nothing, which on a disk (rather than in memory) is
+/// most of the cost of writing thousands of small files, and the output folder is still
+/// only ever replaced whole.
 pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
+    spare: PathBuf,
+    /// Whether `dir` was the spare, so may hold files of an older build.
+    reused: bool,
+    /// Every file written, relative to `dir`.
+    written: Mutex<Vec<String>>,
     published: bool,
 }
 
 impl Staging {
-    /// Creates an empty staging folder beside `output`, on the same file system so that
-    /// publishing is a rename. Staging folders left by killed builds are removed.
+    /// Takes over the spare beside `output`, or creates an empty staging folder there:
+    /// on the same file system, so that publishing is a rename. Staging folders left by
+    /// killed builds are removed.
     pub fn new(output: &Path) -> Result<Staging, OutputError> {
         let output = absolute(output);
         let parent = output.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
@@ -75,31 +89,47 @@ impl Staging {
         let prefix = staging_prefix(&output);
         remove_stale(&parent, &prefix);
         let dir = parent.join(format!("{prefix}{}", std::process::id()));
+        let spare = parent.join(format!("{prefix}spare"));
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(at(&dir))?;
         }
-        fs::create_dir(&dir).map_err(at(&dir))?;
-        Ok(Staging { dir, output, published: false })
+        // Renaming claims the spare: two builds cannot both get it.
+        let reused = spare.is_dir() && fs::rename(&spare, &dir).is_ok();
+        if !reused {
+            fs::create_dir(&dir).map_err(at(&dir))?;
+        }
+        Ok(Staging { dir, output, spare, reused, written: Mutex::new(Vec::new()), published: false })
     }
 
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
-    /// Writes `bytes` at `rel` (a `/`-separated path made from validated ids) inside the staging folder.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    /// Opens `rel` (a `/`-separated path made from validated ids) for writing, replacing
+    /// what is there, and records it as part of the new site.
+    fn create(&self, rel: &str) -> Result<fs::File, OutputError> {
         let path = self.dir.join(rel);
-        // Most folders hold one file or a few: try the write first, and make the folder
-        // only when it is missing, rather than checking every folder of the path each time.
-        match fs::write(&path, bytes) {
+        // Most folders hold one file or a few: try first, and make the folder only when it
+        // is missing, rather than checking every folder of the path each time.
+        let file = match fs::File::create(&path) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if let Some(parent) = path.parent() {
                     fs::create_dir_all(parent).map_err(at(parent))?;
                 }
-                fs::write(&path, bytes).map_err(at(&path))
+                fs::File::create(&path)
             }
-            other => other.map_err(at(&path)),
+            other => other,
         }
+        .map_err(at(&path))?;
+        if self.reused {
+            self.written.lock().unwrap_or_else(PoisonError::into_inner).push(rel.to_owned());
+        }
+        Ok(file)
+    }
+
+    /// Writes `bytes` at `rel`.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        self.write_parts(rel, &[bytes])
     }
 
     /// Writes at `rel` whatever `write` writes into the file, as it goes.
@@ -108,41 +138,38 @@ impl Staging {
         rel: &str,
         write: impl FnOnce(&mut fs::File) -> io::Result<()>,
     ) -> Result<(), OutputError> {
-        let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(at(parent))?;
-        }
-        let mut file = fs::File::create(&path).map_err(at(&path))?;
-        write(&mut file).map_err(at(&path))
+        let mut file = self.create(rel)?;
+        write(&mut file).map_err(at(&self.dir.join(rel)))
     }
 
     /// Writes the concatenation of `parts` at `rel`, without first joining them in memory.
     pub fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), OutputError> {
         use std::io::Write;
-        let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(at(parent))?;
-        }
-        let mut file = fs::File::create(&path).map_err(at(&path))?;
+        let mut file = self.create(rel)?;
         for part in parts {
-            file.write_all(part).map_err(at(&path))?;
+            file.write_all(part).map_err(at(&self.dir.join(rel)))?;
         }
         Ok(())
     }
 
-    /// Puts the new site in place of the old one, then removes the old one.
+    /// Puts the new site in place of the old one; the old one becomes the spare.
     pub fn publish(mut self) -> Result<(), OutputError> {
+        if self.reused {
+            let written = std::mem::take(&mut *self.written.lock().unwrap_or_else(PoisonError::into_inner));
+            sweep(&self.dir, &written);
+        }
         if !self.output.exists() {
             fs::rename(&self.dir, &self.output).map_err(at(&self.output))?;
             self.published = true;
             return Ok(());
         }
         swap(&self.dir, &self.output).map_err(at(&self.output))?;
-        // The staging folder now holds the old site.
+        // The staging folder now holds the old site: it is the next build's spare. Failing
+        // to keep it is not a failed build.
         self.published = true;
-        // The new site is in place: failing to delete the old one is not a failed build,
-        // and the next build removes what is left.
-        remove_tree(&self.dir);
+        if self.spare.exists() || fs::rename(&self.dir, &self.spare).is_err() {
+            remove_tree(&self.dir);
+        }
         Ok(())
     }
 }
@@ -150,7 +177,29 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.published {
-            let _ = fs::remove_dir_all(&self.dir);
+            // A half-written site still serves as a spare: every file is rewritten anyway.
+            if self.spare.exists() || fs::rename(&self.dir, &self.spare).is_err() {
+                let _ = fs::remove_dir_all(&self.dir);
+            }
+        }
+    }
+}
+
+/// Removes from `dir` every file not in `written` (paths relative to `dir`), and the
+/// folders left empty: what a reused spare held from an older build.
+fn sweep(dir: &Path, written: &[String]) {
+    let keep: std::collections::HashSet<&str> = written.iter().map(String::as_str).collect();
+    // Deepest first, so that a folder is looked at after its contents.
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true).into_iter().filter_map(Result::ok) {
+        let path = entry.path();
+        if entry.file_type().is_dir() {
+            // Fails, as it should, on a folder that still holds something.
+            let _ = fs::remove_dir(path);
+        } else {
+            let rel = path.strip_prefix(dir).ok().and_then(Path::to_str).map(|r| r.replace('\\', "/"));
+            if !rel.as_deref().is_some_and(|r| keep.contains(r)) {
+                let _ = fs::remove_file(path);
+            }
         }
     }
 }
@@ -269,7 +318,41 @@ mod tests {
         s.publish().unwrap();
         assert_eq!(fs::read_to_string(out.join("localities/a/index.html")).unwrap(), "new");
         assert!(!out.join("old").exists());
-        assert_eq!(fs::read_dir(&base).unwrap().count(), 1, "no staging folder left behind");
+        // Beside the output, only the previous site, kept as the next build's spare.
+        let beside: Vec<String> =
+            fs::read_dir(&base).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        assert_eq!(beside.len(), 2, "{beside:?}");
+        assert!(base.join(".public.tiendo-spare/old/index.html").is_file());
+        fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn a_reused_spare_keeps_nothing_of_the_older_site() {
+        let base = temp("reuse");
+        let out = base.join("public");
+        let first = Staging::new(&out).unwrap();
+        first.write("a/index.html", b"A1").unwrap();
+        first.write("b/index.html", b"B1").unwrap();
+        first.publish().unwrap();
+        let second = Staging::new(&out).unwrap();
+        second.write("b/index.html", b"B2").unwrap();
+        second.write("c.svg", b"C2").unwrap();
+        second.publish().unwrap();
+        // The third build reuses the first site's folder: `a` must not come back.
+        let third = Staging::new(&out).unwrap();
+        assert!(third.reused);
+        third.write("b/index.html", b"B3").unwrap();
+        third.publish().unwrap();
+        let mut files: Vec<String> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(&out).unwrap().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        assert_eq!(files, vec!["b/index.html"]);
+        assert_eq!(fs::read_to_string(out.join("b/index.html")).unwrap(), "B3");
+        assert!(!out.join("a").exists(), "empty folders are swept too");
         fs::remove_dir_all(&base).unwrap();
     }
 
@@ -295,7 +378,9 @@ mod tests {
             s.write("index.html", b"new").unwrap();
         }
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
-        assert_eq!(fs::read_dir(&base).unwrap().count(), 1);
+        // The unfinished site is set aside as a spare, never published.
+        assert!(base.join(".public.tiendo-spare").is_dir());
+        assert_eq!(fs::read_dir(&base).unwrap().count(), 2);
         fs::remove_dir_all(&base).unwrap();
     }
 

@@ -19,12 +19,13 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files(dir).into_iter().map(|f| (f.clone(), std::fs::read(dir.join(&f)).unwrap())).collect()
 }
 
+/// Staging folders beside an output, other than the spare a finished build keeps.
 fn staging_left(parent: &Path) -> Vec<String> {
     std::fs::read_dir(parent)
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".tiendo-"))
+        .filter(|n| n.contains(".tiendo-") && !n.ends_with(".tiendo-spare"))
         .collect()
 }
 
@@ -121,4 +122,19 @@ fn a_build_killed_at_any_moment_leaves_the_old_or_the_new_site() {
     assert!(snapshot(&out) == new);
     assert!(staging_left(&out_parent).is_empty(), "staging left behind: {:?}", staging_left(&out_parent));
     eprintln!("killed before publishing: {killed_before}, finished: {finished}");
+}
+
+#[test]
+fn a_rebuild_over_the_spare_leaves_nothing_of_an_older_site() {
+    let dir = temp_dir("publish-spare");
+    let out = dir.join("public");
+    // Sample, then the small site, then the small site again: the third build reuses the
+    // sample's folder as its staging area and must sweep every page of it away.
+    build(&repo(), &out);
+    build(&fixture("small-en"), &out);
+    build(&fixture("small-en"), &out);
+    let reference = dir.join("reference");
+    build(&fixture("small-en"), &reference);
+    assert!(snapshot(&out) == snapshot(&reference), "the output differs from a fresh build of the same site");
+    assert!(dir.join(".public.tiendo-spare").is_dir());
 }
