@@ -41,7 +41,9 @@ impl Fmt {
 
     /// A whole number with thousands separators: 1.215 / 1,215.
     pub fn count(self, n: u64) -> String {
-        group(&n.to_string(), self.separators().0)
+        let mut out = String::with_capacity(16);
+        push_grouped(&mut out, n, self.separators().0);
+        out
     }
 
     /// A quantity computed in floating point (a projection, a pace), rounded to whole people.
@@ -50,15 +52,26 @@ impl Fmt {
             return "–".to_owned();
         }
         let rounded = x.round();
-        let text = group(&format!("{}", rounded.abs() as u64), self.separators().0);
-        if rounded < 0.0 { format!("−{text}") } else { text }
+        let mut out = String::with_capacity(16);
+        if rounded < 0.0 {
+            out.push('−');
+        }
+        push_grouped(&mut out, rounded.abs() as u64, self.separators().0);
+        out
     }
 
     /// A number with `decimals` decimals (at most 6): 88,25 / 88.25. Integer arithmetic
     /// after one rounding: float formatting is the slow part of pages full of figures.
     pub fn decimal(self, x: f64, decimals: usize) -> String {
+        let mut out = String::with_capacity(24);
+        self.push_decimal(&mut out, x, decimals);
+        out
+    }
+
+    fn push_decimal(self, out: &mut String, x: f64, decimals: usize) {
         if !x.is_finite() {
-            return "–".to_owned();
+            out.push('–');
+            return;
         }
         let (thousands, point) = self.separators();
         let decimals = decimals.min(6);
@@ -66,33 +79,36 @@ impl Fmt {
         let scaled = (x.abs() * scale as f64).round();
         if scaled >= 1e18 {
             // Beyond what a u64 holds: no figure of a site comes near it.
-            return format!("{x:.decimals$}");
+            out.push_str(&format!("{x:.decimals$}"));
+            return;
         }
         let scaled = scaled as u64;
-        let mut out = String::with_capacity(24);
         if x < 0.0 && scaled != 0 {
             out.push('−');
         }
-        out.push_str(&group(&(scaled / scale).to_string(), thousands));
+        push_grouped(out, scaled / scale, thousands);
         if decimals > 0 {
             out.push(point);
-            let frac = (scaled % scale).to_string();
-            for _ in frac.len()..decimals {
-                out.push('0');
+            let mut frac = scaled % scale;
+            let mut digits = [b'0'; 6];
+            for d in digits[..decimals].iter_mut().rev() {
+                *d = b'0' + (frac % 10) as u8;
+                frac /= 10;
             }
-            out.push_str(&frac);
+            digits[..decimals].iter().for_each(|&d| out.push(char::from(d)));
         }
-        out
     }
 
     /// A percentage given in percent units, to two decimals: 80,52 % / 80.52%.
     /// The Vietnamese space is a no-break space, so the sign never wraps to a new line.
     pub fn percent(self, percent: f64) -> String {
-        let n = self.decimal(percent, 2);
-        match self.lang {
-            Language::Vi => format!("{n}\u{a0}%"),
-            Language::En => format!("{n}%"),
+        let mut out = String::with_capacity(16);
+        self.push_decimal(&mut out, percent, 2);
+        if self.lang == Language::Vi {
+            out.push('\u{a0}');
         }
+        out.push('%');
+        out
     }
 
     /// Progress as a percentage; a target not yet reached never shows as 100,00 %.
@@ -130,17 +146,17 @@ impl Fmt {
     }
 }
 
-/// Digits with a separator every three from the right.
-fn group(digits: &str, sep: char) -> String {
-    let n = digits.len();
-    let mut out = String::with_capacity(n + n / 3);
+/// `n` with a separator every three digits from the right.
+fn push_grouped(out: &mut String, n: u64, sep: char) {
+    let mut buffer = itoa::Buffer::new();
+    let digits = buffer.format(n);
+    let len = digits.len();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (n - i).is_multiple_of(3) {
+        if i > 0 && (len - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
     }
-    out
 }
 
 /// A count without separators, for messages to site editors (unambiguous in any language).

@@ -10,6 +10,10 @@ use super::yaml::{At, Entries, Scalar};
 /// Whether a line holds only text the YAML parser reads plainly: no control characters,
 /// tabs, byte-order marks or Unicode line separators, for which it has rules of its own.
 pub fn printable(line: &str) -> bool {
+    // Most lines are plain ASCII: check those bytes without decoding characters.
+    if line.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return true;
+    }
     !line.chars().any(|c| {
         c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}')
     })

@@ -44,7 +44,7 @@ pub fn fast(text: &str) -> Option<RawReport> {
     let mut source: Option<String> = None;
     let mut figures: Option<Vec<TableRow<Scalar>>> = None;
     let mut indent: Option<usize> = None;
-    let mut keys = std::collections::HashSet::new();
+    let mut keys: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for (number, spaces, line) in fast::lines(text)? {
         if let Some(entries) = figures.as_mut() {
             if spaces == 0 || *indent.get_or_insert(spaces) != spaces {
@@ -53,7 +53,7 @@ pub fn fast(text: &str) -> Option<RawReport> {
             let mut c = Cursor::new(line, number, spaces);
             let key = c.key()?;
             let map = c.map(|c, _| c.count())?;
-            if !c.at_end() || !keys.insert(key.value.clone()) {
+            if !c.at_end() || !keys.insert(line.split(':').next().unwrap_or_default()) {
                 return None;
             }
             entries.push((key, map));

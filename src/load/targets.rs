@@ -95,7 +95,7 @@ pub fn fast(text: &str) -> Option<RawTargets> {
     let mut due: Option<At<String>> = None;
     let mut targets: Option<Vec<TableRow<RawTarget>>> = None;
     let mut indent: Option<usize> = None;
-    let mut keys = std::collections::HashSet::new();
+    let mut keys: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for (number, spaces, line) in fast::lines(text)? {
         if let Some(entries) = targets.as_mut() {
             if spaces == 0 || *indent.get_or_insert(spaces) != spaces {
@@ -104,7 +104,7 @@ pub fn fast(text: &str) -> Option<RawTargets> {
             let mut c = Cursor::new(line, number, spaces);
             let key = c.key()?;
             let map = c.map(target)?;
-            if !c.at_end() || !keys.insert(key.value.clone()) {
+            if !c.at_end() || !keys.insert(line.split(':').next().unwrap_or_default()) {
                 return None;
             }
             entries.push((key, map));
