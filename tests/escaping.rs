@@ -18,7 +18,7 @@ const ELEMENTS: &[&str] = &[
     "html", "head", "meta", "title", "link", "body", "a", "header", "nav", "ul", "ol", "li", "main", "footer", "div",
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "dl", "dt", "dd", "span", "strong", "em", "figure",
     "figcaption", "table", "caption", "thead", "tbody", "tr", "th", "td", "br", "hr", "img", "code", "pre",
-    "blockquote", "del", "sup", "svg", "rect", "polyline", "circle", "text", "path", "line", "desc", "input",
+    "blockquote", "del", "sup", "svg", "rect", "polyline", "circle", "text", "tspan", "g", "path", "line", "desc", "input",
     // Only the two scripts the theme writes; checked one by one below.
     "script",
 ];
@@ -31,7 +31,7 @@ const ATTRIBUTES: &[&str] = &[
     "viewbox", "xmlns", "focusable", "x", "y", "dy", "text-anchor", "font-family", "font-size", "opacity", "fill",
     "stroke", "stroke-width", "stroke-dasharray", "points", "cx", "cy", "r", "transform", "font-weight", "start",
     "disabled", "checked", "align", "x1", "y1", "x2", "y2", "property", "defer", "data-search", "data-placeholder",
-    "data-found",
+    "data-found", "d",
 ];
 
 /// Every element and attribute name in `markup`. Text and attribute values come out of

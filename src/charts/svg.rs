@@ -13,6 +13,9 @@ use crate::text::escape_html;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Colour(pub &'static str);
 
+/// A point in the drawing's pixels: `(x, y)`, y growing downwards.
+pub type Point = (f64, f64);
+
 /// Where text sits relative to its point.
 #[derive(Clone, Copy, Debug)]
 pub enum Anchor {
@@ -86,7 +89,7 @@ impl Svg {
     }
 
     /// A line through `points`.
-    pub fn polyline(&mut self, points: &[(f64, f64)], colour: Colour, width: f64, stroke: Stroke) {
+    pub fn polyline(&mut self, points: &[Point], colour: Colour, width: f64, stroke: Stroke) {
         if points.len() < 2 {
             return;
         }
@@ -130,8 +133,8 @@ impl Svg {
         self.out.push_str("<text x=\"");
         num(&mut self.out, x);
         self.out.push_str("\" y=\"");
-        num(&mut self.out, y);
-        self.out.push_str("\" dy=\".35em");
+        // The baseline sits 0.35 em below the middle of the text.
+        num(&mut self.out, y + 0.35 * size);
         if size != self.text_size {
             self.out.push_str("\" font-size=\"");
             num(&mut self.out, size);
@@ -148,6 +151,70 @@ impl Svg {
         self.out.push_str("\">");
         self.out.push_str(&escape_html(text));
         self.out.push_str("</text>\n");
+    }
+
+    /// Several texts on one line, whose middles are at `y`: one element.
+    pub fn texts_in_row(&mut self, y: f64, anchor: Anchor, items: &[(f64, &str)]) {
+        if items.is_empty() {
+            return;
+        }
+        self.out.push_str("<text y=\"");
+        num(&mut self.out, y + 0.35 * self.text_size);
+        match anchor {
+            Anchor::Start => {}
+            Anchor::Middle => self.out.push_str("\" text-anchor=\"middle"),
+            Anchor::End => self.out.push_str("\" text-anchor=\"end"),
+        }
+        self.out.push_str("\">");
+        for &(x, text) in items {
+            self.out.push_str("<tspan x=\"");
+            num(&mut self.out, x);
+            self.out.push_str("\">");
+            self.out.push_str(&escape_html(text));
+            self.out.push_str("</tspan>");
+        }
+        self.out.push_str("</text>\n");
+    }
+
+    /// Several straight segments in one colour and width: one element.
+    pub fn segments(&mut self, segments: &[(Point, Point)], colour: Colour, width: f64) {
+        if segments.is_empty() {
+            return;
+        }
+        self.out.push_str("<path fill=\"none\" stroke=\"");
+        self.out.push_str(colour.0);
+        self.out.push_str("\" stroke-width=\"");
+        num(&mut self.out, width);
+        self.out.push_str("\" d=\"");
+        for &((x1, y1), (x2, y2)) in segments {
+            self.out.push('M');
+            num(&mut self.out, x1);
+            self.out.push(' ');
+            num(&mut self.out, y1);
+            self.out.push('L');
+            num(&mut self.out, x2);
+            self.out.push(' ');
+            num(&mut self.out, y2);
+        }
+        self.out.push_str("\"/>\n");
+    }
+
+    /// Dots of one colour and radius: one group.
+    pub fn circles(&mut self, centres: &[Point], r: f64, fill: Colour) {
+        if centres.is_empty() {
+            return;
+        }
+        let _ = write!(self.out, "<g fill=\"{}\">", fill.0);
+        for &(cx, cy) in centres {
+            self.out.push_str("<circle cx=\"");
+            num(&mut self.out, cx);
+            self.out.push_str("\" cy=\"");
+            num(&mut self.out, cy);
+            self.out.push_str("\" r=\"");
+            num(&mut self.out, r);
+            self.out.push_str("\"/>");
+        }
+        self.out.push_str("</g>\n");
     }
 
     pub fn finish(mut self) -> String {
@@ -200,13 +267,8 @@ mod tests {
         assert!(out.contains(
             "<title id=\"c&lt;1&gt;-t\">A &lt;b&gt; &amp; &quot;c&quot;</title>\n<desc id=\"c&lt;1&gt;-d\">D</desc>"
         ));
-        assert!(out.contains(
-            "<text x=\"1\" y=\"2\" dy=\".35em\" text-anchor=\"end\">Xã &lt;Mỹ Tú&gt; &amp; &#39;x&#39;</text>"
-        ));
-        assert!(
-            out.contains("<text x=\"1\" y=\"9\" dy=\".35em\" fill=\"#A31F1A\">red</text>"),
-            "only what differs is written"
-        );
+        assert!(out.contains("<text x=\"1\" y=\"6.6\" text-anchor=\"end\">Xã &lt;Mỹ Tú&gt; &amp; &#39;x&#39;</text>"));
+        assert!(out.contains("<text x=\"1\" y=\"13.6\" fill=\"#A31F1A\">red</text>"), "only what differs is written");
         assert!(out.ends_with("</svg>\n"));
     }
 

@@ -103,16 +103,18 @@ pub fn trend(t: &Trend) -> String {
     let px = |x: f64| left + (x - x_min) / (x_max - x_min) * (right - left);
     let py = |y: f64| bottom - (y - y_min) / (y_max - y_min) * (bottom - top);
 
+    let grid: Vec<_> = y_ticks.iter().map(|&y| ((left, py(y)), (right, py(y)))).collect();
+    svg.segments(&grid, GRID, 1.0);
     for &y in &y_ticks {
-        svg.polyline(&[(left, py(y)), (right, py(y))], GRID, 1.0, Stroke::Solid);
         svg.text(left - 6.0, py(y), Anchor::End, &tick_label(y));
     }
     svg.polyline(&[(left, top), (left, bottom), (right, bottom)], AXIS, 1.0, Stroke::Solid);
     // Month names under the axis, centred on each month.
-    for k in (x_min.ceil() as i32)..(x_max.floor() as i32) {
-        let month = u8::try_from(k.rem_euclid(12) + 1).unwrap_or(1);
-        svg.text(px(f64::from(k) + 0.5), bottom + 13.0, Anchor::Middle, &fmt.month_short(month));
-    }
+    let months: Vec<(f64, String)> = ((x_min.ceil() as i32)..(x_max.floor() as i32))
+        .map(|k| (px(f64::from(k) + 0.5), fmt.month_short(u8::try_from(k.rem_euclid(12) + 1).unwrap_or(1))))
+        .collect();
+    let months: Vec<(f64, &str)> = months.iter().map(|(x, m)| (*x, m.as_str())).collect();
+    svg.texts_in_row(bottom + 13.0, Anchor::Middle, &months);
     let map = |points: &[(f64, f64)]| points.iter().map(|&(x, y)| (px(x), py(y))).collect::<Vec<_>>();
     svg.polyline(&map(&expected), EXPECTED, 2.0, Stroke::Dashed("2 4"));
     svg.polyline(&[(left, py(target)), (right, py(target))], TARGET, 2.0, Stroke::Dashed("10 5"));
@@ -129,9 +131,7 @@ pub fn trend(t: &Trend) -> String {
     for run in &runs {
         svg.polyline(&map(run), ACTUAL, 3.0, Stroke::Solid);
     }
-    for &(x, y) in &actual {
-        svg.circle(px(x), py(y), 4.0, ACTUAL);
-    }
+    svg.circles(&map(&actual), 4.0, ACTUAL);
     svg.finish()
 }
 
@@ -214,7 +214,7 @@ mod tests {
         assert!(svg.contains("stroke-dasharray=\"6 4\""));
         assert!(svg.contains("stroke-dasharray=\"2 4\""));
         assert!(svg.contains(">Chỉ tiêu 1.509</text>"), "target label");
-        assert!(svg.contains(">T9</text>") && svg.contains(">T12</text>"), "month labels");
+        assert!(svg.contains(">T9</tspan>") && svg.contains(">T12</tspan>"), "month labels");
         // One marker per figure, plus the legend's.
         assert_eq!(svg.matches("<circle").count(), 5);
     }
