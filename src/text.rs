@@ -68,17 +68,25 @@ pub fn is_valid_id(id: &str) -> bool {
 /// Escapes text for HTML and XML content and attribute values.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    push_escaped_html(text, &mut out);
     out
+}
+
+/// Appends `text` to `out`, escaped as [`escape_html`] does.
+pub fn push_escaped_html(text: &str, out: &mut String) {
+    let mut rest = text;
+    while let Some(k) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..k]);
+        out.push_str(match rest.as_bytes()[k] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[k + 1..];
+    }
+    out.push_str(rest);
 }
 
 #[cfg(test)]

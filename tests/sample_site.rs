@@ -38,7 +38,7 @@ fn the_sample_builds_every_page_without_warnings() {
         "data/figures.csv",
         "data/figures.json",
         "data/localities/long-my.csv",
-        "charts/localities/long-my/voluntary-si.svg",
+        "charts/localities/voluntary-si/long-my.svg",
         "charts/city/health-insurance.svg",
         "charts/indicators/voluntary-si/ranking.svg",
     ] {

@@ -39,8 +39,8 @@ fn writes_every_page_of_the_spec() {
         "data/localities/north.csv",
         "assets/style.css",
         "charts/city/enrolment.svg",
-        "charts/localities/west/insured.svg",
-        "charts/groups/east-bank/trained.svg",
+        "charts/localities/insured/west.svg",
+        "charts/groups/trained/east-bank.svg",
         "charts/indicators/trained/ranking.svg",
     ] {
         assert!(all.contains(page), "missing {page}");

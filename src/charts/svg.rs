@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use crate::text::escape_html;
+use crate::text::{escape_html, push_escaped_html};
 
 /// A colour as `#rrggbb`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,7 +149,7 @@ impl Svg {
             Anchor::End => self.out.push_str("\" text-anchor=\"end"),
         }
         self.out.push_str("\">");
-        self.out.push_str(&escape_html(text));
+        push_escaped_html(text, &mut self.out);
         self.out.push_str("</text>\n");
     }
 
@@ -170,7 +170,7 @@ impl Svg {
             self.out.push_str("<tspan x=\"");
             num(&mut self.out, x);
             self.out.push_str("\">");
-            self.out.push_str(&escape_html(text));
+            push_escaped_html(text, &mut self.out);
             self.out.push_str("</tspan>");
         }
         self.out.push_str("</text>\n");

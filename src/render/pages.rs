@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::docs::UpdateItem;
-use super::views::{ChartView, FigureView, PageMeta, TableView, UnitRow, icon};
+use super::views::{ChartView, FigureView, PageMeta, TableRows, TableView, UnitRow, icon};
 use super::{Counts, RenderError, Renderer};
 use crate::charts::{self, Bar, Ranking, Trend, TrendLabels};
 use crate::compute::Series;
@@ -166,10 +166,27 @@ fn script_safe_json(json: &str) -> String {
 /// Where a place's charts go, and the names it is called by.
 struct Place<'p> {
     name: &'p str,
-    /// Folder under `charts/`, e.g. `localities/long-my`.
-    chart_dir: String,
+    /// Where its charts go under `charts/`: a folder per kind of place and indicator,
+    /// e.g. `localities/voluntary-si/long-my.svg`, so that a national site makes a few
+    /// folders for its 10,000 charts rather than one per place.
+    charts: ChartPlace<'p>,
     /// Prefix of element ids on the page.
     id_prefix: &'p str,
+}
+
+enum ChartPlace<'p> {
+    City,
+    /// A kind of place (`localities`, `groups`) and the place's id.
+    Member(&'static str, &'p str),
+}
+
+impl ChartPlace<'_> {
+    fn file(&self, indicator: &str) -> String {
+        match self {
+            ChartPlace::City => format!("charts/city/{indicator}.svg"),
+            ChartPlace::Member(kind, id) => format!("charts/{kind}/{indicator}/{id}.svg"),
+        }
+    }
 }
 
 impl Renderer<'_> {
@@ -226,7 +243,7 @@ impl Renderer<'_> {
             fmt: self.words.fmt,
             report_dates: &self.report_dates,
         });
-        let file = format!("charts/{}/{}.svg", place.chart_dir, ind.id);
+        let file = place.charts.file(&ind.id);
         if write_chart {
             self.staging.write(&file, svg.as_bytes())?;
         }
@@ -371,7 +388,7 @@ impl Renderer<'_> {
         let as_of = self.latest_report().map(|r| self.words.fmt.date(r.as_of)).unwrap_or_default();
         let units = site.localities.len().to_string();
         let summaries = (0..site.indicators.len()).map(|i| self.summary(i)).collect();
-        let place = Place { name: &site.city.name, chart_dir: "city".into(), id_prefix: "city" };
+        let place = Place { name: &site.city.name, charts: ChartPlace::City, id_prefix: "city" };
         let (figures, charts) = self.figures(&place, |i| &self.year.city[i], true)?;
         let home = Home {
             heading: self.words.s.fill("home_heading", &[("city", &site.city.name), ("year", &year)]),
@@ -415,7 +432,7 @@ impl Renderer<'_> {
         let site = self.site;
         let m = site.indicators.len();
         let loc = &site.localities[l];
-        let place = Place { name: &loc.name, chart_dir: format!("localities/{}", loc.id), id_prefix: "trend" };
+        let place = Place { name: &loc.name, charts: ChartPlace::Member("localities", &loc.id), id_prefix: "trend" };
         let (figures, charts) = self.figures(&place, |i| &self.year.units[l * m + i], true)?;
         let kind = self.s(match loc.kind {
             LocalityKind::Ward => "kind_ward",
@@ -454,32 +471,34 @@ impl Renderer<'_> {
             head.push(self.words.s.fill("col_indicator_value", &[("indicator", &ind.short)]));
             head.push(self.words.s.fill("col_indicator_progress", &[("indicator", &ind.short)]));
         }
+        // Newest first: each row is made in date order, then the rows are joined backwards.
         let mut rows = Vec::new();
         for y in &self.computed.years {
             let mut next = vec![0usize; m];
             for &r in &y.reports {
                 let report = &self.site.reports[r];
-                let mut row = vec![self.words.fmt.date(report.as_of)];
+                let mut row = TableRows::default();
+                row.row(&self.words.fmt.date(report.as_of));
                 for (i, k) in next.iter_mut().enumerate() {
                     let series = &y.units[l * m + i];
                     match series.standings.get(*k).filter(|st| st.date == report.as_of) {
                         Some(st) => {
                             *k += 1;
-                            row.push(self.words.fmt.count(st.value));
-                            row.push(self.words.progress(st));
+                            row.cell(&self.words.fmt.count(st.value));
+                            row.cell(&self.words.progress(st));
                         }
                         None => {
-                            row.push(self.s("no_report"));
-                            row.push(String::new());
+                            row.cell(&self.s("no_report"));
+                            row.cell("");
                         }
                     }
                 }
-                rows.push(row);
+                rows.push(row.finish());
             }
         }
         rows.reverse();
         let caption = self.words.s.fill("table_history_caption", &[("name", &self.site.localities[l].name)]);
-        TableView { caption, head, rows }
+        TableView { caption, head, body: rows.concat() }
     }
 
     pub(super) fn indicators(&self) -> Result<Counts, RenderError> {
@@ -510,7 +529,7 @@ impl Renderer<'_> {
         let site = self.site;
         let m = site.indicators.len();
         let ind = &site.indicators[i];
-        let place = Place { name: &site.city.name, chart_dir: "city".into(), id_prefix: "city" };
+        let place = Place { name: &site.city.name, charts: ChartPlace::City, id_prefix: "city" };
         // The city's chart file is written by the home page.
         let city = self.figure_with_chart(&place, i, &self.year.city[i], false)?;
         let mut order: Vec<usize> = (0..site.localities.len()).collect();
@@ -611,7 +630,7 @@ impl Renderer<'_> {
 
     pub(super) fn group(&self, g: usize) -> Result<Counts, RenderError> {
         let group = &self.site.groups[g];
-        let place = Place { name: &group.name, chart_dir: format!("groups/{}", group.slug), id_prefix: "group" };
+        let place = Place { name: &group.name, charts: ChartPlace::Member("groups", &group.slug), id_prefix: "group" };
         let (figures, charts) = self.figures(&place, |i| &self.year.groups[g][i], true)?;
         let lead = self.words.s.fill("group_lead", &[("n", &group.members.len().to_string())]);
         let description = figures.iter().map(|f| f.sentence.as_str()).collect::<Vec<_>>().join(" ");

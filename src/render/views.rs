@@ -12,6 +12,7 @@ use crate::format::Fmt;
 use crate::i18n::Strings;
 use crate::model::{Indicator, IndicatorKind, Site};
 use crate::progress::{Standing, Status};
+use crate::text::push_escaped_html;
 
 /// The common part of every page's context.
 #[derive(Serialize)]
@@ -38,7 +39,41 @@ pub struct NavItem {
 pub struct TableView {
     pub caption: String,
     pub head: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    /// The `<tr>` rows of the body, escaped HTML: see [`TableRows`].
+    pub body: String,
+}
+
+/// The body of a table of numbers, written as HTML while it is made: each row starts with
+/// its header cell (`<th scope="row">`), the rest are `<td>`. A national site has some
+/// 300,000 such cells; looping over them in a template took a tenth of the build.
+#[derive(Default)]
+pub struct TableRows {
+    html: String,
+}
+
+impl TableRows {
+    /// Starts a row whose header cell is `header`.
+    pub fn row(&mut self, header: &str) {
+        if !self.html.is_empty() {
+            self.html.push_str("</tr>\n");
+        }
+        self.html.push_str("<tr><th scope=\"row\">");
+        push_escaped_html(header, &mut self.html);
+        self.html.push_str("</th>");
+    }
+
+    pub fn cell(&mut self, text: &str) {
+        self.html.push_str("<td>");
+        push_escaped_html(text, &mut self.html);
+        self.html.push_str("</td>");
+    }
+
+    pub fn finish(mut self) -> String {
+        if !self.html.is_empty() {
+            self.html.push_str("</tr>\n");
+        }
+        self.html
+    }
 }
 
 #[derive(Serialize)]
@@ -269,31 +304,51 @@ impl<'a> Words<'a> {
             head.push(self.s.get("col_rate").to_owned());
         }
         head.extend(["col_progress", "col_expected", "col_status"].map(|k| self.s.get(k).to_owned()));
-        let columns = head.len();
+        let mut rows = TableRows::default();
         let mut standings = series.standings.iter().peekable();
-        let rows = report_dates
-            .iter()
-            .map(|&date| {
-                let Some(st) = standings.next_if(|st| st.date == date) else {
-                    let mut row = vec![self.fmt.date(date), self.s.get("no_report").to_owned()];
-                    row.resize(columns, String::new());
-                    return row;
-                };
-                let mut row = vec![self.fmt.date(st.date), self.fmt.count(st.value)];
-                if coverage {
-                    row.push(series.goal.rate_of(st.value as f64).map(|r| self.fmt.percent(r)).unwrap_or_default());
+        for &date in report_dates {
+            rows.row(&self.fmt.date(date));
+            let Some(st) = standings.next_if(|st| st.date == date) else {
+                rows.cell(self.s.get("no_report"));
+                for _ in 2..head.len() {
+                    rows.cell("");
                 }
-                row.push(self.progress(st));
-                row.push(self.fmt.count_f(st.expected));
-                row.push(self.s.status(st.status).to_owned());
-                row
-            })
-            .collect();
-        TableView { caption, head, rows }
+                continue;
+            };
+            rows.cell(&self.fmt.count(st.value));
+            if coverage {
+                rows.cell(&series.goal.rate_of(st.value as f64).map(|r| self.fmt.percent(r)).unwrap_or_default());
+            }
+            rows.cell(&self.progress(st));
+            rows.cell(&self.fmt.count_f(st.expected));
+            rows.cell(self.s.status(st.status));
+        }
+        TableView { caption, head, body: rows.finish() }
     }
 }
 
 /// The report dates of the year on which `series` has no figure.
 pub fn gaps<'a>(report_dates: &'a [Date], series: &'a Series) -> impl Iterator<Item = Date> + 'a {
     report_dates.iter().copied().filter(|d| series.points.binary_search_by(|p| p.date.cmp(d)).is_err())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_rows_are_escaped_html_with_a_header_cell_each() {
+        let mut rows = TableRows::default();
+        rows.row("30/09/2025");
+        rows.cell("1.215");
+        rows.cell("<b>\"A&B\"</b>");
+        rows.row("31/08/2025");
+        rows.cell("");
+        assert_eq!(
+            rows.finish(),
+            "<tr><th scope=\"row\">30/09/2025</th><td>1.215</td><td>&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;</td></tr>\n\
+             <tr><th scope=\"row\">31/08/2025</th><td></td></tr>\n"
+        );
+        assert_eq!(TableRows::default().finish(), "");
+    }
 }
