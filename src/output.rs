@@ -106,18 +106,22 @@ impl Staging {
         &self.dir
     }
 
-    /// Opens `rel` (a `/`-separated path made from validated ids) for writing, replacing
-    /// what is there, and records it as part of the new site.
+    /// Opens `rel` (a `/`-separated path made from validated ids) for writing, and records
+    /// it as part of the new site. What a reused spare holds there is written over, not
+    /// truncated first: the caller cuts the file to its new length when done (see
+    /// [`finish`]). Reusing the file's pages or blocks spares the file system freeing and
+    /// allocating them again, and ext4 the flush it forces on a file truncated to zero.
     fn create(&self, rel: &str) -> Result<fs::File, OutputError> {
         let path = self.dir.join(rel);
+        let open = |path: &Path| fs::OpenOptions::new().write(true).create(true).truncate(false).open(path);
         // Most folders hold one file or a few: try first, and make the folder only when it
         // is missing, rather than checking every folder of the path each time.
-        let file = match fs::File::create(&path) {
+        let file = match open(&path) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if let Some(parent) = path.parent() {
                     fs::create_dir_all(parent).map_err(at(parent))?;
                 }
-                fs::File::create(&path)
+                open(&path)
             }
             other => other,
         }
@@ -140,17 +144,20 @@ impl Staging {
         write: impl FnOnce(&mut fs::File) -> io::Result<()>,
     ) -> Result<(), OutputError> {
         let mut file = self.create(rel)?;
-        write(&mut file).map_err(at(&self.dir.join(rel)))
+        let written = write(&mut file).and_then(|()| io::Seek::stream_position(&mut file));
+        written.and_then(|len| finish(&file, len)).map_err(at(&self.dir.join(rel)))
     }
 
     /// Writes the concatenation of `parts` at `rel`, without first joining them in memory.
     pub fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), OutputError> {
         use std::io::Write;
         let mut file = self.create(rel)?;
+        let mut len = 0;
         for part in parts {
             file.write_all(part).map_err(at(&self.dir.join(rel)))?;
+            len += part.len() as u64;
         }
-        Ok(())
+        finish(&file, len).map_err(at(&self.dir.join(rel)))
     }
 
     /// Puts the new site in place of the old one; the old one becomes the spare.
@@ -184,6 +191,12 @@ impl Drop for Staging {
             }
         }
     }
+}
+
+/// Cuts a file written over from the start to the `len` bytes just written, dropping what
+/// an older, longer version left after them.
+fn finish(file: &fs::File, len: u64) -> io::Result<()> {
+    file.set_len(len)
 }
 
 /// Removes from `dir` every file not in `written` (paths relative to `dir`, `/`-separated),
@@ -370,7 +383,9 @@ mod tests {
         // The third build reuses the first site's folder: `a` must not come back.
         let third = Staging::new(&out).unwrap();
         assert!(third.reused);
-        third.write("b/index.html", b"B3").unwrap();
+        // Shorter than what the spare holds there: nothing of the old text may remain.
+        third.write("b/index.html", b"3").unwrap();
+        third.write_with("b/old.csv", |f| io::Write::write_all(f, b"x")).unwrap();
         third.publish().unwrap();
         let mut files: Vec<String> = walkdir::WalkDir::new(&out)
             .into_iter()
@@ -379,8 +394,9 @@ mod tests {
             .map(|e| e.path().strip_prefix(&out).unwrap().to_string_lossy().into_owned())
             .collect();
         files.sort();
-        assert_eq!(files, vec!["b/index.html"]);
-        assert_eq!(fs::read_to_string(out.join("b/index.html")).unwrap(), "B3");
+        assert_eq!(files, vec!["b/index.html", "b/old.csv"]);
+        assert_eq!(fs::read_to_string(out.join("b/index.html")).unwrap(), "3");
+        assert_eq!(fs::read_to_string(out.join("b/old.csv")).unwrap(), "x");
         assert!(!out.join("a").exists(), "empty folders are swept too");
         assert!(!out.join("b/deeper").exists(), "and folders inside a kept one");
         fs::remove_dir_all(&base).unwrap();

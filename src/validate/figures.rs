@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::{Ids, error_at, whole_number};
 use crate::date::{Date, DateError, MAX_YEAR, MIN_YEAR};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -241,6 +243,69 @@ struct Parsed {
     localities_at: Vec<(u64, u64)>,
 }
 
+/// One report file checked on its own: its report when its date is valid, where its
+/// figures are, and what is wrong with it.
+struct Checked {
+    report: Option<Report>,
+    file: SourceFile,
+    as_of_at: At<String>,
+    figures_at: Vec<(u64, u64)>,
+    localities_at: Vec<(u64, u64)>,
+    diagnostics: Diagnostics,
+}
+
+/// Checks one report file's date and figures against the lists of localities and
+/// indicators: everything that does not need the other reports.
+fn check_report(Loaded { file, raw }: Loaded<RawReport>, ids: &Ids, cells: usize) -> Checked {
+    let mut diags = Diagnostics::new();
+    let m = ids.indicator_list.len();
+    let as_of = date(&file, &raw.as_of, &mut diags);
+    if raw.figures.value.0.is_empty() {
+        diags
+            .push(error_at(&file, &raw.figures, "the report has no figures").help(
+                "list each locality's figures, e.g.\n  long-my: { voluntary-si: 1215, health-insurance: 35300 }",
+            ));
+    }
+    let mut figures = vec![None; cells];
+    let mut figures_at = vec![(0, 0); cells];
+    let mut localities_at = vec![(0, 0); ids.locality_list.len()];
+    for (loc_key, inner) in &raw.figures.value.0 {
+        let loc = ids.locality(&file, loc_key).map_err(|d| diags.push(d)).ok().flatten();
+        if let Some(l) = loc {
+            localities_at[l] = (u64::from(loc_key.line), u64::from(loc_key.column));
+        }
+        if inner.value.0.is_empty() {
+            diags.push(
+                error_at(&file, inner, format!("`{}` has no figures", loc_key.value))
+                    .help("give its figures, e.g. { voluntary-si: 1215 }, or remove the line if it did not report"),
+            );
+        }
+        for (ind_key, value) in &inner.value.0 {
+            if let Some(d) = split_number(&file, ind_key) {
+                diags.push(d);
+                continue;
+            }
+            let ind = ids.indicator(&file, ind_key).map_err(|d| diags.push(d));
+            match whole_number(&value.value) {
+                Ok(v) => {
+                    if let (Some(loc), Ok(Some(ind))) = (loc, ind) {
+                        figures[loc * m + ind] = Some(v);
+                        figures_at[loc * m + ind] = (u64::from(value.line), u64::from(value.column));
+                    }
+                }
+                Err((message, help)) => diags.push(error_at(&file, value, message).help(help)),
+            }
+        }
+    }
+    let report = as_of.map(|as_of| Report {
+        as_of,
+        source: raw.source.filter(|s| !s.trim().is_empty()),
+        file: file.rel.clone(),
+        figures,
+    });
+    Checked { report, file, as_of_at: raw.as_of, figures_at, localities_at, diagnostics: diags }
+}
+
 pub(super) fn reports(
     files: Vec<Loaded<RawReport>>,
     ids: &Ids,
@@ -251,71 +316,34 @@ pub(super) fn reports(
     let errors_before = diags.error_count();
     let m = ids.indicator_list.len();
     let cells = ids.locality_list.len() * m;
-    let mut parsed: Vec<Parsed> = Vec::with_capacity(files.len());
+    // Each file's figures are checked on their own, in parallel; what concerns several
+    // files (dates, years) is checked after, in file order.
+    let checked: Vec<Checked> = files.into_par_iter().map(|loaded| check_report(loaded, ids, cells)).collect();
+    let mut parsed: Vec<Parsed> = Vec::with_capacity(checked.len());
     let mut dates: HashMap<Date, String> = HashMap::new();
     let mut years_with_reports: Vec<(i32, String, At<String>)> = Vec::new();
-    for Loaded { file, raw } in files {
-        let as_of = date(&file, &raw.as_of, diags);
-        if let Some(d) = as_of {
+    for Checked { report, file, as_of_at, figures_at, localities_at, diagnostics } in checked {
+        diags.extend(diagnostics.into_sorted());
+        if let Some(d) = report.as_ref().map(|r| r.as_of) {
             if let Some(first) = dates.insert(d, file.rel.clone()) {
                 diags.push(
-                    error_at(&file, &raw.as_of, format!("{first} has the same date, {d}"))
+                    error_at(&file, &as_of_at, format!("{first} has the same date, {d}"))
                         .help("two reports cannot have the same date: correct the date of one, or merge them"),
                 );
             }
             if targets.broken.contains(&d.year()) {
                 // The targets file's own errors say what to fix.
             } else if !years.iter().any(|y| y.year == d.year()) {
-                diags.push(error_at(&file, &raw.as_of, format!("there are no targets for {}", d.year())).help(
-                    format!(
-                        "add data/targets/{}.yaml with the targets for {}, or correct the date",
-                        d.year(),
-                        d.year()
-                    ),
-                ));
+                diags.push(error_at(&file, &as_of_at, format!("there are no targets for {}", d.year())).help(format!(
+                    "add data/targets/{}.yaml with the targets for {}, or correct the date",
+                    d.year(),
+                    d.year()
+                )));
             } else {
-                years_with_reports.push((d.year(), file.rel.clone(), raw.as_of.clone()));
+                years_with_reports.push((d.year(), file.rel.clone(), as_of_at));
             }
         }
-        if raw.figures.value.0.is_empty() {
-            diags.push(error_at(&file, &raw.figures, "the report has no figures").help(
-                "list each locality's figures, e.g.\n  long-my: { voluntary-si: 1215, health-insurance: 35300 }",
-            ));
-        }
-        let mut figures = vec![None; cells];
-        let mut figures_at = vec![(0, 0); cells];
-        let mut localities_at = vec![(0, 0); ids.locality_list.len()];
-        for (loc_key, inner) in &raw.figures.value.0 {
-            let loc = ids.locality(&file, loc_key).map_err(|d| diags.push(d)).ok().flatten();
-            if let Some(l) = loc {
-                localities_at[l] = (u64::from(loc_key.line), u64::from(loc_key.column));
-            }
-            if inner.value.0.is_empty() {
-                diags
-                    .push(error_at(&file, inner, format!("`{}` has no figures", loc_key.value)).help(
-                        "give its figures, e.g. { voluntary-si: 1215 }, or remove the line if it did not report",
-                    ));
-            }
-            for (ind_key, value) in &inner.value.0 {
-                if let Some(d) = split_number(&file, ind_key) {
-                    diags.push(d);
-                    continue;
-                }
-                let ind = ids.indicator(&file, ind_key).map_err(|d| diags.push(d));
-                match whole_number(&value.value) {
-                    Ok(v) => {
-                        if let (Some(loc), Ok(Some(ind))) = (loc, ind) {
-                            figures[loc * m + ind] = Some(v);
-                            figures_at[loc * m + ind] = (u64::from(value.line), u64::from(value.column));
-                        }
-                    }
-                    Err((message, help)) => diags.push(error_at(&file, value, message).help(help)),
-                }
-            }
-        }
-        if let Some(as_of) = as_of {
-            let report =
-                Report { as_of, source: raw.source.filter(|s| !s.trim().is_empty()), file: file.rel.clone(), figures };
+        if let Some(report) = report {
             parsed.push(Parsed { report, file, figures_at, localities_at });
         }
     }
