@@ -7,7 +7,9 @@
 //! sample with the release binary, cold (no previous output) and warm (rebuilding over
 //! the previous output), printing wall time, pages and charts per second and peak
 //! memory. With Hugo installed it also times Hugo on the equivalent plain corpus of
-//! `../shared/tools/hugo-baseline`, alternating the two.
+//! `../shared/tools/hugo-baseline`, alternating the two. It also times the rebuilds
+//! `tiendo serve` makes after an edit: to one locality's commentary (that page alone is
+//! rendered) and to one figure of the latest report (everything is rebuilt).
 //!
 //! Options (after `--`):
 //!   --growth              also time 100, 1,000, 3,321 and 10,000 units and 12, 36, 120 months
@@ -86,6 +88,7 @@ fn main() {
         }
     }
     println!();
+    serve_edits(&work, &[("Cần Thơ sample (103)", &repo), ("national (3,321)", &national)]);
     hugo_pairs(&work, &national, value("--pairs").and_then(|v| v.parse().ok()).unwrap_or(5));
     if args.iter().any(|a| a == "--growth") {
         growth(&work, &units);
@@ -383,6 +386,87 @@ fn hugo_pairs(work: &Path, national: &Path, pairs: usize) {
     }
     println!("median ratio tiendo / Hugo (3,321 units): {:.2}", median(ratios));
     println!();
+}
+
+/// Times the rebuilds `serve` makes (through the same `Session`) after editing a
+/// locality's commentary and after editing one figure, on a copy of each site.
+fn serve_edits(work: &Path, sites: &[(&str, &Path)]) {
+    println!("{:<28} {:<22} {:>10} {:>8}", "site", "edit (serve)", "rebuild s", "pages");
+    for (k, (name, root)) in sites.iter().enumerate() {
+        let site = work.join(format!("serve-site-{k}"));
+        let _ = fs::remove_dir_all(&site);
+        fs::create_dir_all(&site).expect("a folder");
+        for part in ["site.yaml", "data", "content", "templates"] {
+            copy(&root.join(part), &site.join(part));
+        }
+        let mut session = tiendo::Session::new(tiendo::BuildOptions {
+            root: site.clone(),
+            output: work.join(format!("serve-out-{k}")),
+            base_url: None,
+        });
+        session.rebuild(true).expect("the site builds");
+        let commentary = first_file(&site.join("content/localities"), "md");
+        let report = last_file(&site.join("data/reports"), "yaml");
+        for (edit, path) in [("locality commentary", &commentary), ("one figure", &report)] {
+            let runs: Vec<(f64, usize)> = (1..=5)
+                .map(|n| {
+                    let text = fs::read_to_string(path).expect("readable");
+                    let edited = if edit == "one figure" {
+                        bump_first_figure(&text, if n % 2 == 1 { 1 } else { -1 })
+                    } else {
+                        format!("{text}\nEdit {n}.\n")
+                    };
+                    fs::write(path, edited).expect("writable");
+                    let started = Instant::now();
+                    let summary = session.rebuild(false).expect("the edited site builds");
+                    (started.elapsed().as_secs_f64(), summary.pages)
+                })
+                .collect();
+            let seconds = median(runs.iter().map(|r| r.0).collect());
+            println!("{:<28} {:<22} {:>10.3} {:>8}", name, edit, seconds, runs[0].1);
+        }
+    }
+    println!();
+}
+
+fn copy(from: &Path, to: &Path) {
+    if from.is_dir() {
+        fs::create_dir_all(to).expect("a folder");
+        for entry in fs::read_dir(from).expect("readable").flatten() {
+            copy(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else if from.is_file() {
+        fs::copy(from, to).expect("copied");
+    }
+}
+
+fn sorted_files(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .expect("readable")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    files.sort();
+    files
+}
+
+fn first_file(dir: &Path, ext: &str) -> PathBuf {
+    sorted_files(dir, ext).into_iter().next().expect("a file to edit")
+}
+
+fn last_file(dir: &Path, ext: &str) -> PathBuf {
+    sorted_files(dir, ext).pop().expect("a file to edit")
+}
+
+/// The report with its first figure changed by `delta`.
+fn bump_first_figure(text: &str, delta: i64) -> String {
+    let figures = text.find("figures:").expect("a report");
+    let start = figures + text[figures..].find('{').expect("a flow map of figures");
+    let colon = start + text[start..].find(": ").expect("a figure") + 2;
+    let end = colon + text[colon..].find(|c: char| !c.is_ascii_digit()).unwrap_or(0);
+    let value: i64 = text[colon..end].parse().expect("a number");
+    format!("{}{}{}", &text[..colon], value + delta, &text[end..])
 }
 
 /// How build time grows with units and with months of history.

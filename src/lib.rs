@@ -53,6 +53,8 @@ pub struct Summary {
     pub stages: Vec<(&'static str, f64)>,
     /// Warnings, sorted; errors never reach a summary.
     pub warnings: Vec<Diagnostic>,
+    /// Only the pages whose commentary changed were rendered (`serve`; see [`Session`]).
+    pub partial: bool,
 }
 
 /// Times the stages of a build.
@@ -138,10 +140,32 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>, Error> {
 pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
     let started = Instant::now();
     let mut watch = Stopwatch::new();
-    let Prepared { mut site, mut theme, strings, diagnostics } = prepare_timed(&options.root, &mut watch)?;
+    let prepared = prepare_for(options, &mut watch)?;
+    build_prepared(options, prepared, started, watch).map(|(summary, _)| summary)
+}
+
+/// What a build keeps for the next one, in `serve`.
+struct Kept {
+    site: model::Site,
+    computed: compute::Computed,
+}
+
+/// `prepare`, with the options' overrides applied to the site.
+fn prepare_for(options: &BuildOptions, watch: &mut Stopwatch) -> Result<Prepared, Error> {
+    let mut prepared = prepare_timed(&options.root, watch)?;
     if let Some(url) = &options.base_url {
-        site.config.base_url = Some(url.trim_end_matches('/').to_owned());
+        prepared.site.config.base_url = Some(url.trim_end_matches('/').to_owned());
     }
+    Ok(prepared)
+}
+
+fn build_prepared(
+    options: &BuildOptions,
+    prepared: Prepared,
+    started: Instant,
+    mut watch: Stopwatch,
+) -> Result<(Summary, Kept), Error> {
+    let Prepared { site, mut theme, strings, diagnostics } = prepared;
     output::check_output(&options.root, &options.output).map_err(Error::Usage)?;
     let computed = compute::compute(&site);
     watch.lap("compute");
@@ -153,19 +177,12 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
         || render::render(&site, &computed, &mut theme, &strings, &staging, base_url.as_deref()),
         || write_data(&site, &computed, &staging),
     );
-    let counts = rendered.map_err(|e| match e {
-        render::RenderError::Template(d) => {
-            let mut all = diagnostics.clone();
-            all.push(d);
-            Error::Input(all.into_sorted())
-        }
-        render::RenderError::Output(e) => Error::Output(e),
-    })?;
+    let counts = rendered.map_err(|e| render_error(e, &diagnostics))?;
     data?;
     watch.lap("render and data files");
     staging.publish().map_err(Error::Output)?;
     watch.lap("publish");
-    Ok(Summary {
+    let summary = Summary {
         pages: counts.pages,
         charts: counts.charts,
         localities: site.localities.len(),
@@ -173,7 +190,70 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
         seconds: started.elapsed().as_secs_f64(),
         stages: watch.stages,
         warnings: diagnostics.into_sorted(),
-    })
+        partial: false,
+    };
+    Ok((summary, Kept { site, computed }))
+}
+
+/// A template's failure is reported with the input's other diagnostics.
+fn render_error(e: render::RenderError, diagnostics: &Diagnostics) -> Error {
+    match e {
+        render::RenderError::Template(d) => {
+            let mut all = diagnostics.clone();
+            all.push(d);
+            Error::Input(all.into_sorted())
+        }
+        render::RenderError::Output(e) => Error::Output(e),
+    }
+}
+
+/// Builds one site again and again into one output folder, for `serve`. The last good
+/// build's model stays in memory; an edit that changes only commentary shown on one page
+/// (see [`render::commentary_changes`]) re-renders just those pages, in place, without
+/// computing anything again. Any other edit rebuilds the whole site, which takes
+/// a fraction of a second even for a national one.
+pub struct Session {
+    options: BuildOptions,
+    last: Option<Kept>,
+}
+
+impl Session {
+    pub fn new(options: BuildOptions) -> Self {
+        Session { options, last: None }
+    }
+
+    /// Builds after an edit. `templates_changed` says a template or a translation may have
+    /// changed, which the model does not show: everything is rendered again then.
+    pub fn rebuild(&mut self, templates_changed: bool) -> Result<Summary, Error> {
+        let started = Instant::now();
+        let mut watch = Stopwatch::new();
+        let prepared = prepare_for(&self.options, &mut watch)?;
+        if let Some(last) = self.last.as_mut().filter(|_| !templates_changed)
+            && let Some(jobs) = render::commentary_changes(&last.site, &prepared.site)
+        {
+            let Prepared { site, mut theme, strings, diagnostics } = prepared;
+            let out = output::InPlace { dir: self.options.output.clone() };
+            let base_url = site.config.base_url.as_deref();
+            let counts = render::render_jobs(&site, &last.computed, &mut theme, &strings, &out, base_url, &jobs)
+                .map_err(|e| render_error(e, &diagnostics))?;
+            watch.lap("render");
+            let summary = Summary {
+                pages: counts.pages,
+                charts: counts.charts,
+                localities: site.localities.len(),
+                reports: site.reports.len(),
+                seconds: started.elapsed().as_secs_f64(),
+                stages: watch.stages,
+                warnings: diagnostics.into_sorted(),
+                partial: true,
+            };
+            last.site = site;
+            return Ok(summary);
+        }
+        let (summary, kept) = build_prepared(&self.options, prepared, started, watch)?;
+        self.last = Some(kept);
+        Ok(summary)
+    }
 }
 
 fn write_data(site: &model::Site, computed: &compute::Computed, staging: &Staging) -> Result<(), Error> {

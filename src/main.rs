@@ -126,9 +126,11 @@ fn serve(args: cli::ServeArgs) -> ExitCode {
     let result = server.run(|event| match event {
         tiendo::serve::ServeEvent::Built(summary) => {
             print_diagnostics(&summary.warnings);
+            let what = if summary.partial { "commentary changed: rendered" } else { "built" };
             println!(
-                "built {} pages in {:.2} s{}",
+                "{what} {} page{} in {:.2} s{}",
                 summary.pages,
+                if summary.pages == 1 { "" } else { "s" },
                 summary.seconds,
                 plural_warnings(summary.warnings.len())
             );

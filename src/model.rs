@@ -9,7 +9,7 @@
 use crate::date::Date;
 use crate::progress::Goal;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Site {
     pub config: Config,
     pub city: City,
@@ -49,7 +49,7 @@ impl Language {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub title: String,
     pub description: String,
@@ -62,7 +62,7 @@ pub struct Config {
     pub notice: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct City {
     pub id: String,
     pub name: String,
@@ -76,7 +76,7 @@ pub enum LocalityKind {
     SpecialZone,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Locality {
     pub id: String,
     pub name: String,
@@ -85,7 +85,7 @@ pub struct Locality {
     pub group: Option<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     pub name: String,
     pub slug: String,
@@ -101,7 +101,7 @@ pub enum IndicatorKind {
     Coverage,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Indicator {
     pub id: String,
     pub name: String,
@@ -114,7 +114,7 @@ pub struct Indicator {
 }
 
 /// The targets of one year.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YearTargets {
     pub year: i32,
     pub due: Date,
@@ -125,7 +125,7 @@ pub struct YearTargets {
 }
 
 /// One report: the figures of one date.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     pub as_of: Date,
     pub source: Option<String>,
@@ -135,7 +135,7 @@ pub struct Report {
 }
 
 /// Markdown commentary, not yet rendered.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Content {
     pub home: Option<Doc>,
     /// By locality index.
@@ -150,7 +150,7 @@ pub struct Content {
     pub methodology: Option<Doc>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Doc {
     pub slug: String,
     pub file: String,

@@ -193,6 +193,37 @@ impl Drop for Staging {
     }
 }
 
+/// Where rendered files go: a staging folder for a build, or a served site for the few
+/// pages an edit changed.
+pub trait Sink: Sync {
+    /// Writes `bytes` at `rel`, a `/`-separated path made from validated ids.
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError>;
+}
+
+impl Sink for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        Staging::write(self, rel, bytes)
+    }
+}
+
+/// Files written straight into a finished site, each put in place by a rename so that
+/// no reader sees half a file: for re-rendering a few pages of the site `serve` serves.
+pub struct InPlace {
+    pub dir: PathBuf,
+}
+
+impl Sink for InPlace {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let path = self.dir.join(rel);
+        let fresh = self.dir.join(format!("{rel}.tiendo-new"));
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(at(parent))?;
+        }
+        fs::write(&fresh, bytes).map_err(at(&fresh))?;
+        fs::rename(&fresh, &path).map_err(at(&path))
+    }
+}
+
 /// Cuts a file written over from the start to the `len` bytes just written, dropping what
 /// an older, longer version left after them.
 fn finish(file: &fs::File, len: u64) -> io::Result<()> {

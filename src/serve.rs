@@ -1,8 +1,9 @@
 //! `tiendo serve`: build, serve the site on 127.0.0.1, rebuild when an input changes,
 //! and reload the browser.
 //!
-//! A small loop (STYLE.md 11): the watcher's thread rebuilds the whole site into a
-//! private folder (the published `public/` is not touched) and swaps it in atomically;
+//! A small loop (STYLE.md 11): the watcher's thread rebuilds the site into a private
+//! folder (the published `public/` is not touched) and swaps it in atomically, or, when
+//! only commentary changed, renders just the pages that show it (see [`Session`]);
 //! the server answers one request at a time. Pages get a tiny script, added only as
 //! they are served, that polls `/__tiendo/status`: it reloads the page after a good
 //! build and shows the diagnostics over the page after a failed one, while the last
@@ -19,7 +20,7 @@ use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
 use crate::diag::Diagnostic;
-use crate::{BuildOptions, Error, Summary};
+use crate::{BuildOptions, Error, Session, Summary};
 
 const RELOAD_JS: &str = include_str!("../templates/serve/reload.js");
 
@@ -84,21 +85,31 @@ impl Server {
     /// Builds, then serves and rebuilds on change until the process ends.
     pub fn run(self, on_event: impl Fn(ServeEvent) + Send + Sync + 'static) -> Result<(), ServeError> {
         let on_event = Arc::new(on_event);
+        let session = Arc::new(Mutex::new(Session::new(BuildOptions {
+            root: self.options.root.clone(),
+            output: self.output.clone(),
+            base_url: None,
+        })));
         let rebuild = {
-            let (root, output, status, on_event) =
-                (self.options.root.clone(), self.output.clone(), self.status.clone(), on_event.clone());
-            move || rebuild(&root, &output, &status, on_event.as_ref())
+            let (status, on_event) = (self.status.clone(), on_event.clone());
+            move |templates_changed: bool| {
+                let mut session = session.lock().unwrap_or_else(PoisonError::into_inner);
+                rebuild(&mut session, templates_changed, &status, on_event.as_ref());
+            }
         };
-        rebuild();
+        rebuild(true);
         let root = self.options.root.clone();
         let mut debouncer = new_debouncer(Duration::from_millis(150), None, move |result: DebounceEventResult| {
             let Ok(events) = result else { return };
             // Reads are not changes: watching them makes every build trigger the next.
-            let changed = events.iter().any(|e| {
-                !matches!(e.event.kind, EventKind::Access(_)) && e.event.paths.iter().any(|p| is_input(&root, p))
-            });
-            if changed {
-                rebuild();
+            let changed: Vec<&PathBuf> = events
+                .iter()
+                .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
+                .flat_map(|e| &e.event.paths)
+                .filter(|p| is_input(&root, p))
+                .collect();
+            if !changed.is_empty() {
+                rebuild(changed.iter().any(|p| p.starts_with(root.join("templates"))));
             }
         })
         .map_err(|e| ServeError(format!("cannot watch the site's files: {e}")))?;
@@ -163,8 +174,13 @@ impl Server {
     }
 }
 
-fn rebuild(root: &Path, output: &Path, status: &Mutex<Status>, on_event: &(dyn Fn(ServeEvent) + Send + Sync)) {
-    let result = crate::build(&BuildOptions { root: root.to_path_buf(), output: output.to_path_buf(), base_url: None });
+fn rebuild(
+    session: &mut Session,
+    templates_changed: bool,
+    status: &Mutex<Status>,
+    on_event: &(dyn Fn(ServeEvent) + Send + Sync),
+) {
+    let result = session.rebuild(templates_changed);
     let mut s = status.lock().unwrap_or_else(PoisonError::into_inner);
     s.builds += 1;
     match &result {

@@ -17,8 +17,8 @@ use crate::compute::{Computed, YearData};
 use crate::diag::Diagnostic;
 use crate::format::Fmt;
 use crate::i18n::Strings;
-use crate::model::Site;
-use crate::output::{OutputError, Staging};
+use crate::model::{Doc, Site};
+use crate::output::{OutputError, Sink};
 pub use theme::Theme;
 use views::{NavItem, Words};
 
@@ -51,8 +51,8 @@ impl std::ops::Add for Counts {
 }
 
 /// The pages of a site, one rendering job each.
-#[derive(Debug, Clone, Copy)]
-enum Job {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
     Home,
     Localities,
     Locality(usize),
@@ -75,30 +75,24 @@ pub(crate) struct Renderer<'a> {
     pub computed: &'a Computed,
     pub theme: &'a Theme,
     pub words: Words<'a>,
-    pub staging: &'a Staging,
+    pub out: &'a dyn Sink,
     pub base_url: Option<&'a str>,
     /// The dates of the current year's reports, oldest first.
     pub report_dates: Vec<crate::date::Date>,
 }
 
-/// Renders every page and chart of `site` into `staging`.
+/// Renders every page and chart of `site` into `out`.
 pub fn render(
     site: &Site,
     computed: &Computed,
     theme: &mut Theme,
     strings: &Strings,
-    staging: &Staging,
+    out: &dyn Sink,
     base_url: Option<&str>,
 ) -> Result<Counts, RenderError> {
-    let Some(year) = computed.current() else {
+    if computed.current().is_none() {
         return Ok(Counts::default());
-    };
-    let fmt = Fmt::new(site.config.language);
-    let words = Words { site, s: strings, fmt };
-    set_globals(theme, site, year, &words);
-    let report_dates = year.reports.iter().map(|&r| site.reports[r].as_of).collect();
-    let r = Renderer { site, year, computed, theme, words, staging, base_url, report_dates };
-
+    }
     let mut jobs = vec![Job::Home, Job::Localities, Job::Indicators, Job::Updates, Job::Methodology, Job::NotFound];
     jobs.extend((0..site.localities.len()).map(Job::Locality));
     jobs.extend((0..site.indicators.len()).map(Job::Indicator));
@@ -108,11 +102,66 @@ pub fn render(
     if base_url.is_some() {
         jobs.push(Job::Syndication);
     }
-    let counts = jobs.par_iter().map(|job| r.job(*job)).try_reduce(Counts::default, |a, b| Ok(a + b))?;
+    let counts = render_jobs(site, computed, theme, strings, out, base_url, &jobs)?;
     for (name, bytes) in &theme.assets {
-        staging.write(&format!("assets/{name}"), bytes)?;
+        out.write(&format!("assets/{name}"), bytes)?;
     }
     Ok(counts)
+}
+
+/// Renders the pages of `jobs` (and their charts) into `out`.
+pub fn render_jobs(
+    site: &Site,
+    computed: &Computed,
+    theme: &mut Theme,
+    strings: &Strings,
+    out: &dyn Sink,
+    base_url: Option<&str>,
+    jobs: &[Job],
+) -> Result<Counts, RenderError> {
+    let Some(year) = computed.current() else {
+        return Ok(Counts::default());
+    };
+    let fmt = Fmt::new(site.config.language);
+    let words = Words { site, s: strings, fmt };
+    set_globals(theme, site, year, &words);
+    let report_dates = year.reports.iter().map(|&r| site.reports[r].as_of).collect();
+    let r = Renderer { site, year, computed, theme, words, out, base_url, report_dates };
+    jobs.par_iter().map(|job| r.job(*job)).try_reduce(Counts::default, |a, b| Ok(a + b))
+}
+
+/// The pages to render again when `new` differs from `old` only in commentary that each
+/// appears on one page (the home page's introduction, a locality's or an indicator's
+/// commentary, the methodology notes); `None` when anything else changed, from a figure
+/// to a bulletin, which lists, navigation or the feed may show.
+pub fn commentary_changes(old: &Site, new: &Site) -> Option<Vec<Job>> {
+    // Every field by name: a field added to `Site` must be thought about here.
+    let Site { config, city, localities, groups, indicators, years, reports, content } = new;
+    let same = *config == old.config
+        && *city == old.city
+        && *localities == old.localities
+        && *groups == old.groups
+        && *indicators == old.indicators
+        && *years == old.years
+        && *reports == old.reports
+        && content.updates == old.content.updates
+        && content.pages == old.content.pages;
+    if !same {
+        return None;
+    }
+    let mut jobs = Vec::new();
+    if content.home != old.content.home {
+        jobs.push(Job::Home);
+    }
+    if content.methodology != old.content.methodology {
+        jobs.push(Job::Methodology);
+    }
+    let changed = |a: &[Option<Doc>], b: &[Option<Doc>]| -> Vec<usize> {
+        a.iter().zip(b).enumerate().filter(|(_, (x, y))| x != y).map(|(k, _)| k).collect()
+    };
+    jobs.extend(changed(&content.localities, &old.content.localities).into_iter().map(Job::Locality));
+    jobs.extend(changed(&content.indicators, &old.content.indicators).into_iter().map(Job::Indicator));
+    Some(jobs)
 }
 
 #[derive(Serialize)]
@@ -209,7 +258,7 @@ impl Renderer<'_> {
             .tera
             .render_to(template, &ctx, &mut html)
             .map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;
-        self.staging.write(path, &html)?;
+        self.out.write(path, &html)?;
         Ok(())
     }
 
@@ -219,7 +268,7 @@ impl Renderer<'_> {
             tera::Context::from_serialize(context).map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;
         let text =
             self.theme.tera.render(template, &ctx).map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;
-        self.staging.write(path, text.as_bytes())?;
+        self.out.write(path, text.as_bytes())?;
         Ok(())
     }
 

@@ -245,7 +245,7 @@ impl Renderer<'_> {
         });
         let file = place.charts.file(&ind.id);
         if write_chart {
-            self.staging.write(&file, svg.as_bytes())?;
+            self.out.write(&file, svg.as_bytes())?;
         }
         let caption = self.words.s.fill(
             "table_trend_caption",
@@ -594,7 +594,7 @@ impl Renderer<'_> {
             ticks,
         });
         let file = format!("charts/indicators/{}/ranking.svg", ind.id);
-        self.staging.write(&file, svg.as_bytes())?;
+        self.out.write(&file, svg.as_bytes())?;
         let mut head = vec![self.s("col_rank"), self.s("col_locality"), self.s("col_value"), self.s("col_target")];
         if ind.kind == IndicatorKind::Coverage {
             head.push(self.s("col_rate"));

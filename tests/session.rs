@@ -1,0 +1,126 @@
+//! Rebuilds as `serve` makes them: an edit to commentary shown on one page renders that
+//! page alone, and the site it leaves is exactly what a full build of the edited input
+//! writes; any other edit rebuilds everything.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use common::*;
+use tiendo::{BuildOptions, Session};
+
+/// Every file of a site with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    files(dir).into_iter().map(|f| (f.clone(), fs::read(dir.join(&f)).unwrap())).collect()
+}
+
+/// The files whose bytes differ between two snapshots, or that only one has.
+fn changed(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let mut names: Vec<&String> = before.keys().chain(after.keys()).collect();
+    names.sort();
+    names.dedup();
+    names.into_iter().filter(|f| before.get(*f) != after.get(*f)).cloned().collect()
+}
+
+struct Fixture {
+    site: std::path::PathBuf,
+    out: std::path::PathBuf,
+    fresh: std::path::PathBuf,
+    session: Session,
+}
+
+impl Fixture {
+    fn new(name: &str) -> Fixture {
+        let base = temp_dir(name);
+        let site = base.join("site");
+        copy_dir(&fixture("small-en"), &site, &[]);
+        let out = base.join("out");
+        let mut session = Session::new(BuildOptions { root: site.clone(), output: out.clone(), base_url: None });
+        let first = session.rebuild(true).unwrap();
+        assert!(!first.partial, "the first build renders everything");
+        Fixture { site, out, fresh: base.join("fresh"), session }
+    }
+
+    /// Rebuilds after an edit; checks the result is what a full build writes.
+    fn rebuild(&mut self) -> (tiendo::Summary, Vec<String>) {
+        let before = snapshot(&self.out);
+        let summary = self.session.rebuild(false).unwrap();
+        let after = snapshot(&self.out);
+        let _ = fs::remove_dir_all(&self.fresh);
+        build(&self.site, &self.fresh);
+        assert_identical(&self.out, &self.fresh);
+        (summary, changed(&before, &after))
+    }
+}
+
+#[test]
+fn locality_commentary_renders_that_locality_alone() {
+    let mut f = Fixture::new("session-locality");
+    fs::write(f.site.join("content/localities/north.md"), "# New plan\n\nNorth Ward adds *evening* visits.\n").unwrap();
+    let (summary, changed) = f.rebuild();
+    assert!(summary.partial);
+    assert_eq!((summary.pages, summary.charts), (1, 3));
+    assert_eq!(changed, vec!["localities/north/index.html"]);
+    assert!(read(f.out.join("localities/north/index.html")).contains("<em>evening</em>"));
+
+    // A locality that had none gets commentary: still its page alone.
+    fs::write(f.site.join("content/localities/west.md"), "West Ward opens a second office.\n").unwrap();
+    let (summary, changed) = f.rebuild();
+    assert!(summary.partial);
+    assert_eq!(changed, vec!["localities/west/index.html"]);
+
+    // And loses it again.
+    fs::remove_file(f.site.join("content/localities/north.md")).unwrap();
+    let (summary, changed) = f.rebuild();
+    assert!(summary.partial);
+    assert_eq!(changed, vec!["localities/north/index.html"]);
+}
+
+#[test]
+fn home_and_indicator_commentary_render_their_page_alone() {
+    let mut f = Fixture::new("session-home");
+    fs::write(f.site.join("content/index.md"), "Figures for the third quarter are in.\n").unwrap();
+    fs::create_dir_all(f.site.join("content/indicators")).unwrap();
+    fs::write(f.site.join("content/indicators/insured.md"), "Coverage counts everyone insured.\n").unwrap();
+    let (summary, changed) = f.rebuild();
+    assert!(summary.partial);
+    assert_eq!(summary.pages, 2);
+    assert_eq!(changed, vec!["index.html", "indicators/insured/index.html"]);
+}
+
+#[test]
+fn any_other_edit_rebuilds_everything() {
+    let mut f = Fixture::new("session-full");
+    // A figure: totals, rankings, charts and the data files all change.
+    let report = f.site.join("data/reports/2025-09.yaml");
+    fs::write(&report, read(&report).replace("north: { enrolment: 700", "north: { enrolment: 720")).unwrap();
+    let (summary, changed) = f.rebuild();
+    assert!(!summary.partial);
+    for file in ["index.html", "localities/north/index.html", "indicators/enrolment/index.html", "data/figures.csv"] {
+        assert!(changed.contains(&file.to_owned()), "{file} should have changed: {changed:?}");
+    }
+
+    // A bulletin is listed on other pages: everything again.
+    fs::write(f.site.join("content/updates/q4-2025.md"), "---\ntitle: Q4\ndate: 2025-10-15\n---\nSoon.\n").unwrap();
+    let (summary, changed) = f.rebuild();
+    assert!(!summary.partial);
+    assert!(changed.contains(&"updates/q4-2025/index.html".to_owned()));
+    assert!(changed.contains(&"updates/index.html".to_owned()));
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_site_and_the_next_good_one_continues() {
+    let mut f = Fixture::new("session-broken");
+    let good = snapshot(&f.out);
+    // Commentary for a locality that does not exist is an error.
+    fs::write(f.site.join("content/localities/nowhere.md"), "Lost.\n").unwrap();
+    assert!(f.session.rebuild(false).is_err());
+    assert!(changed(&good, &snapshot(&f.out)).is_empty());
+    fs::remove_file(f.site.join("content/localities/nowhere.md")).unwrap();
+    fs::write(f.site.join("content/localities/south.md"), "South Commune trains ten more.\n").unwrap();
+    let (summary, changed) = f.rebuild();
+    assert!(summary.partial);
+    assert_eq!(changed, vec!["localities/south/index.html"]);
+}
