@@ -88,11 +88,13 @@ fn main() {
         }
     }
     println!();
-    serve_edits(&work, &[("Cần Thơ sample (103)", &repo), ("national (3,321)", &national)]);
     hugo_pairs(&work, &national, value("--pairs").and_then(|v| v.parse().ok()).unwrap_or(5));
     if args.iter().any(|a| a == "--growth") {
         growth(&work, &units);
     }
+    // Last: these builds run in this process, and on Linux a child started after them
+    // would report this process's peak memory as its own (exec keeps the larger).
+    serve_edits(&work, &[("Cần Thơ sample (103)", &repo), ("national (3,321)", &national)]);
     let _ = fs::remove_dir_all(&work);
 }
 
