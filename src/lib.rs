@@ -57,6 +57,28 @@ pub struct Summary {
     pub partial: bool,
 }
 
+impl Summary {
+    fn new(
+        counts: render::Counts,
+        site: &model::Site,
+        started: Instant,
+        watch: Stopwatch,
+        diagnostics: Diagnostics,
+        partial: bool,
+    ) -> Self {
+        Summary {
+            pages: counts.pages,
+            charts: counts.charts,
+            localities: site.localities.len(),
+            reports: site.reports.len(),
+            seconds: started.elapsed().as_secs_f64(),
+            stages: watch.stages,
+            warnings: diagnostics.into_sorted(),
+            partial,
+        }
+    }
+}
+
 /// Times the stages of a build.
 struct Stopwatch {
     last: Instant,
@@ -182,16 +204,7 @@ fn build_prepared(
     watch.lap("render and data files");
     staging.publish().map_err(Error::Output)?;
     watch.lap("publish");
-    let summary = Summary {
-        pages: counts.pages,
-        charts: counts.charts,
-        localities: site.localities.len(),
-        reports: site.reports.len(),
-        seconds: started.elapsed().as_secs_f64(),
-        stages: watch.stages,
-        warnings: diagnostics.into_sorted(),
-        partial: false,
-    };
+    let summary = Summary::new(counts, &site, started, watch, diagnostics, false);
     Ok((summary, Kept { site, computed }))
 }
 
@@ -237,16 +250,7 @@ impl Session {
             let counts = render::render_jobs(&site, &last.computed, &mut theme, &strings, &out, base_url, &jobs)
                 .map_err(|e| render_error(e, &diagnostics))?;
             watch.lap("render");
-            let summary = Summary {
-                pages: counts.pages,
-                charts: counts.charts,
-                localities: site.localities.len(),
-                reports: site.reports.len(),
-                seconds: started.elapsed().as_secs_f64(),
-                stages: watch.stages,
-                warnings: diagnostics.into_sorted(),
-                partial: true,
-            };
+            let summary = Summary::new(counts, &site, started, watch, diagnostics, true);
             last.site = site;
             return Ok(summary);
         }

@@ -39,6 +39,13 @@ pub struct Svg {
     text_fill: Colour,
 }
 
+/// Appends a point as `x y`, as path data writes it.
+fn pair(out: &mut String, (x, y): Point) {
+    num(out, x);
+    out.push(' ');
+    num(out, y);
+}
+
 /// Appends `x` with at most one decimal, without a trailing `.0`.
 fn num(out: &mut String, x: f64) {
     let tenths = (x * 10.0).round() as i64;
@@ -186,15 +193,11 @@ impl Svg {
         self.out.push_str("\" stroke-width=\"");
         num(&mut self.out, width);
         self.out.push_str("\" d=\"");
-        for &((x1, y1), (x2, y2)) in segments {
+        for &(from, to) in segments {
             self.out.push('M');
-            num(&mut self.out, x1);
-            self.out.push(' ');
-            num(&mut self.out, y1);
+            pair(&mut self.out, from);
             self.out.push('L');
-            num(&mut self.out, x2);
-            self.out.push(' ');
-            num(&mut self.out, y2);
+            pair(&mut self.out, to);
         }
         self.out.push_str("\"/>\n");
     }
