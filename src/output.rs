@@ -109,7 +109,7 @@ impl Staging {
     /// Opens `rel` (a `/`-separated path made from validated ids) for writing, and records
     /// it as part of the new site. What a reused spare holds there is written over, not
     /// truncated first: the caller cuts the file to its new length when done (see
-    /// [`finish`]). Reusing the file's pages or blocks spares the file system freeing and
+    /// [`Staging::finish`]). Reusing the file's pages or blocks spares the file system freeing and
     /// allocating them again, and ext4 the flush it forces on a file truncated to zero.
     fn create(&self, rel: &str) -> Result<fs::File, OutputError> {
         let path = self.dir.join(rel);
@@ -132,6 +132,17 @@ impl Staging {
         Ok(file)
     }
 
+    /// In a reused spare, cuts a file just written over from its start to what was
+    /// written, dropping what an older, longer version left after it. A file in a fresh
+    /// folder is new and needs nothing.
+    fn finish(&self, file: &mut fs::File) -> io::Result<()> {
+        if !self.reused {
+            return Ok(());
+        }
+        let len = io::Seek::stream_position(file)?;
+        file.set_len(len)
+    }
+
     /// Writes `bytes` at `rel`.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         self.write_parts(rel, &[bytes])
@@ -144,20 +155,17 @@ impl Staging {
         write: impl FnOnce(&mut fs::File) -> io::Result<()>,
     ) -> Result<(), OutputError> {
         let mut file = self.create(rel)?;
-        let written = write(&mut file).and_then(|()| io::Seek::stream_position(&mut file));
-        written.and_then(|len| finish(&file, len)).map_err(at(&self.dir.join(rel)))
+        write(&mut file).and_then(|()| self.finish(&mut file)).map_err(at(&self.dir.join(rel)))
     }
 
     /// Writes the concatenation of `parts` at `rel`, without first joining them in memory.
     pub fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), OutputError> {
         use std::io::Write;
         let mut file = self.create(rel)?;
-        let mut len = 0;
         for part in parts {
             file.write_all(part).map_err(at(&self.dir.join(rel)))?;
-            len += part.len() as u64;
         }
-        finish(&file, len).map_err(at(&self.dir.join(rel)))
+        self.finish(&mut file).map_err(at(&self.dir.join(rel)))
     }
 
     /// Puts the new site in place of the old one; the old one becomes the spare.
@@ -222,12 +230,6 @@ impl Sink for InPlace {
         fs::write(&fresh, bytes).map_err(at(&fresh))?;
         fs::rename(&fresh, &path).map_err(at(&path))
     }
-}
-
-/// Cuts a file written over from the start to the `len` bytes just written, dropping what
-/// an older, longer version left after them.
-fn finish(file: &fs::File, len: u64) -> io::Result<()> {
-    file.set_len(len)
 }
 
 /// Removes from `dir` every file not in `written` (paths relative to `dir`, `/`-separated),

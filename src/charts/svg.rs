@@ -100,10 +100,7 @@ impl Svg {
         if points.len() < 2 {
             return;
         }
-        self.out.push_str("<polyline fill=\"none\" stroke=\"");
-        self.out.push_str(colour.0);
-        self.out.push_str("\" stroke-width=\"");
-        num(&mut self.out, width);
+        self.stroked("polyline", colour, width);
         if let Stroke::Dashed(pattern) = stroke {
             self.out.push_str("\" stroke-dasharray=\"");
             self.out.push_str(pattern);
@@ -150,11 +147,7 @@ impl Svg {
             self.out.push_str("\" fill=\"");
             self.out.push_str(fill.0);
         }
-        match anchor {
-            Anchor::Start => {}
-            Anchor::Middle => self.out.push_str("\" text-anchor=\"middle"),
-            Anchor::End => self.out.push_str("\" text-anchor=\"end"),
-        }
+        self.anchor(anchor);
         self.out.push_str("\">");
         push_escaped_html(text, &mut self.out);
         self.out.push_str("</text>\n");
@@ -167,11 +160,7 @@ impl Svg {
         }
         self.out.push_str("<text y=\"");
         num(&mut self.out, y + 0.35 * self.text_size);
-        match anchor {
-            Anchor::Start => {}
-            Anchor::Middle => self.out.push_str("\" text-anchor=\"middle"),
-            Anchor::End => self.out.push_str("\" text-anchor=\"end"),
-        }
+        self.anchor(anchor);
         self.out.push_str("\">");
         for &(x, text) in items {
             self.out.push_str("<tspan x=\"");
@@ -188,10 +177,7 @@ impl Svg {
         if segments.is_empty() {
             return;
         }
-        self.out.push_str("<path fill=\"none\" stroke=\"");
-        self.out.push_str(colour.0);
-        self.out.push_str("\" stroke-width=\"");
-        num(&mut self.out, width);
+        self.stroked("path", colour, width);
         self.out.push_str("\" d=\"");
         for &(from, to) in segments {
             self.out.push('M');
@@ -218,6 +204,26 @@ impl Svg {
             self.out.push_str("\"/>");
         }
         self.out.push_str("</g>\n");
+    }
+
+    /// Opens an unfilled `element` drawn in `colour` at `width`; the caller adds the
+    /// rest of its attributes, the first after a closing quote.
+    fn stroked(&mut self, element: &str, colour: Colour, width: f64) {
+        self.out.push('<');
+        self.out.push_str(element);
+        self.out.push_str(" fill=\"none\" stroke=\"");
+        self.out.push_str(colour.0);
+        self.out.push_str("\" stroke-width=\"");
+        num(&mut self.out, width);
+    }
+
+    /// A text's `text-anchor`, inside an open attribute list (after its last value).
+    fn anchor(&mut self, anchor: Anchor) {
+        match anchor {
+            Anchor::Start => {}
+            Anchor::Middle => self.out.push_str("\" text-anchor=\"middle"),
+            Anchor::End => self.out.push_str("\" text-anchor=\"end"),
+        }
     }
 
     pub fn finish(mut self) -> String {

@@ -323,7 +323,7 @@ pub(super) fn reports(
     let mut dates: HashMap<Date, String> = HashMap::new();
     let mut years_with_reports: Vec<(i32, String, At<String>)> = Vec::new();
     for Checked { report, file, as_of_at, figures_at, localities_at, diagnostics } in checked {
-        diags.extend(diagnostics.into_sorted());
+        diags.extend(diagnostics);
         if let Some(d) = report.as_ref().map(|r| r.as_of) {
             if let Some(first) = dates.insert(d, file.rel.clone()) {
                 diags.push(
