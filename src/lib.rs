@@ -115,6 +115,19 @@ impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Input(ds) => write!(f, "{} error(s) in the input", ds.iter().filter(|d| d.is_error()).count()),
+            Error::Output(e) if e.is_disk_full() => {
+                // The file was in the staging folder, which is gone: name the folder it was in.
+                let staging = e
+                    .path
+                    .ancestors()
+                    .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().contains(".tiendo-")));
+                let place = staging.and_then(Path::parent).unwrap_or(&e.path);
+                write!(
+                    f,
+                    "the disk is full: the new site did not fit in {}; nothing was published, the published site is unchanged. Free some space and build again",
+                    place.display()
+                )
+            }
             Error::Output(e) => write!(f, "cannot write the site: {e}"),
             Error::Usage(e) => write!(f, "{e}"),
             Error::Internal(e) => write!(f, "internal error: {e}"),
@@ -162,8 +175,23 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>, Error> {
 pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
     let started = Instant::now();
     let mut watch = Stopwatch::new();
+    let target = check_options(options)?;
     let prepared = prepare_for(options, &mut watch)?;
-    build_prepared(options, prepared, started, watch).map(|(summary, _)| summary)
+    build_prepared(&target, prepared, started, watch).map(|(summary, _)| summary)
+}
+
+/// What the command line asks for that can be refused before the input is read: an
+/// output folder that is not tiendo's to replace, a base URL that is not an address.
+/// The output folder as the system sees it.
+fn check_options(options: &BuildOptions) -> Result<std::path::PathBuf, Error> {
+    if let Some(url) = &options.base_url
+        && validate::base_url(url).is_none()
+    {
+        return Err(Error::Usage(format!(
+            "--base-url {url} is not a web address: give the full address the site is published at, e.g. https://example.gov.vn/tien-do"
+        )));
+    }
+    output::check_output(&options.root, &options.output).map_err(Error::Usage)
 }
 
 /// What a build keeps for the next one, in `serve`.
@@ -175,23 +203,23 @@ struct Kept {
 /// `prepare`, with the options' overrides applied to the site.
 fn prepare_for(options: &BuildOptions, watch: &mut Stopwatch) -> Result<Prepared, Error> {
     let mut prepared = prepare_timed(&options.root, watch)?;
-    if let Some(url) = &options.base_url {
-        prepared.site.config.base_url = Some(url.trim_end_matches('/').to_owned());
+    if let Some(url) = options.base_url.as_deref().and_then(validate::base_url) {
+        prepared.site.config.base_url = Some(url);
     }
     Ok(prepared)
 }
 
+/// Builds into `target`, an output folder [`check_options`] accepted.
 fn build_prepared(
-    options: &BuildOptions,
+    target: &Path,
     prepared: Prepared,
     started: Instant,
     mut watch: Stopwatch,
 ) -> Result<(Summary, Kept), Error> {
-    let Prepared { site, mut theme, strings, diagnostics } = prepared;
-    output::check_output(&options.root, &options.output).map_err(Error::Usage)?;
+    let Prepared { site, mut theme, strings, mut diagnostics } = prepared;
     let computed = compute::compute(&site);
     watch.lap("compute");
-    let staging = Staging::new(&options.output).map_err(Error::Output)?;
+    let staging = Staging::new(target).map_err(Error::Output)?;
     let base_url = site.config.base_url.clone();
     // The data files are independent of the pages: written alongside them, they fill
     // the gaps the rendering leaves on the other core.
@@ -202,7 +230,16 @@ fn build_prepared(
     let counts = rendered.map_err(|e| render_error(e, &diagnostics))?;
     data?;
     watch.lap("render and data files");
-    staging.publish().map_err(Error::Output)?;
+    let published = staging.publish().map_err(Error::Output)?;
+    if let Some((folder, e)) = published.leftover {
+        diagnostics.push(
+            Diagnostic::warning(folder.display().to_string(), format!("the replaced site could not be deleted: {e}"))
+                .help(format!(
+                    "the new site is published; delete this leftover folder yourself (it may need `sudo rm -rf {}`)",
+                    folder.display()
+                )),
+        );
+    }
     watch.lap("publish");
     let summary = Summary::new(counts, &site, started, watch, diagnostics, false);
     Ok((summary, Kept { site, computed }))
@@ -240,12 +277,13 @@ impl Session {
     pub fn rebuild(&mut self, templates_changed: bool) -> Result<Summary, Error> {
         let started = Instant::now();
         let mut watch = Stopwatch::new();
+        let target = check_options(&self.options)?;
         let prepared = prepare_for(&self.options, &mut watch)?;
         if let Some(last) = self.last.as_mut().filter(|_| !templates_changed)
             && let Some(jobs) = render::commentary_changes(&last.site, &prepared.site)
         {
             let Prepared { site, mut theme, strings, diagnostics } = prepared;
-            let out = output::InPlace { dir: self.options.output.clone() };
+            let out = output::InPlace { dir: target };
             let base_url = site.config.base_url.as_deref();
             let counts = render::render_jobs(&site, &last.computed, &mut theme, &strings, &out, base_url, &jobs)
                 .map_err(|e| render_error(e, &diagnostics))?;
@@ -254,7 +292,7 @@ impl Session {
             last.site = site;
             return Ok(summary);
         }
-        let (summary, kept) = build_prepared(&self.options, prepared, started, watch)?;
+        let (summary, kept) = build_prepared(&target, prepared, started, watch)?;
         self.last = Some(kept);
         Ok(summary)
     }

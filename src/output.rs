@@ -7,18 +7,44 @@
 //! is killed, the output folder holds either the complete old site or the complete
 //! new one. Elsewhere (or on a file system without the exchange) two renames are
 //! used, which leaves a moment without an output folder but never a mixed one.
+//!
+//! Only what tiendo made is ever replaced or deleted. Every site it writes carries a
+//! marker file ([`MARKER`]) at its root; an existing output folder is replaced only
+//! when it carries the marker or is empty, and anything else is refused before the
+//! build starts. Paths are resolved as the system sees them (`..`, symbolic links)
+//! before any of these checks: a symlinked output is published at the link's target,
+//! and the link stays. Every published file is created new in a new folder, never
+//! written over, so a hard-linked backup of an earlier site keeps its content; the
+//! replaced site is deleted without following any link inside it.
 
-use std::collections::HashSet;
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::path::{Component, Path, PathBuf};
+
+/// The file that marks a folder as a site tiendo built, at the root of every output.
+pub const MARKER: &str = ".tiendo-site";
+
+const MARKER_TEXT: &str = "This folder is a site built by tiendo.\ntiendo replaces the whole folder on every build: keep no other files in it.\n";
 
 /// An I/O failure with the path it happened on.
 #[derive(Debug)]
 pub struct OutputError {
     pub path: PathBuf,
     pub source: io::Error,
+}
+
+impl OutputError {
+    /// Whether the disk (or the user's quota) is full.
+    pub fn is_disk_full(&self) -> bool {
+        if self.source.kind() == io::ErrorKind::StorageFull || self.source.kind() == io::ErrorKind::QuotaExceeded {
+            return true;
+        }
+        #[cfg(unix)]
+        if let Some(code) = self.source.raw_os_error() {
+            return code == libc::ENOSPC || code == libc::EDQUOT;
+        }
+        false
+    }
 }
 
 impl std::fmt::Display for OutputError {
@@ -33,90 +59,217 @@ fn at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     move |source| OutputError { path: path.to_owned(), source }
 }
 
-/// Refuses an output folder that would replace or sit inside the site's own inputs:
-/// publishing swaps the whole folder, so `--output .` would move the site away.
-pub fn check_output(root: &Path, output: &Path) -> Result<(), String> {
-    let root = absolute(root);
-    let output = absolute(output);
-    if root.starts_with(&output) {
+/// At most this many symbolic links are followed while resolving one path, as the system does.
+const MAX_LINKS: usize = 40;
+
+/// `path` as the system sees it: absolute, with `.` and `..` applied and every symbolic
+/// link resolved, also when its last components do not exist yet (they are then taken
+/// as written). A link that points nowhere is followed to where it points.
+pub fn resolve(path: &Path) -> io::Result<PathBuf> {
+    let absolute = std::path::absolute(path)?;
+    let mut done = PathBuf::new();
+    let mut todo: Vec<std::ffi::OsString> = Vec::new();
+    push_components(&absolute, &mut done, &mut todo);
+    let mut links = 0;
+    while let Some(part) = todo.pop() {
+        if part == ".." {
+            done.pop();
+            continue;
+        }
+        let next = done.join(&part);
+        match fs::symlink_metadata(&next) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                links += 1;
+                if links > MAX_LINKS {
+                    return Err(io::Error::other(format!("{}: too many symbolic links", path.display())));
+                }
+                let target = fs::read_link(&next)?;
+                if target.is_absolute() {
+                    done = PathBuf::new();
+                }
+                push_components(&target, &mut done, &mut todo);
+            }
+            _ => done = next,
+        }
+    }
+    Ok(done)
+}
+
+/// Queues the components of `path` (last first, so `pop` takes them in order); a root
+/// component resets `done`.
+fn push_components(path: &Path, done: &mut PathBuf, todo: &mut Vec<std::ffi::OsString>) {
+    let mut parts = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => done.push(c.as_os_str()),
+            Component::CurDir => {}
+            Component::ParentDir => parts.push("..".into()),
+            Component::Normal(p) => parts.push(p.to_owned()),
+        }
+    }
+    todo.extend(parts.into_iter().rev());
+}
+
+/// Where a build of the site at `root` may publish when asked for `output`: the output
+/// resolved (a symlinked output is published at its target). Refused, with what to do,
+/// when it would replace the site's own files, or is a folder tiendo did not make.
+pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf, String> {
+    let shown = output.display();
+    let root = resolve(root).map_err(|e| format!("the site folder {}: {e}", root.display()))?;
+    let target = resolve(output).map_err(|e| format!("the output folder {shown}: {e}"))?;
+    let via = if target == std::path::absolute(output).unwrap_or_default() {
+        String::new()
+    } else {
+        format!(" (where {shown} leads)")
+    };
+    if root.starts_with(&target) {
         return Err(format!(
-            "the output folder {} holds the site itself; give a folder inside it, like {}",
-            output.display(),
+            "the output folder {}{via} holds the site itself, and publishing replaces the whole folder; \
+             give a folder inside it, like {}",
+            target.display(),
             root.join("public").display()
         ));
     }
     for input in ["data", "content", "templates"] {
-        if output.starts_with(root.join(input)) {
+        if target.starts_with(root.join(input)) {
             return Err(format!(
-                "the output folder {} is inside the site's {input}/ folder; give another one",
-                output.display()
+                "the output folder {}{via} is inside the site's {input}/ folder; give another one, like {}",
+                target.display(),
+                root.join("public").display()
             ));
         }
     }
-    if output.exists() && !output.is_dir() {
-        return Err(format!("the output {} is a file, not a folder", output.display()));
+    replaceable(&target).map_err(|why| format!("{}{via}: {why}", target.display()))?;
+    Ok(target)
+}
+
+/// Whether a build may put a new site at `dir`: it does not exist, or it is a folder
+/// that tiendo made (it carries the marker) or an empty one, and can be replaced.
+/// The reason and what to do otherwise.
+fn replaceable(dir: &Path) -> Result<(), String> {
+    let parent = dir.parent().unwrap_or(dir);
+    let meta = match fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            // Its parent must take the staging folder; creating missing folders is left to the build.
+            return match nearest_existing(parent) {
+                Some(p) if !writable(&p) => Err(format!(
+                    "tiendo cannot create the output here: {} is not writable for you; give a folder you can write to",
+                    p.display()
+                )),
+                _ => Ok(()),
+            };
+        }
+        Err(e) => return Err(format!("cannot be read: {e}")),
+        Ok(meta) => meta,
+    };
+    if !meta.is_dir() {
+        return Err("this is a file, not a folder; give a folder for the site with --output".to_owned());
+    }
+    if !is_marked(dir) && !is_empty(dir) {
+        return Err(format!(
+            "this folder already exists and tiendo did not make it (it has no {MARKER} file), \
+             so it is left as it is: a build replaces the whole folder.\n\
+             Give a new or empty folder with --output (for a web server, a folder of its own, e.g. /var/www/html/tien-do). \
+             If it only holds a site that an older tiendo built, delete it and build again."
+        ));
+    }
+    if !writable(dir) {
+        return Err(format!(
+            "this site cannot be replaced: the folder is read-only for you, or belongs to another user \
+             (after `sudo tiendo build`, for example).\n\
+             Make it yours again with `sudo chown -R $USER {0}` (or make it writable with `chmod -R u+w {0}`), \
+             or delete it with `sudo rm -rf {0}`, then build again.",
+            dir.display()
+        ));
+    }
+    if !writable(parent) {
+        return Err(format!(
+            "tiendo writes the new site beside it and swaps the two, but {} is not writable for you; \
+             give a folder inside a folder you can write to",
+            parent.display()
+        ));
     }
     Ok(())
 }
 
+fn nearest_existing(path: &Path) -> Option<PathBuf> {
+    path.ancestors().find(|p| p.is_dir()).map(Path::to_path_buf)
+}
+
+/// Whether `dir` carries tiendo's marker: a regular file, not a link to one.
+pub fn is_marked(dir: &Path) -> bool {
+    fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file())
+}
+
+fn is_empty(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
+}
+
+/// Whether this process may create and delete entries in `dir`.
+#[cfg(unix)]
+fn writable(dir: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(path) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else { return false };
+    // SAFETY: `path` is a valid NUL-terminated string that outlives the call, which only reads it.
+    unsafe { libc::faccessat(libc::AT_FDCWD, path.as_ptr(), libc::W_OK | libc::X_OK, libc::AT_EACCESS) == 0 }
+}
+
+#[cfg(not(unix))]
+fn writable(dir: &Path) -> bool {
+    fs::metadata(dir).is_ok_and(|m| !m.permissions().readonly())
+}
+
 /// A folder being filled with a new site. Dropped without [`Staging::publish`], it is
-/// set aside (or removed) and the output folder is untouched.
-///
-/// The previous site is not deleted after a swap but kept beside the output as a
-/// spare (`.public.tiendo-spare`); the next build takes it over as its staging folder,
-/// rewrites every file and sweeps away what it did not write. A rebuild then creates
-/// no folders and deletes almost nothing, which on a disk (rather than in memory) is
-/// most of the cost of writing thousands of small files, and the output folder is still
-/// only ever replaced whole.
+/// removed and the output folder is untouched.
 pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
-    spare: PathBuf,
-    /// Whether `dir` was the spare, so may hold files of an older build.
-    reused: bool,
-    /// Every file written, relative to `dir`.
-    written: Mutex<Vec<String>>,
     published: bool,
 }
 
+/// What publishing left to tell.
+#[derive(Debug, Default)]
+pub struct Published {
+    /// The replaced site could not be deleted (it has been swapped out of the way):
+    /// the folder it is in, and the file that could not be deleted.
+    pub leftover: Option<(PathBuf, OutputError)>,
+}
+
 impl Staging {
-    /// Takes over the spare beside `output`, or creates an empty staging folder there:
+    /// Creates an empty staging folder beside `output` (a path [`check_output`] returned):
     /// on the same file system, so that publishing is a rename. Staging folders left by
     /// killed builds are removed.
     pub fn new(output: &Path) -> Result<Staging, OutputError> {
-        let output = absolute(output);
         let parent = output.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         fs::create_dir_all(&parent).map_err(at(&parent))?;
-        let prefix = staging_prefix(&output);
+        let prefix = staging_prefix(output);
         remove_stale(&parent, &prefix);
         let dir = parent.join(format!("{prefix}{}", std::process::id()));
-        let spare = parent.join(format!("{prefix}spare"));
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(at(&dir))?;
-        }
-        // Renaming claims the spare: two builds cannot both get it.
-        let reused = spare.is_dir() && fs::rename(&spare, &dir).is_ok();
-        if !reused {
+        if let Err(e) = fs::create_dir(&dir) {
+            // Left by an earlier build of this process, or of a process that had its id.
+            if e.kind() != io::ErrorKind::AlreadyExists || !remove_ours(&dir) {
+                return Err(OutputError { path: dir, source: e });
+            }
             fs::create_dir(&dir).map_err(at(&dir))?;
         }
-        Ok(Staging { dir, output, spare, reused, written: Mutex::new(Vec::new()), published: false })
+        let staging = Staging { dir, output: output.to_owned(), published: false };
+        // First, so that a staging folder left by a killed build is known as ours.
+        staging.write(MARKER, MARKER_TEXT.as_bytes())?;
+        Ok(staging)
     }
 
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
-    /// Opens `rel` (a `/`-separated path made from validated ids) for writing, and records
-    /// it as part of the new site. What a reused spare holds there is written over, not
-    /// truncated first: the caller cuts the file to its new length when done (see
-    /// [`Staging::finish`]). Reusing the file's pages or blocks spares the file system freeing and
-    /// allocating them again, and ext4 the flush it forces on a file truncated to zero.
+    /// Creates the file `rel` (a `/`-separated path made from validated ids), which
+    /// must not exist yet: every file of a site is new.
     fn create(&self, rel: &str) -> Result<fs::File, OutputError> {
         let path = self.dir.join(rel);
-        let open = |path: &Path| fs::OpenOptions::new().write(true).create(true).truncate(false).open(path);
+        let open = |path: &Path| fs::OpenOptions::new().write(true).create_new(true).open(path);
         // Most folders hold one file or a few: try first, and make the folder only when it
         // is missing, rather than checking every folder of the path each time.
-        let file = match open(&path) {
+        match open(&path) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if let Some(parent) = path.parent() {
                     fs::create_dir_all(parent).map_err(at(parent))?;
@@ -125,22 +278,7 @@ impl Staging {
             }
             other => other,
         }
-        .map_err(at(&path))?;
-        if self.reused {
-            self.written.lock().unwrap_or_else(PoisonError::into_inner).push(rel.to_owned());
-        }
-        Ok(file)
-    }
-
-    /// In a reused spare, cuts a file just written over from its start to what was
-    /// written, dropping what an older, longer version left after it. A file in a fresh
-    /// folder is new and needs nothing.
-    fn finish(&self, file: &mut fs::File) -> io::Result<()> {
-        if !self.reused {
-            return Ok(());
-        }
-        let len = io::Seek::stream_position(file)?;
-        file.set_len(len)
+        .map_err(at(&path))
     }
 
     /// Writes `bytes` at `rel`.
@@ -155,7 +293,7 @@ impl Staging {
         write: impl FnOnce(&mut fs::File) -> io::Result<()>,
     ) -> Result<(), OutputError> {
         let mut file = self.create(rel)?;
-        write(&mut file).and_then(|()| self.finish(&mut file)).map_err(at(&self.dir.join(rel)))
+        write(&mut file).map_err(at(&self.dir.join(rel)))
     }
 
     /// Writes the concatenation of `parts` at `rel`, without first joining them in memory.
@@ -165,38 +303,31 @@ impl Staging {
         for part in parts {
             file.write_all(part).map_err(at(&self.dir.join(rel)))?;
         }
-        self.finish(&mut file).map_err(at(&self.dir.join(rel)))
+        Ok(())
     }
 
-    /// Puts the new site in place of the old one; the old one becomes the spare.
-    pub fn publish(mut self) -> Result<(), OutputError> {
-        if self.reused {
-            let written = std::mem::take(&mut *self.written.lock().unwrap_or_else(PoisonError::into_inner));
-            sweep(&self.dir, &written);
-        }
-        if !self.output.exists() {
+    /// Puts the new site in place of the old one, then deletes the old one.
+    pub fn publish(mut self) -> Result<Published, OutputError> {
+        // Checked before the build, and again now: the build may have been overtaken.
+        replaceable(&self.output)
+            .map_err(|why| OutputError { path: self.output.clone(), source: io::Error::other(why) })?;
+        if fs::symlink_metadata(&self.output).is_err() {
             fs::rename(&self.dir, &self.output).map_err(at(&self.output))?;
             self.published = true;
-            return Ok(());
+            return Ok(Published::default());
         }
         swap(&self.dir, &self.output).map_err(at(&self.output))?;
-        // The staging folder now holds the old site: it is the next build's spare. Failing
-        // to keep it is not a failed build.
         self.published = true;
-        if self.spare.exists() || fs::rename(&self.dir, &self.spare).is_err() {
-            remove_tree(&self.dir);
-        }
-        Ok(())
+        // The staging folder's name now holds the old site.
+        let leftover = remove_tree(&self.dir).err().map(|e| (self.dir.clone(), e));
+        Ok(Published { leftover })
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.published {
-            // A half-written site still serves as a spare: every file is rewritten anyway.
-            if self.spare.exists() || fs::rename(&self.dir, &self.spare).is_err() {
-                let _ = fs::remove_dir_all(&self.dir);
-            }
+            let _ = remove_tree(&self.dir);
         }
     }
 }
@@ -214,8 +345,9 @@ impl Sink for Staging {
     }
 }
 
-/// Files written straight into a finished site, each put in place by a rename so that
-/// no reader sees half a file: for re-rendering a few pages of the site `serve` serves.
+/// Files written straight into a finished site, each a new file put in place by a
+/// rename so that no reader sees half a file: for re-rendering a few pages of the site
+/// `serve` serves.
 pub struct InPlace {
     pub dir: PathBuf,
 }
@@ -227,71 +359,44 @@ impl Sink for InPlace {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(at(parent))?;
         }
-        fs::write(&fresh, bytes).map_err(at(&fresh))?;
+        let _ = fs::remove_file(&fresh);
+        let mut file = fs::OpenOptions::new().write(true).create_new(true).open(&fresh).map_err(at(&fresh))?;
+        io::Write::write_all(&mut file, bytes).map_err(at(&fresh))?;
         fs::rename(&fresh, &path).map_err(at(&path))
     }
 }
 
-/// Removes from `dir` every file not in `written` (paths relative to `dir`, `/`-separated),
-/// and every folder that holds none of them: what a reused spare held from an older build.
-/// Subfolders are swept in parallel, and a folder known to hold a written file is not
-/// asked to go, which halves the system calls on a national site.
-fn sweep(dir: &Path, written: &[String]) {
-    let keep: HashSet<&str> = written.iter().map(String::as_str).collect();
-    let folders: HashSet<&str> = written.iter().flat_map(|w| w.match_indices('/').map(move |(k, _)| &w[..k])).collect();
-    sweep_folder(dir, "", &Sweep { keep, folders });
+/// Removes a folder tiendo made and everything in it, its subfolders in parallel (a
+/// national site has some 17,000 files). Links inside are removed, never followed;
+/// `dir` itself must be a folder, not a link to one.
+pub fn remove_tree(dir: &Path) -> Result<(), OutputError> {
+    let meta = fs::symlink_metadata(dir).map_err(at(dir))?;
+    if !meta.is_dir() {
+        return Err(OutputError { path: dir.to_owned(), source: io::Error::other("not a folder") });
+    }
+    remove_contents(dir)?;
+    fs::remove_dir(dir).map_err(at(dir))
 }
 
-struct Sweep<'a> {
-    keep: HashSet<&'a str>,
-    folders: HashSet<&'a str>,
-}
-
-fn sweep_folder(dir: &Path, rel: &str, sweep: &Sweep) {
+fn remove_contents(dir: &Path) -> Result<(), OutputError> {
     use rayon::prelude::*;
-    let Ok(entries) = fs::read_dir(dir) else { return };
-    let entries: Vec<_> = entries.flatten().collect();
-    entries.par_iter().for_each(|e| {
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir).map_err(at(dir))?.collect::<Result<_, _>>().map_err(at(dir))?;
+    entries.par_iter().try_for_each(|e| {
         let path = e.path();
-        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
-        let name = e.file_name();
-        // A name that is not UTF-8 was not written by a build.
-        let Some(name) = name.to_str() else {
-            if is_dir {
-                remove_tree(&path);
-            } else {
-                let _ = fs::remove_file(&path);
-            }
-            return;
-        };
-        let child = if rel.is_empty() { name.to_owned() } else { format!("{rel}/{name}") };
-        if is_dir {
-            if sweep.folders.contains(child.as_str()) {
-                sweep_folder(&path, &child, sweep);
-            } else {
-                remove_tree(&path);
-            }
-        } else if !sweep.keep.contains(child.as_str()) {
-            let _ = fs::remove_file(&path);
-        }
-    });
-}
-
-/// Removes a folder and everything in it, its subfolders in parallel: a national site
-/// has some 17,000 files, and unlinking them one by one is a tenth of a build.
-fn remove_tree(dir: &Path) {
-    use rayon::prelude::*;
-    let Ok(entries) = fs::read_dir(dir) else { return };
-    let entries: Vec<_> = entries.flatten().collect();
-    entries.par_iter().for_each(|e| {
-        let path = e.path();
+        // The entry's own type: a link to a folder is a link, removed as one.
         if e.file_type().is_ok_and(|t| t.is_dir()) {
-            remove_tree(&path);
+            remove_contents(&path)?;
+            fs::remove_dir(&path).map_err(at(&path))
         } else {
-            let _ = fs::remove_file(&path);
+            fs::remove_file(&path).map_err(at(&path))
         }
-    });
-    let _ = fs::remove_dir(dir);
+    })
+}
+
+/// Removes `dir` if it is a folder tiendo made (marked) or an empty one; whether it is gone.
+fn remove_ours(dir: &Path) -> bool {
+    let is_folder = fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir());
+    is_folder && (is_marked(dir) || is_empty(dir)) && remove_tree(dir).is_ok()
 }
 
 /// `.public.tiendo-` for an output folder named `public`; the process id follows.
@@ -300,8 +405,8 @@ fn staging_prefix(output: &Path) -> String {
     format!(".{name}.tiendo-")
 }
 
-/// Removes the folders named `prefix` + process id, in `parent`, of processes no longer
-/// running (killed, or crashed).
+/// Removes the staging folders in `parent` (named `prefix` and a process id) of processes
+/// no longer running (killed, or crashed), when they are tiendo's: marked, or empty.
 pub fn remove_stale(parent: &Path, prefix: &str) {
     let Ok(entries) = fs::read_dir(parent) else { return };
     for entry in entries.flatten() {
@@ -310,7 +415,7 @@ pub fn remove_stale(parent: &Path, prefix: &str) {
             continue;
         };
         if pid != std::process::id() && !is_running(pid) {
-            let _ = fs::remove_dir_all(entry.path());
+            remove_ours(&entry.path());
         }
     }
 }
@@ -355,7 +460,9 @@ fn swap(new: &Path, old: &Path) -> io::Result<()> {
 /// The old site goes aside, the new one takes its name, and the old one takes the
 /// new one's former name, where `publish` removes it.
 fn swap_by_renames(new: &Path, old: &Path) -> io::Result<()> {
-    let aside = new.with_extension("old");
+    let mut aside = new.as_os_str().to_owned();
+    aside.push("-old");
+    let aside = PathBuf::from(aside);
     fs::rename(old, &aside)?;
     if let Err(e) = fs::rename(new, old) {
         // Put the old site back rather than leave nothing.
@@ -363,10 +470,6 @@ fn swap_by_renames(new: &Path, old: &Path) -> io::Result<()> {
         return Err(e);
     }
     fs::rename(&aside, new)
-}
-
-fn absolute(p: &Path) -> PathBuf {
-    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
 #[cfg(test)]
@@ -380,58 +483,28 @@ mod tests {
         d
     }
 
-    #[test]
-    fn publish_replaces_the_old_site() {
-        let base = temp("publish");
-        let out = base.join("public");
-        fs::create_dir_all(out.join("old")).unwrap();
-        fs::write(out.join("old/index.html"), "old").unwrap();
-        let s = Staging::new(&out).unwrap();
-        s.write("localities/a/index.html", b"new").unwrap();
-        s.publish().unwrap();
-        assert_eq!(fs::read_to_string(out.join("localities/a/index.html")).unwrap(), "new");
-        assert!(!out.join("old").exists());
-        // Beside the output, only the previous site, kept as the next build's spare.
-        let beside: Vec<String> =
-            fs::read_dir(&base).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-        assert_eq!(beside.len(), 2, "{beside:?}");
-        assert!(base.join(".public.tiendo-spare/old/index.html").is_file());
-        fs::remove_dir_all(&base).unwrap();
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> =
+            fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        v.sort();
+        v
     }
 
     #[test]
-    fn a_reused_spare_keeps_nothing_of_the_older_site() {
-        let base = temp("reuse");
+    fn publish_replaces_a_site_tiendo_made_and_leaves_nothing_beside_it() {
+        let base = temp("publish");
         let out = base.join("public");
         let first = Staging::new(&out).unwrap();
-        first.write("a/index.html", b"A1").unwrap();
-        first.write("b/index.html", b"B1").unwrap();
-        first.write("b/old.csv", b"B1").unwrap();
-        first.write("b/deeper/x.svg", b"X1").unwrap();
+        first.write("old/index.html", b"old").unwrap();
         first.publish().unwrap();
+        assert!(is_marked(&out));
         let second = Staging::new(&out).unwrap();
-        second.write("b/index.html", b"B2").unwrap();
-        second.write("c.svg", b"C2").unwrap();
-        second.publish().unwrap();
-        // The third build reuses the first site's folder: `a` must not come back.
-        let third = Staging::new(&out).unwrap();
-        assert!(third.reused);
-        // Shorter than what the spare holds there: nothing of the old text may remain.
-        third.write("b/index.html", b"3").unwrap();
-        third.write_with("b/old.csv", |f| io::Write::write_all(f, b"x")).unwrap();
-        third.publish().unwrap();
-        let mut files: Vec<String> = walkdir::WalkDir::new(&out)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| e.path().strip_prefix(&out).unwrap().to_string_lossy().into_owned())
-            .collect();
-        files.sort();
-        assert_eq!(files, vec!["b/index.html", "b/old.csv"]);
-        assert_eq!(fs::read_to_string(out.join("b/index.html")).unwrap(), "3");
-        assert_eq!(fs::read_to_string(out.join("b/old.csv")).unwrap(), "x");
-        assert!(!out.join("a").exists(), "empty folders are swept too");
-        assert!(!out.join("b/deeper").exists(), "and folders inside a kept one");
+        second.write("localities/a/index.html", b"new").unwrap();
+        let done = second.publish().unwrap();
+        assert!(done.leftover.is_none());
+        assert_eq!(fs::read_to_string(out.join("localities/a/index.html")).unwrap(), "new");
+        assert!(!out.join("old").exists());
+        assert_eq!(names(&base), vec!["public"]);
         fs::remove_dir_all(&base).unwrap();
     }
 
@@ -447,44 +520,97 @@ mod tests {
     }
 
     #[test]
-    fn dropped_staging_leaves_the_output_untouched() {
+    fn dropped_staging_leaves_the_output_untouched_and_nothing_beside_it() {
         let base = temp("drop");
         let out = base.join("public");
         fs::create_dir_all(&out).unwrap();
+        fs::write(out.join(MARKER), "").unwrap();
         fs::write(out.join("index.html"), "old").unwrap();
         {
             let s = Staging::new(&out).unwrap();
             s.write("index.html", b"new").unwrap();
         }
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
-        // The unfinished site is set aside as a spare, never published.
-        assert!(base.join(".public.tiendo-spare").is_dir());
-        assert_eq!(fs::read_dir(&base).unwrap().count(), 2);
+        assert_eq!(names(&base), vec!["public"]);
         fs::remove_dir_all(&base).unwrap();
     }
 
     #[test]
-    fn stale_staging_of_dead_builds_is_removed() {
+    fn stale_staging_of_dead_builds_is_removed_only_when_it_is_ours() {
         let base = temp("stale");
         let out = base.join("public");
-        // No process has pid u32::MAX - 1 on Linux (pids are at most 2^22).
+        // No process has these ids on Linux (pids are at most 2^22).
         let stale = base.join(format!(".public.tiendo-{}", u32::MAX - 1));
         fs::create_dir_all(stale.join("localities")).unwrap();
+        fs::write(stale.join(MARKER), "").unwrap();
+        let foreign = base.join(format!(".public.tiendo-{}", u32::MAX - 2));
+        fs::create_dir_all(&foreign).unwrap();
+        fs::write(foreign.join("notes.txt"), "mine").unwrap();
         let s = Staging::new(&out).unwrap();
         if cfg!(target_os = "linux") {
             assert!(!stale.exists());
         }
+        assert_eq!(fs::read_to_string(foreign.join("notes.txt")).unwrap(), "mine");
         s.publish().unwrap();
         fs::remove_dir_all(&base).unwrap();
     }
 
     #[test]
-    fn the_output_may_not_replace_the_site() {
-        let root = Path::new("/srv/site");
-        assert!(check_output(root, root).is_err());
-        assert!(check_output(root, Path::new("/srv")).is_err());
-        assert!(check_output(root, Path::new("/srv/site/content/out")).is_err());
-        assert!(check_output(root, Path::new("/srv/site/public")).is_ok());
-        assert!(check_output(root, Path::new("/var/www/tien-do")).is_ok());
+    fn a_foreign_folder_is_refused_and_an_empty_one_taken() {
+        let base = temp("foreign");
+        let root = base.join("site");
+        fs::create_dir_all(&root).unwrap();
+        let out = base.join("www");
+        fs::create_dir_all(&out).unwrap();
+        assert_eq!(check_output(&root, &out).unwrap(), out);
+        fs::write(out.join("other-site.html"), "keep").unwrap();
+        let why = check_output(&root, &out).unwrap_err();
+        assert!(why.contains("tiendo did not make it"), "{why}");
+        fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn paths_are_resolved_before_they_are_compared() {
+        let base = temp("resolve");
+        let root = base.join("site");
+        fs::create_dir_all(root.join("data")).unwrap();
+        for output in [root.clone(), base.clone(), root.join("data/out"), root.join("../site"), root.join("x/../..")] {
+            assert!(check_output(&root, &output).is_err(), "{}", output.display());
+        }
+        assert_eq!(check_output(&root, &root.join("public")).unwrap(), root.join("public"));
+        #[cfg(unix)]
+        {
+            // A link to the site, as the output or as the root.
+            std::os::unix::fs::symlink(&root, base.join("link")).unwrap();
+            assert!(check_output(&root, &base.join("link")).is_err());
+            assert!(check_output(&base.join("link"), &root).is_err());
+            assert!(check_output(&base.join("link"), &root.join("data")).is_err());
+            assert_eq!(resolve(&base.join("link/public/x")).unwrap(), root.join("public/x"));
+            // A link that points to a folder not made yet.
+            std::os::unix::fs::symlink(base.join("www/site"), base.join("dangling")).unwrap();
+            assert_eq!(check_output(&root, &base.join("dangling")).unwrap(), base.join("www/site"));
+            // A loop.
+            std::os::unix::fs::symlink(base.join("loop"), base.join("loop")).unwrap();
+            assert!(resolve(&base.join("loop")).is_err());
+        }
+        fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn removing_a_site_never_follows_a_link() {
+        let base = temp("links");
+        let outside = base.join("outside");
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(outside.join("keep.txt"), "keep").unwrap();
+        let site = base.join("site");
+        fs::create_dir_all(site.join("a")).unwrap();
+        std::os::unix::fs::symlink(&outside, site.join("a/link")).unwrap();
+        std::os::unix::fs::symlink(&outside, base.join("site-link")).unwrap();
+        assert!(remove_tree(&base.join("site-link")).is_err(), "a link to a folder is not a folder");
+        remove_tree(&site).unwrap();
+        assert!(!site.exists());
+        assert_eq!(fs::read_to_string(outside.join("keep.txt")).unwrap(), "keep");
+        fs::remove_dir_all(&base).unwrap();
     }
 }

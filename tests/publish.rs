@@ -19,13 +19,13 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files(dir).into_iter().map(|f| (f.clone(), std::fs::read(dir.join(&f)).unwrap())).collect()
 }
 
-/// Staging folders beside an output, other than the spare a finished build keeps.
+/// Staging folders (or anything else of tiendo's) left beside an output.
 fn staging_left(parent: &Path) -> Vec<String> {
     std::fs::read_dir(parent)
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".tiendo-") && !n.ends_with(".tiendo-spare"))
+        .filter(|n| n.contains(".tiendo-"))
         .collect()
 }
 
@@ -125,16 +125,176 @@ fn a_build_killed_at_any_moment_leaves_the_old_or_the_new_site() {
 }
 
 #[test]
-fn a_rebuild_over_the_spare_leaves_nothing_of_an_older_site() {
-    let dir = temp_dir("publish-spare");
+fn a_rebuild_leaves_nothing_of_an_older_site_and_nothing_beside_it() {
+    let dir = temp_dir("publish-rebuild");
     let out = dir.join("public");
-    // Sample, then the small site, then the small site again: the third build reuses the
-    // sample's folder as its staging area and must sweep every page of it away.
     build(&repo(), &out);
     build(&fixture("small-en"), &out);
     build(&fixture("small-en"), &out);
     let reference = dir.join("reference");
     build(&fixture("small-en"), &reference);
     assert!(snapshot(&out) == snapshot(&reference), "the output differs from a fresh build of the same site");
-    assert!(dir.join(".public.tiendo-spare").is_dir());
+    assert!(staging_left(&dir).is_empty(), "left beside the output: {:?}", staging_left(&dir));
+}
+
+/// Builds with `--output`, returning the exit status and what was printed.
+fn build_into(site: &Path, out: &Path, extra: &[&str]) -> (Option<i32>, String) {
+    let mut args = vec!["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = tiendo(&args);
+    (o.status.code(), stderr(&o))
+}
+
+#[test]
+fn an_existing_folder_tiendo_did_not_make_is_refused_and_left_untouched() {
+    let dir = temp_dir("publish-foreign");
+    let site = dir.join("site");
+    copy_dir(&fixture("small-en"), &site, &[]);
+    let home = dir.join("home");
+    std::fs::create_dir_all(home.join("photos")).unwrap();
+    std::fs::write(home.join("notes.txt"), "mine").unwrap();
+    std::fs::write(home.join("photos/a.jpg"), "jpeg").unwrap();
+    let before = snapshot(&home);
+    for _ in 0..2 {
+        let (code, err) = build_into(&site, &home, &[]);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains("tiendo did not make it"), "{err}");
+    }
+    assert!(snapshot(&home) == before);
+    assert!(staging_left(&dir).is_empty(), "{:?}", staging_left(&dir));
+    // A broken site is refused for the same reason, before its input is read.
+    std::fs::write(site.join("site.yaml"), "title: [").unwrap();
+    let (code, err) = build_into(&site, &home, &[]);
+    assert_eq!(code, Some(2), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_output_is_published_at_its_target_and_the_link_stays() {
+    let dir = temp_dir("publish-symlink");
+    let site = dir.join("site");
+    copy_dir(&fixture("small-en"), &site, &[]);
+    // A web root with another site in it: the link to the web root itself is refused...
+    let www = dir.join("www");
+    std::fs::create_dir_all(www.join("other-site")).unwrap();
+    std::fs::write(www.join("index.html"), "the web root's own page").unwrap();
+    std::fs::write(www.join("other-site/index.html"), "another site").unwrap();
+    let before = snapshot(&www);
+    let public = site.join("public");
+    std::os::unix::fs::symlink(&www, &public).unwrap();
+    for _ in 0..2 {
+        let (code, err) = tiendo_build(&site);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains(&format!("(where {} leads)", public.display())), "{err}");
+    }
+    assert!(snapshot(&www) == before, "a folder holding files tiendo did not make was changed");
+    // ...and a link to a folder of its own in the web root is followed.
+    std::fs::remove_file(&public).unwrap();
+    std::os::unix::fs::symlink(www.join("tien-do"), &public).unwrap();
+    for _ in 0..2 {
+        let (code, err) = tiendo_build(&site);
+        assert_eq!(code, Some(0), "{err}");
+    }
+    assert!(std::fs::symlink_metadata(&public).unwrap().file_type().is_symlink(), "the link stays a link");
+    assert!(www.join("tien-do/index.html").is_file());
+    let reference = dir.join("reference");
+    build(&site, &reference);
+    assert!(snapshot(&www.join("tien-do")) == snapshot(&reference));
+    let mut after = snapshot(&www);
+    after.retain(|k, _| !k.starts_with("tien-do/"));
+    assert!(after == before, "the web root's other files changed");
+    assert!(staging_left(&www).is_empty() && staging_left(&site).is_empty());
+}
+
+fn tiendo_build(site: &Path) -> (Option<i32>, String) {
+    let o = tiendo(&["build", "--root", site.to_str().unwrap()]);
+    (o.status.code(), stderr(&o))
+}
+
+/// Hard links to every file of `from`, in the same layout under `to` (`cp -al`).
+fn hard_link_copy(from: &Path, to: &Path) {
+    for f in files(from) {
+        let target = to.join(&f);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::hard_link(from.join(&f), target).unwrap();
+    }
+}
+
+#[test]
+fn a_hard_linked_backup_keeps_its_content_through_rebuilds() {
+    let dir = temp_dir("publish-hardlink");
+    let site = dir.join("site");
+    copy_dir(&fixture("small-en"), &site, &[]);
+    let out = dir.join("public");
+    build(&site, &out);
+    let backup = dir.join("backup");
+    hard_link_copy(&out, &backup);
+    let kept = snapshot(&backup);
+    assert!(kept == snapshot(&out));
+    let report = site.join("data/reports/2025-09.yaml");
+    for figure in ["enrolment: 710", "enrolment: 720"] {
+        std::fs::write(&report, read(&report).replacen("enrolment: 700", figure, 1).replace("enrolment: 710", figure))
+            .unwrap();
+        build(&site, &out);
+        assert!(snapshot(&out) != kept, "the figures changed, so the site did");
+    }
+    assert!(snapshot(&backup) == kept, "a file of the backup was written over");
+}
+
+#[test]
+fn output_paths_are_compared_as_the_system_sees_them() {
+    let dir = temp_dir("publish-paths");
+    let site = dir.join("site");
+    copy_dir(&fixture("small-en"), &site, &[]);
+    let before = snapshot(&site);
+    let sneaky = format!("{}/../site", site.display());
+    let (code, err) = build_into(&site, Path::new(&sneaky), &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("holds the site itself"), "{err}");
+    let (code, err) = build_into(&site, &site.join("data/../content/x/.."), &[]);
+    assert_eq!(code, Some(2), "{err}");
+    #[cfg(unix)]
+    {
+        // A symlinked root: its output is the site's own folder.
+        let link = dir.join("link");
+        std::os::unix::fs::symlink(&site, &link).unwrap();
+        let o = tiendo(&["build", "--root", link.to_str().unwrap(), "--output", site.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    }
+    assert!(snapshot(&site) == before, "the site's own files changed");
+}
+
+#[test]
+fn a_bad_base_url_on_the_command_line_is_refused_like_one_in_site_yaml() {
+    let dir = temp_dir("publish-base-url");
+    let out = dir.join("public");
+    for url in ["javascript:alert(1)", "https://", "example.org", "https://a.example/\"><script>"] {
+        let (code, err) = build_into(&fixture("small-en"), &out, &["--base-url", url]);
+        assert_eq!(code, Some(2), "{url}: {err}");
+        assert!(err.contains("is not a web address"), "{err}");
+    }
+    assert!(!out.exists());
+    let (code, err) = build_into(&fixture("small-en"), &out, &["--base-url", "https://stats.example/progress/"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(read(out.join("sitemap.xml")).contains("https://stats.example/progress/localities/north/"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_previous_site_is_named_with_what_to_do() {
+    use std::os::unix::fs::PermissionsExt;
+    // Root may write anywhere: the refusal cannot be seen as root.
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        eprintln!("skipped: running as root");
+        return;
+    }
+    let dir = temp_dir("publish-read-only");
+    let out = dir.join("public");
+    build(&fixture("small-en"), &out);
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let (code, err) = build_into(&fixture("small-en"), &out, &[]);
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains(&out.display().to_string()) && err.contains("chown -R"), "{err}");
 }
