@@ -6,13 +6,44 @@
 //! format has one, and carries the offending source line so it can be shown
 //! without reopening the file. Nothing in this module prints.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 /// How serious a diagnostic is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
     Warning,
+}
+
+/// The text of one input file, and where its lines start (found once, when the first
+/// diagnostic needs it), so that pointing at a line costs the same in a file of a
+/// million lines as in a file of ten.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the site root, with `/` separators: what messages show.
+    pub rel: String,
+    pub text: String,
+    lines: OnceLock<Vec<usize>>,
+}
+
+impl SourceFile {
+    pub fn new(rel: impl Into<String>, text: impl Into<String>) -> Self {
+        SourceFile { rel: rel.into(), text: text.into(), lines: OnceLock::new() }
+    }
+
+    /// The text of 1-based `line`, without its line break.
+    pub fn line(&self, line: u64) -> Option<&str> {
+        let starts = self
+            .lines
+            .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(k, _)| k + 1)).collect());
+        let index = usize::try_from(line.checked_sub(1)?).ok()?;
+        let start = *starts.get(index)?;
+        let end = starts.get(index + 1).map_or(self.text.len(), |next| next - 1);
+        let text = &self.text[start..end];
+        Some(text.strip_suffix('\r').unwrap_or(text))
+    }
 }
 
 /// One problem in the input.
@@ -30,6 +61,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The text of `line`, for display under the message.
     pub source_line: Option<String>,
+    /// How many more diagnostics like this one the file has, not shown (see [`Diagnostics`]).
+    pub more: u32,
 }
 
 impl Diagnostic {
@@ -42,6 +75,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             source_line: None,
+            more: 0,
         }
     }
 
@@ -50,10 +84,10 @@ impl Diagnostic {
     }
 
     /// Points the diagnostic at `line`:`column` of `source`, keeping that line's text.
-    pub fn at(mut self, source: &str, line: u64, column: u64) -> Self {
+    pub fn at(mut self, source: &SourceFile, line: u64, column: u64) -> Self {
         self.line = line;
         self.column = column;
-        self.source_line = line_text(source, line).map(str::to_owned);
+        self.source_line = source.line(line).map(str::to_owned);
         self
     }
 
@@ -65,12 +99,63 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// What this diagnostic is about, whatever it names: the message with its quoted
+    /// names and its numbers left out, so that "`a` is not a locality" and "`b` is not a
+    /// locality" are one kind.
+    fn kind(&self) -> (Severity, String) {
+        let mut shape = String::with_capacity(self.message.len());
+        let mut quoted: Option<char> = None;
+        let mut digits = false;
+        for c in self.message.chars() {
+            match quoted {
+                Some(end) if c == end => {
+                    quoted = None;
+                    shape.push(c);
+                }
+                Some(_) => {}
+                None if c == '`' || c == '"' => {
+                    quoted = Some(c);
+                    shape.push(c);
+                }
+                None if c.is_ascii_digit() => {
+                    if !digits {
+                        shape.push('#');
+                    }
+                }
+                None => shape.push(c),
+            }
+            digits = quoted.is_none() && c.is_ascii_digit();
+        }
+        (self.severity, shape)
+    }
 }
 
-/// The text of 1-based `line` in `source`, without its line break.
-pub fn line_text(source: &str, line: u64) -> Option<&str> {
-    let index = usize::try_from(line.checked_sub(1)?).ok()?;
-    source.split('\n').nth(index).map(|l| l.strip_suffix('\r').unwrap_or(l))
+/// `text` as it is safe to print on a terminal: control characters (which could clear
+/// the screen or fake other output), and the Unicode controls that reorder text, are
+/// shown as `\u{…}` escapes.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_printable(c, &mut out);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn push_printable(c: char, out: &mut String) {
+    if needs_escape(c) {
+        out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+    } else {
+        out.push(c);
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -83,43 +168,66 @@ impl fmt::Display for Diagnostic {
     ///   |   ^
     ///   = help: ...
     /// ```
+    ///
+    /// Everything that comes from the input is shown with its control characters escaped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{label}: {}", self.file)?;
+        write!(f, "{label}: {}", printable(&self.file))?;
         if self.line > 0 {
             write!(f, ":{}", self.line)?;
             if self.column > 0 {
                 write!(f, ":{}", self.column)?;
             }
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", printable(&self.message))?;
         let gutter = self.line.to_string().len();
         let pad = " ".repeat(gutter);
         if let Some(text) = &self.source_line {
-            let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+            // Tabs as one space, so the caret lines up; the caret goes under the character
+            // at `column`, however wide the escapes before it are.
+            let mut shown = String::with_capacity(text.len());
+            let mut caret = 0;
+            for (k, c) in text.chars().enumerate() {
+                if (k as u64) + 1 == self.column {
+                    caret = shown.chars().count();
+                }
+                push_printable(if c == '\t' { ' ' } else { c }, &mut shown);
+            }
+            if self.column as usize > text.chars().count() {
+                caret = shown.chars().count() + (self.column as usize - 1 - text.chars().count());
+            }
             write!(f, "\n{pad} |\n{} | {shown}", self.line)?;
             if self.column > 0 {
-                let indent = " ".repeat(usize::try_from(self.column - 1).unwrap_or(0));
-                write!(f, "\n{pad} | {indent}^")?;
+                write!(f, "\n{pad} | {}^", " ".repeat(caret))?;
             }
         }
         if let Some(help) = &self.help {
             // Continuation lines line up under the first line of the help text.
             let indent = format!("\n{}", " ".repeat(gutter + 9));
-            let text = help.lines().collect::<Vec<_>>().join(&indent);
+            let text = printable(help).lines().collect::<Vec<_>>().join(&indent);
             write!(f, "\n{pad} = help: {text}")?;
+        }
+        if self.more > 0 {
+            let kind = if self.is_error() { "errors" } else { "warnings" };
+            write!(f, "\n{pad} = and {} more {kind} like this one in this file, not shown", self.more)?;
         }
         Ok(())
     }
 }
 
-/// Every diagnostic of a run, in a stable order.
+/// At most this many diagnostics of one kind are kept for one file; the rest are counted
+/// and said in one line. A file with 200,000 misspelt ids gives twenty messages, quickly.
+pub const MAX_LIKE: usize = 20;
+
+/// Every diagnostic of a run, in a stable order, at most [`MAX_LIKE`] of a kind per file.
 #[derive(Clone, Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// For each file and kind: how many were kept, and how many more were left out.
+    counts: HashMap<(String, Severity, String), (usize, usize)>,
 }
 
 impl Diagnostics {
@@ -127,12 +235,51 @@ impl Diagnostics {
         Self::default()
     }
 
+    /// Keeps `d`, unless its file already has [`MAX_LIKE`] diagnostics of its kind: it is
+    /// then only counted.
     pub fn push(&mut self, d: Diagnostic) {
+        self.admit(d);
+    }
+
+    /// [`Diagnostics::push`], saying whether `d` was kept.
+    fn admit(&mut self, d: Diagnostic) -> bool {
+        let (severity, shape) = d.kind();
+        let count = self.counts.entry((d.file.clone(), severity, shape)).or_default();
+        if count.0 >= MAX_LIKE {
+            count.1 += 1;
+            return false;
+        }
+        count.0 += 1;
         self.items.push(d);
+        true
+    }
+
+    /// Like [`Diagnostics::push`], with help that is worked out only if `d` is kept: a
+    /// suggestion among 3,321 names is not worth making for the ten-thousandth typo.
+    pub fn push_with_help(&mut self, d: Diagnostic, help: impl FnOnce() -> String) {
+        if self.admit(d)
+            && let Some(last) = self.items.last_mut()
+        {
+            last.help = Some(help());
+        }
+    }
+
+    /// Adds what `other` collected, its counts of diagnostics left out included.
+    pub fn append(&mut self, other: Diagnostics) {
+        for d in other.items {
+            self.push(d);
+        }
+        for (key, (_, left_out)) in other.counts {
+            if left_out > 0 {
+                self.counts.entry(key).or_default().1 += left_out;
+            }
+        }
     }
 
     pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
-        self.items.extend(other);
+        for d in other {
+            self.push(d);
+        }
     }
 
     pub fn has_errors(&self) -> bool {
@@ -152,14 +299,26 @@ impl Diagnostics {
     }
 
     /// Sorted by file, then position, errors before warnings at the same place, without repeats,
-    /// so that output does not depend on the order in which parallel stages finished.
-    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
-        self.items.sort_by(|a, b| {
+    /// so that output does not depend on the order in which parallel stages finished. The last
+    /// shown diagnostic of each kind in a file says how many more of its kind were left out.
+    pub fn into_sorted(self) -> Vec<Diagnostic> {
+        let Diagnostics { mut items, counts } = self;
+        items.sort_by(|a, b| {
             (&a.file, a.line, a.column, a.severity, &a.message)
                 .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
         });
-        self.items.dedup();
-        self.items
+        items.dedup();
+        let mut last_of_kind: HashMap<(String, Severity, String), usize> = HashMap::new();
+        for (k, d) in items.iter().enumerate() {
+            let (severity, shape) = d.kind();
+            last_of_kind.insert((d.file.clone(), severity, shape), k);
+        }
+        for (key, (_, left_out)) in counts {
+            if let Some(&k) = last_of_kind.get(&key).filter(|_| left_out > 0) {
+                items[k].more = items[k].more.saturating_add(u32::try_from(left_out).unwrap_or(u32::MAX));
+            }
+        }
+        items
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
@@ -171,7 +330,7 @@ impl IntoIterator for Diagnostics {
     type Item = Diagnostic;
     type IntoIter = std::vec::IntoIter<Diagnostic>;
     fn into_iter(self) -> Self::IntoIter {
-        self.items.into_iter()
+        self.into_sorted().into_iter()
     }
 }
 
@@ -227,9 +386,9 @@ mod tests {
 
     #[test]
     fn renders_file_line_column_snippet_and_help() {
-        let src = "as_of: 2025-09-30\nfigures:\n  long-mi: { voluntary-si: 1 }\n";
+        let src = SourceFile::new("r", "as_of: 2025-09-30\nfigures:\n  long-mi: { voluntary-si: 1 }\n");
         let d = Diagnostic::error("data/reports/2025-09.yaml", "`long-mi` is not a locality")
-            .at(src, 3, 3)
+            .at(&src, 3, 3)
             .help("did you mean `long-my`?");
         assert_eq!(
             d.to_string(),
@@ -238,10 +397,54 @@ mod tests {
     }
 
     #[test]
-    fn line_text_handles_crlf_and_out_of_range() {
-        assert_eq!(line_text("a\r\nb\r\n", 2), Some("b"));
-        assert_eq!(line_text("a\n", 5), None);
-        assert_eq!(line_text("a\n", 0), None);
+    fn lines_handle_crlf_and_out_of_range() {
+        let file = SourceFile::new("f", "a\r\nb\r\nlast");
+        assert_eq!(file.line(1), Some("a"));
+        assert_eq!(file.line(2), Some("b"));
+        assert_eq!(file.line(3), Some("last"));
+        assert_eq!(file.line(4), None);
+        assert_eq!(file.line(0), None);
+        assert_eq!(SourceFile::new("f", "a\n").line(2), Some(""));
+    }
+
+    #[test]
+    fn control_characters_from_the_input_are_shown_escaped() {
+        let src = SourceFile::new("r", "  \u{1b}[2Jx: 1\n");
+        let d = Diagnostic::error("data/r\u{7}.yaml", "`\u{1b}[2Jx` is not a locality\u{202e}")
+            .at(&src, 1, 6)
+            .help("no\u{1b}c");
+        let shown = d.to_string();
+        assert!(!shown.chars().any(|c| c.is_control() && c != '\n'), "{shown:?}");
+        assert_eq!(
+            shown,
+            "error: data/r\\u{7}.yaml:1:6: `\\u{1b}[2Jx` is not a locality\\u{202e}\n  |\n1 |   \\u{1b}[2Jx: 1\n  |           ^\n  = help: no\\u{1b}c"
+        );
+    }
+
+    #[test]
+    fn each_kind_is_kept_twenty_times_a_file_then_counted() {
+        let mut ds = Diagnostics::new();
+        for k in 0..1000 {
+            ds.push(Diagnostic::error("a.yaml", format!("`x{k}` is not a locality")).at(
+                &SourceFile::new("a", ""),
+                k + 1,
+                1,
+            ));
+            ds.push(Diagnostic::error("b.yaml", format!("`x{k}` is not a locality")));
+        }
+        ds.push(Diagnostic::error("a.yaml", "-5 is negative"));
+        let mut other = Diagnostics::new();
+        for k in 0..30 {
+            other.push_with_help(Diagnostic::error("a.yaml", format!("`y{k}` is not a locality")), || "help".into());
+        }
+        ds.append(other);
+        let sorted = ds.into_sorted();
+        let in_a: Vec<&Diagnostic> = sorted.iter().filter(|d| d.file == "a.yaml").collect();
+        assert_eq!(in_a.len(), 21);
+        assert_eq!(in_a.iter().map(|d| d.more).sum::<u32>(), 1010);
+        assert_eq!(in_a.last().map(|d| d.more), Some(1010), "said after the last one shown");
+        assert!(in_a[20].to_string().ends_with("= and 1010 more errors like this one in this file, not shown"));
+        assert_eq!(sorted.iter().filter(|d| d.file == "b.yaml").count(), 20);
     }
 
     #[test]

@@ -57,11 +57,13 @@ pub fn rows<'a>(site: &Site, computed: &'a Computed) -> Vec<Row<'a>> {
     out
 }
 
-/// A CSV field, quoted when it holds a separator, a quote or a line break.
-/// A leading `=`, `+`, `-` or `@` is prefixed with `'` so spreadsheets do not run it as a formula.
+/// A CSV field, quoted when it holds a character a spreadsheet may take as a separator
+/// (Excel in a Vietnamese locale splits on `;`), a quote or a line break. A leading
+/// `=`, `+`, `-`, `@`, tab or carriage return is prefixed with `'` so spreadsheets do not
+/// run it as a formula.
 fn csv_field(text: &str, out: &mut String) {
-    let risky = text.starts_with(['=', '+', '-', '@']);
-    if risky || text.contains([',', '"', '\n', '\r']) {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky || text.contains([',', ';', '\t', '"', '\n', '\r']) {
         out.push('"');
         if risky {
             out.push('\'');
@@ -369,6 +371,21 @@ mod tests {
         let file = csv(csv_rows.starts.iter().enumerate().map(|(k, _)| csv_rows.line(k)));
         assert_eq!(file.lines().count(), 4);
         assert!(file.starts_with(HEADER));
+    }
+
+    #[test]
+    fn fields_a_spreadsheet_could_split_or_run_are_quoted() {
+        for (text, field) in [
+            ("Ô Môn;=1+1;", "\"Ô Môn;=1+1;\""),
+            ("a\tb", "\"a\tb\""),
+            ("\t=1+1", "\"'\t=1+1\""),
+            ("-5", "\"'-5\""),
+            ("Phường Long Mỹ", "Phường Long Mỹ"),
+        ] {
+            let mut out = String::new();
+            csv_field(text, &mut out);
+            assert_eq!(out, field, "{text:?}");
+        }
     }
 
     #[test]

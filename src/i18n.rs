@@ -25,14 +25,13 @@ impl Strings {
     /// The built-in strings of `lang`, with the site's overrides from `templates_dir`.
     pub fn load(lang: Language, templates_dir: &Path, diags: &mut Diagnostics) -> Strings {
         let name = format!("i18n/{}.yaml", lang.code());
-        let builtin = SourceFile {
-            rel: format!("(built-in) templates/{name}"),
-            text: match lang {
+        let builtin = SourceFile::new(
+            format!("(built-in) templates/{name}"),
+            match lang {
                 Language::Vi => VI,
                 Language::En => EN,
-            }
-            .to_owned(),
-        };
+            },
+        );
         let mut map = parse(&builtin, diags);
         let path = templates_dir.join(&name);
         if path.is_file() {

@@ -46,10 +46,22 @@ pub enum ImportError {
     Output(OutputError),
 }
 
+/// The largest spreadsheet read: a national sheet is under 1 MB, and even a million rows
+/// fit; beyond this it is not a monthly report.
+pub const MAX_SHEET_BYTES: u64 = 100_000_000;
+
 pub fn import(options: &ImportOptions) -> Result<Imported, ImportError> {
     let as_of = Date::parse(options.as_of.trim()).map_err(|_| {
         ImportError::Usage(format!("--as-of {} is not a date: write it as YYYY-MM-DD, e.g. 2025-10-31", options.as_of))
     })?;
+    if let Some(source) = &options.source
+        && source.chars().any(char::is_control)
+    {
+        return Err(ImportError::Usage(
+            "--source must be one line of plain text, without line breaks or control characters; nothing was written"
+                .to_owned(),
+        ));
+    }
     let rel = format!("{}/{}-{:02}.yaml", load::REPORTS_DIR, as_of.year(), as_of.month());
     let target = options.root.join(&rel);
     if target.exists() && !options.force {
@@ -62,7 +74,18 @@ pub fn import(options: &ImportOptions) -> Result<Imported, ImportError> {
     let (localities, indicators) = crate::validate::lists(&options.root, &mut diags)
         .ok_or_else(|| ImportError::Input(diags.clone().into_sorted()))?;
     let shown = options.file.display().to_string();
-    let bytes = fs::read(&options.file).map_err(|e| ImportError::Usage(format!("cannot read {shown}: {e}")))?;
+    let bytes = load::read_bytes(&options.file, MAX_SHEET_BYTES).map_err(|e| {
+        ImportError::Usage(match e {
+            load::ReadError::BrokenLink(target) => format!("{shown} is a link to {target}, which does not exist"),
+            load::ReadError::NotAFile => format!("{shown} is not a file: give the spreadsheet file (CSV) to import"),
+            load::ReadError::TooLarge(size) => format!(
+                "{shown} is too large ({} MB): a monthly report is at most {} MB; check that this is the right file",
+                size / 1_000_000,
+                MAX_SHEET_BYTES / 1_000_000
+            ),
+            load::ReadError::Io(e) => format!("cannot read {shown}: {e}"),
+        })
+    })?;
     let file = load::decode(shown.clone(), bytes).map_err(|d| ImportError::Input(vec![d]))?;
     let table = read_table(&file, &localities, &indicators, &mut diags);
     other_report_on_the_same_date(&options.root, &rel, as_of, &mut diags);
@@ -89,7 +112,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported, ImportError> {
     let source = options.source.clone().unwrap_or_else(|| format!("{} (tiendo import)", file_name(&options.file)));
     let text = report_yaml(as_of, &source, &table, &localities, &indicators);
     // What is written must read back as a report: a last check on our own output.
-    if let Err(d) = load::reports::parse(&load::SourceFile { rel: rel.clone(), text: text.clone() }) {
+    if let Err(d) = load::reports::parse(&load::SourceFile::new(rel.clone(), text.clone())) {
         return Err(ImportError::Input(vec![d]));
     }
     write_atomically(&target, &text).map_err(ImportError::Output)?;
@@ -138,7 +161,7 @@ fn read_table(
         .has_headers(false)
         .flexible(true)
         .from_reader(file.text.as_bytes());
-    let at = |line: u64, message: String| Diagnostic::error(&file.rel, message).at(&file.text, line, 0);
+    let at = |line: u64, message: String| Diagnostic::error(&file.rel, message).at(file, line, 0);
     let matcher = Matcher::new(localities);
     let mut columns: Vec<Option<usize>> = Vec::new();
     let mut seen: HashMap<usize, u64> = HashMap::new();
@@ -162,8 +185,8 @@ fn read_table(
         let name = record.get(0).unwrap_or("").trim();
         let unit = match matcher.find(name) {
             Ok(l) => Some(l),
-            Err(message) => {
-                diags.push(at(line, message.0).help(message.1));
+            Err(miss) => {
+                diags.push_with_help(at(line, matcher.message(name, &miss)), || matcher.help(name, &miss));
                 None
             }
         };
@@ -225,9 +248,8 @@ fn header(
         }
         match indicators.iter().position(|i| i.id == name) {
             Some(i) if seen.contains(&i) => {
-                diags.push(
-                    Diagnostic::error(&file.rel, format!("the column `{name}` appears twice")).at(&file.text, line, 0),
-                );
+                diags
+                    .push(Diagnostic::error(&file.rel, format!("the column `{name}` appears twice")).at(file, line, 0));
                 columns.push(None);
             }
             Some(i) => {
@@ -245,7 +267,7 @@ fn header(
                 };
                 diags.push(
                     Diagnostic::error(&file.rel, format!("the column `{name}` is not an indicator"))
-                        .at(&file.text, line, 0)
+                        .at(file, line, 0)
                         .help(help),
                 );
                 columns.push(None);
@@ -357,10 +379,10 @@ impl<'a> Matcher<'a> {
         m
     }
 
-    /// The unit `typed` names, or a message and advice.
-    fn find(&self, typed: &str) -> Result<usize, (String, String)> {
+    /// The unit `typed` names, or why there is none.
+    fn find(&self, typed: &str) -> Result<usize, Miss> {
         if typed.is_empty() {
-            return Err(("the first column is empty".into(), "write the unit's name, code or id".into()));
+            return Err(Miss::Empty);
         }
         if let Some(&i) = self.ids.get(typed) {
             return Ok(i);
@@ -382,32 +404,56 @@ impl<'a> Matcher<'a> {
             match found.len() {
                 0 => continue,
                 1 => return Ok(found[0]),
-                _ => {
-                    let names: Vec<String> = found
-                        .iter()
-                        .map(|&i| format!("{} ({})", self.localities[i].name, self.localities[i].id))
-                        .collect();
-                    return Err((
-                        format!("\"{typed}\" could be any of {}", names.join(", ")),
-                        "write the name with its diacritics, or the unit's id or code".into(),
-                    ));
+                _ => return Err(Miss::Ambiguous(found)),
+            }
+        }
+        Err(Miss::Unknown)
+    }
+
+    fn message(&self, typed: &str, miss: &Miss) -> String {
+        match miss {
+            Miss::Empty => "the first column is empty".into(),
+            Miss::Ambiguous(found) => {
+                let names: Vec<String> =
+                    found.iter().map(|&i| format!("{} ({})", self.localities[i].name, self.localities[i].id)).collect();
+                format!("\"{typed}\" could be any of {}", names.join(", "))
+            }
+            Miss::Unknown => format!("\"{typed}\" is not a unit of this site"),
+        }
+    }
+
+    /// What to do: for an unknown name, the closest known one, which takes a look at every
+    /// name of the site (so it is asked only for the messages shown).
+    fn help(&self, typed: &str, miss: &Miss) -> String {
+        match miss {
+            Miss::Empty => "write the unit's name, code or id".into(),
+            Miss::Ambiguous(_) => "write the name with its diacritics, or the unit's id or code".into(),
+            Miss::Unknown => {
+                let keys = name_keys(typed);
+                let folded_typed = fold(&keys[keys.len() - 1]);
+                let close = did_you_mean(&folded_typed, self.folded.keys().map(String::as_str))
+                    .and_then(|k| self.folded.get(k))
+                    .and_then(|l| l.first())
+                    .map(|&i| &self.localities[i].name);
+                match close {
+                    Some(name) => format!(
+                        "did you mean {name}? Write the name as in data/localities.yaml, or the unit's id or code"
+                    ),
+                    None if is_valid_id(typed) => "no unit has this id; see data/localities.yaml".into(),
+                    None => "write the name as in data/localities.yaml, or the unit's id or code".into(),
                 }
             }
         }
-        let folded_typed = fold(&keys[keys.len() - 1]);
-        let close = did_you_mean(&folded_typed, self.folded.keys().map(String::as_str))
-            .and_then(|k| self.folded.get(k))
-            .and_then(|l| l.first())
-            .map(|&i| &self.localities[i].name);
-        let help = match close {
-            Some(name) => {
-                format!("did you mean {name}? Write the name as in data/localities.yaml, or the unit's id or code")
-            }
-            None if is_valid_id(typed) => "no unit has this id; see data/localities.yaml".into(),
-            None => "write the name as in data/localities.yaml, or the unit's id or code".into(),
-        };
-        Err((format!("\"{typed}\" is not a unit of this site"), help))
     }
+}
+
+/// Why a name finds no unit.
+#[derive(Debug, PartialEq)]
+enum Miss {
+    Empty,
+    /// The units it could be.
+    Ambiguous(Vec<usize>),
+    Unknown,
 }
 
 /// Another report file for the same date would make the site fail to build.
@@ -525,11 +571,9 @@ mod tests {
         let m = Matcher::new(&units);
         assert_eq!(m.find("Xã Văn Lăng"), Ok(1));
         assert_eq!(m.find("văn lang"), Ok(0));
+        let miss = m.find("Van Lang").unwrap_err();
         assert!(
-            m.find("Van Lang")
-                .unwrap_err()
-                .0
-                .contains("could be any of Xã Văn Lang (van-lang), Xã Văn Lăng (van-lang-2)")
+            m.message("Van Lang", &miss).contains("could be any of Xã Văn Lang (van-lang), Xã Văn Lăng (van-lang-2)")
         );
         for typed in ["long my", "LONG MỸ", "Phuong Long My", "phường  long   mỹ", "long-my", "31471", "031471"]
         {
@@ -538,7 +582,8 @@ mod tests {
         // A name that starts like a prefix is still found.
         assert_eq!(m.find("Xa Phien"), Ok(3));
         assert_eq!(m.find("Xà Phiên"), Ok(3));
-        let (message, help) = m.find("Long Mi").unwrap_err();
+        let miss = m.find("Long Mi").unwrap_err();
+        let (message, help) = (m.message("Long Mi", &miss), m.help("Long Mi", &miss));
         assert!(message.contains("is not a unit"), "{message}");
         assert!(help.starts_with("did you mean Phường Long Mỹ?"), "{help}");
     }

@@ -44,7 +44,7 @@ fn main() -> ExitCode {
                         summary.reports,
                         summary.seconds,
                         output.display(),
-                        plural_warnings(summary.warnings.len()),
+                        plural_warnings(warning_count(&summary.warnings)),
                     );
                     ExitCode::SUCCESS
                 }
@@ -90,7 +90,7 @@ fn main() -> ExitCode {
                         done.report,
                         done.figures,
                         done.units,
-                        plural_warnings(done.warnings.len())
+                        plural_warnings(warning_count(&done.warnings))
                     );
                     println!("next: tiendo check, then tiendo build");
                     ExitCode::SUCCESS
@@ -103,7 +103,7 @@ fn main() -> ExitCode {
         Command::Check(args) => match tiendo::check(&args.root) {
             Ok(warnings) => {
                 print_diagnostics(&warnings);
-                println!("no errors{}", plural_warnings(warnings.len()));
+                println!("no errors{}", plural_warnings(warning_count(&warnings)));
                 ExitCode::SUCCESS
             }
             Err(e) => failure(&e),
@@ -120,9 +120,7 @@ fn serve(args: cli::ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Some(addr) = server.addr() {
-        println!("serving http://{addr}/ (press Ctrl-C to stop)");
-    }
+    println!("serving http://{}/ (press Ctrl-C to stop)", server.addr());
     let result = server.run(|event| match event {
         tiendo::serve::ServeEvent::Built(summary) => {
             print_diagnostics(&summary.warnings);
@@ -132,7 +130,7 @@ fn serve(args: cli::ServeArgs) -> ExitCode {
                 summary.pages,
                 if summary.pages == 1 { "" } else { "s" },
                 summary.seconds,
-                plural_warnings(summary.warnings.len())
+                plural_warnings(warning_count(&summary.warnings))
             );
         }
         tiendo::serve::ServeEvent::Failed(e) => {
@@ -143,12 +141,20 @@ fn serve(args: cli::ServeArgs) -> ExitCode {
         }
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            println!("stopped; the preview folder is removed");
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)
         }
     }
+}
+
+/// The warnings of `diagnostics`, those left out of the list included.
+fn warning_count(diagnostics: &[Diagnostic]) -> usize {
+    diagnostics.iter().filter(|d| !d.is_error()).map(|d| 1 + d.more as usize).sum()
 }
 
 fn plural_warnings(n: usize) -> String {
@@ -170,8 +176,9 @@ fn failure(e: &Error) -> ExitCode {
     match e {
         Error::Input(diagnostics) => {
             print_diagnostics(diagnostics);
-            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            let warnings = diagnostics.len() - errors;
+            let count =
+                |errors: bool| diagnostics.iter().filter(|d| d.is_error() == errors).map(|d| 1 + d.more as usize).sum();
+            let (errors, warnings): (usize, usize) = (count(true), count(false));
             eprintln!(
                 "{errors} error{}{}: nothing was written; the published site is unchanged",
                 if errors == 1 { "" } else { "s" },

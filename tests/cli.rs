@@ -70,3 +70,70 @@ fn new_writes_a_site_that_checks_and_builds_and_refuses_a_non_empty_folder() {
     assert_eq!(read(dir.join("site.yaml")), "title: \"changed\"\n");
     assert!(before.contains("Thành phố Mẫu"));
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinked_inputs_are_read_and_broken_ones_named() {
+    let dir = temp_dir("cli-symlinked-input");
+    let site = dir.join("site");
+    copy_dir(&fixture("small-en"), &site, &[]);
+    let reports = site.join("data/reports");
+    let count = |site: &std::path::Path| {
+        let o = tiendo(&["build", "--root", site.to_str().unwrap(), "--output", dir.join("out").to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o).split(" from ").nth(1).and_then(|r| r.split(' ').next()).unwrap_or("").to_owned()
+    };
+    assert_eq!(count(&site), "5");
+    // A report kept elsewhere, linked into the reports folder, is read like any other.
+    let kept = dir.join("kept");
+    std::fs::create_dir_all(&kept).unwrap();
+    let october = read(reports.join("2025-09.yaml")).replace("as_of: 2025-09-30", "as_of: 2025-10-31");
+    std::fs::write(kept.join("2025-10.yaml"), october).unwrap();
+    std::os::unix::fs::symlink(kept.join("2025-10.yaml"), reports.join("2025-10.yaml")).unwrap();
+    assert_eq!(count(&site), "6");
+    // A link to nothing, and a link that loops, are errors that name them.
+    std::os::unix::fs::symlink(dir.join("gone.yaml"), reports.join("2025-11.yaml")).unwrap();
+    std::os::unix::fs::symlink(&reports, reports.join("again")).unwrap();
+    let o = tiendo(&["check", "--root", site.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("error: data/reports/2025-11.yaml: this is a link to "), "{err}");
+    assert!(err.contains("gone.yaml, which does not exist"), "{err}");
+    assert!(err.contains("error: data/reports/again: this link leads back into a folder that holds it"), "{err}");
+}
+
+#[test]
+fn a_site_too_large_is_refused_plainly() {
+    let dir = temp_dir("cli-too-many");
+    let site = dir.join("site");
+    copy_dir(&fixture("invalid/_base"), &site, &[]);
+    let mut list = String::from("city: { id: mau, name: \"Thành phố Mẫu\" }\nlocalities:\n");
+    for k in 0..100_001 {
+        list.push_str(&format!("  - {{ id: x{k}, name: \"X {k}\", kind: ward }}\n"));
+    }
+    std::fs::write(site.join("data/localities.yaml"), list).unwrap();
+    let o = tiendo(&["check", "--root", site.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("error: data/localities.yaml:3:3: the file lists 100001 localities"), "{err}");
+    assert!(err.contains("a site can have at most 100000 localities"), "{err}");
+    assert!(!err.contains("anchors"), "{err}");
+}
+
+#[test]
+fn escape_sequences_in_input_files_reach_the_terminal_escaped() {
+    let dir = temp_dir("cli-escapes");
+    let site = dir.join("site");
+    copy_dir(&fixture("invalid/_base"), &site, &[]);
+    // A crafted id that would clear the screen and print a fake all-clear.
+    std::fs::write(
+        site.join("data/reports/2025-09.yaml"),
+        "as_of: 2025-09-30\nfigures:\n  \"\x1b[2J\x1b[Hno errors\x1b[8m\": { voluntary-si: 1 }\n",
+    )
+    .unwrap();
+    let o = tiendo(&["check", "--root", site.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(!err.contains('\x1b'), "{err:?}");
+    assert!(err.contains("\\u{1b}[2J\\u{1b}[Hno errors"), "{err}");
+}

@@ -12,7 +12,7 @@ fn canonical_files_take_the_fast_path_and_read_as_the_parser_reads() {
     for root in [repo(), fixture("small-en"), fixture("hostile"), fixture("invalid/_base"), repo().join("starter")] {
         for rel in files(&root).into_iter().filter(|f| f.starts_with("data/reports/") || f.starts_with("data/targets/"))
         {
-            let file = SourceFile { rel: rel.clone(), text: read(root.join(&rel)) };
+            let file = SourceFile::new(rel.clone(), read(root.join(&rel)));
             if rel.starts_with("data/reports/") {
                 let fast = load::reports::fast(&file.text).unwrap_or_else(|| panic!("{rel} should take the fast path"));
                 let slow: load::reports::RawReport = load::yaml::parse(&file, &file.text).unwrap();

@@ -133,3 +133,36 @@ fn a_bad_date_is_wrong_usage() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--as-of 31/10/2025 is not a date: write it as YYYY-MM-DD"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_source_of_several_lines_or_a_file_that_is_not_a_file_is_refused_before_anything_is_written() {
+    let site = site("import-refused");
+    let csv = "Đơn vị;voluntary-si\nPhường Long Mỹ;1290\n";
+    for source in ["Báo cáo\ntháng 10", "Báo cáo\u{1b}[2J"] {
+        let o = import(&site, csv.as_bytes(), &["--source", source]);
+        assert_eq!(o.status.code(), Some(2), "{source:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--source must be one line of plain text"), "{}", stderr(&o));
+    }
+    for (file, says) in [("/dev/zero", "is not a file"), ("/", "is not a file")] {
+        let o = tiendo(&["import", file, "--as-of", "2025-10-31", "--root", site.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+    }
+    assert!(!site.join("data/reports/2025-10.yaml").exists());
+}
+
+#[test]
+fn every_problem_of_a_huge_file_is_counted_and_twenty_of_each_kind_shown() {
+    let site = site("import-huge");
+    let mut csv = String::from("Đơn vị;voluntary-si\n");
+    for k in 0..5_000 {
+        csv.push_str(&format!("Nowhere {k};{k}\nPhường Long Mỹ;{k}\n"));
+    }
+    let o = import(&site, csv.as_bytes(), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.matches("is not a unit of this site").count(), 20, "{err}");
+    assert_eq!(err.matches("is already on row").count(), 20, "{err}");
+    assert!(err.contains("= and 4980 more errors like this one in this file, not shown"), "{err}");
+    assert!(err.contains("\n9999 errors: nothing was written"), "{err}");
+}

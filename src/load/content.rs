@@ -52,7 +52,7 @@ fn split_front_matter(file: &SourceFile) -> Result<Option<(&str, &str)>, Diagnos
         offset += line.len();
     }
     Err(Diagnostic::error(&file.rel, "the front matter is not closed")
-        .at(text, 1, 1)
+        .at(file, 1, 1)
         .help("end the front matter with a line holding only ---, then write the text below it"))
 }
 
@@ -61,7 +61,7 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> SourceFile {
-        SourceFile { rel: "content/updates/x.md".into(), text: text.into() }
+        SourceFile::new("content/updates/x.md", text)
     }
 
     #[test]

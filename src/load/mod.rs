@@ -20,13 +20,7 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
 
-/// The text of one input file.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// Path relative to the site root, with `/` separators: what messages show.
-    pub rel: String,
-    pub text: String,
-}
+pub use crate::diag::SourceFile;
 
 /// A parsed file: its raw content and the text it came from.
 #[derive(Debug, Clone)]
@@ -95,8 +89,8 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Input {
         },
     );
     let (targets, reports, content, folder_diags) = folders;
-    diags.extend(input.1);
-    diags.extend(folder_diags);
+    diags.append(input.1);
+    diags.append(folder_diags);
     input.0.targets = targets;
     input.0.reports = reports;
     input.0.content = content;
@@ -123,7 +117,7 @@ type Parser<T> = fn(&SourceFile) -> Result<T, Diagnostic>;
 
 fn load_one<T>(root: &Path, rel: &str, diags: &mut Diagnostics, parse: Parser<T>) -> Option<Loaded<T>> {
     let path = root.join(rel);
-    if !path.is_file() {
+    if std::fs::symlink_metadata(&path).is_err() {
         diags.push(
             Diagnostic::error(rel, "this required file is missing")
                 .help("create it; see README.md for its format, or `tiendo new DIR` for an example"),
@@ -184,16 +178,16 @@ fn list_files(root: &Path, dir: &str, extensions: &[&str]) -> (Vec<(PathBuf, Str
     if !base.is_dir() {
         return (files, diags);
     }
-    for entry in walkdir::WalkDir::new(&base).sort_by_file_name() {
+    // Links are followed: a report kept elsewhere and linked here is read like any other.
+    for entry in walkdir::WalkDir::new(&base).follow_links(true).sort_by_file_name() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let rel = e.path().map_or_else(|| dir.to_owned(), |p| relative(root, p));
-                diags.push(Diagnostic::error(rel, format!("cannot read: {}", io_reason(e.io_error()))));
+                diags.push(walk_error(root, dir, &e));
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        if entry.file_type().is_dir() {
             continue;
         }
         let rel = relative(root, entry.path());
@@ -214,8 +208,89 @@ fn list_files(root: &Path, dir: &str, extensions: &[&str]) -> (Vec<(PathBuf, Str
     (files, diags)
 }
 
-fn io_reason(e: Option<&std::io::Error>) -> String {
-    e.map_or_else(|| "a folder loop or an unreadable entry".to_owned(), |e| e.to_string())
+/// What went wrong while listing a folder's files, at the entry at fault.
+pub fn walk_error(root: &Path, dir: &str, e: &walkdir::Error) -> Diagnostic {
+    let rel = e.path().map_or_else(|| dir.to_owned(), |p| relative(root, p));
+    if e.loop_ancestor().is_some() {
+        return Diagnostic::error(rel, "this link leads back into a folder that holds it (a loop)")
+            .help("remove the link, or point it at a file or folder outside this one");
+    }
+    match (e.io_error(), e.path()) {
+        (Some(io), Some(path)) if io.kind() == std::io::ErrorKind::NotFound => broken_link(rel, path),
+        (Some(io), _) => Diagnostic::error(rel, format!("cannot be read: {io}")),
+        (None, _) => Diagnostic::error(rel, "cannot be read"),
+    }
+}
+
+fn broken_link(rel: String, path: &Path) -> Diagnostic {
+    let target = std::fs::read_link(path).map(|t| t.display().to_string()).unwrap_or_default();
+    Diagnostic::error(rel, format!("this is a link to {target}, which does not exist"))
+        .help("point the link at the file, or put the file itself here")
+}
+
+/// The largest input file read, in bytes: a national list of localities is about 1 MB,
+/// a national report 0.2 MB. Anything larger is not a site's file.
+pub const MAX_INPUT_BYTES: u64 = 32_000_000;
+
+/// Why a file was not read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// A link to a file that does not exist: where it points.
+    BrokenLink(String),
+    /// A folder, a device or a pipe.
+    NotAFile,
+    /// Larger than the limit: its size.
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+impl ReadError {
+    /// The diagnostic for an input file of the site at `rel`.
+    pub fn diagnostic(self, rel: &str) -> Diagnostic {
+        let limit = MAX_INPUT_BYTES / 1_000_000;
+        match self {
+            ReadError::BrokenLink(target) => {
+                Diagnostic::error(rel, format!("this is a link to {target}, which does not exist"))
+                    .help("point the link at the file, or put the file itself here")
+            }
+            ReadError::NotAFile => Diagnostic::error(rel, "this is not a file (a folder, a device or a pipe)")
+                .help("put a text file here, or remove this entry"),
+            ReadError::TooLarge(size) => {
+                Diagnostic::error(rel, format!("the file is too large: {} MB", size / 1_000_000))
+                    .help(format!("a site's files are at most {limit} MB; check that this is the right file"))
+            }
+            ReadError::Io(e) => Diagnostic::error(rel, format!("cannot read the file: {e}")),
+        }
+    }
+}
+
+/// The bytes of a file, followed if it is a link; refused when it is not a regular file
+/// or is larger than `limit` bytes, so that no name (`/dev/zero`) makes tiendo read
+/// without end.
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && std::fs::symlink_metadata(path).is_ok() => {
+            let target = std::fs::read_link(path).map(|t| t.display().to_string()).unwrap_or_default();
+            return Err(ReadError::BrokenLink(target));
+        }
+        Err(e) => return Err(ReadError::Io(e)),
+    };
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile);
+    }
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // The file may have grown since it was measured.
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// `path` relative to `root`, with `/` separators whatever the platform.
@@ -225,9 +300,9 @@ pub fn relative(root: &Path, path: &Path) -> String {
     parts.join("/")
 }
 
-/// Reads a file as UTF-8 text, without a leading byte-order mark.
+/// Reads a file as UTF-8 text, without a leading byte-order mark (see [`read_bytes`]).
 pub fn read(path: &Path, rel: String) -> Result<SourceFile, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(&rel, format!("cannot read the file: {e}")))?;
+    let bytes = read_bytes(path, MAX_INPUT_BYTES).map_err(|e| e.diagnostic(&rel))?;
     decode(rel, bytes)
 }
 
@@ -241,7 +316,7 @@ pub fn decode(rel: String, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
             let before = String::from_utf8_lossy(&bytes[..valid]);
             let line = before.matches('\n').count() as u64 + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
-            let lossy = String::from_utf8_lossy(bytes);
+            let lossy = SourceFile::new("", String::from_utf8_lossy(bytes));
             return Err(Diagnostic::error(&rel, "the file is not UTF-8 text")
                 .at(&lossy, line, column)
                 .help("save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)"));
@@ -251,7 +326,7 @@ pub fn decode(rel: String, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
         Some(t) => t.to_owned(),
         None => text,
     };
-    Ok(SourceFile { rel, text })
+    Ok(SourceFile::new(rel, text))
 }
 
 #[cfg(test)]

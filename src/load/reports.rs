@@ -87,7 +87,7 @@ mod tests {
     use super::*;
 
     fn slow(text: &str) -> RawReport {
-        yaml::parse(&SourceFile { rel: "r.yaml".into(), text: text.into() }, text).unwrap()
+        yaml::parse(&SourceFile::new("r.yaml", text), text).unwrap()
     }
 
     #[test]

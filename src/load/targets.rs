@@ -158,7 +158,7 @@ mod tests {
     use super::*;
 
     fn slow(text: &str) -> RawTargets {
-        yaml::parse(&SourceFile { rel: "t.yaml".into(), text: text.into() }, text).unwrap()
+        yaml::parse(&SourceFile::new("t.yaml", text), text).unwrap()
     }
 
     #[test]

@@ -24,8 +24,18 @@ pub fn parse<T: DeserializeOwned>(file: &SourceFile, text: &str) -> Result<T, Di
     // real file could: a national report has about 10,000 figures.
     options.alias_limits.max_total_replayed_events = 200_000;
     options.alias_limits.max_replay_stack_depth = 16;
+    // Room for the largest file a site may have (see `MAX_NODES`); the parser's own
+    // defaults stop at about 22,000 localities.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = MAX_NODES;
+    budget.max_events = 2 * MAX_NODES;
+    options.budget = Some(budget);
     serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| from_yaml_error(file, &e))
 }
+
+/// The most values (keys, values, lists and maps) one file may hold: a list of 100,000
+/// localities with every field (see `validate::MAX_LOCALITIES`) has about 1,100,000.
+pub const MAX_NODES: usize = 4_000_000;
 
 fn is_blank(text: &str) -> bool {
     text.lines().all(|l| {
@@ -35,6 +45,9 @@ fn is_blank(text: &str) -> bool {
 }
 
 fn from_yaml_error(file: &SourceFile, e: &serde_saphyr::Error) -> Diagnostic {
+    if let serde_saphyr::Error::Budget { breach, .. } = e {
+        return budget_error(file, breach);
+    }
     let plain = e.render_with_options(serde_saphyr::render_options! {
         formatter: &serde_saphyr::UserMessageFormatter,
         snippets: SnippetMode::Off,
@@ -44,12 +57,33 @@ fn from_yaml_error(file: &SourceFile, e: &serde_saphyr::Error) -> Diagnostic {
     let (help, message) = explain(&message);
     let mut d = Diagnostic::error(&file.rel, message);
     if let Some(loc) = e.location().filter(|l| l.line() > 0) {
-        d = d.at(&file.text, loc.line(), loc.column());
+        d = d.at(file, loc.line(), loc.column());
     }
     match help {
         Some(h) => d.help(h),
         None => d,
     }
+}
+
+/// What a budget breach means for the person who wrote the file.
+fn budget_error(file: &SourceFile, breach: &serde_saphyr::budget::BudgetBreach) -> Diagnostic {
+    use serde_saphyr::budget::BudgetBreach as B;
+    let (message, help) = match breach {
+        B::Events { .. } | B::Nodes { .. } | B::ScalarBytes { .. } | B::InputBytes { .. } | B::Documents { .. } => (
+            format!("the file is too large: it holds more than {MAX_NODES} values"),
+            "a site's file holds at most 100,000 localities, or one report's figures for them; check that this is the right file, or split it".to_owned(),
+        ),
+        B::Depth { .. } => (
+            "the file is nested too deeply".to_owned(),
+            "entries are at most a few levels deep: check the indentation and the brackets".to_owned(),
+        ),
+        _ => (
+            "the file expands to far more data than a site can have".to_owned(),
+            "remove the repeated anchors and aliases (&name and *name): a site's files never need them to expand this far"
+                .to_owned(),
+        ),
+    };
+    Diagnostic::error(&file.rel, message).help(help)
 }
 
 /// `message` without a trailing " at line L, column C".

@@ -64,19 +64,26 @@ impl Theme {
         let dir = root.join("templates");
         if dir.is_dir() {
             let errors = diags.error_count();
-            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
-                if !entry.file_type().is_file() {
+            for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(e) => {
+                        diags.push(load::walk_error(root, "templates", &e));
+                        continue;
+                    }
+                };
+                if entry.file_type().is_dir() {
                     continue;
                 }
                 let name = load::relative(&dir, entry.path());
                 let rel = format!("templates/{name}");
                 if let Some(asset) = name.strip_prefix("assets/") {
-                    match std::fs::read(entry.path()) {
+                    match load::read_bytes(entry.path(), load::MAX_INPUT_BYTES).map_err(|e| e.diagnostic(&rel)) {
                         Ok(bytes) => match assets.iter_mut().find(|(n, _)| n == asset) {
                             Some(slot) => slot.1 = bytes,
                             None => assets.push((asset.to_owned(), bytes)),
                         },
-                        Err(e) => diags.push(Diagnostic::error(rel, format!("cannot read the file: {e}"))),
+                        Err(d) => diags.push(d),
                     }
                 } else if name.ends_with(".html") || name.ends_with(".xml") {
                     match load::read(entry.path(), rel.clone()) {
@@ -116,7 +123,11 @@ fn template_error(file: &str, text: &str, e: &tera::Error) -> Diagnostic {
     let d = match e.kind() {
         ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
             let span = r.span();
-            Diagnostic::error(file, r.message()).at(text, span.start_line as u64, span.start_col as u64 + 1)
+            Diagnostic::error(file, r.message()).at(
+                &load::SourceFile::new(file, text),
+                span.start_line as u64,
+                span.start_col as u64 + 1,
+            )
         }
         other => Diagnostic::error(file, other.to_string()),
     };

@@ -44,7 +44,7 @@ pub(super) fn content(files: Vec<Loaded<RawContent>>, ids: &Ids, diags: &mut Dia
                     let date_missing = raw.front.date.is_none();
                     let d = doc(&file, raw, slug, true, diags);
                     if date_missing {
-                        diags.push(Diagnostic::error(&file.rel, "a bulletin needs a date").at(&file.text, 1, 1).help(
+                        diags.push(Diagnostic::error(&file.rel, "a bulletin needs a date").at(&file, 1, 1).help(
                             "start the file with front matter giving its date:\n---\ntitle: \"Kết quả tháng 9/2025\"\ndate: 2025-10-05\n---",
                         ));
                     }

@@ -15,9 +15,6 @@ use crate::load::{Loaded, SourceFile};
 use crate::model::{IndicatorKind, Report, YearTargets};
 use crate::progress::{Goal, Rate, RateError};
 
-/// At most this many "missing" diagnostics per file; the rest are summed up in one line.
-const MAX_LISTED: usize = 20;
-
 /// The targets files, checked.
 pub(super) struct Targets {
     pub years: Vec<YearTargets>,
@@ -68,14 +65,14 @@ pub(super) fn targets(files: &[Loaded<RawTargets>], ids: &Ids, diags: &mut Diagn
         let mut goals = vec![None; cells];
         let mut given = vec![false; cells];
         for (loc_key, inner) in &raw.targets.value.0 {
-            let loc = ids.locality(file, loc_key).map_err(|d| diags.push(d)).ok().flatten();
+            let loc = ids.locality(file, loc_key, diags);
             for (ind_key, target) in &inner.value.0 {
                 if let Some(d) = split_number(file, ind_key) {
                     diags.push(d);
                     continue;
                 }
                 // The kind of target depends on the indicator: without it there is nothing to check.
-                let Some(ind) = ids.indicator(file, ind_key).map_err(|d| diags.push(d)).ok().flatten() else {
+                let Some(ind) = ids.indicator(file, ind_key, diags) else {
                     continue;
                 };
                 let goal = goal(file, target, ids, ind, diags);
@@ -270,7 +267,7 @@ fn check_report(Loaded { file, raw }: Loaded<RawReport>, ids: &Ids, cells: usize
     let mut figures_at = vec![(0, 0); cells];
     let mut localities_at = vec![(0, 0); ids.locality_list.len()];
     for (loc_key, inner) in &raw.figures.value.0 {
-        let loc = ids.locality(&file, loc_key).map_err(|d| diags.push(d)).ok().flatten();
+        let loc = ids.locality(&file, loc_key, &mut diags);
         if let Some(l) = loc {
             localities_at[l] = (u64::from(loc_key.line), u64::from(loc_key.column));
         }
@@ -285,10 +282,10 @@ fn check_report(Loaded { file, raw }: Loaded<RawReport>, ids: &Ids, cells: usize
                 diags.push(d);
                 continue;
             }
-            let ind = ids.indicator(&file, ind_key).map_err(|d| diags.push(d));
+            let ind = ids.indicator(&file, ind_key, &mut diags);
             match whole_number(&value.value) {
                 Ok(v) => {
-                    if let (Some(loc), Ok(Some(ind))) = (loc, ind) {
+                    if let (Some(loc), Some(ind)) = (loc, ind) {
                         figures[loc * m + ind] = Some(v);
                         figures_at[loc * m + ind] = (u64::from(value.line), u64::from(value.column));
                     }
@@ -323,7 +320,7 @@ pub(super) fn reports(
     let mut dates: HashMap<Date, String> = HashMap::new();
     let mut years_with_reports: Vec<(i32, String, At<String>)> = Vec::new();
     for Checked { report, file, as_of_at, figures_at, localities_at, diagnostics } in checked {
-        diags.extend(diagnostics);
+        diags.append(diagnostics);
         if let Some(d) = report.as_ref().map(|r| r.as_of) {
             if let Some(first) = dates.insert(d, file.rel.clone()) {
                 diags.push(
@@ -373,15 +370,11 @@ fn missing_targets(targets: &Targets, with_reports: &[(i32, String, At<String>)]
                 }
             }
         }
-        let total = missing.len();
-        for message in missing.into_iter().take(MAX_LISTED) {
+        for message in missing {
             diags.push(Diagnostic::error(&y.file, message).help(format!(
                 "{} has reports (e.g. {report}), so every locality needs a target for every indicator",
                 y.year
             )));
-        }
-        if total > MAX_LISTED {
-            diags.push(Diagnostic::error(&y.file, format!("… and {} more missing targets", total - MAX_LISTED)));
         }
     }
 }
@@ -397,7 +390,7 @@ fn figure_warnings(reports: &[Parsed], ids: &Ids, years: &[YearTargets], diags: 
             let Some(value) = report.figures[cell] else { continue };
             let (line, column) = positions[cell];
             let (l, i) = (cell / m, cell % m);
-            let at = |message: String| Diagnostic::warning(&file.rel, message).at(&file.text, line, column);
+            let at = |message: String| Diagnostic::warning(&file.rel, message).at(file, line, column);
             if let Some((before, pr)) = previous[cell]
                 && value < before
             {
@@ -470,16 +463,9 @@ fn missing_from_latest(latest: &Parsed, ids: &Ids, diags: &mut Diagnostics) {
             }
         }
     }
-    let total = missing.len();
-    for (message, line, column) in missing.into_iter().take(MAX_LISTED) {
-        diags.push(Diagnostic::warning(&file.rel, message).at(&file.text, line, column).help(
+    for (message, line, column) in missing {
+        diags.push(Diagnostic::warning(&file.rel, message).at(file, line, column).help(
             "its page will show its last figure and say that this report has none; add the figures if they exist",
-        ));
-    }
-    if total > MAX_LISTED {
-        diags.push(Diagnostic::warning(
-            &file.rel,
-            format!("… and {} more localities or figures missing", total - MAX_LISTED),
         ));
     }
 }

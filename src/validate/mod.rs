@@ -87,22 +87,26 @@ impl<'a> Ids<'a> {
         }
     }
 
-    /// The index of locality `id`; `None` when the list is unknown; a diagnostic naming
-    /// the known ones when `id` is not among them.
-    pub(crate) fn locality(&self, file: &SourceFile, id: &At<String>) -> Result<Option<usize>, Diagnostic> {
-        let Some(map) = &self.localities else { return Ok(None) };
-        map.get(id.value.as_str()).map(|&i| Some(i)).ok_or_else(|| {
+    /// The index of locality `id`; `None` when the list is unknown, or when `id` is not
+    /// in it, which is reported with the known ids.
+    pub(crate) fn locality(&self, file: &SourceFile, id: &At<String>, diags: &mut Diagnostics) -> Option<usize> {
+        let map = self.localities.as_ref()?;
+        let found = map.get(id.value.as_str()).copied();
+        if found.is_none() {
             let known = self.locality_list.iter().map(|l| l.id.as_str());
-            unknown(file, id, "locality", crate::load::LOCALITIES_FILE, known)
-        })
+            unknown(file, id, "locality", crate::load::LOCALITIES_FILE, known, diags);
+        }
+        found
     }
 
-    pub(crate) fn indicator(&self, file: &SourceFile, id: &At<String>) -> Result<Option<usize>, Diagnostic> {
-        let Some(map) = &self.indicators else { return Ok(None) };
-        map.get(id.value.as_str()).map(|&i| Some(i)).ok_or_else(|| {
+    pub(crate) fn indicator(&self, file: &SourceFile, id: &At<String>, diags: &mut Diagnostics) -> Option<usize> {
+        let map = self.indicators.as_ref()?;
+        let found = map.get(id.value.as_str()).copied();
+        if found.is_none() {
             let known = self.indicator_list.iter().map(|l| l.id.as_str());
-            unknown(file, id, "indicator", crate::load::INDICATORS_FILE, known)
-        })
+            unknown(file, id, "indicator", crate::load::INDICATORS_FILE, known, diags);
+        }
+        found
     }
 
     /// Whether both lists are known, so that figures are stored and can be compared.
@@ -126,21 +130,24 @@ impl<'a> Ids<'a> {
     }
 }
 
+/// Reports an unknown id; the suggestions, which compare it with every known id, are
+/// made only for the diagnostics that are shown.
 fn unknown<'k>(
     file: &SourceFile,
     id: &At<String>,
     what: &str,
     defined_in: &str,
     known: impl Iterator<Item = &'k str> + Clone,
-) -> Diagnostic {
-    let help = match did_you_mean(&id.value, known.clone()) {
+    diags: &mut Diagnostics,
+) {
+    let d = error_at(file, id, format!("`{}` is not {} {what}", id.value, article(what)));
+    diags.push_with_help(d, || match did_you_mean(&id.value, known.clone()) {
         Some(close) => format!("did you mean `{close}`? Known {what} ids: {}", known_list(&id.value, known)),
         None => format!(
             "known {what} ids: {}; a new {what} must first be added to {defined_in}",
             known_list(&id.value, known)
         ),
-    };
-    error_at(file, id, format!("`{}` is not {} {what}", id.value, article(what))).help(help)
+    });
 }
 
 fn article(word: &str) -> &'static str {
@@ -149,7 +156,7 @@ fn article(word: &str) -> &'static str {
 
 /// An error at the position of a value read from `file`.
 pub(crate) fn error_at<T>(file: &SourceFile, at: &At<T>, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::error(&file.rel, message).at(&file.text, u64::from(at.line), u64::from(at.column))
+    Diagnostic::error(&file.rel, message).at(file, u64::from(at.line), u64::from(at.column))
 }
 
 /// Checks an id, with a suggested correction when it is not valid.
@@ -172,6 +179,10 @@ pub(crate) fn check_id(file: &SourceFile, id: &At<String>, what: &str) -> Result
     };
     Err(error_at(file, id, message).help(help))
 }
+
+/// The most localities a site may have: Vietnam had 10,599 wards and communes before the
+/// 2025 reform, 3,321 after it.
+pub const MAX_LOCALITIES: usize = 100_000;
 
 /// The largest figure or target accepted: more people than live on Earth is a typing mistake,
 /// and the limit keeps every sum far from overflowing.
@@ -226,24 +237,20 @@ fn config(loaded: &Loaded<RawSite>, diags: &mut Diagnostics) -> Config {
             let at = raw.language.as_ref().map(|l| (u64::from(l.line), u64::from(l.column))).unwrap_or((0, 0));
             diags.push(
                 Diagnostic::error(&file.rel, format!("the language `{other}` is not supported"))
-                    .at(&file.text, at.0, at.1)
+                    .at(file, at.0, at.1)
                     .help("write language: vi (Vietnamese) or language: en (English)"),
             );
             Language::Vi
         }
     };
-    let base_url = raw.base_url.as_ref().and_then(|u| {
-        let url = u.value.trim().trim_end_matches('/');
-        let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
-        let host = url.split_once("://").map_or("", |(_, rest)| rest);
-        if !scheme_ok || host.is_empty() || url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
+    let base_url = raw.base_url.as_ref().and_then(|u| match base_url(&u.value) {
+        Some(url) => Some(url),
+        None => {
             diags.push(
                 error_at(file, u, format!("`{}` is not a web address", u.value))
                     .help("write the full address the site will be published at, e.g. base_url: \"https://example.gov.vn/tien-do\""),
             );
             None
-        } else {
-            Some(url.to_owned())
         }
     });
     let mut at_risk = 0.9;
@@ -267,6 +274,16 @@ fn config(loaded: &Loaded<RawSite>, diags: &mut Diagnostics) -> Config {
     }
 }
 
+/// The address a site is published at, without a trailing `/`, or `None` when `text` is
+/// not an `http` or `https` address that can stand in an attribute as it is.
+pub fn base_url(text: &str) -> Option<String> {
+    let url = text.trim().trim_end_matches('/');
+    let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+    let host = url.split_once("://").map_or("", |(_, rest)| rest);
+    let plain = !url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\' | '`'));
+    (scheme_ok && !host.is_empty() && !host.starts_with('/') && plain).then(|| url.to_owned())
+}
+
 fn localities(
     loaded: &Loaded<crate::load::localities::RawLocalities>,
     diags: &mut Diagnostics,
@@ -283,6 +300,12 @@ fn localities(
         diags.push(
             error_at(file, &raw.localities, "the list of localities is empty")
                 .help("list every ward and commune, e.g.\n- { id: long-my, name: \"Phường Long Mỹ\", kind: ward }"),
+        );
+    }
+    if raw.localities.value.len() > MAX_LOCALITIES {
+        diags.push(
+            error_at(file, &raw.localities, format!("the file lists {} localities", raw.localities.value.len()))
+                .help(format!("a site can have at most {MAX_LOCALITIES} localities (a national site has 3,321)")),
         );
     }
     let mut seen: HashMap<&str, u32> = HashMap::new();
@@ -342,6 +365,15 @@ fn localities(
                 diags.push(
                     error_at(file, g, "the group name has no letters or digits").help("e.g. group: \"Sóc Trăng cũ\""),
                 );
+                return None;
+            }
+            if slug.len() > text::MAX_ID_LEN {
+                // The slug names the group's folder, and file systems limit names.
+                diags.push(error_at(file, g, "the group name is too long").help(format!(
+                    "its page's address would be {} characters long, and may be at most {}: shorten the name",
+                    slug.len(),
+                    text::MAX_ID_LEN
+                )));
                 return None;
             }
             let gi = *group_index.entry(slug.clone()).or_insert_with(|| {
