@@ -25,8 +25,14 @@ impl Drop for Serve {
 }
 
 fn start(site: &std::path::Path) -> Serve {
+    start_in(site, &std::env::temp_dir())
+}
+
+/// Starts `serve` with `tmp` as its temporary folder, where it makes its private folder.
+fn start_in(site: &std::path::Path, tmp: &std::path::Path) -> Serve {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tiendo"))
         .args(["serve", "--root", site.to_str().unwrap(), "--port", "0"])
+        .env("TMPDIR", tmp)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -42,9 +48,14 @@ fn start(site: &std::path::Path) -> Serve {
 
 /// A raw GET, so that `..` reaches the server as written: (status, content type, body).
 fn get(port: u16, path: &str) -> (u16, String, String) {
+    raw(port, &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"))
+}
+
+/// Sends `request` as it is: (status, content type, body).
+fn raw(port: u16, request: &str) -> (u16, String, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).into_owned();
@@ -145,4 +156,92 @@ fn a_folder_that_is_not_a_site_is_refused() {
     let o = tiendo(&["serve", "--root", dir.to_str().unwrap(), "--port", "0"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("has no site.yaml"));
+}
+
+#[test]
+fn requests_for_other_names_are_refused() {
+    let site = temp_dir("serve-host").join("site");
+    copy_dir(&fixture("small-en"), &site, &[]);
+    let server = start(&site);
+    let port = server.port;
+    wait_for(|| status(port)["generation"] == 1);
+    let get_as = |host: &str| raw(port, &format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n"));
+    assert_eq!(get_as(&format!("localhost:{port}")).0, 200);
+    // A page elsewhere that makes its own name resolve to 127.0.0.1 (DNS rebinding).
+    for host in [format!("attacker.example:{port}"), "127.0.0.1".to_owned(), format!("127.0.0.1:{}", port ^ 1)] {
+        let (code, _, body) = get_as(&host);
+        assert_eq!(code, 403, "{host}");
+        assert!(!body.contains("Riverside"), "{host}");
+    }
+    assert_eq!(raw(port, "GET / HTTP/1.1\r\n\r\n").0, 403, "no Host at all");
+    assert_eq!(raw(port, &format!("POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n")).0, 405);
+    // A request head that never ends is cut off.
+    let long = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Long: {}\r\n\r\n", "a".repeat(40_000));
+    assert_eq!(raw(port, &long).0, 431);
+}
+
+#[test]
+fn one_client_that_stalls_does_not_hold_up_the_others() {
+    let site = temp_dir("serve-stall").join("site");
+    copy_dir(&fixture("small-en"), &site, &[]);
+    let server = start(&site);
+    let port = server.port;
+    wait_for(|| status(port)["generation"] == 1);
+    // Connections that send half a request and wait, and one that asks for the biggest
+    // file and never reads it.
+    let idle: Vec<TcpStream> = (0..5)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            s.write_all(b"GET / HTTP/1.1\r\n").unwrap();
+            s
+        })
+        .collect();
+    let mut greedy = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(greedy, "GET /data/figures.json HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+    let took = wait_for(|| get(port, "/localities/north/").0 == 200);
+    assert!(took < Duration::from_secs(5), "served after {took:?}");
+    drop((idle, greedy));
+}
+
+#[test]
+fn the_preview_is_private_and_gone_when_serve_stops() {
+    let base = temp_dir("serve-private");
+    let site = base.join("site");
+    copy_dir(&fixture("small-en"), &site, &[]);
+    let tmp = base.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut server = start_in(&site, &tmp);
+    let port = server.port;
+    wait_for(|| status(port)["generation"] == 1);
+    let made: Vec<_> = std::fs::read_dir(&tmp).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(made.len(), 1, "{made:?}");
+    let name = made[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("tiendo-serve-") && name.len() > "tiendo-serve-".len() + 8, "{name}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&made[0]).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "only its owner may open the preview folder");
+        assert!(made[0].join("public/index.html").is_file());
+        // Ctrl-C.
+        // SAFETY: kill only sends a signal to the child this test started.
+        assert_eq!(unsafe { libc::kill(server.child.id() as i32, libc::SIGINT) }, 0);
+        let status = server.child.wait().unwrap();
+        assert!(status.success(), "{status:?}");
+        assert!(!made[0].exists(), "the preview folder is removed when serve stops");
+        assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+    }
+}
+
+#[test]
+fn a_folder_made_after_serve_started_is_watched() {
+    let site = temp_dir("serve-new-folder").join("site");
+    copy_dir(&fixture("small-en"), &site, &["content"]);
+    let server = start(&site);
+    let port = server.port;
+    wait_for(|| status(port)["generation"] == 1);
+    std::fs::create_dir_all(site.join("content/localities")).unwrap();
+    wait_for(|| status(port)["builds"].as_u64() >= Some(2));
+    std::fs::write(site.join("content/localities/north.md"), "Written after serve started.\n").unwrap();
+    wait_for(|| get(port, "/localities/north/").2.contains("Written after serve started."));
 }
