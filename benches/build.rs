@@ -9,7 +9,8 @@
 //! memory. With Hugo installed it also times Hugo on the equivalent plain corpus of
 //! `../shared/tools/hugo-baseline`, alternating the two. It also times the rebuilds
 //! `tiendo serve` makes after an edit: to one locality's commentary (that page alone is
-//! rendered) and to one figure of the latest report (everything is rebuilt).
+//! rendered) and to one figure of the latest report (everything is rebuilt). And it times
+//! broken inputs of growing size through `check` and `import`, which must stay linear.
 //!
 //! Options (after `--`):
 //!   --growth              also time 100, 1,000, 3,321 and 10,000 units and 12, 36, 120 months
@@ -92,6 +93,7 @@ fn main() {
     if args.iter().any(|a| a == "--growth") {
         growth(&work, &units);
     }
+    broken_inputs(&work, &repo);
     // Last: these builds run in this process, and on Linux a child started after them
     // would report this process's peak memory as its own (exec keeps the larger).
     serve_edits(&work, &[("Cần Thơ sample (103)", &repo), ("national (3,321)", &national)]);
@@ -278,17 +280,15 @@ struct Run {
     peak_kib: u64,
 }
 
+/// One run of the release binary: wall seconds, exit status, peak memory in KiB, and
+/// what it printed on standard output.
 // The child is reaped by wait4 in `wait_with_peak`, which std's `wait` cannot replace
 // because it does not report the child's memory.
 #[allow(clippy::zombie_processes)]
-fn run_build(root: &Path, out: &Path) -> Run {
+fn run_tiendo(args: &[&str]) -> (f64, i32, u64, String) {
     let started = Instant::now();
-    let mut child = Command::new(TIENDO)
-        .args(["build", "--root", root.to_str().unwrap(), "--output", out.to_str().unwrap()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("tiendo runs");
+    let mut child =
+        Command::new(TIENDO).args(args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("tiendo runs");
     // Read to the end first: the child exits only once its output is taken.
     let mut stdout = String::new();
     if let Some(mut pipe) = child.stdout.take() {
@@ -296,7 +296,12 @@ fn run_build(root: &Path, out: &Path) -> Run {
         let _ = pipe.read_to_string(&mut stdout);
     }
     let (status, peak_kib) = wait_with_peak(child.id());
-    let seconds = started.elapsed().as_secs_f64();
+    (started.elapsed().as_secs_f64(), status, peak_kib, stdout)
+}
+
+fn run_build(root: &Path, out: &Path) -> Run {
+    let (seconds, status, peak_kib, stdout) =
+        run_tiendo(&["build", "--root", root.to_str().unwrap(), "--output", out.to_str().unwrap()]);
     assert!(status == 0, "build of {} failed", root.display());
     // "built N pages and M charts for …"
     let number_after = |word: &str| {
@@ -428,6 +433,71 @@ fn serve_edits(work: &Path, sites: &[(&str, &Path)]) {
             println!("{:<28} {:<22} {:>10.3} {:>8}", name, edit, seconds, runs[0].1);
         }
     }
+    println!();
+}
+
+/// How `check` and `import` grow with the size of a broken input, which must stay linear
+/// and end with a short list: a report of 1 to 10 MB naming only unknown units, through
+/// `check`; a spreadsheet of 100,000 to 1,000,000 rows of unknown units, through `import`.
+fn broken_inputs(work: &Path, repo: &Path) {
+    let site = work.join("broken-site");
+    let _ = fs::remove_dir_all(&site);
+    fs::create_dir_all(&site).expect("a folder");
+    for part in ["site.yaml", "data", "content"] {
+        copy(&repo.join(part), &site.join(part));
+    }
+    let report = site.join("data/reports/2099-01.yaml");
+    println!(
+        "{:<36} {:>10} {:>8} {:>12} {:>9}",
+        "broken input (Cần Thơ sample)", "size", "wall s", "s per MB", "peak MiB"
+    );
+    for mb in [1, 2, 4, 10] {
+        let mut text = String::from("as_of: 2099-01-31\nfigures:\n");
+        let mut k = 0;
+        while text.len() < mb * 1_000_000 {
+            let _ = writeln!(
+                text,
+                "  no-such-unit-{k}: {{ voluntary-si: {}, health-insurance: {} }}",
+                k % 2000,
+                k % 50_000
+            );
+            k += 1;
+        }
+        write(&site, "data/reports/2099-01.yaml", &text);
+        let (seconds, status, peak, _) = run_tiendo(&["check", "--root", site.to_str().unwrap()]);
+        assert_eq!(status, 1, "a report of unknown units is an error");
+        println!(
+            "{:<36} {:>7} MB {:>8.3} {:>12.3} {:>9.1}",
+            format!("check: report, {k} unknown units"),
+            mb,
+            seconds,
+            seconds / mb as f64,
+            peak as f64 / 1024.0
+        );
+    }
+    let _ = fs::remove_file(&report);
+    let csv = work.join("broken.csv");
+    for rows in [100_000, 200_000, 400_000, 1_000_000] {
+        let mut text = String::from("Đơn vị;voluntary-si;health-insurance\n");
+        for k in 0..rows {
+            let _ = writeln!(text, "Phường Không Có {k};{};{}", k % 2000, k % 50_000);
+        }
+        fs::write(&csv, &text).expect("writable");
+        let (seconds, status, peak, _) =
+            run_tiendo(&["import", csv.to_str().unwrap(), "--as-of", "2099-01-31", "--root", site.to_str().unwrap()]);
+        assert_eq!(status, 1, "a sheet of unknown units is an error");
+        let mb = text.len() as f64 / 1e6;
+        println!(
+            "{:<36} {:>7.1} MB {:>8.3} {:>12.3} {:>9.1}",
+            format!("import: {rows} rows"),
+            mb,
+            seconds,
+            seconds / mb,
+            peak as f64 / 1024.0
+        );
+    }
+    let _ = fs::remove_file(&csv);
+    let _ = fs::remove_dir_all(&site);
     println!();
 }
 
