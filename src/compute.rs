@@ -6,31 +6,64 @@
 //! figure of the year forward, so a unit missing from one report is not dropped.
 //! Later stages read these; none of them recomputes a figure.
 
-use rayon::prelude::*;
+use std::ops::Range;
 
 use crate::date::Date;
-use crate::model::Site;
+use crate::model::{Grid, Site, YearTargets};
 use crate::progress::{Goal, Point, Standing, standings};
 
-/// One series: a locality's (or the city's, or a group's) figures for one indicator in one year.
+/// One series: a locality's (or the city's, or a group's) figures for one indicator in
+/// one year, each with where the series stands as of it.
 #[derive(Debug, Clone)]
 pub struct Series {
     pub goal: Goal,
-    pub points: Vec<Point>,
-    /// The standing as of each point: `standings[k]` uses `points[..=k]`.
-    pub standings: Vec<Standing>,
+    /// The standing as of each of the year's reports ([`YearData::dates`]), made from
+    /// the figures up to that report; `None` where the report gives no figure here.
+    pub standings: Vec<Option<Standing>>,
+    /// Where in `standings` the latest one is.
+    latest: Option<usize>,
     /// The last figure of the year before, where the expected path starts.
     pub baseline: Option<Point>,
 }
 
 impl Series {
+    /// The series of `figures`, one per report of the year (dated by `dates`).
+    pub(crate) fn new(
+        goal: Goal,
+        figures: impl Iterator<Item = Option<u64>>,
+        dates: &[Date],
+        due: Date,
+        baseline: Option<Point>,
+        at_risk: f64,
+    ) -> Series {
+        let figures: Vec<Option<u64>> = figures.collect();
+        let points: Vec<Point> =
+            figures.iter().zip(dates).filter_map(|(v, &date)| v.map(|value| Point { date, value })).collect();
+        let mut standings = standings(&points, &goal, due, baseline, at_risk).into_iter();
+        let standings: Vec<Option<Standing>> = figures.iter().map(|v| v.and_then(|_| standings.next())).collect();
+        let latest = standings.iter().rposition(Option::is_some);
+        Series { goal, standings, latest, baseline }
+    }
+
+    /// Where the series stands at the year's report `k`; `None` when that report gives no
+    /// figure here.
+    pub fn at(&self, k: usize) -> Option<&Standing> {
+        self.standings.get(k).and_then(Option::as_ref)
+    }
+
+    /// Where the series stands as of its latest figure.
     pub fn latest(&self) -> Option<&Standing> {
-        self.standings.last()
+        self.latest.and_then(|k| self.at(k))
+    }
+
+    /// The figures, oldest first, without the gaps.
+    pub fn points(&self) -> impl Iterator<Item = Point> + '_ {
+        self.standings.iter().flatten().map(|st| Point { date: st.date, value: st.value })
     }
 
     /// Where the expected path starts: the previous year's last figure, else the year's first.
     pub fn path_start(&self) -> Option<Point> {
-        self.baseline.or_else(|| self.points.first().copied())
+        self.baseline.or_else(|| self.points().next())
     }
 }
 
@@ -39,10 +72,11 @@ impl Series {
 pub struct YearData {
     pub year: i32,
     pub due: Date,
-    /// Indices into `Site::reports` of this year's reports, oldest first.
-    pub reports: Vec<usize>,
-    /// Dense by `Site::cell`.
-    pub units: Vec<Series>,
+    /// This year's reports: a range of `Site::reports`, oldest first.
+    pub reports: Range<usize>,
+    /// Their dates, in the same order: what each series' standings are aligned to.
+    pub dates: Vec<Date>,
+    pub units: Grid<Series>,
     /// By indicator.
     pub city: Vec<Series>,
     /// By group, then indicator.
@@ -70,82 +104,62 @@ pub fn compute(site: &Site) -> Computed {
         let end = start + site.reports[start..].iter().take_while(|r| r.as_of.year() == year).count();
         let previous = years.last().filter(|p| p.year == year - 1);
         if let Some(targets) = site.targets_for(year) {
-            years.push(compute_year(site, year, targets.due, &targets.goals, (start..end).collect(), previous));
+            years.push(compute_year(site, targets, start..end, previous));
         }
         start = end;
     }
     Computed { years }
 }
 
-fn compute_year(
-    site: &Site,
-    year: i32,
-    due: Date,
-    goals: &[Option<Goal>],
-    reports: Vec<usize>,
-    previous: Option<&YearData>,
-) -> YearData {
-    let at_risk = site.config.at_risk;
-    let m = site.indicators.len();
-    let units: Vec<Series> = (0..site.localities.len() * m)
-        .into_par_iter()
-        .map(|cell| {
-            let points: Vec<Point> = reports
-                .iter()
-                .filter_map(|&r| {
-                    site.reports[r].figures[cell].map(|value| Point { date: site.reports[r].as_of, value })
-                })
-                .collect();
-            // Validation guarantees a goal for every cell of a year with reports.
-            let goal = goals[cell].unwrap_or(Goal::count(1));
-            let baseline = previous.and_then(|p| p.units[cell].points.last().copied());
-            let standings = standings(&points, &goal, due, baseline, at_risk);
-            Series { goal, points, standings, baseline }
-        })
-        .collect();
+fn compute_year(site: &Site, targets: &YearTargets, reports: Range<usize>, previous: Option<&YearData>) -> YearData {
+    let (due, at_risk) = (targets.due, site.config.at_risk);
+    let dates: Vec<Date> = site.reports[reports.clone()].iter().map(|r| r.as_of).collect();
+    let last_point = |s: &Series| s.latest().map(|st| Point { date: st.date, value: st.value });
+    let units = site.figures.par_map(|l, i, figures| {
+        // Validation guarantees a goal for every cell of a year with reports.
+        let goal = targets.goals.get(l, i).unwrap_or(Goal::count(1));
+        let baseline = previous.and_then(|p| last_point(p.units.get(l, i)));
+        let values = figures[reports.clone()].iter().map(|f| f.map(|f| f.value));
+        Series::new(goal, values, &dates, due, baseline, at_risk)
+    });
 
     let everyone: Vec<usize> = (0..site.localities.len()).collect();
     let aggregate = |members: &[usize], previous: Option<&Series>, indicator: usize| {
-        let goal = Goal::sum(members.iter().map(|&l| &units[l * m + indicator].goal));
-        let points = carried_forward(site, &reports, members, indicator);
-        let baseline = previous.and_then(|p| p.points.last().copied());
-        let standings = standings(&points, &goal, due, baseline, at_risk);
-        Series { goal, points, standings, baseline }
+        let goal = Goal::sum(members.iter().map(|&l| &units.get(l, indicator).goal));
+        let values = carried_forward(site, reports.clone(), members, indicator);
+        let baseline = previous.and_then(last_point);
+        Series::new(goal, values.into_iter(), &dates, due, baseline, at_risk)
     };
-    let city = (0..m).map(|i| aggregate(&everyone, previous.map(|p| &p.city[i]), i)).collect();
+    let city = (0..site.indicators.len()).map(|i| aggregate(&everyone, previous.map(|p| &p.city[i]), i)).collect();
     let groups = site
         .groups
         .iter()
         .enumerate()
         .map(|(g, group)| {
-            (0..m)
+            (0..site.indicators.len())
                 .map(|i| aggregate(&group.members, previous.and_then(|p| p.groups.get(g)).map(|s| &s[i]), i))
                 .collect()
         })
         .collect();
-    YearData { year, due, reports, units, city, groups }
+    YearData { year: targets.year, due, reports, dates, units, city, groups }
 }
 
-/// At each report date, the sum over `members` of each one's latest figure of the year
-/// at or before that date. Dates before any member has a figure have no point.
-fn carried_forward(site: &Site, reports: &[usize], members: &[usize], indicator: usize) -> Vec<Point> {
-    let m = site.indicators.len();
+/// At each report, the sum over `members` of each one's latest figure of the year at or
+/// before it; `None` for reports before any member has a figure.
+fn carried_forward(site: &Site, reports: Range<usize>, members: &[usize], indicator: usize) -> Vec<Option<u64>> {
     let mut latest: Vec<Option<u64>> = vec![None; members.len()];
     let mut sum: u64 = 0;
-    let mut points = Vec::with_capacity(reports.len());
-    for &r in reports {
-        let report = &site.reports[r];
-        for (k, &l) in members.iter().enumerate() {
-            if let Some(v) = report.figures[l * m + indicator] {
-                sum = sum - latest[k].unwrap_or(0) + v;
-                latest[k] = Some(v);
+    reports
+        .map(|r| {
+            for (k, &l) in members.iter().enumerate() {
+                if let Some(f) = site.figures.get(l, indicator)[r] {
+                    sum = sum - latest[k].unwrap_or(0) + f.value;
+                    latest[k] = Some(f.value);
+                }
             }
-        }
-        if latest.iter().any(Option::is_some) {
-            points.push(Point { date: report.as_of, value: sum });
-        }
-    }
-    points
+            latest.iter().any(Option::is_some).then_some(sum)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -162,7 +176,9 @@ mod tests {
     fn site() -> Site {
         let loc =
             |id: &str, group| Locality { id: id.into(), name: id.into(), kind: LocalityKind::Ward, code: None, group };
-        let report = |as_of, figures: Vec<Option<u64>>| Report { as_of, source: None, file: String::new(), figures };
+        let report = |as_of| Report { as_of, source: None, file: String::new() };
+        let figures: [[Option<u64>; 4]; 2] =
+            [[Some(40), Some(50), Some(60), Some(90)], [Some(20), Some(30), None, Some(45)]];
         Site {
             config: Config {
                 title: "t".into(),
@@ -189,21 +205,24 @@ mod tests {
                     year: 2024,
                     due: d(2024, 12, 31),
                     file: String::new(),
-                    goals: vec![Some(Goal::count(100)); 2],
+                    goals: Grid::new(2, 1, |_, _| Some(Goal::count(100))),
                 },
                 YearTargets {
                     year: 2025,
                     due: d(2025, 12, 31),
                     file: String::new(),
-                    goals: vec![Some(Goal::count(100)), Some(Goal::count(50))],
+                    goals: Grid::new(2, 1, |l, _| Some(Goal::count(if l == 0 { 100 } else { 50 }))),
                 },
             ],
             reports: vec![
-                report(d(2024, 12, 31), vec![Some(40), Some(20)]),
-                report(d(2025, 3, 31), vec![Some(50), Some(30)]),
-                report(d(2025, 6, 30), vec![Some(60), None]),
-                report(d(2025, 9, 30), vec![Some(90), Some(45)]),
+                report(d(2024, 12, 31)),
+                report(d(2025, 3, 31)),
+                report(d(2025, 6, 30)),
+                report(d(2025, 9, 30)),
             ],
+            figures: Grid::new(2, 1, |l, _| {
+                figures[l].iter().map(|v| v.map(|value| Figure { value, line: 0, column: 0 })).collect()
+            }),
             content: Content::default(),
         }
     }
@@ -214,7 +233,7 @@ mod tests {
         assert_eq!(c.years.len(), 2);
         let y = c.current().unwrap();
         assert_eq!(y.year, 2025);
-        let values: Vec<u64> = y.city[0].points.iter().map(|p| p.value).collect();
+        let values: Vec<u64> = y.city[0].points().map(|p| p.value).collect();
         // June: a = 60, b carried forward at 30.
         assert_eq!(values, vec![80, 90, 135]);
         assert_eq!(y.city[0].goal.people, 150);
@@ -225,18 +244,19 @@ mod tests {
     #[test]
     fn unit_series_have_gaps_not_zeros() {
         let c = compute(&site());
-        let b = &c.current().unwrap().units[1];
-        assert_eq!(b.points.len(), 2);
+        let b = c.current().unwrap().units.get(1, 0);
+        assert_eq!(b.points().count(), 2);
+        assert!(b.at(1).is_none(), "June is a gap");
         assert_eq!(b.baseline.map(|p| p.value), Some(20));
         assert_eq!(b.latest().unwrap().value, 45);
-        assert_eq!(b.standings[0].status, Status::NoTrend);
+        assert_eq!(b.at(0).unwrap().status, Status::NoTrend);
     }
 
     #[test]
     fn groups_sum_their_members() {
         let c = compute(&site());
         let g = &c.current().unwrap().groups[0][0];
-        assert_eq!(g.points.iter().map(|p| p.value).collect::<Vec<_>>(), vec![50, 60, 90]);
+        assert_eq!(g.points().map(|p| p.value).collect::<Vec<_>>(), vec![50, 60, 90]);
         assert_eq!(g.goal.people, 100);
         // The previous year's single report gives the baseline.
         assert_eq!(g.baseline.map(|p| p.value), Some(40));

@@ -31,25 +31,15 @@ pub struct Row<'a> {
 /// the localities in file order; within each, the indicators in file order.
 pub fn rows<'a>(site: &Site, computed: &'a Computed) -> Vec<Row<'a>> {
     let m = site.indicators.len();
-    let mut out = Vec::with_capacity(computed.years.iter().map(|y| y.reports.len() * (y.units.len() + m)).sum());
+    let cells = (site.localities.len() + 1) * m;
+    let mut out = Vec::with_capacity(computed.years.iter().map(|y| y.dates.len() * cells).sum());
     for y in &computed.years {
-        // Position in each series of the next point, so each report is one pass.
-        let mut city_next = vec![0usize; m];
-        let mut unit_next = vec![0usize; y.units.len()];
-        for &r in &y.reports {
-            let date = site.reports[r].as_of;
-            for (i, k) in city_next.iter_mut().enumerate() {
-                let series = &y.city[i];
-                if let Some(st) = series.standings.get(*k).filter(|st| st.date == date) {
-                    *k += 1;
-                    out.push(Row { locality: None, indicator: i, series, standing: st });
-                }
-            }
-            for (cell, k) in unit_next.iter_mut().enumerate() {
-                let series = &y.units[cell];
-                if let Some(st) = series.standings.get(*k).filter(|st| st.date == date) {
-                    *k += 1;
-                    out.push(Row { locality: Some(cell / m), indicator: cell % m, series, standing: st });
+        for k in 0..y.dates.len() {
+            let city = y.city.iter().enumerate().map(|(i, series)| (None, i, series));
+            let units = y.units.iter().map(|(l, i, series)| (Some(l), i, series));
+            for (locality, indicator, series) in city.chain(units) {
+                if let Some(standing) = series.at(k) {
+                    out.push(Row { locality, indicator, series, standing });
                 }
             }
         }
@@ -283,7 +273,7 @@ pub fn write_json(site: &Site, rows: &[Row], mut sink: impl std::io::Write) -> s
 mod tests {
     use super::*;
     use crate::model::*;
-    use crate::progress::{Goal, Point, Rate, standings};
+    use crate::progress::{Goal, Rate};
 
     fn site_and_computed() -> (Site, Computed) {
         let d = |m, day| Date::new(2025, m, day).unwrap();
@@ -325,34 +315,31 @@ mod tests {
             }],
             years: vec![],
             reports: vec![],
+            figures: Grid::new(2, 1, |_, _| Vec::new()),
             content: Content::default(),
         };
         let goal = Goal::coverage(Rate::parse("95").unwrap(), 40_000);
-        let points = vec![Point { date: d(9, 30), value: 35_300 }];
-        let series = crate::compute::Series {
-            goal,
-            standings: standings(&points, &goal, d(12, 31), None, 0.9),
-            points,
-            baseline: None,
-        };
+        let dates = [d(9, 30)];
+        let series = Series::new(goal, [Some(35_300)].into_iter(), &dates, d(12, 31), None, 0.9);
         let year = crate::compute::YearData {
             year: 2025,
             due: d(12, 31),
-            reports: vec![],
-            units: vec![series.clone(), series.clone()],
+            reports: 0..1,
+            dates: dates.to_vec(),
+            units: Grid::new(2, 1, |_, _| series.clone()),
             city: vec![series],
             groups: vec![],
         };
         (site, Computed { years: vec![year] })
     }
 
-    fn rows_of<'a>(computed: &'a Computed) -> Vec<Row<'a>> {
+    fn row(locality: Option<usize>, series: &Series) -> Row<'_> {
+        Row { locality, indicator: 0, series, standing: series.at(0).unwrap() }
+    }
+
+    fn rows_of(computed: &Computed) -> Vec<Row<'_>> {
         let y = &computed.years[0];
-        vec![
-            Row { locality: None, indicator: 0, series: &y.city[0], standing: &y.city[0].standings[0] },
-            Row { locality: Some(0), indicator: 0, series: &y.units[0], standing: &y.units[0].standings[0] },
-            Row { locality: Some(1), indicator: 0, series: &y.units[1], standing: &y.units[1].standings[0] },
-        ]
+        vec![row(None, &y.city[0]), row(Some(0), y.units.get(0, 0)), row(Some(1), y.units.get(1, 0))]
     }
 
     #[test]

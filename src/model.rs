@@ -3,11 +3,58 @@
 //! Everything here has been checked by `validate`: ids are valid and unique, every
 //! reference resolves to an index, figures are whole numbers of people, and every
 //! year with reports has a target for every locality and indicator. Localities and
-//! indicators are addressed by index; figures and goals live in dense tables
-//! indexed by `locality * indicators + indicator`, so no stage needs a lookup by name.
+//! indicators are addressed by index; whatever a site has for each locality and
+//! indicator (targets, figures, computed series) lives in a [`Grid`], so no stage
+//! computes a cell's place or looks anything up by name.
 
 use crate::date::Date;
 use crate::progress::Goal;
+
+/// One value for each locality and indicator of a site, addressed by the two indices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid<T> {
+    indicators: usize,
+    cells: Vec<T>,
+}
+
+impl<T> Grid<T> {
+    /// A grid of `localities` × `indicators` cells, each made by `fill(locality, indicator)`.
+    pub fn new(localities: usize, indicators: usize, mut fill: impl FnMut(usize, usize) -> T) -> Self {
+        let cells = (0..localities * indicators).map(|k| fill(k / indicators.max(1), k % indicators.max(1))).collect();
+        Grid { indicators, cells }
+    }
+
+    /// The same grid with each cell made by `f(locality, indicator, cell)`, in parallel.
+    pub fn par_map<U: Send>(&self, f: impl Fn(usize, usize, &T) -> U + Sync + Send) -> Grid<U>
+    where
+        T: Sync,
+    {
+        use rayon::prelude::*;
+        let m = self.indicators.max(1);
+        let cells = self.cells.par_iter().enumerate().map(|(k, cell)| f(k / m, k % m, cell)).collect();
+        Grid { indicators: self.indicators, cells }
+    }
+
+    pub fn get(&self, locality: usize, indicator: usize) -> &T {
+        &self.cells[locality * self.indicators + indicator]
+    }
+
+    pub fn get_mut(&mut self, locality: usize, indicator: usize) -> &mut T {
+        &mut self.cells[locality * self.indicators + indicator]
+    }
+
+    /// The cells of one locality, by indicator.
+    pub fn locality(&self, locality: usize) -> &[T] {
+        &self.cells[locality * self.indicators..(locality + 1) * self.indicators]
+    }
+
+    /// Every cell with its locality and indicator: localities in file order, and within
+    /// each, the indicators in file order.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, usize, &T)> {
+        let m = self.indicators.max(1);
+        self.cells.iter().enumerate().map(move |(k, cell)| (k / m, k % m, cell))
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Site {
@@ -20,15 +67,13 @@ pub struct Site {
     pub years: Vec<YearTargets>,
     /// Oldest first; no two share a date.
     pub reports: Vec<Report>,
+    /// Every figure: for each locality and indicator, one entry per report of `reports`,
+    /// `None` where that report gives none (a gap, not a zero).
+    pub figures: Grid<Vec<Option<Figure>>>,
     pub content: Content,
 }
 
 impl Site {
-    /// Index into the dense per-(locality, indicator) tables.
-    pub fn cell(&self, locality: usize, indicator: usize) -> usize {
-        locality * self.indicators.len() + indicator
-    }
-
     pub fn targets_for(&self, year: i32) -> Option<&YearTargets> {
         self.years.iter().find(|y| y.year == year)
     }
@@ -119,19 +164,26 @@ pub struct YearTargets {
     pub year: i32,
     pub due: Date,
     pub file: String,
-    /// Dense by `Site::cell`; `None` only where the file gives none (an error when
-    /// the year has reports, so never seen by later stages for such years).
-    pub goals: Vec<Option<Goal>>,
+    /// `None` only where the file gives none (an error when the year has reports, so
+    /// never seen by later stages for such years).
+    pub goals: Grid<Option<Goal>>,
 }
 
-/// One report: the figures of one date.
+/// One report: the date of its figures (which are in [`Site::figures`]) and where they come from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     pub as_of: Date,
     pub source: Option<String>,
     pub file: String,
-    /// Dense by `Site::cell`; `None` is a gap (the locality did not report it).
-    pub figures: Vec<Option<u64>>,
+}
+
+/// One figure of a report, and where it is written in the report's file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Figure {
+    /// A number of people.
+    pub value: u64,
+    pub line: u32,
+    pub column: u32,
 }
 
 /// Markdown commentary, not yet rendered.

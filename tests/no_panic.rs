@@ -9,7 +9,7 @@
 mod common;
 
 use tiendo::diag::Diagnostics;
-use tiendo::load::{self, Input, Loaded, SourceFile};
+use tiendo::load::{self, Input};
 use tiendo::{charts, compute, export, format, markdown, model, validate};
 
 /// A small deterministic generator (xorshift64*), so every run tries the same cases.
@@ -149,54 +149,28 @@ fn site_files(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     common::files(root).into_iter().map(|rel| (rel.clone(), std::fs::read(root.join(&rel)).unwrap())).collect()
 }
 
-/// The load stage, from bytes in memory instead of a folder.
+/// The load stage, from bytes in memory instead of a folder, through load's own dispatch;
+/// and whatever the table scanner accepts, it must read exactly as the YAML parser does.
 fn load_from(files: &[(String, Vec<u8>)], diags: &mut Diagnostics) -> Input {
-    fn add<T>(
-        file: SourceFile,
-        parse: fn(&SourceFile) -> Result<T, tiendo::diag::Diagnostic>,
-        diags: &mut Diagnostics,
-    ) -> Option<Loaded<T>> {
-        match parse(&file) {
-            Ok(raw) => Some(Loaded { file, raw }),
-            Err(d) => {
-                diags.push(d);
-                None
-            }
-        }
-    }
-    let mut input = Input::default();
     for (rel, bytes) in files {
-        let file = match load::decode(rel.clone(), bytes.clone()) {
-            Ok(f) => f,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        match rel.as_str() {
-            load::SITE_FILE => input.site = add(file, load::site::parse, diags),
-            load::LOCALITIES_FILE => input.localities = add(file, load::localities::parse, diags),
-            load::INDICATORS_FILE => input.indicators = add(file, load::indicators::parse, diags),
-            r if r.starts_with("data/targets/") => {
-                if let Some(fast) = load::targets::fast(&file.text) {
-                    let slow: Result<load::targets::RawTargets, _> = load::yaml::parse(&file, &file.text);
-                    assert_eq!(Ok(&fast), slow.as_ref(), "fast path differs on:\n{}", file.text);
-                }
-                input.targets.extend(add(file, load::targets::parse, diags))
-            }
-            r if r.starts_with("data/reports/") => {
-                // Whatever the fast path accepts, it must read exactly as the YAML parser does.
-                if let Some(fast) = load::reports::fast(&file.text) {
+        let Ok(file) = load::decode(rel.clone(), bytes.clone()) else { continue };
+        match load::Kind::of(rel) {
+            Some(load::Kind::Report) => {
+                if let Ok(fast) = load::reports::scan(&file.text) {
                     let slow: Result<load::reports::RawReport, _> = load::yaml::parse(&file, &file.text);
                     assert_eq!(Ok(&fast), slow.as_ref(), "fast path differs on:\n{}", file.text);
                 }
-                input.reports.extend(add(file, load::reports::parse, diags))
             }
-            r if r.starts_with("content/") => input.content.extend(add(file, load::content::parse, diags)),
+            Some(load::Kind::Targets) => {
+                if let Ok(fast) = load::targets::scan(&file.text) {
+                    let slow: Result<load::targets::RawTargets, _> = load::yaml::parse(&file, &file.text);
+                    assert_eq!(Ok(&fast), slow.as_ref(), "fast path differs on:\n{}", file.text);
+                }
+            }
             _ => {}
         }
     }
-    input
+    load::load_files(files.to_vec(), diags)
 }
 
 /// Everything after validation that does not touch the disk.
@@ -211,8 +185,7 @@ fn downstream(site: &model::Site) {
     let labels =
         charts::TrendLabels { actual: "a".into(), target: "t".into(), expected: "e".into(), projection: "p".into() };
     if let Some(year) = computed.current() {
-        let dates: Vec<_> = year.reports.iter().map(|&r| site.reports[r].as_of).collect();
-        for series in year.units.iter().chain(&year.city).take(8) {
+        for series in year.units.iter().map(|(_, _, s)| s).chain(&year.city).take(8) {
             let trend = charts::Trend {
                 id: "c",
                 title: "title of the chart",
@@ -223,7 +196,6 @@ fn downstream(site: &model::Site) {
                 as_rate: series.goal.base.is_some(),
                 labels: &labels,
                 fmt,
-                report_dates: &dates,
             };
             let svg = charts::trend(&trend);
             assert!(svg.ends_with("</svg>\n"));

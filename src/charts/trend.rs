@@ -29,8 +29,6 @@ pub struct Trend<'a> {
     pub as_rate: bool,
     pub labels: &'a TrendLabels,
     pub fmt: Fmt,
-    /// The dates of the year's reports: where the series has no figure, its line breaks.
-    pub report_dates: &'a [Date],
 }
 
 // Drawn small and scaled by the page: at a phone's 360 px the text is still about 10 px,
@@ -53,19 +51,17 @@ pub fn trend(t: &Trend) -> String {
         (true, Some(r)) => r,
         _ => people,
     };
-    let actual: Vec<(f64, f64)> = s.points.iter().map(|p| (month_x(t.year, p.date), y_of(p.value as f64))).collect();
+    let xy = |st: &crate::progress::Standing| (month_x(t.year, st.date), y_of(st.value as f64));
+    let actual: Vec<(f64, f64)> = s.standings.iter().flatten().map(xy).collect();
     // Runs of figures from consecutive reports: a report without a figure is a gap in the line.
     let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
-    let mut next = s.points.iter().zip(&actual).peekable();
-    for date in t.report_dates {
-        match next.next_if(|(p, _)| p.date == *date) {
-            Some((_, &xy)) => runs.last_mut().map_or((), |r| r.push(xy)),
+    for standing in &s.standings {
+        match standing {
+            Some(st) => runs.last_mut().map_or((), |r| r.push(xy(st))),
             None if runs.last().is_some_and(|r| !r.is_empty()) => runs.push(Vec::new()),
             None => {}
         }
     }
-    // Figures on dates outside the list (none in practice) still get drawn.
-    runs.extend(next.map(|(_, &xy)| vec![xy]));
 
     let latest = s.latest();
     let x_due = month_x(t.year, t.due);
@@ -167,15 +163,17 @@ fn legend(svg: &mut Svg, labels: &TrendLabels, projection: bool) -> f64 {
 mod tests {
     use super::*;
     use crate::model::Language;
-    use crate::progress::{Goal, Point, standings};
+    use crate::progress::Goal;
 
-    fn series(points: &[(u8, u64)]) -> Series {
-        let goal = Goal::count(1509);
-        let points: Vec<Point> =
-            points.iter().map(|&(m, v)| Point { date: Date::new(2025, m, 28).unwrap(), value: v }).collect();
+    /// A series with a figure at the end of each of `months` (`None`: no figure that month).
+    fn series(months: &[(u8, Option<u64>)]) -> Series {
+        let dates: Vec<Date> = months.iter().map(|&(m, _)| Date::new(2025, m, 28).unwrap()).collect();
         let due = Date::new(2025, 12, 31).unwrap();
-        let standings = standings(&points, &goal, due, None, 0.9);
-        Series { goal, points, standings, baseline: None }
+        Series::new(Goal::count(1509), months.iter().map(|&(_, v)| v), &dates, due, None, 0.9)
+    }
+
+    fn every(points: &[(u8, u64)]) -> Series {
+        series(&points.iter().map(|&(m, v)| (m, Some(v))).collect::<Vec<_>>())
     }
 
     fn labels() -> TrendLabels {
@@ -199,13 +197,12 @@ mod tests {
             as_rate: false,
             labels: &l,
             fmt: Fmt::new(Language::Vi),
-            report_dates: &s.points.iter().map(|p| p.date).collect::<Vec<_>>(),
         })
     }
 
     #[test]
     fn draws_all_series_with_text_alternative() {
-        let s = series(&[(1, 900), (2, 1000), (3, 1100), (9, 1215)]);
+        let s = every(&[(1, 900), (2, 1000), (3, 1100), (9, 1215)]);
         let svg = draw(&s, "Phường <Long Mỹ> đạt 80,52 %");
         assert!(svg.contains("<title id=\"t1-t\">Phường &lt;Long Mỹ&gt; đạt 80,52 %</title>"));
         assert!(svg.contains("role=\"img\""));
@@ -221,7 +218,7 @@ mod tests {
 
     #[test]
     fn single_figure_has_no_projection() {
-        let s = series(&[(9, 1215)]);
+        let s = every(&[(9, 1215)]);
         let svg = draw(&s, "x");
         assert!(!svg.contains("stroke-dasharray=\"6 4\""));
         assert!(!svg.contains("Dự báo"));
@@ -229,33 +226,17 @@ mod tests {
 
     #[test]
     fn a_missing_report_breaks_the_line() {
-        let s = series(&[(1, 900), (2, 1000), (4, 1100), (5, 1150)]);
-        let l = labels();
-        let dates: Vec<Date> = [1, 2, 3, 4, 5].iter().map(|&m| Date::new(2025, m, 28).unwrap()).collect();
-        let draw = |report_dates: &[Date]| {
-            trend(&Trend {
-                id: "t",
-                title: "t",
-                desc: "d",
-                series: &s,
-                year: 2025,
-                due: Date::new(2025, 12, 31).unwrap(),
-                as_rate: false,
-                labels: &l,
-                fmt: Fmt::new(Language::Vi),
-                report_dates,
-            })
-        };
         let solid = |svg: &str| svg.matches("stroke=\"#1F4E9C\" stroke-width=\"3\" points=").count();
         // The legend's sample line, then one line per run of consecutive reports.
-        assert_eq!(solid(&draw(&dates)), 1 + 2);
-        let without_march: Vec<Date> = dates.iter().copied().filter(|d| d.month() != 3).collect();
-        assert_eq!(solid(&draw(&without_march)), 1 + 1);
+        let with_gap = series(&[(1, Some(900)), (2, Some(1000)), (3, None), (4, Some(1100)), (5, Some(1150))]);
+        assert_eq!(solid(&draw(&with_gap, "t")), 1 + 2);
+        let without_march = every(&[(1, 900), (2, 1000), (4, 1100), (5, 1150)]);
+        assert_eq!(solid(&draw(&without_march, "t")), 1 + 1);
     }
 
     #[test]
     fn output_is_deterministic() {
-        let s = series(&[(1, 900), (5, 1000), (9, 1215)]);
+        let s = every(&[(1, 900), (5, 1000), (9, 1215)]);
         assert_eq!(draw(&s, "x"), draw(&s, "x"));
     }
 }

@@ -1,11 +1,11 @@
-//! Strict line scanners for the canonical layouts of the big files (reports and
+//! A strict line scanner for the canonical layout of the big files (reports and
 //! targets), so that a national site is not parsed value by value by the general YAML
-//! parser. They accept only a narrow, unambiguous subset and give up (`None`) on
-//! anything else; the caller then hands the whole file to the parser. What they accept,
-//! they read exactly as the parser does, positions included: tests compare the two on
-//! every fixture and on random mutations.
+//! parser. It accepts only a narrow, unambiguous subset and gives up on anything else,
+//! saying why (`build --timings` shows it); the caller then hands the whole file to the
+//! parser. What it accepts, it reads exactly as the parser does, positions included:
+//! tests compare the two on every fixture and on random mutations.
 
-use super::yaml::{At, Entries, Scalar};
+use super::yaml::{At, Entries, Scalar, TableRow};
 
 /// Whether a line holds only text the YAML parser reads plainly: no control characters,
 /// tabs, byte-order marks or Unicode line separators, for which it has rules of its own.
@@ -155,20 +155,22 @@ impl<'a> Cursor<'a> {
 }
 
 /// The lines of a file in the canonical layout: `(line number, indentation, text)` for
-/// each line that is not blank or a comment, or `None` if a line is not plainly printable.
-pub fn lines(text: &str) -> Option<Vec<(u32, usize, &str)>> {
+/// each line that is not blank or a comment; lines may end in `\r\n`. Why not, for a
+/// line that is not plainly printable.
+pub fn lines(text: &str) -> Result<Vec<(u32, usize, &str)>, String> {
     let mut out = Vec::with_capacity(text.len() / 40);
     for (index, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
         if !printable(line) {
-            return None;
+            return Err(format!("line {} has a tab or another control character", index + 1));
         }
         let trimmed = line.trim_start_matches(' ');
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        out.push((u32::try_from(index + 1).ok()?, line.len() - trimmed.len(), trimmed));
+        out.push((u32::try_from(index + 1).map_err(|_| "the file is too long")?, line.len() - trimmed.len(), trimmed));
     }
-    Some(out)
+    Ok(out)
 }
 
 /// `name: value` at the start of a line (no indentation): the value and its column.
@@ -182,4 +184,92 @@ pub fn header<'a>(line: &'a str, name: &str) -> Option<(&'a str, u32)> {
         return None;
     }
     Some((text, u32::try_from(name.len() + 1 + start + 1).ok()?))
+}
+
+/// How a header line's value must be written to be read here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Header {
+    /// `2025-09-30`: digits and `-`.
+    Date,
+    /// A whole number.
+    Count,
+    /// `"text"` without quotes or backslashes inside.
+    Quoted,
+}
+
+/// A table file in the canonical layout, as the scanner read it.
+pub struct Table<T> {
+    /// The header lines' values, in the order of the `headers` asked for; `None` for a
+    /// header the file does not have. A quoted value is given without its quotes.
+    pub headers: Vec<Option<At<String>>>,
+    /// The rows under the section line, in file order: never empty.
+    pub rows: Vec<TableRow<T>>,
+}
+
+/// Reads `text` in the canonical layout of a report or a targets file, or says why not:
+///
+/// ```yaml
+/// # comments and blank lines anywhere
+/// as_of: 2025-09-30                 # each of `headers`, at most once, unindented
+/// source: "text"
+/// figures:                          # the `section` line
+///   long-my: { voluntary-si: 1215, health-insurance: 35300 }   # rows, one indentation
+/// ```
+///
+/// Each row is an id, then a flow map whose keys are ids and whose values `value` reads.
+pub fn table<T>(
+    text: &str,
+    headers: &[(&str, Header)],
+    section: &str,
+    mut value: impl FnMut(&mut Cursor, &str) -> Option<At<T>>,
+) -> Result<Table<T>, String> {
+    let mut found: Vec<Option<At<String>>> = vec![None; headers.len()];
+    let mut rows: Option<Vec<TableRow<T>>> = None;
+    let mut indent: Option<usize> = None;
+    let mut keys: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (number, spaces, line) in lines(text)? {
+        if let Some(rows) = rows.as_mut() {
+            if spaces == 0 || *indent.get_or_insert(spaces) != spaces {
+                return Err(format!("line {number} is not indented like the rows above it"));
+            }
+            let mut c = Cursor::new(line, number, spaces);
+            let row = c.key().and_then(|key| Some((key, c.map(&mut value)?))).filter(|_| c.at_end());
+            let Some(row) = row else {
+                return Err(format!("line {number} is not written `id: {{ key: number, … }}` on one line"));
+            };
+            if !keys.insert(line.split(':').next().unwrap_or_default()) {
+                return Err(format!("line {number} repeats an id"));
+            }
+            rows.push(row);
+            continue;
+        }
+        if spaces > 0 {
+            return Err(format!("line {number} is indented before `{section}:`"));
+        }
+        if line.trim_end_matches(' ') == format!("{section}:") {
+            rows = Some(Vec::new());
+            continue;
+        }
+        let known = headers.iter().enumerate().find_map(|(k, (name, kind))| Some((k, header(line, name)?, *kind)));
+        let Some((k, (raw, column), kind)) = known else {
+            return Err(format!("line {number} is not one of the lines this scanner reads"));
+        };
+        let value = match kind {
+            Header::Date if raw.bytes().all(|b| b.is_ascii_digit() || b == b'-') => Some(raw),
+            Header::Count if is_count(raw) => Some(raw),
+            Header::Quoted => {
+                raw.strip_prefix('"').and_then(|v| v.strip_suffix('"')).filter(|v| !v.contains(['"', '\\']))
+            }
+            _ => None,
+        };
+        let Some(value) = value.filter(|_| found[k].is_none()) else {
+            return Err(format!("line {number} is written in a way only the YAML parser reads"));
+        };
+        found[k] = Some(At::new(value.to_owned(), number, column));
+    }
+    match rows {
+        // An empty table is an error whose position the parser knows best.
+        Some(rows) if !rows.is_empty() => Ok(Table { headers: found, rows }),
+        _ => Err(format!("there are no rows under `{section}:`")),
+    }
 }

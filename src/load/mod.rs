@@ -14,7 +14,7 @@ pub mod site;
 pub mod targets;
 pub mod yaml;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -38,6 +38,11 @@ pub struct Input {
     pub targets: Vec<Loaded<targets::RawTargets>>,
     pub reports: Vec<Loaded<reports::RawReport>>,
     pub content: Vec<Loaded<content::RawContent>>,
+    /// Files that were found but could not be read or parsed (their diagnostics say why),
+    /// so that validation does not also report what their absence would mean.
+    pub unreadable: Vec<String>,
+    /// Table files read by the YAML parser instead of the fast scanner, and why.
+    pub slow: Vec<(String, String)>,
 }
 
 pub const SITE_FILE: &str = "site.yaml";
@@ -46,6 +51,109 @@ pub const INDICATORS_FILE: &str = "data/indicators.yaml";
 pub const TARGETS_DIR: &str = "data/targets";
 pub const REPORTS_DIR: &str = "data/reports";
 pub const CONTENT_DIR: &str = "content";
+
+/// What a file of a site is, which its path says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Site,
+    Localities,
+    Indicators,
+    Targets,
+    Report,
+    Content,
+}
+
+impl Kind {
+    /// The kind of the file at `rel` (relative to the site root, `/`-separated), if it
+    /// is one of the files a site reads.
+    pub fn of(rel: &str) -> Option<Kind> {
+        let in_dir = |dir: &str, extensions: &[&str]| {
+            rel.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
+                && extensions.iter().any(|e| rel.rsplit('/').next().is_some_and(|n| n.ends_with(e)))
+        };
+        match rel {
+            SITE_FILE => Some(Kind::Site),
+            LOCALITIES_FILE => Some(Kind::Localities),
+            INDICATORS_FILE => Some(Kind::Indicators),
+            _ if in_dir(TARGETS_DIR, &[".yaml", ".yml"]) => Some(Kind::Targets),
+            _ if in_dir(REPORTS_DIR, &[".yaml", ".yml"]) => Some(Kind::Report),
+            _ if in_dir(CONTENT_DIR, &[".md"]) => Some(Kind::Content),
+            _ => None,
+        }
+    }
+}
+
+/// One file, parsed as what its kind says it is.
+enum Parsed {
+    Site(Loaded<site::RawSite>),
+    Localities(Loaded<localities::RawLocalities>),
+    Indicators(Loaded<indicators::RawIndicators>),
+    Targets(Loaded<targets::RawTargets>),
+    Report(Loaded<reports::RawReport>),
+    Content(Loaded<content::RawContent>),
+}
+
+/// Decodes and parses one file of kind `kind`; with the reason a table file needed the
+/// YAML parser, if it did.
+fn parse(kind: Kind, rel: String, bytes: Vec<u8>) -> Result<(Parsed, Option<String>), Diagnostic> {
+    let file = decode(rel, bytes)?;
+    let loaded = |raw| Loaded { file: file.clone(), raw };
+    Ok(match kind {
+        Kind::Site => (Parsed::Site(loaded(site::parse(&file)?)), None),
+        Kind::Localities => (Parsed::Localities(Loaded { raw: localities::parse(&file)?, file }), None),
+        Kind::Indicators => (Parsed::Indicators(Loaded { raw: indicators::parse(&file)?, file }), None),
+        Kind::Content => (Parsed::Content(Loaded { raw: content::parse(&file)?, file }), None),
+        Kind::Targets => match targets::scan(&file.text) {
+            Ok(raw) => (Parsed::Targets(Loaded { raw, file }), None),
+            Err(why) => (Parsed::Targets(Loaded { raw: yaml::parse(&file, &file.text)?, file }), Some(why)),
+        },
+        Kind::Report => match reports::scan(&file.text) {
+            Ok(raw) => (Parsed::Report(Loaded { raw, file }), None),
+            Err(why) => (Parsed::Report(Loaded { raw: yaml::parse(&file, &file.text)?, file }), Some(why)),
+        },
+    })
+}
+
+impl Input {
+    fn add(&mut self, rel: String, result: Result<(Parsed, Option<String>), Diagnostic>, diags: &mut Diagnostics) {
+        let (parsed, slow) = match result {
+            Ok(ok) => ok,
+            Err(d) => {
+                diags.push(d);
+                self.unreadable.push(rel);
+                return;
+            }
+        };
+        if let Some(why) = slow {
+            self.slow.push((rel, why));
+        }
+        match parsed {
+            Parsed::Site(l) => self.site = Some(l),
+            Parsed::Localities(l) => self.localities = Some(l),
+            Parsed::Indicators(l) => self.indicators = Some(l),
+            Parsed::Targets(l) => self.targets.push(l),
+            Parsed::Report(l) => self.reports.push(l),
+            Parsed::Content(l) => self.content.push(l),
+        }
+    }
+}
+
+/// Parses the files of a site given as (path relative to the root, bytes), each as what
+/// its path says it is, in parallel; files of no known kind are left out. What `load`
+/// does once it has read the files, without the disk.
+pub fn load_files(mut files: Vec<(String, Vec<u8>)>, diags: &mut Diagnostics) -> Input {
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let parsed: Vec<_> = files
+        .into_par_iter()
+        .filter_map(|(rel, bytes)| Some((Kind::of(&rel)?, rel, bytes)))
+        .map(|(kind, rel, bytes)| (rel.clone(), parse(kind, rel, bytes)))
+        .collect();
+    let mut input = Input::default();
+    for (rel, result) in parsed {
+        input.add(rel, result, diags);
+    }
+    input
+}
 
 /// Reads and parses every input file under `root`.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Input {
@@ -63,38 +171,16 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Input {
         )));
         return Input::default();
     }
-    // The single files (a national list of localities is large) are read while the
-    // folders' files are, each side collecting its own diagnostics.
-    let (mut input, folders) = rayon::join(
-        || {
-            let mut d = Diagnostics::new();
-            let input = Input {
-                site: load_one(root, SITE_FILE, &mut d, site::parse),
-                localities: load_one(root, LOCALITIES_FILE, &mut d, localities::parse),
-                indicators: load_one(root, INDICATORS_FILE, &mut d, indicators::parse),
-                ..Input::default()
-            };
-            (input, d)
-        },
-        || {
-            let mut d = Diagnostics::new();
-            let targets = load_all(root, TARGETS_DIR, &["yaml", "yml"], &mut d, targets::parse);
-            let reports = load_all(root, REPORTS_DIR, &["yaml", "yml"], &mut d, reports::parse);
-            let content = if root.join(CONTENT_DIR).is_dir() {
-                load_all(root, CONTENT_DIR, &["md"], &mut d, content::parse)
-            } else {
-                Vec::new()
-            };
-            (targets, reports, content, d)
-        },
-    );
-    let (targets, reports, content, folder_diags) = folders;
-    diags.append(input.1);
-    diags.append(folder_diags);
-    input.0.targets = targets;
-    input.0.reports = reports;
-    input.0.content = content;
-    input.0
+    let mut paths = required(root, &[SITE_FILE, LOCALITIES_FILE, INDICATORS_FILE], diags);
+    let mut unlisted = Vec::new();
+    for (dir, extensions) in
+        [(TARGETS_DIR, &["yaml", "yml"][..]), (REPORTS_DIR, &["yaml", "yml"]), (CONTENT_DIR, &["md"])]
+    {
+        paths.extend(list_files(root, dir, extensions, &mut unlisted, diags));
+    }
+    let mut input = read_and_parse(root, paths, diags);
+    input.unreadable.extend(unlisted);
+    input
 }
 
 /// Only the lists of localities and indicators, for commands that need nothing else.
@@ -106,84 +192,69 @@ pub fn load_lists(root: &Path, diags: &mut Diagnostics) -> Input {
         )));
         return Input::default();
     }
-    Input {
-        localities: load_one(root, LOCALITIES_FILE, diags, localities::parse),
-        indicators: load_one(root, INDICATORS_FILE, diags, indicators::parse),
-        ..Input::default()
-    }
+    let paths = required(root, &[LOCALITIES_FILE, INDICATORS_FILE], diags);
+    read_and_parse(root, paths, diags)
 }
 
-type Parser<T> = fn(&SourceFile) -> Result<T, Diagnostic>;
-
-fn load_one<T>(root: &Path, rel: &str, diags: &mut Diagnostics, parse: Parser<T>) -> Option<Loaded<T>> {
-    let path = root.join(rel);
-    if std::fs::symlink_metadata(&path).is_err() {
-        diags.push(
-            Diagnostic::error(rel, "this required file is missing")
-                .help("create it; see README.md for its format, or `tiendo new DIR` for an example"),
-        );
-        return None;
+/// Reads and parses the files at `paths` (relative to `root`) in parallel, in path order.
+fn read_and_parse(root: &Path, mut paths: Vec<String>, diags: &mut Diagnostics) -> Input {
+    paths.sort();
+    let parsed: Vec<_> = paths
+        .into_par_iter()
+        .filter_map(|rel| Some((Kind::of(&rel)?, rel)))
+        .map(|(kind, rel)| {
+            let result = read_bytes(&root.join(&rel), MAX_INPUT_BYTES)
+                .map_err(|e| e.diagnostic(&rel))
+                .and_then(|bytes| parse(kind, rel.clone(), bytes));
+            (rel, result)
+        })
+        .collect();
+    let mut input = Input::default();
+    for (rel, result) in parsed {
+        input.add(rel, result, diags);
     }
-    let file = match read(&path, rel.to_owned()) {
-        Ok(f) => f,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
-    match parse(&file) {
-        Ok(raw) => Some(Loaded { file, raw }),
-        Err(d) => {
-            diags.push(d);
-            None
-        }
-    }
+    input
 }
 
-/// Reads and parses every file with one of `extensions` under `dir`, in parallel,
-/// returning them sorted by path.
-fn load_all<T: Send>(
+/// Those of `files` that exist (as links, too); each missing one is an error.
+fn required(root: &Path, files: &[&str], diags: &mut Diagnostics) -> Vec<String> {
+    let mut found = Vec::new();
+    for &rel in files {
+        if std::fs::symlink_metadata(root.join(rel)).is_ok() {
+            found.push(rel.to_owned());
+        } else {
+            diags.push(
+                Diagnostic::error(rel, "this required file is missing")
+                    .help("create it; see README.md for its format, or `tiendo new DIR` for an example"),
+            );
+        }
+    }
+    found
+}
+
+/// Files under `root/dir` with one of `extensions`, relative to `root`, and warnings for
+/// anything else found there (so a report saved as `.txt` does not vanish silently).
+/// Entries that cannot be listed (a broken link, a loop) are errors, and go to `failed`.
+fn list_files(
     root: &Path,
     dir: &str,
     extensions: &[&str],
+    failed: &mut Vec<String>,
     diags: &mut Diagnostics,
-    parse: Parser<T>,
-) -> Vec<Loaded<T>> {
-    let (paths, mut found) = list_files(root, dir, extensions);
-    let results: Vec<Result<Loaded<T>, Diagnostic>> = paths
-        .into_par_iter()
-        .map(|(path, rel)| {
-            let file = read(&path, rel)?;
-            let raw = parse(&file)?;
-            Ok(Loaded { file, raw })
-        })
-        .collect();
-    let mut loaded = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(l) => loaded.push(l),
-            Err(d) => found.push(d),
-        }
-    }
-    diags.extend(found);
-    loaded
-}
-
-/// Files under `root/dir` with one of `extensions`, sorted by path, and warnings for
-/// anything else found there (so a report saved as `.txt` does not vanish silently).
-fn list_files(root: &Path, dir: &str, extensions: &[&str]) -> (Vec<(PathBuf, String)>, Vec<Diagnostic>) {
+) -> Vec<String> {
     let mut files = Vec::new();
-    let mut diags = Vec::new();
     let base = root.join(dir);
     if !base.is_dir() {
-        return (files, diags);
+        return files;
     }
     // Links are followed: a report kept elsewhere and linked here is read like any other.
     for entry in walkdir::WalkDir::new(&base).follow_links(true).sort_by_file_name() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                diags.push(walk_error(root, dir, &e));
+                let d = walk_error(root, dir, &e);
+                failed.push(d.file.clone());
+                diags.push(d);
                 continue;
             }
         };
@@ -197,7 +268,7 @@ fn list_files(root: &Path, dir: &str, extensions: &[&str]) -> (Vec<(PathBuf, Str
         }
         let ext = entry.path().extension().and_then(|e| e.to_str()).unwrap_or("");
         if extensions.contains(&ext) {
-            files.push((entry.into_path(), rel));
+            files.push(rel);
         } else {
             diags.push(
                 Diagnostic::warning(&rel, "this file is ignored")
@@ -205,7 +276,7 @@ fn list_files(root: &Path, dir: &str, extensions: &[&str]) -> (Vec<(PathBuf, Str
             );
         }
     }
-    (files, diags)
+    files
 }
 
 /// What went wrong while listing a folder's files, at the entry at fault.

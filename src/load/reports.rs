@@ -10,8 +10,8 @@
 use serde::Deserialize;
 
 use super::SourceFile;
-use super::fast::{self, Cursor};
-use super::yaml::{self, At, Entries, Scalar, Table, TableRow};
+use super::fast::{self, Header};
+use super::yaml::{self, At, Entries, Scalar, Table};
 use crate::diag::Diagnostic;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -24,62 +24,24 @@ pub struct RawReport {
 }
 
 pub fn parse(file: &SourceFile) -> Result<RawReport, Diagnostic> {
-    match fast(&file.text) {
-        Some(report) => Ok(report),
-        None => yaml::parse(file, &file.text),
-    }
+    scan(&file.text).or_else(|_| yaml::parse(file, &file.text))
 }
 
-/// The canonical layout, or `None` for anything else:
+/// The canonical layout (see [`fast::table`]), as `tiendo import` and the starter write
+/// it, or why the file is not in it:
 ///
 /// ```yaml
-/// # comments and blank lines anywhere
 /// as_of: 2025-09-30
 /// source: "text without quotes or backslashes"
 /// figures:
 ///   long-my: { voluntary-si: 1215, health-insurance: 35300 }
 /// ```
-pub fn fast(text: &str) -> Option<RawReport> {
-    let mut as_of: Option<At<String>> = None;
-    let mut source: Option<String> = None;
-    let mut figures: Option<Vec<TableRow<Scalar>>> = None;
-    let mut indent: Option<usize> = None;
-    let mut keys: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for (number, spaces, line) in fast::lines(text)? {
-        if let Some(entries) = figures.as_mut() {
-            if spaces == 0 || *indent.get_or_insert(spaces) != spaces {
-                return None;
-            }
-            let mut c = Cursor::new(line, number, spaces);
-            let key = c.key()?;
-            let map = c.map(|c, _| c.count())?;
-            if !c.at_end() || !keys.insert(line.split(':').next().unwrap_or_default()) {
-                return None;
-            }
-            entries.push((key, map));
-        } else if spaces > 0 {
-            return None;
-        } else if let Some((date, column)) = fast::header(line, "as_of") {
-            if as_of.is_some() || !date.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-                return None;
-            }
-            as_of = Some(At::new(date.to_owned(), number, column));
-        } else if let Some(value) = line.strip_prefix("source: \"") {
-            let inner = value.trim_end_matches(' ').strip_suffix('"')?;
-            if source.is_some() || inner.contains(['"', '\\']) {
-                return None;
-            }
-            source = Some(inner.to_owned());
-        } else if line.trim_end_matches(' ') == "figures:" && figures.is_none() {
-            figures = Some(Vec::new());
-        } else {
-            return None;
-        }
-    }
-    // An empty report is an error whose position the parser knows best.
-    let entries = figures.filter(|e| !e.is_empty())?;
-    let (line, column) = (entries[0].0.line, entries[0].0.column);
-    Some(RawReport { as_of: as_of?, source, figures: At::new(Entries(entries), line, column) })
+pub fn scan(text: &str) -> Result<RawReport, String> {
+    let table = fast::table(text, &[("as_of", Header::Date), ("source", Header::Quoted)], "figures", |c, _| c.count())?;
+    let [as_of, source] = <[Option<At<String>>; 2]>::try_from(table.headers).map_err(|_| "two headers")?;
+    let as_of = as_of.ok_or("there is no `as_of:` line")?;
+    let (line, column) = (table.rows[0].0.line, table.rows[0].0.column);
+    Ok(RawReport { as_of, source: source.map(|s| s.value), figures: At::new(Entries(table.rows), line, column) })
 }
 
 #[cfg(test)]
@@ -93,7 +55,7 @@ mod tests {
     #[test]
     fn the_fast_path_reads_what_the_parser_reads() {
         let text = "# Figures of September.\nas_of: 2025-09-30\nsource: \"Báo cáo tháng 9/2025\"\nfigures:\n  long-my: { voluntary-si: 1215, health-insurance: 35300 }\n\n  o-mon:   { voluntary-si: 0,  health-insurance: 41647 }\n  my-tu: {  }\n";
-        let fast = fast(text).expect("canonical layout");
+        let fast = scan(text).expect("canonical layout");
         assert_eq!(fast, slow(text));
         assert_eq!(
             (fast.figures.value.0[1].1.value.0[1].1.line, fast.figures.value.0[1].1.value.0[1].1.column),
@@ -101,7 +63,10 @@ mod tests {
         );
         // Comments after a value, as YAML allows them.
         let text = "as_of: 2025-09-30   # end of September\nfigures:\n  x: { y: 1 }  # checked\n";
-        assert_eq!(super::fast(text).expect("comments are fine"), slow(text));
+        assert_eq!(scan(text).expect("comments are fine"), slow(text));
+        // Saved on Windows.
+        let crlf = "as_of: 2025-09-30\r\nsource: \"Tháng 9\"\r\nfigures:\r\n  long-my: { voluntary-si: 1215 }\r\n  o-mon: { voluntary-si: 7 }\r\n";
+        assert_eq!(scan(crlf).expect("CRLF is the canonical layout too"), slow(crlf));
     }
 
     #[test]
@@ -119,8 +84,9 @@ mod tests {
             "as_of: 2025-09-30\nfigures:\n  x: { y: 0123 }\n",
             "as_of: 2025-09-30\nfigures:\n\tx: { y: 1 }\n",
             "as_of: 2025-09-30\n",
+            "as_of: 2025-09-30\r\nfigures:\r\n  x: { y: 1 }\r\r\n",
         ] {
-            assert!(fast(text).is_none(), "{text}");
+            assert!(scan(text).is_err(), "{text}");
         }
     }
 }

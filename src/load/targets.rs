@@ -3,8 +3,8 @@
 use serde::Deserialize;
 
 use super::SourceFile;
-use super::fast::{self, Cursor};
-use super::yaml::{self, At, Entries, Scalar, Table, TableRow};
+use super::fast::{self, Cursor, Header};
+use super::yaml::{self, At, Entries, Scalar, Table};
 use crate::diag::Diagnostic;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -76,13 +76,10 @@ impl<'de> Deserialize<'de> for RawTarget {
 }
 
 pub fn parse(file: &SourceFile) -> Result<RawTargets, Diagnostic> {
-    match fast(&file.text) {
-        Some(targets) => Ok(targets),
-        None => yaml::parse(file, &file.text),
-    }
+    scan(&file.text).or_else(|_| yaml::parse(file, &file.text))
 }
 
-/// The canonical layout (see `load::fast`), or `None` for anything else:
+/// The canonical layout (see [`fast::table`]), or why the file is not in it:
 ///
 /// ```yaml
 /// year: 2025
@@ -90,45 +87,17 @@ pub fn parse(file: &SourceFile) -> Result<RawTargets, Diagnostic> {
 /// targets:
 ///   long-my: { voluntary-si: 1509, health-insurance: { rate: 95.0, base: 40000 } }
 /// ```
-pub fn fast(text: &str) -> Option<RawTargets> {
-    let mut year: Option<At<Scalar>> = None;
-    let mut due: Option<At<String>> = None;
-    let mut targets: Option<Vec<TableRow<RawTarget>>> = None;
-    let mut indent: Option<usize> = None;
-    let mut keys: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for (number, spaces, line) in fast::lines(text)? {
-        if let Some(entries) = targets.as_mut() {
-            if spaces == 0 || *indent.get_or_insert(spaces) != spaces {
-                return None;
-            }
-            let mut c = Cursor::new(line, number, spaces);
-            let key = c.key()?;
-            let map = c.map(target)?;
-            if !c.at_end() || !keys.insert(line.split(':').next().unwrap_or_default()) {
-                return None;
-            }
-            entries.push((key, map));
-        } else if spaces > 0 {
-            return None;
-        } else if let Some((value, column)) = fast::header(line, "year") {
-            if year.is_some() || !fast::is_count(value) {
-                return None;
-            }
-            year = Some(At::new(Scalar::Int(value.parse().ok()?), number, column));
-        } else if let Some((date, column)) = fast::header(line, "due") {
-            if due.is_some() || !date.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-                return None;
-            }
-            due = Some(At::new(date.to_owned(), number, column));
-        } else if line.trim_end_matches(' ') == "targets:" && targets.is_none() {
-            targets = Some(Vec::new());
-        } else {
-            return None;
-        }
-    }
-    let entries = targets.filter(|e| !e.is_empty())?;
-    let (line, column) = (entries[0].0.line, entries[0].0.column);
-    Some(RawTargets { year: year?, due, targets: At::new(Entries(entries), line, column) })
+pub fn scan(text: &str) -> Result<RawTargets, String> {
+    let table = fast::table(text, &[("year", Header::Count), ("due", Header::Date)], "targets", target)?;
+    let [year, due] = <[Option<At<String>>; 2]>::try_from(table.headers).map_err(|_| "two headers")?;
+    let year = year.ok_or("there is no `year:` line")?;
+    let number = year.value.parse().map_err(|_| "the year is not a number")?;
+    let (line, column) = (table.rows[0].0.line, table.rows[0].0.column);
+    Ok(RawTargets {
+        year: At::new(Scalar::Int(number), year.line, year.column),
+        due,
+        targets: At::new(Entries(table.rows), line, column),
+    })
 }
 
 /// One target: a number, or `{ rate: …, base: … }`.
@@ -164,8 +133,10 @@ mod tests {
     #[test]
     fn the_fast_path_reads_what_the_parser_reads() {
         let text = "# Targets\nyear: 2025\ndue: 2025-12-31\ntargets:\n  long-my: { voluntary-si: 1509, health-insurance: { rate: 95.0, base: 40000 } }\n  o-mon:  { voluntary-si: 1733, health-insurance: { rate: 92.75, base: 52000 } }\n  my-tu: { voluntary-si: 900, health-insurance: { rate: 90 } }\n";
-        let fast = fast(text).expect("canonical layout");
+        let fast = scan(text).expect("canonical layout");
         assert_eq!(fast, slow(text));
+        let crlf = text.replace('\n', "\r\n");
+        assert_eq!(scan(&crlf).expect("CRLF is the canonical layout too"), slow(&crlf));
     }
 
     #[test]
@@ -178,7 +149,7 @@ mod tests {
             "year: twenty\ntargets:\n  a: { b: 3 }\n",
             "year: 2025\ntargets:\n  a:\n    b: 3\n",
         ] {
-            assert!(fast(text).is_none(), "{text}");
+            assert!(scan(text).is_err(), "{text}");
         }
     }
 }

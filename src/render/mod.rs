@@ -125,7 +125,7 @@ pub fn render_jobs(
     let fmt = Fmt::new(site.config.language);
     let words = Words { site, s: strings, fmt };
     set_globals(theme, site, year, &words);
-    let report_dates = year.reports.iter().map(|&r| site.reports[r].as_of).collect();
+    let report_dates = year.dates.clone();
     let r = Renderer { site, year, computed, theme, words, out, base_url, report_dates };
     jobs.par_iter().map(|job| r.job(*job)).try_reduce(Counts::default, |a, b| Ok(a + b))
 }
@@ -136,7 +136,7 @@ pub fn render_jobs(
 /// to a bulletin, which lists, navigation or the feed may show.
 pub fn commentary_changes(old: &Site, new: &Site) -> Option<Vec<Job>> {
     // Every field by name: a field added to `Site` must be thought about here.
-    let Site { config, city, localities, groups, indicators, years, reports, content } = new;
+    let Site { config, city, localities, groups, indicators, years, reports, figures, content } = new;
     let same = *config == old.config
         && *city == old.city
         && *localities == old.localities
@@ -144,6 +144,7 @@ pub fn commentary_changes(old: &Site, new: &Site) -> Option<Vec<Job>> {
         && *indicators == old.indicators
         && *years == old.years
         && *reports == old.reports
+        && *figures == old.figures
         && content.updates == old.content.updates
         && content.pages == old.content.pages;
     if !same {
@@ -191,7 +192,7 @@ fn set_globals(theme: &mut Theme, site: &Site, year: &YearData, words: &Words) {
     .into_iter()
     .map(|(key, label, path)| NavItem { key, label: s.get(label).to_owned(), path })
     .collect();
-    let updated = year.reports.last().map(|&r| words.fmt.date(site.reports[r].as_of)).unwrap_or_default();
+    let updated = year.dates.last().map(|&d| words.fmt.date(d)).unwrap_or_default();
     let globals = SiteGlobals {
         title: &site.config.title,
         lang: site.config.language.code(),

@@ -199,7 +199,7 @@ impl Renderer<'_> {
     }
 
     pub(super) fn latest_report(&self) -> Option<&crate::model::Report> {
-        self.year.reports.last().map(|&r| &self.site.reports[r])
+        self.year.reports.clone().last().map(|r| &self.site.reports[r])
     }
 
     fn trend_labels(&self) -> TrendLabels {
@@ -222,7 +222,7 @@ impl Renderer<'_> {
         let ind = &self.site.indicators[i];
         let id = format!("{}-{}", place.id_prefix, ind.id);
         let mut figure = self.words.figure(id.clone(), place.name, ind, series, self.year.year, &self.report_dates);
-        if series.points.is_empty() {
+        if series.latest().is_none() {
             return Ok(figure);
         }
         let title = self.words.sentence_with_status(place.name, ind, series, self.year.year);
@@ -241,7 +241,6 @@ impl Renderer<'_> {
             as_rate: ind.kind == IndicatorKind::Coverage,
             labels: &labels,
             fmt: self.words.fmt,
-            report_dates: &self.report_dates,
         });
         let file = place.charts.file(&ind.id);
         if write_chart {
@@ -273,14 +272,13 @@ impl Renderer<'_> {
     }
 
     fn unit_rows(&self, members: impl Iterator<Item = usize>) -> Vec<UnitRow> {
-        let m = self.site.indicators.len();
         members
             .map(|l| {
                 let loc = &self.site.localities[l];
                 UnitRow {
                     name: loc.name.clone(),
                     href: format!("localities/{}/index.html", loc.id),
-                    cells: (0..m).map(|i| self.words.cell(&self.year.units[l * m + i])).collect(),
+                    cells: self.year.units.locality(l).iter().map(|series| self.words.cell(series)).collect(),
                 }
             })
             .collect()
@@ -323,10 +321,9 @@ impl Renderer<'_> {
     /// needed, how many units stand where, and who is furthest behind.
     fn summary(&self, i: usize) -> Summary {
         let site = self.site;
-        let m = site.indicators.len();
         let n = site.localities.len();
         let ind = &site.indicators[i];
-        let latest_of = |l: usize| self.year.units[l * m + i].latest();
+        let latest_of = |l: usize| self.year.units.get(l, i).latest();
         let mut tally = [0usize; Status::ALL.len()];
         for l in 0..n {
             if let Some(st) = latest_of(l) {
@@ -430,10 +427,9 @@ impl Renderer<'_> {
 
     pub(super) fn locality(&self, l: usize) -> Result<Counts, RenderError> {
         let site = self.site;
-        let m = site.indicators.len();
         let loc = &site.localities[l];
         let place = Place { name: &loc.name, charts: ChartPlace::Member("localities", &loc.id), id_prefix: "trend" };
-        let (figures, charts) = self.figures(&place, |i| &self.year.units[l * m + i], true)?;
+        let (figures, charts) = self.figures(&place, |i| self.year.units.get(l, i), true)?;
         let kind = self.s(match loc.kind {
             LocalityKind::Ward => "kind_ward",
             LocalityKind::Commune => "kind_commune",
@@ -465,7 +461,6 @@ impl Renderer<'_> {
     /// Every report's figures for one locality, all years, newest first; a report without
     /// a figure for it says so.
     fn history(&self, l: usize) -> TableView {
-        let m = self.site.indicators.len();
         let mut head = vec![self.s("col_date")];
         for ind in &self.site.indicators {
             head.push(self.words.s.fill("col_indicator_value", &[("indicator", &ind.short)]));
@@ -474,16 +469,12 @@ impl Renderer<'_> {
         // Newest first: each row is made in date order, then the rows are joined backwards.
         let mut rows = Vec::new();
         for y in &self.computed.years {
-            let mut next = vec![0usize; m];
-            for &r in &y.reports {
-                let report = &self.site.reports[r];
+            for (k, &date) in y.dates.iter().enumerate() {
                 let mut row = TableRows::default();
-                row.row(&self.words.fmt.date(report.as_of));
-                for (i, k) in next.iter_mut().enumerate() {
-                    let series = &y.units[l * m + i];
-                    match series.standings.get(*k).filter(|st| st.date == report.as_of) {
+                row.row(&self.words.fmt.date(date));
+                for series in y.units.locality(l) {
+                    match series.at(k) {
                         Some(st) => {
-                            *k += 1;
                             row.cell(&self.words.fmt.count(st.value));
                             row.cell(&self.words.progress(st));
                         }
@@ -527,13 +518,12 @@ impl Renderer<'_> {
 
     pub(super) fn indicator(&self, i: usize) -> Result<Counts, RenderError> {
         let site = self.site;
-        let m = site.indicators.len();
         let ind = &site.indicators[i];
         let place = Place { name: &site.city.name, charts: ChartPlace::City, id_prefix: "city" };
         // The city's chart file is written by the home page.
         let city = self.figure_with_chart(&place, i, &self.year.city[i], false)?;
         let mut order: Vec<usize> = (0..site.localities.len()).collect();
-        let progress_of = |l: usize| self.year.units[l * m + i].latest().map(|s| s.progress);
+        let progress_of = |l: usize| self.year.units.get(l, i).latest().map(|s| s.progress);
         order.sort_by(|&a, &b| match (progress_of(a), progress_of(b)) {
             (Some(x), Some(y)) => y.total_cmp(&x).then(a.cmp(&b)),
             (Some(_), None) => std::cmp::Ordering::Less,
@@ -545,7 +535,7 @@ impl Renderer<'_> {
         let mut rows = Vec::new();
         for (rank, &l) in order.iter().enumerate() {
             let loc = &site.localities[l];
-            let series = &self.year.units[l * m + i];
+            let series = self.year.units.get(l, i);
             let st = series.latest();
             if let Some(st) = st {
                 bars.push(Bar {

@@ -305,10 +305,9 @@ impl<'a> Words<'a> {
         }
         head.extend(["col_progress", "col_expected", "col_status"].map(|k| self.s.get(k).to_owned()));
         let mut rows = TableRows::default();
-        let mut standings = series.standings.iter().peekable();
-        for &date in report_dates {
+        for (k, &date) in report_dates.iter().enumerate() {
             rows.row(&self.fmt.date(date));
-            let Some(st) = standings.next_if(|st| st.date == date) else {
+            let Some(st) = series.at(k) else {
                 rows.cell(self.s.get("no_report"));
                 for _ in 2..head.len() {
                     rows.cell("");
@@ -329,7 +328,7 @@ impl<'a> Words<'a> {
 
 /// The report dates of the year on which `series` has no figure.
 pub fn gaps<'a>(report_dates: &'a [Date], series: &'a Series) -> impl Iterator<Item = Date> + 'a {
-    report_dates.iter().copied().filter(|d| series.points.binary_search_by(|p| p.date.cmp(d)).is_err())
+    report_dates.iter().enumerate().filter(|&(k, _)| series.at(k).is_none()).map(|(_, &d)| d)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::load::reports::RawReport;
 use crate::load::targets::{RawCoverage, RawTarget, RawTargets};
 use crate::load::yaml::{At, Scalar};
 use crate::load::{Loaded, SourceFile};
-use crate::model::{IndicatorKind, Report, YearTargets};
+use crate::model::{Figure, Grid, IndicatorKind, Report, YearTargets};
 use crate::progress::{Goal, Rate, RateError};
 
 /// The targets files, checked.
@@ -20,80 +20,108 @@ pub(super) struct Targets {
     pub years: Vec<YearTargets>,
     /// For each of `years`, the cells its file gives a target for, valid or not: a rejected
     /// target has its own error and is not also reported missing.
-    given: Vec<Vec<bool>>,
-    /// Years whose targets file has errors: their reports are not also told that there
-    /// are no targets, which would send the reader to the wrong file.
+    given: Vec<Grid<bool>>,
+    /// Years whose targets file has errors, or could not be read: their reports are not
+    /// also told that there are no targets, which would send the reader to the wrong file.
     broken: Vec<i32>,
 }
 
-pub(super) fn targets(files: &[Loaded<RawTargets>], ids: &Ids, diags: &mut Diagnostics) -> Targets {
-    let cells = ids.locality_list.len() * ids.indicator_list.len();
-    let mut years: Vec<YearTargets> = Vec::new();
-    let mut given_by_year: Vec<(i32, Vec<bool>)> = Vec::new();
+/// Checks the targets files; `unreadable` are the site's files that could not be read or
+/// parsed, whose targets files count as broken.
+pub(super) fn targets(
+    files: &[Loaded<RawTargets>],
+    unreadable: &[String],
+    ids: &Ids,
+    diags: &mut Diagnostics,
+) -> Targets {
+    let mut years: Vec<(YearTargets, Grid<bool>)> = Vec::new();
+    let mut broken: Vec<i32> = unreadable
+        .iter()
+        .filter(|rel| rel.starts_with(crate::load::TARGETS_DIR))
+        .filter_map(|rel| named_year(rel))
+        .collect();
     let mut seen: HashMap<i32, &str> = HashMap::new();
     for Loaded { file, raw } in files {
-        let Some(year) = year(file, &raw.year, diags) else { continue };
-        if let Some(first) = seen.insert(year, &file.rel) {
-            diags.push(
-                error_at(file, &raw.year, format!("{first} already gives the targets for {year}"))
-                    .help("keep one targets file per year: merge the two files"),
-            );
-            continue;
+        let mut found = Diagnostics::new();
+        let checked = year_targets(file, raw, ids, &mut seen, &mut found);
+        if found.has_errors() {
+            // The year it gives, and the one its name gives: `2025.yaml` that says
+            // `year: 2024` is most likely 2025's, misdated.
+            broken.extend(checked.as_ref().map(|(t, _)| t.year));
+            broken.extend(named_year(&file.rel));
         }
-        let stem = file.rel.rsplit('/').next().and_then(|n| n.split('.').next()).unwrap_or("");
-        if stem != year.to_string() {
-            diags.push(
-                error_at(file, &raw.year, format!("this file gives the targets for {year} but is named {stem}"))
-                    .help(format!("rename the file to data/targets/{year}.yaml, or correct the year")),
-            );
-        }
-        let due = match &raw.due {
-            None => Date::last_of_year(year),
-            Some(d) => date(file, d, diags).filter(|due| {
-                let ok = due.year() >= year;
-                if !ok {
-                    diags.push(
-                        error_at(file, d, format!("the due date {due} is before the year {year} starts")).help(
-                            format!("the due date is when the year's targets must be met, normally {year}-12-31"),
-                        ),
-                    );
-                }
-                ok
-            }),
-        };
-        let Some(due) = due else { continue };
-        let mut goals = vec![None; cells];
-        let mut given = vec![false; cells];
-        for (loc_key, inner) in &raw.targets.value.0 {
-            let loc = ids.locality(file, loc_key, diags);
-            for (ind_key, target) in &inner.value.0 {
-                if let Some(d) = split_number(file, ind_key) {
-                    diags.push(d);
-                    continue;
-                }
-                // The kind of target depends on the indicator: without it there is nothing to check.
-                let Some(ind) = ids.indicator(file, ind_key, diags) else {
-                    continue;
-                };
-                let goal = goal(file, target, ids, ind, diags);
-                if let Some(loc) = loc {
-                    let cell = loc * ids.indicator_list.len() + ind;
-                    goals[cell] = goal;
-                    given[cell] = true;
-                }
+        diags.append(found);
+        years.extend(checked);
+    }
+    years.sort_by_key(|(y, _)| y.year);
+    let (years, given) = years.into_iter().unzip();
+    Targets { years, given, broken }
+}
+
+/// The year a targets file's name gives: 2025 for `data/targets/2025.yaml`.
+fn named_year(rel: &str) -> Option<i32> {
+    rel.rsplit('/').next()?.split('.').next()?.parse().ok()
+}
+
+/// One targets file checked: its targets and the cells it gives one for, unless its year
+/// or due date is wrong, or another file gives the same year.
+fn year_targets<'f>(
+    file: &'f SourceFile,
+    raw: &RawTargets,
+    ids: &Ids,
+    seen: &mut HashMap<i32, &'f str>,
+    diags: &mut Diagnostics,
+) -> Option<(YearTargets, Grid<bool>)> {
+    let year = year(file, &raw.year, diags)?;
+    if let Some(first) = seen.insert(year, &file.rel) {
+        diags.push(
+            error_at(file, &raw.year, format!("{first} already gives the targets for {year}"))
+                .help("keep one targets file per year: merge the two files"),
+        );
+        return None;
+    }
+    let stem = file.rel.rsplit('/').next().and_then(|n| n.split('.').next()).unwrap_or("");
+    if stem != year.to_string() {
+        diags.push(
+            error_at(file, &raw.year, format!("this file gives the targets for {year} but is named {stem}"))
+                .help(format!("rename the file to data/targets/{year}.yaml, or correct the year")),
+        );
+    }
+    let due = match &raw.due {
+        None => Date::last_of_year(year),
+        Some(d) => date(file, d, diags).filter(|due| {
+            let ok = due.year() >= year;
+            if !ok {
+                diags.push(
+                    error_at(file, d, format!("the due date {due} is before the year {year} starts"))
+                        .help(format!("the due date is when the year's targets must be met, normally {year}-12-31")),
+                );
+            }
+            ok
+        }),
+    }?;
+    let (n, m) = (ids.locality_list.len(), ids.indicator_list.len());
+    let mut goals = Grid::new(n, m, |_, _| None);
+    let mut given = Grid::new(n, m, |_, _| false);
+    for (loc_key, inner) in &raw.targets.value.0 {
+        let loc = ids.locality(file, loc_key, diags);
+        for (ind_key, target) in &inner.value.0 {
+            if let Some(d) = split_number(file, ind_key) {
+                diags.push(d);
+                continue;
+            }
+            // The kind of target depends on the indicator: without it there is nothing to check.
+            let Some(ind) = ids.indicator(file, ind_key, diags) else {
+                continue;
+            };
+            let goal = goal(file, target, ids, ind, diags);
+            if let Some(loc) = loc {
+                *goals.get_mut(loc, ind) = goal;
+                *given.get_mut(loc, ind) = true;
             }
         }
-        years.push(YearTargets { year, due, file: file.rel.clone(), goals });
-        given_by_year.push((year, given));
     }
-    years.sort_by_key(|y| y.year);
-    given_by_year.sort_by_key(|(y, _)| *y);
-    let broken = diags
-        .iter()
-        .filter(|d| d.is_error() && d.file.starts_with(crate::load::TARGETS_DIR))
-        .filter_map(|d| d.file.rsplit('/').next()?.split('.').next()?.parse().ok())
-        .collect();
-    Targets { years, given: given_by_year.into_iter().map(|(_, g)| g).collect(), broken }
+    Some((YearTargets { year, due, file: file.rel.clone(), goals }, given))
 }
 
 /// `{ voluntary-si: 6,40 }` reads as `voluntary-si: 6` and a second entry `40`: a number
@@ -230,32 +258,23 @@ fn coverage(file: &SourceFile, target: &At<RawTarget>, c: &RawCoverage, diags: &
     Some(Goal::coverage(rate?, base?))
 }
 
-/// A report being checked, with where things are in its file.
-struct Parsed {
-    report: Report,
-    file: SourceFile,
-    /// (line, column) of each figure, dense like the figures; (0, 0) when absent.
-    figures_at: Vec<(u64, u64)>,
-    /// (line, column) of each locality's entry; (0, 0) when absent.
-    localities_at: Vec<(u64, u64)>,
-}
-
-/// One report file checked on its own: its report when its date is valid, where its
-/// figures are, and what is wrong with it.
+/// One report file checked on its own, against the lists of localities and indicators:
+/// everything that does not need the other reports.
 struct Checked {
-    report: Option<Report>,
     file: SourceFile,
     as_of_at: At<String>,
-    figures_at: Vec<(u64, u64)>,
-    localities_at: Vec<(u64, u64)>,
+    /// `None` when the date is not valid.
+    as_of: Option<Date>,
+    source: Option<String>,
+    /// Its figures: (locality, indicator, figure).
+    figures: Vec<(usize, usize, Figure)>,
+    /// Where each locality's entry is, by locality: (line, column).
+    entries: HashMap<usize, (u64, u64)>,
     diagnostics: Diagnostics,
 }
 
-/// Checks one report file's date and figures against the lists of localities and
-/// indicators: everything that does not need the other reports.
-fn check_report(Loaded { file, raw }: Loaded<RawReport>, ids: &Ids, cells: usize) -> Checked {
+fn check_report(Loaded { file, raw }: Loaded<RawReport>, ids: &Ids) -> Checked {
     let mut diags = Diagnostics::new();
-    let m = ids.indicator_list.len();
     let as_of = date(&file, &raw.as_of, &mut diags);
     if raw.figures.value.0.is_empty() {
         diags
@@ -263,13 +282,12 @@ fn check_report(Loaded { file, raw }: Loaded<RawReport>, ids: &Ids, cells: usize
                 "list each locality's figures, e.g.\n  long-my: { voluntary-si: 1215, health-insurance: 35300 }",
             ));
     }
-    let mut figures = vec![None; cells];
-    let mut figures_at = vec![(0, 0); cells];
-    let mut localities_at = vec![(0, 0); ids.locality_list.len()];
+    let mut figures = Vec::with_capacity(raw.figures.value.0.len() * ids.indicator_list.len());
+    let mut entries = HashMap::new();
     for (loc_key, inner) in &raw.figures.value.0 {
         let loc = ids.locality(&file, loc_key, &mut diags);
         if let Some(l) = loc {
-            localities_at[l] = (u64::from(loc_key.line), u64::from(loc_key.column));
+            entries.insert(l, (u64::from(loc_key.line), u64::from(loc_key.column)));
         }
         if inner.value.0.is_empty() {
             diags.push(
@@ -285,92 +303,81 @@ fn check_report(Loaded { file, raw }: Loaded<RawReport>, ids: &Ids, cells: usize
             let ind = ids.indicator(&file, ind_key, &mut diags);
             match whole_number(&value.value) {
                 Ok(v) => {
-                    if let (Some(loc), Some(ind)) = (loc, ind) {
-                        figures[loc * m + ind] = Some(v);
-                        figures_at[loc * m + ind] = (u64::from(value.line), u64::from(value.column));
+                    if let (Some(l), Some(i)) = (loc, ind) {
+                        figures.push((l, i, Figure { value: v, line: value.line, column: value.column }));
                     }
                 }
                 Err((message, help)) => diags.push(error_at(&file, value, message).help(help)),
             }
         }
     }
-    let report = as_of.map(|as_of| Report {
-        as_of,
-        source: raw.source.filter(|s| !s.trim().is_empty()),
-        file: file.rel.clone(),
-        figures,
-    });
-    Checked { report, file, as_of_at: raw.as_of, figures_at, localities_at, diagnostics: diags }
+    let source = raw.source.filter(|s| !s.trim().is_empty());
+    Checked { file, as_of_at: raw.as_of, as_of, source, figures, entries, diagnostics: diags }
 }
 
+/// Checks the report files, each on its own and in parallel, then what concerns several
+/// of them (dates, years, figures that fell). The reports, oldest first, and every
+/// figure in a grid of series aligned to them.
 pub(super) fn reports(
     files: Vec<Loaded<RawReport>>,
     ids: &Ids,
     targets: &Targets,
     diags: &mut Diagnostics,
-) -> Vec<Report> {
+) -> (Vec<Report>, Grid<Vec<Option<Figure>>>) {
     let years = &targets.years;
     let errors_before = diags.error_count();
-    let m = ids.indicator_list.len();
-    let cells = ids.locality_list.len() * m;
-    // Each file's figures are checked on their own, in parallel; what concerns several
-    // files (dates, years) is checked after, in file order.
-    let checked: Vec<Checked> = files.into_par_iter().map(|loaded| check_report(loaded, ids, cells)).collect();
-    let mut parsed: Vec<Parsed> = Vec::with_capacity(checked.len());
+    let checked: Vec<Checked> = files.into_par_iter().map(|loaded| check_report(loaded, ids)).collect();
+    let mut dated: Vec<(Date, Checked)> = Vec::with_capacity(checked.len());
     let mut dates: HashMap<Date, String> = HashMap::new();
-    let mut years_with_reports: Vec<(i32, String, At<String>)> = Vec::new();
-    for Checked { report, file, as_of_at, figures_at, localities_at, diagnostics } in checked {
-        diags.append(diagnostics);
-        if let Some(d) = report.as_ref().map(|r| r.as_of) {
-            if let Some(first) = dates.insert(d, file.rel.clone()) {
-                diags.push(
-                    error_at(&file, &as_of_at, format!("{first} has the same date, {d}"))
-                        .help("two reports cannot have the same date: correct the date of one, or merge them"),
-                );
-            }
-            if targets.broken.contains(&d.year()) {
-                // The targets file's own errors say what to fix.
-            } else if !years.iter().any(|y| y.year == d.year()) {
-                diags.push(error_at(&file, &as_of_at, format!("there are no targets for {}", d.year())).help(format!(
-                    "add data/targets/{}.yaml with the targets for {}, or correct the date",
-                    d.year(),
-                    d.year()
-                )));
-            } else {
-                years_with_reports.push((d.year(), file.rel.clone(), as_of_at));
-            }
+    let mut years_with_reports: Vec<(i32, String)> = Vec::new();
+    for mut report in checked {
+        diags.append(std::mem::take(&mut report.diagnostics));
+        let Some(d) = report.as_of else { continue };
+        let file = &report.file;
+        if let Some(first) = dates.insert(d, file.rel.clone()) {
+            diags.push(
+                error_at(file, &report.as_of_at, format!("{first} has the same date, {d}"))
+                    .help("two reports cannot have the same date: correct the date of one, or merge them"),
+            );
         }
-        if let Some(report) = report {
-            parsed.push(Parsed { report, file, figures_at, localities_at });
+        if targets.broken.contains(&d.year()) {
+            // The targets file's own errors say what to fix.
+        } else if !years.iter().any(|y| y.year == d.year()) {
+            diags.push(error_at(file, &report.as_of_at, format!("there are no targets for {}", d.year())).help(
+                format!("add data/targets/{}.yaml with the targets for {}, or correct the date", d.year(), d.year()),
+            ));
+        } else {
+            years_with_reports.push((d.year(), file.rel.clone()));
         }
+        dated.push((d, report));
     }
     missing_targets(targets, &years_with_reports, ids, diags);
-    parsed.sort_by_key(|p| p.report.as_of);
+    dated.sort_by_key(|(d, _)| *d);
+    let mut figures = Grid::new(ids.locality_list.len(), ids.indicator_list.len(), |_, _| vec![None; dated.len()]);
+    for (k, (_, report)) in dated.iter().enumerate() {
+        for &(l, i, figure) in &report.figures {
+            figures.get_mut(l, i)[k] = Some(figure);
+        }
+    }
     // Comparing figures across reports only makes sense once the reports themselves are
     // right, and against complete lists of localities and indicators.
     if diags.error_count() == errors_before && ids.complete() {
-        figure_warnings(&parsed, ids, years, diags);
-        if let Some(latest) = parsed.last() {
-            missing_from_latest(latest, ids, diags);
+        figure_warnings(&dated, &figures, ids, years, diags);
+        if let Some((_, latest)) = dated.last() {
+            missing_from_latest(latest, dated.len() - 1, &figures, ids, diags);
         }
     }
-    parsed.into_iter().map(|p| p.report).collect()
+    let reports = dated.into_iter().map(|(as_of, c)| Report { as_of, source: c.source, file: c.file.rel }).collect();
+    (reports, figures)
 }
 
 /// Every locality needs a target for every indicator in every year that has reports.
-fn missing_targets(targets: &Targets, with_reports: &[(i32, String, At<String>)], ids: &Ids, diags: &mut Diagnostics) {
-    let m = ids.indicator_list.len();
+fn missing_targets(targets: &Targets, with_reports: &[(i32, String)], ids: &Ids, diags: &mut Diagnostics) {
     for (y, given) in targets.years.iter().zip(&targets.given) {
-        let Some((_, report, _)) = with_reports.iter().find(|(year, ..)| *year == y.year) else { continue };
-        let mut missing = Vec::new();
-        for (l, locality) in ids.locality_list.iter().enumerate() {
-            for (i, indicator) in ids.indicator_list.iter().enumerate() {
-                if !given[l * m + i] {
-                    missing.push(format!("`{}` has no {} target for `{}`", locality.id, y.year, indicator.id));
-                }
-            }
-        }
-        for message in missing {
+        let Some((_, report)) = with_reports.iter().find(|(year, _)| *year == y.year) else { continue };
+        for (l, i, _) in given.iter().filter(|(_, _, given)| !**given) {
+            let message =
+                format!("`{}` has no {} target for `{}`", ids.locality_list[l].id, y.year, ids.indicator_list[i].id);
             diags.push(Diagnostic::error(&y.file, message).help(format!(
                 "{} has reports (e.g. {report}), so every locality needs a target for every indicator",
                 y.year
@@ -380,44 +387,44 @@ fn missing_targets(targets: &Targets, with_reports: &[(i32, String, At<String>)]
 }
 
 /// Warnings that compare figures with the previous report and with targets (SPEC §1).
-fn figure_warnings(reports: &[Parsed], ids: &Ids, years: &[YearTargets], diags: &mut Diagnostics) {
-    let m = ids.indicator_list.len();
-    let cells = ids.locality_list.len() * m;
-    let mut previous: Vec<Option<(u64, usize)>> = vec![None; cells];
-    for (r, Parsed { report, file, figures_at: positions, .. }) in reports.iter().enumerate() {
-        let targets = years.iter().find(|y| y.year == report.as_of.year());
-        for cell in 0..cells {
-            let Some(value) = report.figures[cell] else { continue };
-            let (line, column) = positions[cell];
-            let (l, i) = (cell / m, cell % m);
-            let at = |message: String| Diagnostic::warning(&file.rel, message).at(file, line, column);
-            if let Some((before, pr)) = previous[cell]
+fn figure_warnings(
+    reports: &[(Date, Checked)],
+    figures: &Grid<Vec<Option<Figure>>>,
+    ids: &Ids,
+    years: &[YearTargets],
+    diags: &mut Diagnostics,
+) {
+    let targets: Vec<Option<&YearTargets>> =
+        reports.iter().map(|(d, _)| years.iter().find(|y| y.year == d.year())).collect();
+    for (l, i, series) in figures.iter() {
+        let (locality, indicator) = (&ids.locality_list[l].id, &ids.indicator_list[i].id);
+        let mut previous: Option<(u64, usize)> = None;
+        for (k, figure) in series.iter().enumerate() {
+            let Some(figure) = figure else { continue };
+            let value = figure.value;
+            let file = &reports[k].1.file;
+            let at = |message: String| {
+                Diagnostic::warning(&file.rel, message).at(file, u64::from(figure.line), u64::from(figure.column))
+            };
+            if let Some((before, pk)) = previous
                 && value < before
             {
                 diags.push(
-                    at(format!(
-                        "`{}` {} fell from {} to {}",
-                        ids.locality_list[l].id,
-                        ids.indicator_list[i].id,
-                        plain_count(before),
-                        plain_count(value)
-                    ))
-                    .help(format!(
-                        "the previous figure is in {}; check both, and if they are right nothing needs doing",
-                        reports[pr].report.file
-                    )),
+                    at(format!("`{locality}` {indicator} fell from {} to {}", plain_count(before), plain_count(value)))
+                        .help(format!(
+                            "the previous figure is in {}; check both, and if they are right nothing needs doing",
+                            reports[pk].1.file.rel
+                        )),
                 );
             }
-            previous[cell] = Some((value, r));
-            let Some(goal) = targets.and_then(|t| t.goals[cell]) else { continue };
+            previous = Some((value, k));
+            let Some(goal) = targets[k].and_then(|t| *t.goals.get(l, i)) else { continue };
             if let Some(base) = goal.base
                 && value > base
             {
                 diags.push(
                     at(format!(
-                        "`{}` {}: {} people is more than the base of {} (coverage above 100 %)",
-                        ids.locality_list[l].id,
-                        ids.indicator_list[i].id,
+                        "`{locality}` {indicator}: {} people is more than the base of {} (coverage above 100 %)",
                         plain_count(value),
                         plain_count(base)
                     ))
@@ -429,9 +436,7 @@ fn figure_warnings(reports: &[Parsed], ids: &Ids, years: &[YearTargets], diags: 
             if value as f64 > 3.0 * goal.people as f64 {
                 diags.push(
                     at(format!(
-                        "`{}` {}: {} is more than three times the target of {}",
-                        ids.locality_list[l].id,
-                        ids.indicator_list[i].id,
+                        "`{locality}` {indicator}: {} is more than three times the target of {}",
                         plain_count(value),
                         plain_count(goal.people)
                     ))
@@ -442,30 +447,35 @@ fn figure_warnings(reports: &[Parsed], ids: &Ids, years: &[YearTargets], diags: 
     }
 }
 
-/// Localities, or figures of a locality, missing from the latest report: a warning at the
-/// locality's entry when it has one.
-fn missing_from_latest(latest: &Parsed, ids: &Ids, diags: &mut Diagnostics) {
-    let m = ids.indicator_list.len();
+/// Localities, or figures of a locality, missing from the latest report (report `k`): a
+/// warning at the locality's entry when it has one.
+fn missing_from_latest(
+    latest: &Checked,
+    k: usize,
+    figures: &Grid<Vec<Option<Figure>>>,
+    ids: &Ids,
+    diags: &mut Diagnostics,
+) {
     let file = &latest.file;
-    let mut missing = Vec::new();
     for (l, locality) in ids.locality_list.iter().enumerate() {
-        let cells = &latest.report.figures[l * m..(l + 1) * m];
-        let (line, column) = latest.localities_at[l];
-        if cells.iter().all(Option::is_none) {
-            missing.push((format!("`{}` has no figures in the latest report", locality.id), line, column));
-        } else {
-            for (i, cell) in cells.iter().enumerate() {
-                if cell.is_none() {
-                    let message =
-                        format!("`{}` has no {} figure in the latest report", locality.id, ids.indicator_list[i].id);
-                    missing.push((message, line, column));
-                }
+        let (line, column) = latest.entries.get(&l).copied().unwrap_or((0, 0));
+        let warn = |message: String| {
+            Diagnostic::warning(&file.rel, message).at(file, line, column).help(
+                "its page will show its last figure and say that this report has none; add the figures if they exist",
+            )
+        };
+        let cells = figures.locality(l);
+        if cells.iter().all(|series| series[k].is_none()) {
+            diags.push(warn(format!("`{}` has no figures in the latest report", locality.id)));
+            continue;
+        }
+        for (i, series) in cells.iter().enumerate() {
+            if series[k].is_none() {
+                diags.push(warn(format!(
+                    "`{}` has no {} figure in the latest report",
+                    locality.id, ids.indicator_list[i].id
+                )));
             }
         }
-    }
-    for (message, line, column) in missing {
-        diags.push(Diagnostic::warning(&file.rel, message).at(file, line, column).help(
-            "its page will show its last figure and say that this report has none; add the figures if they exist",
-        ));
     }
 }

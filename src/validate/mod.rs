@@ -35,14 +35,14 @@ pub fn validate(input: Input, diags: &mut Diagnostics) -> Option<Site> {
         places.as_ref().filter(|_| places_clean).map(|p| p.1.as_slice()),
         indicators.as_deref().filter(|_| indicators_clean),
     );
-    let targets = figures::targets(&input.targets, &ids, diags);
-    let reports_failed = diags.iter().any(|d| d.is_error() && d.file.starts_with(crate::load::REPORTS_DIR));
+    let targets = figures::targets(&input.targets, &input.unreadable, &ids, diags);
+    let reports_failed = input.unreadable.iter().any(|rel| rel.starts_with(crate::load::REPORTS_DIR));
     if input.reports.is_empty() && !reports_failed {
         diags.push(Diagnostic::error(crate::load::REPORTS_DIR, "the site has no reports yet").help(
             "add the first report as a file in data/reports/, e.g. data/reports/2025-09.yaml:\nas_of: 2025-09-30\nfigures:\n  long-my: { voluntary-si: 1215 }",
         ));
     }
-    let reports = figures::reports(input.reports, &ids, &targets, diags);
+    let (reports, figures) = figures::reports(input.reports, &ids, &targets, diags);
     let content = content::content(input.content, &ids, diags);
 
     let (Some(config), Some((city, localities, groups)), Some(indicators)) = (config, places, indicators) else {
@@ -52,7 +52,7 @@ pub fn validate(input: Input, diags: &mut Diagnostics) -> Option<Site> {
     if diags.has_errors() {
         return None;
     }
-    Some(Site { config, city, localities, groups, indicators, years: targets.years, reports, content })
+    Some(Site { config, city, localities, groups, indicators, years: targets.years, reports, figures, content })
 }
 
 /// The localities and indicators of the site at `root`, validated, for commands that need
