@@ -220,11 +220,10 @@ fn build_prepared(
     let computed = compute::compute(&site);
     watch.lap("compute");
     let staging = Staging::new(target).map_err(Error::Output)?;
-    let base_url = site.config.base_url.clone();
     // The data files are independent of the pages: written alongside them, they fill
     // the gaps the rendering leaves on the other core.
     let (rendered, data) = rayon::join(
-        || render::render(&site, &computed, &mut theme, &strings, &staging, base_url.as_deref()),
+        || render::render(&site, &computed, &mut theme, &strings, &staging, &render::jobs(&site)),
         || write_data(&site, &computed, &staging),
     );
     let counts = rendered.map_err(|e| render_error(e, &diagnostics))?;
@@ -284,8 +283,7 @@ impl Session {
         {
             let Prepared { site, mut theme, strings, diagnostics } = prepared;
             let out = output::InPlace { dir: target };
-            let base_url = site.config.base_url.as_deref();
-            let counts = render::render_jobs(&site, &last.computed, &mut theme, &strings, &out, base_url, &jobs)
+            let counts = render::render(&site, &last.computed, &mut theme, &strings, &out, &jobs)
                 .map_err(|e| render_error(e, &diagnostics))?;
             watch.lap("render");
             let summary = Summary::new(counts, &site, started, watch, diagnostics, true);

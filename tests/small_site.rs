@@ -53,7 +53,8 @@ fn writes_every_page_of_the_spec() {
     assert!(sitemap.contains("<loc>https://example.org/progress/localities/north/</loc>"));
     let feed = read(out.join("feed.xml"));
     assert_eq!(feed.matches("<entry>").count(), 2);
-    assert!(feed.find("Third quarter 2025") < feed.find("Second quarter 2025"), "newest first");
+    let position = |title: &str| feed.find(title).unwrap_or_else(|| panic!("{title} is not in the feed"));
+    assert!(position("Third quarter 2025") < position("Second quarter 2025"), "newest first");
     assert!(feed.contains("<updated>2025-10-10T00:00:00Z</updated>"));
     assert!(!feed.contains("Not ready"));
     let pages = all.iter().filter(|f| f.ends_with(".html")).count();
@@ -78,8 +79,9 @@ fn pages_show_the_figures_in_english() {
     );
     // Pace: 400 people from 31 Mar to 30 Sep (183 days) = 66.53 per month; 92 days left:
     // 700 + 66.53 × 92 / 30.4375 = 901.1, which is 90.1 % of 1,000: at risk.
-    assert!(north.contains("Projection at the due date 901"), "{north}");
-    assert!(north.contains("Status: At risk") || north.contains("At risk"), "{north}");
+    assert!(north.contains("Projection at the due date 901 Figures as of 30 Sep 2025"), "{north}");
+    assert!(north.contains("300 people are still needed. Status: At risk."), "{north}");
+    assert!(north.contains("30 Sep 2025 700 70.00% 798 At risk"), "{north}");
     // Expected by now: from 200 on 31 Dec 2024 to 1,000 on 31 Dec 2025; 273 of 365 days: 798.4.
     assert!(north.contains("Expected by now 798"), "{north}");
     // Coverage: 8,950 of 10,000 is 89.50 %; against 90 % that is 99.44 %; target 9,000 people.
@@ -89,11 +91,14 @@ fn pages_show_the_figures_in_english() {
     );
 
     let south = text_of(&read(out.join("localities/south/index.html")));
-    assert!(south.contains("South Commune has reached 102.00% of its 2025 Enrolment target."), "{south}");
-    assert!(south.contains("Achieved"));
+    assert!(south.contains("South Commune has reached 102.00% of its 2025 Enrolment target. ✔ Achieved"), "{south}");
+    assert!(south.contains("Still needed 0 people"), "{south}");
     // 95.5 % of 4,000 = 3,820 people exactly; 3,780 is 94.50 %, 98.95 % of the target rate.
     assert!(south.contains("Target 3,820 people"), "{south}");
-    assert!(south.contains("98.95%"));
+    assert!(
+        south.contains("South Commune has reached 98.95% of its 2025 Health insurance target (94.50% coverage"),
+        "{south}"
+    );
     assert!(south.contains("Commune · code 00102 · East Bank"), "{south}");
 
     // Lone Island has a single report in 2025: no trend, but progress and what is needed.
@@ -102,9 +107,9 @@ fn pages_show_the_figures_in_english() {
         lone.contains("Lone Island has reached 40.00% of its 2025 Enrolment target; 180 people are still needed."),
         "{lone}"
     );
-    assert!(lone.contains("No trend yet"), "{lone}");
+    assert!(lone.contains("30 Sep 2025 120 40.00% 270 No trend yet"), "{lone}");
     assert!(!lone.contains("Projection at the due date"), "no projection without a pace");
-    assert!(lone.contains("Special zone"));
+    assert!(lone.contains("Lone Island Special zone Lone Island has reached"), "{lone}");
 
     // West Ward sent no report for 30 June 2025: its figures, its tables and its chart say so.
     let west_html = read(out.join("localities/west/index.html"));
@@ -249,8 +254,8 @@ fn a_sites_templates_override_the_built_in_ones_by_name() {
     assert!(read(out.join("404.html")).contains("<h1>Lost in Progress — Riverside City</h1>"));
     // The override changes one string; every other string stays built in.
     let trained = text_of(&read(out.join("indicators/trained/index.html")));
-    assert!(trained.contains("Lagging"), "{trained}");
-    assert!(trained.contains("Achieved"));
+    assert!(trained.contains("3 West Ward 120 150 80.00% ✖ Lagging"), "{trained}");
+    assert!(trained.contains("1 South Commune 101 100 101.00% ✔ Achieved"), "{trained}");
     assert_eq!(read(out.join("assets/style.css")), "body { color: black }\n");
 }
 
@@ -267,4 +272,26 @@ fn a_template_that_does_not_compile_is_an_error_with_its_line() {
     assert_eq!(o.status.code(), Some(1));
     // The unclosed `{{` on line 3 is found where the next tag starts.
     assert!(stderr(&o).contains("error: templates/page.html:4:1: Found `{` but expected }}."), "{}", stderr(&o));
+}
+
+#[test]
+fn a_sites_row_template_writes_the_rows_of_every_table_of_numbers() {
+    let site = scratch_copy("small-rows");
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    std::fs::write(
+        site.join("templates/table-rows.html"),
+        "{% for row in rows %}<tr class=\"mine\"><th scope=\"row\">{{ row.header }}</th>{% for c in row.cells %}<td>[{{ c }}]</td>{% endfor %}</tr>\n{% endfor %}",
+    )
+    .unwrap();
+    let out = site.parent().unwrap().join("public");
+    build(&site, &out);
+    let north = read(out.join("localities/north/index.html"));
+    // Three trend tables of three reports, and the history of five.
+    assert_eq!(north.matches("<tr class=\"mine\">").count(), 3 * 3 + 5, "{north}");
+    assert!(north.contains("<tr class=\"mine\"><th scope=\"row\">30 Sep 2025</th><td>[700]</td><td>[70.00%]</td>"));
+    assert!(!north.contains("<tr><th scope=\"row\">30 Sep 2025</th>"), "no row is written the built-in way");
+    // The home page's tables too.
+    assert!(
+        read(out.join("index.html")).contains("<tr class=\"mine\"><th scope=\"row\">30 Sep 2025</th><td>[1,980]</td>")
+    );
 }

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use super::pages::PAGE;
-use super::{Counts, RenderError, Renderer};
+use super::page::{FEED, SITEMAP};
+use super::{Counts, PAGE, Page, RenderError, Renderer};
 use crate::markdown;
 use crate::model::Doc;
 
@@ -71,15 +71,17 @@ struct SitemapContext {
 }
 
 impl Renderer<'_> {
+    /// The first `limit` bulletins, newest first, for a list.
     pub(super) fn update_items(&self, limit: usize) -> Vec<UpdateItem> {
         self.site
             .content
             .updates
             .iter()
+            .enumerate()
             .take(limit)
-            .map(|d| UpdateItem {
+            .map(|(k, d)| UpdateItem {
                 title: doc_title(d),
-                href: format!("updates/{}/index.html", d.slug),
+                href: self.href(Page::Update(k)),
                 date: d.date.map(|x| self.words.fmt.date(x)),
                 summary: d.summary.clone(),
             })
@@ -88,28 +90,25 @@ impl Renderer<'_> {
 
     pub(super) fn updates(&self) -> Result<Counts, RenderError> {
         let title = self.s("title_updates");
-        let path = "updates/index.html";
         let ctx = UpdatesContext { items: self.update_items(usize::MAX) };
-        self.write_page(path, "updates.html", self.meta(title.clone(), title, "updates", path), &ctx)?;
+        self.write_page(Page::Updates, title.clone(), title, None, &ctx)?;
         Ok(PAGE)
     }
 
     pub(super) fn update(&self, k: usize) -> Result<Counts, RenderError> {
         let d = &self.site.content.updates[k];
-        let path = format!("updates/{}/index.html", d.slug);
         let ctx =
             DocContext { date: d.date.map(|x| self.words.fmt.date(x)), body: markdown::render(&d.markdown, 1, "") };
         let description = d.summary.clone().unwrap_or_else(|| doc_title(d));
-        self.write_page(&path, "update.html", self.meta(doc_title(d), description, "updates", &path), &ctx)?;
+        self.write_page(Page::Update(k), doc_title(d), description, None, &ctx)?;
         Ok(PAGE)
     }
 
-    pub(super) fn page(&self, k: usize) -> Result<Counts, RenderError> {
+    pub(super) fn standalone(&self, k: usize) -> Result<Counts, RenderError> {
         let d = &self.site.content.pages[k];
-        let path = format!("{}/index.html", d.slug);
         let ctx = DocContext { date: None, body: markdown::render(&d.markdown, 1, "") };
         let description = d.summary.clone().unwrap_or_else(|| doc_title(d));
-        self.write_page(&path, "page.html", self.meta(doc_title(d), description, "", &path), &ctx)?;
+        self.write_page(Page::Standalone(k), doc_title(d), description, None, &ctx)?;
         Ok(PAGE)
     }
 
@@ -141,36 +140,34 @@ impl Renderer<'_> {
             extra: self.site.content.methodology.as_ref().map(|d| markdown::render(&d.markdown, 1, "m-")),
         };
         let title = self.s("title_methodology");
-        let path = "methodology/index.html";
-        self.write_page(path, "methodology.html", self.meta(title.clone(), title, "methodology", path), &ctx)?;
+        self.write_page(Page::Methodology, title.clone(), title, None, &ctx)?;
         Ok(PAGE)
     }
 
     pub(super) fn not_found(&self) -> Result<Counts, RenderError> {
         let title = self.s("title_not_found");
-        self.write_page("404.html", "404.html", self.meta(title.clone(), title, "", "404.html"), &Empty {})?;
+        self.write_page(Page::NotFound, title.clone(), title, None, &Empty {})?;
         Ok(PAGE)
     }
-}
 
-impl Renderer<'_> {
     /// sitemap.xml of every page, and the Atom feed of the bulletins.
     pub(super) fn syndication(&self) -> Result<Counts, RenderError> {
-        let Some(base) = self.base_url else { return Ok(Counts::default()) };
-        let urls = self.page_paths().iter().filter_map(|p| self.canonical(p)).collect();
-        self.write_file("sitemap.xml", "sitemap.xml", &SitemapContext { urls })?;
         let site = self.site;
+        let Some(base) = site.config.base_url.as_deref() else { return Ok(Counts::default()) };
+        let urls =
+            Page::all(site).into_iter().filter(|&p| p != Page::NotFound).filter_map(|p| self.canonical(p)).collect();
+        self.write_file(SITEMAP, "sitemap.xml", &SitemapContext { urls })?;
         let stamp = |d: crate::date::Date| format!("{d}T00:00:00Z");
-        let entries: Vec<FeedEntry> = site
-            .content
-            .updates
-            .iter()
-            .map(|d| FeedEntry {
-                title: doc_title(d),
-                url: format!("{base}/updates/{}/", d.slug),
-                updated: d.date.map(stamp).unwrap_or_default(),
-                summary: d.summary.clone(),
-                html: markdown::render(&d.markdown, 1, ""),
+        let entries: Vec<FeedEntry> = (0..site.content.updates.len())
+            .map(|k| {
+                let d = &site.content.updates[k];
+                FeedEntry {
+                    title: doc_title(d),
+                    url: self.canonical(Page::Update(k)).unwrap_or_default(),
+                    updated: d.date.map(stamp).unwrap_or_default(),
+                    summary: d.summary.clone(),
+                    html: markdown::render(&d.markdown, 1, ""),
+                }
             })
             .collect();
         // The newest of the bulletins and the reports: the feed changes only when the data does.
@@ -182,7 +179,7 @@ impl Renderer<'_> {
             author: site.config.publisher.clone().unwrap_or_else(|| site.config.title.clone()),
             entries,
         };
-        self.write_file("feed.xml", "feed.xml", &FeedContext { feed })?;
+        self.write_file(FEED, "feed.xml", &FeedContext { feed })?;
         Ok(Counts::default())
     }
 }

@@ -2,13 +2,22 @@
 //!
 //! Each page is one job: build its typed context, draw its charts, render the
 //! template, and write the page and its standalone `.svg` files into the staging
-//! folder at once, so no page is held in memory after it is written. Links are
-//! relative (`root` is `../` repeated), so the site works under any path and from disk.
+//! folder at once, so no page is held in memory after it is written. Where each page
+//! goes is said once, in [`Page`]. Links are relative (`root` is `../` repeated), so
+//! the site works under any path and from disk.
+//!
+//! One file per kind of page: `home`, `units` (the list of localities, a locality, a
+//! group), `indicators`, and `docs` (the pages made from Markdown, the feed and the
+//! sitemap); `place` draws the figures and charts that several of them show.
 
 mod docs;
-mod pages;
-pub mod theme;
-pub mod views;
+mod home;
+mod indicators;
+mod page;
+mod place;
+mod theme;
+mod units;
+mod views;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -19,8 +28,9 @@ use crate::format::Fmt;
 use crate::i18n::Strings;
 use crate::model::{Doc, Site};
 use crate::output::{OutputError, Sink};
+pub use page::{FIGURES_CSV, FIGURES_JSON, Page, locality_csv};
 pub use theme::Theme;
-use views::{NavItem, Words};
+use views::{NavItem, PageMeta, Words};
 
 /// Why rendering stopped.
 #[derive(Debug)]
@@ -50,83 +60,45 @@ impl std::ops::Add for Counts {
     }
 }
 
-/// The pages of a site, one rendering job each.
+/// One page, without charts of its own.
+const PAGE: Counts = Counts { pages: 1, charts: 0 };
+
+/// One piece of rendering work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
-    Home,
-    Localities,
-    Locality(usize),
-    Indicators,
-    Indicator(usize),
-    Group(usize),
-    Updates,
-    Update(usize),
-    Page(usize),
-    Methodology,
-    NotFound,
+    /// A page, with the charts it shows.
+    Page(Page),
     /// sitemap.xml and feed.xml, when the site has a base URL.
     Syndication,
+    /// The theme's assets (CSS, icon, script).
+    Assets,
 }
 
-/// Everything a page job reads.
-pub(crate) struct Renderer<'a> {
-    pub site: &'a Site,
-    pub year: &'a YearData,
-    pub computed: &'a Computed,
-    pub theme: &'a Theme,
-    pub words: Words<'a>,
-    pub out: &'a dyn Sink,
-    pub base_url: Option<&'a str>,
-    /// The dates of the current year's reports, oldest first.
-    pub report_dates: Vec<crate::date::Date>,
+/// Everything a full build renders.
+pub fn jobs(site: &Site) -> Vec<Job> {
+    let mut jobs: Vec<Job> = Page::all(site).into_iter().map(Job::Page).collect();
+    if site.config.base_url.is_some() {
+        jobs.push(Job::Syndication);
+    }
+    jobs.push(Job::Assets);
+    jobs
 }
 
-/// Renders every page and chart of `site` into `out`.
+/// Renders `jobs` of `site` into `out`, in parallel.
 pub fn render(
     site: &Site,
     computed: &Computed,
     theme: &mut Theme,
     strings: &Strings,
     out: &dyn Sink,
-    base_url: Option<&str>,
-) -> Result<Counts, RenderError> {
-    if computed.current().is_none() {
-        return Ok(Counts::default());
-    }
-    let mut jobs = vec![Job::Home, Job::Localities, Job::Indicators, Job::Updates, Job::Methodology, Job::NotFound];
-    jobs.extend((0..site.localities.len()).map(Job::Locality));
-    jobs.extend((0..site.indicators.len()).map(Job::Indicator));
-    jobs.extend((0..site.groups.len()).map(Job::Group));
-    jobs.extend((0..site.content.updates.len()).map(Job::Update));
-    jobs.extend((0..site.content.pages.len()).map(Job::Page));
-    if base_url.is_some() {
-        jobs.push(Job::Syndication);
-    }
-    let counts = render_jobs(site, computed, theme, strings, out, base_url, &jobs)?;
-    for (name, bytes) in &theme.assets {
-        out.write(&format!("assets/{name}"), bytes)?;
-    }
-    Ok(counts)
-}
-
-/// Renders the pages of `jobs` (and their charts) into `out`.
-pub fn render_jobs(
-    site: &Site,
-    computed: &Computed,
-    theme: &mut Theme,
-    strings: &Strings,
-    out: &dyn Sink,
-    base_url: Option<&str>,
     jobs: &[Job],
 ) -> Result<Counts, RenderError> {
     let Some(year) = computed.current() else {
         return Ok(Counts::default());
     };
-    let fmt = Fmt::new(site.config.language);
-    let words = Words { site, s: strings, fmt };
+    let words = Words { site, s: strings, fmt: Fmt::new(site.config.language) };
     set_globals(theme, site, year, &words);
-    let report_dates = year.dates.clone();
-    let r = Renderer { site, year, computed, theme, words, out, base_url, report_dates };
+    let r = Renderer { site, year, computed, theme, words, out };
     jobs.par_iter().map(|job| r.job(*job)).try_reduce(Counts::default, |a, b| Ok(a + b))
 }
 
@@ -150,19 +122,19 @@ pub fn commentary_changes(old: &Site, new: &Site) -> Option<Vec<Job>> {
     if !same {
         return None;
     }
-    let mut jobs = Vec::new();
+    let mut pages = Vec::new();
     if content.home != old.content.home {
-        jobs.push(Job::Home);
+        pages.push(Page::Home);
     }
     if content.methodology != old.content.methodology {
-        jobs.push(Job::Methodology);
+        pages.push(Page::Methodology);
     }
     let changed = |a: &[Option<Doc>], b: &[Option<Doc>]| -> Vec<usize> {
         a.iter().zip(b).enumerate().filter(|(_, (x, y))| x != y).map(|(k, _)| k).collect()
     };
-    jobs.extend(changed(&content.localities, &old.content.localities).into_iter().map(Job::Locality));
-    jobs.extend(changed(&content.indicators, &old.content.indicators).into_iter().map(Job::Indicator));
-    Some(jobs)
+    pages.extend(changed(&content.localities, &old.content.localities).into_iter().map(Page::Locality));
+    pages.extend(changed(&content.indicators, &old.content.indicators).into_iter().map(Page::Indicator));
+    Some(pages.into_iter().map(Job::Page).collect())
 }
 
 #[derive(Serialize)]
@@ -181,18 +153,14 @@ struct SiteGlobals<'a> {
 
 /// What every page shares goes into Tera's global context once, not into each page's.
 fn set_globals(theme: &mut Theme, site: &Site, year: &YearData, words: &Words) {
-    let s = words.s;
-    let nav: Vec<NavItem> = [
-        ("home", "nav_home", "index.html"),
-        ("localities", "nav_localities", "localities/index.html"),
-        ("indicators", "nav_indicators", "indicators/index.html"),
-        ("updates", "nav_updates", "updates/index.html"),
-        ("methodology", "nav_methodology", "methodology/index.html"),
-    ]
-    .into_iter()
-    .map(|(key, label, path)| NavItem { key, label: s.get(label).to_owned(), path })
-    .collect();
-    let updated = year.dates.last().map(|&d| words.fmt.date(d)).unwrap_or_default();
+    let nav: Vec<NavItem> = Page::NAV
+        .iter()
+        .map(|&(page, label)| NavItem {
+            key: page.section(),
+            label: words.s.get(label).to_owned(),
+            path: page.path(site),
+        })
+        .collect();
     let globals = SiteGlobals {
         title: &site.config.title,
         lang: site.config.language.code(),
@@ -202,69 +170,97 @@ fn set_globals(theme: &mut Theme, site: &Site, year: &YearData, words: &Words) {
         },
         publisher: site.config.publisher.as_deref(),
         notice: site.config.notice.as_deref(),
-        updated,
+        updated: year.dates.last().map(|&d| words.fmt.date(d)).unwrap_or_default(),
         year: year.year,
         feed: site.config.base_url.is_some(),
     };
     let ctx = theme.tera.global_context();
-    ctx.insert("t", s.map());
+    ctx.insert("t", words.s.map());
     ctx.insert("site", &globals);
     ctx.insert("nav", &nav);
+    ctx.insert("paths", &page::Paths::new(site));
 }
 
 /// `../` once per folder between `path` and the site root.
-pub(crate) fn root_of(path: &str) -> String {
+fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
+}
+
+/// Everything a page job reads.
+struct Renderer<'a> {
+    site: &'a Site,
+    /// The year the site is about: the current one.
+    year: &'a YearData,
+    computed: &'a Computed,
+    theme: &'a Theme,
+    words: Words<'a>,
+    out: &'a dyn Sink,
 }
 
 impl Renderer<'_> {
     fn job(&self, job: Job) -> Result<Counts, RenderError> {
         match job {
-            Job::Home => self.home(),
-            Job::Localities => self.localities(),
-            Job::Locality(l) => self.locality(l),
-            Job::Indicators => self.indicators(),
-            Job::Indicator(i) => self.indicator(i),
-            Job::Group(g) => self.group(g),
-            Job::Updates => self.updates(),
-            Job::Update(k) => self.update(k),
-            Job::Page(k) => self.page(k),
-            Job::Methodology => self.methodology(),
-            Job::NotFound => self.not_found(),
+            Job::Page(page) => match page {
+                Page::Home => self.home(),
+                Page::Localities => self.localities(),
+                Page::Locality(l) => self.locality(l),
+                Page::Indicators => self.indicators(),
+                Page::Indicator(i) => self.indicator(i),
+                Page::Group(g) => self.group(g),
+                Page::Updates => self.updates(),
+                Page::Update(k) => self.update(k),
+                Page::Standalone(k) => self.standalone(k),
+                Page::Methodology => self.methodology(),
+                Page::NotFound => self.not_found(),
+            },
             Job::Syndication => self.syndication(),
+            Job::Assets => {
+                for (name, bytes) in &self.theme.assets {
+                    self.out.write(&format!("assets/{name}"), bytes)?;
+                }
+                Ok(Counts::default())
+            }
         }
     }
 
-    /// Renders `template` with `context` (plus `root` and `page`) and writes it at `path`.
-    pub(crate) fn write_page<C: Serialize>(
+    fn s(&self, key: &str) -> String {
+        self.words.s.get(key).to_owned()
+    }
+
+    /// Renders `page` with `context` (plus `root` and `page`, its title, description and
+    /// addresses) and writes it where the page goes.
+    fn write_page<C: Serialize>(
         &self,
-        path: &str,
-        template: &str,
-        page: views::PageMeta,
+        page: Page,
+        title: String,
+        description: String,
+        jsonld: Option<String>,
         context: &C,
     ) -> Result<(), RenderError> {
+        let path = page.path(self.site);
+        let meta = PageMeta { title, description, section: page.section(), canonical: self.canonical(page), jsonld };
         let mut ctx =
             tera::Context::from_serialize(context).map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;
         // 404.html is served for missing pages at any depth, where relative links would
         // point nowhere: with a known address it links absolutely.
-        let root = match self.base_url {
-            Some(base) if path == "404.html" => format!("{base}/"),
-            _ => root_of(path),
+        let root = match &self.site.config.base_url {
+            Some(base) if page == Page::NotFound => format!("{base}/"),
+            _ => root_of(&path),
         };
         ctx.insert("root", &root);
-        ctx.insert("page", &page);
+        ctx.insert("page", &meta);
         // Straight to bytes: `render` would check the whole page is UTF-8 again.
         let mut html = Vec::with_capacity(32 * 1024);
         self.theme
             .tera
-            .render_to(template, &ctx, &mut html)
+            .render_to(page.template(), &ctx, &mut html)
             .map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;
-        self.out.write(path, &html)?;
+        self.out.write(&path, &html)?;
         Ok(())
     }
 
     /// Renders a non-HTML template (XML) with `context` and writes it at `path`.
-    pub(crate) fn write_file<C: Serialize>(&self, path: &str, template: &str, context: &C) -> Result<(), RenderError> {
+    fn write_file<C: Serialize>(&self, path: &str, template: &str, context: &C) -> Result<(), RenderError> {
         let ctx =
             tera::Context::from_serialize(context).map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;
         let text =
@@ -273,28 +269,20 @@ impl Renderer<'_> {
         Ok(())
     }
 
-    /// Every HTML page of the site except 404.html, as paths from the root.
-    pub(crate) fn page_paths(&self) -> Vec<String> {
-        let site = self.site;
-        let mut paths: Vec<String> = [
-            "index.html",
-            "localities/index.html",
-            "indicators/index.html",
-            "updates/index.html",
-            "methodology/index.html",
-        ]
-        .map(String::from)
-        .to_vec();
-        paths.extend(site.localities.iter().map(|l| format!("localities/{}/index.html", l.id)));
-        paths.extend(site.indicators.iter().map(|i| format!("indicators/{}/index.html", i.id)));
-        paths.extend(site.groups.iter().map(|g| format!("groups/{}/index.html", g.slug)));
-        paths.extend(site.content.updates.iter().map(|d| format!("updates/{}/index.html", d.slug)));
-        paths.extend(site.content.pages.iter().map(|d| format!("{}/index.html", d.slug)));
-        paths
+    /// The address of `page` from the site root, for a link from another page.
+    fn href(&self, page: Page) -> String {
+        page.path(self.site)
     }
 
-    /// The canonical address of the page at `path`, when the site has a base URL.
-    pub(crate) fn canonical(&self, path: &str) -> Option<String> {
-        self.base_url.map(|b| format!("{b}/{}", path.strip_suffix("index.html").unwrap_or(path)))
+    /// The canonical address of `page`, when the site has a base URL.
+    fn canonical(&self, page: Page) -> Option<String> {
+        let path = page.path(self.site);
+        let base = self.site.config.base_url.as_deref()?;
+        Some(format!("{base}/{}", path.strip_suffix("index.html").unwrap_or(&path)))
+    }
+
+    /// The latest report of the current year.
+    fn latest_report(&self) -> Option<&crate::model::Report> {
+        self.year.reports.clone().last().map(|r| &self.site.reports[r])
     }
 }

@@ -15,6 +15,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("figure.html", include_str!("../../templates/figure.html")),
     ("chart.html", include_str!("../../templates/chart.html")),
     ("unit-table.html", include_str!("../../templates/unit-table.html")),
+    ("table-rows.html", include_str!("../../templates/table-rows.html")),
     ("index.html", include_str!("../../templates/index.html")),
     ("localities.html", include_str!("../../templates/localities.html")),
     ("locality.html", include_str!("../../templates/locality.html")),
@@ -103,6 +104,11 @@ impl Theme {
         }
         assets.sort();
         Some(Theme { tera, assets, sources })
+    }
+
+    /// Whether the site's own `templates/` folder overrides the built-in template `name`.
+    pub fn overrides(&self, name: &str) -> bool {
+        self.sources.get(name).is_some_and(|(file, _)| !file.starts_with("(built-in)"))
     }
 
     /// A diagnostic for an error met while rendering, pointing into the template at fault.

@@ -31,7 +31,7 @@ pub struct PageMeta {
 pub struct NavItem {
     pub key: &'static str,
     pub label: String,
-    pub path: &'static str,
+    pub path: String,
 }
 
 /// A table of numbers shown beside a chart, or on its own.
@@ -43,17 +43,39 @@ pub struct TableView {
     pub body: String,
 }
 
-/// The body of a table of numbers, written as HTML while it is made: each row starts with
-/// its header cell (`<th scope="row">`), the rest are `<td>`. A national site has some
-/// 300,000 such cells; looping over them in a template took a tenth of the build.
-#[derive(Default)]
+/// The body of a table of numbers: rows that each start with a header cell
+/// (`<th scope="row">`), the rest `<td>`. A national site has some 300,000 such cells, and
+/// looping over them in a template took a tenth of the build, so the built-in theme's
+/// rows are written as HTML in Rust while they are made, exactly as its template
+/// [`TableRows::TEMPLATE`] writes them. A site that overrides that template gets its
+/// rows from it instead.
 pub struct TableRows {
     html: String,
+    /// The rows, kept for the site's own template; `None` when written as HTML.
+    rows: Option<Vec<RowView>>,
+}
+
+#[derive(Serialize)]
+struct RowView {
+    header: String,
+    cells: Vec<String>,
 }
 
 impl TableRows {
+    /// The template of a table's rows, given `rows` (each a `header` and `cells`).
+    pub const TEMPLATE: &'static str = "table-rows.html";
+
+    /// Rows written as HTML as they are made (`fast`), or kept for [`TableRows::TEMPLATE`].
+    pub fn new(fast: bool) -> Self {
+        TableRows { html: String::new(), rows: (!fast).then(Vec::new) }
+    }
+
     /// Starts a row whose header cell is `header`.
     pub fn row(&mut self, header: &str) {
+        if let Some(rows) = &mut self.rows {
+            rows.push(RowView { header: header.to_owned(), cells: Vec::new() });
+            return;
+        }
         if !self.html.is_empty() {
             self.html.push_str("</tr>\n");
         }
@@ -63,16 +85,28 @@ impl TableRows {
     }
 
     pub fn cell(&mut self, text: &str) {
+        if let Some(rows) = &mut self.rows {
+            if let Some(row) = rows.last_mut() {
+                row.cells.push(text.to_owned());
+            }
+            return;
+        }
         self.html.push_str("<td>");
         push_escaped_html(text, &mut self.html);
         self.html.push_str("</td>");
     }
 
-    pub fn finish(mut self) -> String {
+    /// The rows as HTML: as written, or rendered with the theme's template.
+    pub fn finish(mut self, tera: &tera::Tera) -> Result<String, tera::Error> {
+        if let Some(rows) = self.rows {
+            let mut ctx = tera::Context::new();
+            ctx.insert("rows", &rows);
+            return tera.render(Self::TEMPLATE, &ctx);
+        }
         if !self.html.is_empty() {
             self.html.push_str("</tr>\n");
         }
-        self.html
+        Ok(self.html)
     }
 }
 
@@ -294,36 +328,6 @@ impl<'a> Words<'a> {
             ..empty
         }
     }
-
-    /// The numbers of a trend chart, one row per report of the year; a report without a
-    /// figure here says so.
-    pub fn trend_table(&self, caption: String, ind: &Indicator, series: &Series, report_dates: &[Date]) -> TableView {
-        let coverage = ind.kind == IndicatorKind::Coverage;
-        let mut head = vec![self.s.get("col_date").to_owned(), self.s.get("col_value").to_owned()];
-        if coverage {
-            head.push(self.s.get("col_rate").to_owned());
-        }
-        head.extend(["col_progress", "col_expected", "col_status"].map(|k| self.s.get(k).to_owned()));
-        let mut rows = TableRows::default();
-        for (k, &date) in report_dates.iter().enumerate() {
-            rows.row(&self.fmt.date(date));
-            let Some(st) = series.at(k) else {
-                rows.cell(self.s.get("no_report"));
-                for _ in 2..head.len() {
-                    rows.cell("");
-                }
-                continue;
-            };
-            rows.cell(&self.fmt.count(st.value));
-            if coverage {
-                rows.cell(&series.goal.rate_of(st.value as f64).map(|r| self.fmt.percent(r)).unwrap_or_default());
-            }
-            rows.cell(&self.progress(st));
-            rows.cell(&self.fmt.count_f(st.expected));
-            rows.cell(self.s.status(st.status));
-        }
-        TableView { caption, head, body: rows.finish() }
-    }
 }
 
 /// The report dates of the year on which `series` has no figure.
@@ -335,19 +339,32 @@ pub fn gaps<'a>(report_dates: &'a [Date], series: &'a Series) -> impl Iterator<I
 mod tests {
     use super::*;
 
+    /// The built-in row template, through Tera, and the rows written in Rust.
+    fn both_ways(fill: impl Fn(&mut TableRows)) -> (String, String) {
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.add_raw_template(TableRows::TEMPLATE, include_str!("../../templates/table-rows.html")).unwrap();
+        let (mut fast, mut kept) = (TableRows::new(true), TableRows::new(false));
+        fill(&mut fast);
+        fill(&mut kept);
+        (fast.finish(&tera).unwrap(), kept.finish(&tera).unwrap())
+    }
+
     #[test]
     fn table_rows_are_escaped_html_with_a_header_cell_each() {
-        let mut rows = TableRows::default();
-        rows.row("30/09/2025");
-        rows.cell("1.215");
-        rows.cell("<b>\"A&B\"</b>");
-        rows.row("31/08/2025");
-        rows.cell("");
+        let (fast, template) = both_ways(|rows| {
+            rows.row("30/09/2025");
+            rows.cell("1.215");
+            rows.cell("<b>\"A&B\"</b> it's");
+            rows.row("31/08/2025");
+            rows.cell("");
+        });
         assert_eq!(
-            rows.finish(),
-            "<tr><th scope=\"row\">30/09/2025</th><td>1.215</td><td>&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;</td></tr>\n\
+            fast,
+            "<tr><th scope=\"row\">30/09/2025</th><td>1.215</td><td>&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt; it&#39;s</td></tr>\n\
              <tr><th scope=\"row\">31/08/2025</th><td></td></tr>\n"
         );
-        assert_eq!(TableRows::default().finish(), "");
+        assert_eq!(template, fast, "the rows written in Rust are the built-in template's");
+        assert_eq!(both_ways(|_| {}), (String::new(), String::new()));
     }
 }

@@ -1,0 +1,138 @@
+//! The pages of a site and where each one is: the one table that every page's address,
+//! template and navigation section come from, for the renderer, for links between
+//! pages, for templates (the `paths` global) and for the sitemap.
+
+use serde::Serialize;
+
+use crate::model::Site;
+
+/// One page of a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Home,
+    Localities,
+    Locality(usize),
+    Indicators,
+    Indicator(usize),
+    Group(usize),
+    Updates,
+    Update(usize),
+    /// A page of its own, from `content/<slug>.md`.
+    Standalone(usize),
+    Methodology,
+    NotFound,
+}
+
+impl Page {
+    /// Where the page is written, from the site root. Every address ends in
+    /// `index.html`, so that links also work in a site opened from disk.
+    pub fn path(self, site: &Site) -> String {
+        match self {
+            Page::Home => "index.html".to_owned(),
+            Page::Localities => "localities/index.html".to_owned(),
+            Page::Locality(l) => format!("localities/{}/index.html", site.localities[l].id),
+            Page::Indicators => "indicators/index.html".to_owned(),
+            Page::Indicator(i) => format!("indicators/{}/index.html", site.indicators[i].id),
+            Page::Group(g) => format!("groups/{}/index.html", site.groups[g].slug),
+            Page::Updates => "updates/index.html".to_owned(),
+            Page::Update(k) => format!("updates/{}/index.html", site.content.updates[k].slug),
+            Page::Standalone(k) => format!("{}/index.html", site.content.pages[k].slug),
+            Page::Methodology => "methodology/index.html".to_owned(),
+            Page::NotFound => "404.html".to_owned(),
+        }
+    }
+
+    /// The template that renders it.
+    pub fn template(self) -> &'static str {
+        match self {
+            Page::Home => "index.html",
+            Page::Localities => "localities.html",
+            Page::Locality(_) => "locality.html",
+            Page::Indicators => "indicators.html",
+            Page::Indicator(_) => "indicator.html",
+            Page::Group(_) => "group.html",
+            Page::Updates => "updates.html",
+            Page::Update(_) => "update.html",
+            Page::Standalone(_) => "page.html",
+            Page::Methodology => "methodology.html",
+            Page::NotFound => "404.html",
+        }
+    }
+
+    /// Which entry of the navigation is the current one on the page.
+    pub fn section(self) -> &'static str {
+        match self {
+            Page::Home => "home",
+            Page::Localities | Page::Locality(_) | Page::Group(_) => "localities",
+            Page::Indicators | Page::Indicator(_) => "indicators",
+            Page::Updates | Page::Update(_) => "updates",
+            Page::Methodology => "methodology",
+            Page::Standalone(_) | Page::NotFound => "",
+        }
+    }
+
+    /// Every page of `site`: the site's sections first, then one page per locality,
+    /// indicator, group, bulletin and standalone page, each in file order.
+    pub fn all(site: &Site) -> Vec<Page> {
+        let mut pages =
+            vec![Page::Home, Page::Localities, Page::Indicators, Page::Updates, Page::Methodology, Page::NotFound];
+        pages.extend((0..site.localities.len()).map(Page::Locality));
+        pages.extend((0..site.indicators.len()).map(Page::Indicator));
+        pages.extend((0..site.groups.len()).map(Page::Group));
+        pages.extend((0..site.content.updates.len()).map(Page::Update));
+        pages.extend((0..site.content.pages.len()).map(Page::Standalone));
+        pages
+    }
+
+    /// The pages of the navigation, in order, with the key of their section.
+    pub const NAV: [(Page, &'static str); 5] = [
+        (Page::Home, "nav_home"),
+        (Page::Localities, "nav_localities"),
+        (Page::Indicators, "nav_indicators"),
+        (Page::Updates, "nav_updates"),
+        (Page::Methodology, "nav_methodology"),
+    ];
+}
+
+/// Every figure, as CSV.
+pub const FIGURES_CSV: &str = "data/figures.csv";
+/// Every figure, as JSON.
+pub const FIGURES_JSON: &str = "data/figures.json";
+/// The Atom feed of the bulletins, with a base URL.
+pub const FEED: &str = "feed.xml";
+/// Every page's address, with a base URL.
+pub const SITEMAP: &str = "sitemap.xml";
+
+/// One locality's rows of `figures.csv`.
+pub fn locality_csv(site: &Site, l: usize) -> String {
+    format!("data/localities/{}.csv", site.localities[l].id)
+}
+
+/// The addresses templates link to that are not a locality's, an indicator's or a
+/// bulletin's: the `paths` global of every template.
+#[derive(Serialize)]
+pub(crate) struct Paths {
+    home: String,
+    localities: String,
+    indicators: String,
+    updates: String,
+    methodology: String,
+    figures_csv: &'static str,
+    figures_json: &'static str,
+    feed: &'static str,
+}
+
+impl Paths {
+    pub(crate) fn new(site: &Site) -> Paths {
+        Paths {
+            home: Page::Home.path(site),
+            localities: Page::Localities.path(site),
+            indicators: Page::Indicators.path(site),
+            updates: Page::Updates.path(site),
+            methodology: Page::Methodology.path(site),
+            figures_csv: FIGURES_CSV,
+            figures_json: FIGURES_JSON,
+            feed: FEED,
+        }
+    }
+}
