@@ -59,10 +59,6 @@ impl Date {
         Date::new(year, 12, 31)
     }
 
-    pub fn first_of_year(year: i32) -> Option<Date> {
-        Date::new(year, 1, 1)
-    }
-
     pub fn year(self) -> i32 {
         self.year
     }

@@ -276,26 +276,12 @@ impl Diagnostics {
         }
     }
 
-    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
-        for d in other {
-            self.push(d);
-        }
-    }
-
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }
 
     pub fn error_count(&self) -> usize {
         self.items.iter().filter(|d| d.is_error()).count()
-    }
-
-    pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
     }
 
     /// Sorted by file, then position, errors before warnings at the same place, without repeats,

@@ -60,14 +60,8 @@ impl Fmt {
         out
     }
 
-    /// A number with `decimals` decimals (at most 6): 88,25 / 88.25. Integer arithmetic
+    /// Appends `x` with `decimals` decimals (at most 6): 88,25 / 88.25. Integer arithmetic
     /// after one rounding: float formatting is the slow part of pages full of figures.
-    pub fn decimal(self, x: f64, decimals: usize) -> String {
-        let mut out = String::with_capacity(24);
-        self.push_decimal(&mut out, x, decimals);
-        out
-    }
-
     fn push_decimal(self, out: &mut String, x: f64, decimals: usize) {
         if !x.is_finite() {
             out.push('–');
@@ -164,14 +158,15 @@ pub fn plain_count(n: u64) -> String {
     n.to_string()
 }
 
-/// Two decimals with a `.`, the machine format of figures.csv.
-pub fn machine_decimal(x: f64) -> String {
-    format!("{x:.2}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn decimal(f: Fmt, x: f64, decimals: usize) -> String {
+        let mut out = String::new();
+        f.push_decimal(&mut out, x, decimals);
+        out
+    }
 
     #[test]
     fn vietnamese_formats() {
@@ -180,8 +175,8 @@ mod tests {
         assert_eq!(f.count(2_940_512), "2.940.512");
         assert_eq!(f.count(999), "999");
         assert_eq!(f.percent(80.516_898), "80,52\u{a0}%");
-        assert_eq!(f.decimal(88.25, 2), "88,25");
-        assert_eq!(f.decimal(1234.5, 1), "1.234,5");
+        assert_eq!(decimal(f, 88.25, 2), "88,25");
+        assert_eq!(decimal(f, 1234.5, 1), "1.234,5");
         assert_eq!(f.date(Date::new(2025, 9, 30).unwrap()), "30/09/2025");
         assert_eq!(f.month_year(Date::new(2025, 6, 30).unwrap()), "06/2025");
         assert_eq!(f.month_short(9), "T9");
@@ -204,6 +199,6 @@ mod tests {
         assert_eq!(f.progress(0.999_99, false), "99.99%");
         assert_eq!(f.progress(0.999_99, true), "100.00%");
         assert_eq!(f.progress(1.0, true), "100.00%");
-        assert_eq!(f.decimal(-0.001, 2), "0.00");
+        assert_eq!(decimal(f, -0.001, 2), "0.00");
     }
 }

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::Error;
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean, known_list};
 use crate::load;
@@ -37,27 +38,18 @@ pub struct Imported {
     pub warnings: Vec<Diagnostic>,
 }
 
-#[derive(Debug)]
-pub enum ImportError {
-    /// Problems in the spreadsheet or the site's lists: all of them, sorted.
-    Input(Vec<Diagnostic>),
-    /// The command line asks for something that cannot be done.
-    Usage(String),
-    Output(OutputError),
-}
-
 /// The largest spreadsheet read: a national sheet is under 1 MB, and even a million rows
 /// fit; beyond this it is not a monthly report.
 pub const MAX_SHEET_BYTES: u64 = 100_000_000;
 
-pub fn import(options: &ImportOptions) -> Result<Imported, ImportError> {
+pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
     let as_of = Date::parse(options.as_of.trim()).map_err(|_| {
-        ImportError::Usage(format!("--as-of {} is not a date: write it as YYYY-MM-DD, e.g. 2025-10-31", options.as_of))
+        Error::Usage(format!("--as-of {} is not a date: write it as YYYY-MM-DD, e.g. 2025-10-31", options.as_of))
     })?;
     if let Some(source) = &options.source
         && source.chars().any(char::is_control)
     {
-        return Err(ImportError::Usage(
+        return Err(Error::Usage(
             "--source must be one line of plain text, without line breaks or control characters; nothing was written"
                 .to_owned(),
         ));
@@ -65,17 +57,17 @@ pub fn import(options: &ImportOptions) -> Result<Imported, ImportError> {
     let rel = format!("{}/{}-{:02}.yaml", load::REPORTS_DIR, as_of.year(), as_of.month());
     let target = options.root.join(&rel);
     if target.exists() && !options.force {
-        return Err(ImportError::Usage(format!(
+        return Err(Error::Usage(format!(
             "{rel} already exists; nothing was written. Add --force to replace it, or check --as-of"
         )));
     }
 
     let mut diags = Diagnostics::new();
-    let (localities, indicators) = crate::validate::lists(&options.root, &mut diags)
-        .ok_or_else(|| ImportError::Input(diags.clone().into_sorted()))?;
+    let (localities, indicators) =
+        crate::validate::lists(&options.root, &mut diags).ok_or_else(|| Error::Input(diags.clone().into_sorted()))?;
     let shown = options.file.display().to_string();
     let bytes = load::read_bytes(&options.file, MAX_SHEET_BYTES).map_err(|e| {
-        ImportError::Usage(match e {
+        Error::Usage(match e {
             load::ReadError::BrokenLink(target) => format!("{shown} is a link to {target}, which does not exist"),
             load::ReadError::NotAFile => format!("{shown} is not a file: give the spreadsheet file (CSV) to import"),
             load::ReadError::TooLarge(size) => format!(
@@ -86,11 +78,11 @@ pub fn import(options: &ImportOptions) -> Result<Imported, ImportError> {
             load::ReadError::Io(e) => format!("cannot read {shown}: {e}"),
         })
     })?;
-    let file = load::decode(shown.clone(), bytes).map_err(|d| ImportError::Input(vec![d]))?;
+    let file = load::decode(shown.clone(), bytes).map_err(|d| Error::Input(vec![d]))?;
     let table = read_table(&file, &localities, &indicators, &mut diags);
     other_report_on_the_same_date(&options.root, &rel, as_of, &mut diags);
     if diags.has_errors() {
-        return Err(ImportError::Input(diags.into_sorted()));
+        return Err(Error::Input(diags.into_sorted()));
     }
     if !options.root.join(format!("{}/{}.yaml", load::TARGETS_DIR, as_of.year())).is_file() {
         diags.push(
@@ -113,9 +105,9 @@ pub fn import(options: &ImportOptions) -> Result<Imported, ImportError> {
     let text = report_yaml(as_of, &source, &table, &localities, &indicators);
     // What is written must read back as a report: a last check on our own output.
     if let Err(d) = load::reports::parse(&load::SourceFile::new(rel.clone(), text.clone())) {
-        return Err(ImportError::Input(vec![d]));
+        return Err(Error::Input(vec![d]));
     }
-    write_atomically(&target, &text).map_err(ImportError::Output)?;
+    write_atomically(&target, &text).map_err(Error::Output)?;
     Ok(Imported {
         report: rel,
         units: table.iter().filter(|row| row.iter().any(Option::is_some)).count(),

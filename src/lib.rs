@@ -7,30 +7,36 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+// What the binary, the tests and the benchmark use is public; the rest is the crate's own.
 pub mod charts;
 pub mod compute;
-pub mod date;
+mod date;
 pub mod diag;
+mod error;
 pub mod export;
 pub mod format;
-pub mod i18n;
+mod i18n;
 pub mod import;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod new;
-pub mod output;
-pub mod progress;
-pub mod render;
+mod output;
+mod progress;
+mod render;
 pub mod serve;
-pub mod text;
+mod session;
+mod text;
 pub mod validate;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use diag::{Diagnostic, Diagnostics};
-use output::{OutputError, Staging};
+pub use error::Error;
+pub use output::OutputError;
+use output::Staging;
+pub use session::Session;
 
 /// What `build` needs to know.
 #[derive(Debug, Clone)]
@@ -51,6 +57,9 @@ pub struct Summary {
     pub seconds: f64,
     /// How long each stage took, in order: (stage, seconds).
     pub stages: Vec<(&'static str, f64)>,
+    /// Report and targets files read by the YAML parser rather than the fast scanner,
+    /// and why: (file, reason).
+    pub slow: Vec<(String, String)>,
     /// Warnings, sorted; errors never reach a summary.
     pub warnings: Vec<Diagnostic>,
     /// Only the pages whose commentary changed were rendered (`serve`; see [`Session`]).
@@ -58,22 +67,16 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn new(
-        counts: render::Counts,
-        site: &model::Site,
-        started: Instant,
-        watch: Stopwatch,
-        diagnostics: Diagnostics,
-        partial: bool,
-    ) -> Self {
+    fn new(counts: render::Counts, prepared: Prepared, started: Instant, watch: Stopwatch, partial: bool) -> Self {
         Summary {
             pages: counts.pages,
             charts: counts.charts,
-            localities: site.localities.len(),
-            reports: site.reports.len(),
+            localities: prepared.site.localities.len(),
+            reports: prepared.site.reports.len(),
             seconds: started.elapsed().as_secs_f64(),
             stages: watch.stages,
-            warnings: diagnostics.into_sorted(),
+            slow: prepared.slow,
+            warnings: prepared.diagnostics.into_sorted(),
             partial,
         }
     }
@@ -97,62 +100,20 @@ impl Stopwatch {
     }
 }
 
-/// Why a command failed.
-#[derive(Debug)]
-pub enum Error {
-    /// The input has problems the user can fix: every one of them, sorted, warnings included.
-    Input(Vec<Diagnostic>),
-    /// Writing the output failed.
-    Output(OutputError),
-    /// The command line asks for something that cannot be done, e.g. an output folder
-    /// that would replace the site.
-    Usage(String),
-    /// Something that should not happen; reported rather than a panic.
-    Internal(String),
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::Input(ds) => write!(f, "{} error(s) in the input", ds.iter().filter(|d| d.is_error()).count()),
-            Error::Output(e) if e.is_disk_full() => {
-                // The file was in the staging folder, which is gone: name the folder it was in.
-                let staging = e
-                    .path
-                    .ancestors()
-                    .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().contains(".tiendo-")));
-                let place = staging.and_then(Path::parent).unwrap_or(&e.path);
-                write!(
-                    f,
-                    "the disk is full: the new site did not fit in {}; nothing was published, the published site is unchanged. Free some space and build again",
-                    place.display()
-                )
-            }
-            Error::Output(e) => write!(f, "cannot write the site: {e}"),
-            Error::Usage(e) => write!(f, "{e}"),
-            Error::Internal(e) => write!(f, "internal error: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
-
 /// Everything validated and loaded, ready to render.
-pub struct Prepared {
-    pub site: model::Site,
-    pub theme: render::Theme,
-    pub strings: i18n::Strings,
-    pub diagnostics: Diagnostics,
+struct Prepared {
+    site: model::Site,
+    theme: render::Theme,
+    strings: i18n::Strings,
+    diagnostics: Diagnostics,
+    slow: Vec<(String, String)>,
 }
 
 /// Load, validate and load the theme: everything `check` does.
-pub fn prepare(root: &Path) -> Result<Prepared, Error> {
-    prepare_timed(root, &mut Stopwatch::new())
-}
-
-fn prepare_timed(root: &Path, watch: &mut Stopwatch) -> Result<Prepared, Error> {
+fn prepare(root: &Path, watch: &mut Stopwatch) -> Result<Prepared, Error> {
     let mut diags = Diagnostics::new();
-    let input = load::load(root, &mut diags);
+    let mut input = load::load(root, &mut diags);
+    let slow = std::mem::take(&mut input.slow);
     watch.lap("load");
     let site = validate::validate(input, &mut diags);
     watch.lap("validate");
@@ -161,14 +122,16 @@ fn prepare_timed(root: &Path, watch: &mut Stopwatch) -> Result<Prepared, Error> 
     let theme = render::Theme::load(root, &mut diags);
     watch.lap("theme");
     match (site, theme) {
-        (Some(site), Some(theme)) if !diags.has_errors() => Ok(Prepared { site, theme, strings, diagnostics: diags }),
+        (Some(site), Some(theme)) if !diags.has_errors() => {
+            Ok(Prepared { site, theme, strings, diagnostics: diags, slow })
+        }
         _ => Err(Error::Input(diags.into_sorted())),
     }
 }
 
 /// Validates the site at `root` and writes nothing. Returns the warnings.
 pub fn check(root: &Path) -> Result<Vec<Diagnostic>, Error> {
-    prepare(root).map(|p| p.diagnostics.into_sorted())
+    prepare(root, &mut Stopwatch::new()).map(|p| p.diagnostics.into_sorted())
 }
 
 /// Builds the site at `options.root` into `options.output`.
@@ -183,7 +146,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
 /// What the command line asks for that can be refused before the input is read: an
 /// output folder that is not tiendo's to replace, a base URL that is not an address.
 /// The output folder as the system sees it.
-fn check_options(options: &BuildOptions) -> Result<std::path::PathBuf, Error> {
+fn check_options(options: &BuildOptions) -> Result<PathBuf, Error> {
     if let Some(url) = &options.base_url
         && validate::base_url(url).is_none()
     {
@@ -194,44 +157,44 @@ fn check_options(options: &BuildOptions) -> Result<std::path::PathBuf, Error> {
     output::check_output(&options.root, &options.output).map_err(Error::Usage)
 }
 
-/// What a build keeps for the next one, in `serve`.
-struct Kept {
-    site: model::Site,
-    computed: compute::Computed,
-}
-
 /// `prepare`, with the options' overrides applied to the site.
 fn prepare_for(options: &BuildOptions, watch: &mut Stopwatch) -> Result<Prepared, Error> {
-    let mut prepared = prepare_timed(&options.root, watch)?;
+    let mut prepared = prepare(&options.root, watch)?;
     if let Some(url) = options.base_url.as_deref().and_then(validate::base_url) {
         prepared.site.config.base_url = Some(url);
     }
     Ok(prepared)
 }
 
+/// What a build keeps for the next one, in `serve`.
+struct Kept {
+    site: model::Site,
+    computed: compute::Computed,
+}
+
 /// Builds into `target`, an output folder [`check_options`] accepted.
 fn build_prepared(
     target: &Path,
-    prepared: Prepared,
+    mut prepared: Prepared,
     started: Instant,
     mut watch: Stopwatch,
 ) -> Result<(Summary, Kept), Error> {
-    let Prepared { site, mut theme, strings, mut diagnostics } = prepared;
-    let computed = compute::compute(&site);
+    let computed = compute::compute(&prepared.site);
     watch.lap("compute");
     let staging = Staging::new(target).map_err(Error::Output)?;
+    let Prepared { site, theme, strings, .. } = &mut prepared;
     // The data files are independent of the pages: written alongside them, they fill
     // the gaps the rendering leaves on the other core.
     let (rendered, data) = rayon::join(
-        || render::render(&site, &computed, &mut theme, &strings, &staging, &render::jobs(&site)),
-        || write_data(&site, &computed, &staging),
+        || render::render(site, &computed, theme, strings, &staging, &render::jobs(site)),
+        || write_data(site, &computed, &staging),
     );
-    let counts = rendered.map_err(|e| render_error(e, &diagnostics))?;
+    let counts = rendered.map_err(|e| render_error(e, &prepared.diagnostics))?;
     data?;
     watch.lap("render and data files");
     let published = staging.publish().map_err(Error::Output)?;
     if let Some((folder, e)) = published.leftover {
-        diagnostics.push(
+        prepared.diagnostics.push(
             Diagnostic::warning(folder.display().to_string(), format!("the replaced site could not be deleted: {e}"))
                 .help(format!(
                     "the new site is published; delete this leftover folder yourself (it may need `sudo rm -rf {}`)",
@@ -240,7 +203,8 @@ fn build_prepared(
         );
     }
     watch.lap("publish");
-    let summary = Summary::new(counts, &site, started, watch, diagnostics, false);
+    let site = prepared.site.clone();
+    let summary = Summary::new(counts, prepared, started, watch, false);
     Ok((summary, Kept { site, computed }))
 }
 
@@ -256,46 +220,7 @@ fn render_error(e: render::RenderError, diagnostics: &Diagnostics) -> Error {
     }
 }
 
-/// Builds one site again and again into one output folder, for `serve`. The last good
-/// build's model stays in memory; an edit that changes only commentary shown on one page
-/// (see [`render::commentary_changes`]) re-renders just those pages, in place, without
-/// computing anything again. Any other edit rebuilds the whole site, which takes
-/// a fraction of a second even for a national one.
-pub struct Session {
-    options: BuildOptions,
-    last: Option<Kept>,
-}
-
-impl Session {
-    pub fn new(options: BuildOptions) -> Self {
-        Session { options, last: None }
-    }
-
-    /// Builds after an edit. `templates_changed` says a template or a translation may have
-    /// changed, which the model does not show: everything is rendered again then.
-    pub fn rebuild(&mut self, templates_changed: bool) -> Result<Summary, Error> {
-        let started = Instant::now();
-        let mut watch = Stopwatch::new();
-        let target = check_options(&self.options)?;
-        let prepared = prepare_for(&self.options, &mut watch)?;
-        if let Some(last) = self.last.as_mut().filter(|_| !templates_changed)
-            && let Some(jobs) = render::commentary_changes(&last.site, &prepared.site)
-        {
-            let Prepared { site, mut theme, strings, diagnostics } = prepared;
-            let out = output::InPlace { dir: target };
-            let counts = render::render(&site, &last.computed, &mut theme, &strings, &out, &jobs)
-                .map_err(|e| render_error(e, &diagnostics))?;
-            watch.lap("render");
-            let summary = Summary::new(counts, &site, started, watch, diagnostics, true);
-            last.site = site;
-            return Ok(summary);
-        }
-        let (summary, kept) = build_prepared(&target, prepared, started, watch)?;
-        self.last = Some(kept);
-        Ok(summary)
-    }
-}
-
+/// `data/figures.csv`, `data/figures.json`, and each locality's share of the CSV.
 fn write_data(site: &model::Site, computed: &compute::Computed, staging: &Staging) -> Result<(), Error> {
     use rayon::prelude::*;
     let rows = export::rows(site, computed);
@@ -303,7 +228,7 @@ fn write_data(site: &model::Site, computed: &compute::Computed, staging: &Stagin
         || -> Result<(), Error> {
             let lines = export::csv_rows(site, &rows);
             staging
-                .write_parts("data/figures.csv", &[export::HEADER.as_bytes(), b"\n", lines.text.as_bytes()])
+                .write_parts(render::FIGURES_CSV, &[export::HEADER.as_bytes(), b"\n", lines.text.as_bytes()])
                 .map_err(Error::Output)?;
             // Each locality's file is its lines of figures.csv, found by index once.
             let mut by_locality: Vec<Vec<usize>> = vec![Vec::new(); site.localities.len()];
@@ -313,12 +238,15 @@ fn write_data(site: &model::Site, computed: &compute::Computed, staging: &Stagin
                 }
             }
             by_locality.par_iter().enumerate().try_for_each(|(l, ks)| {
-                let path = format!("data/localities/{}.csv", site.localities[l].id);
                 let text = export::csv(ks.iter().map(|&k| lines.line(k)));
-                staging.write(&path, text.as_bytes()).map_err(Error::Output)
+                staging.write(&render::locality_csv(site, l), text.as_bytes()).map_err(Error::Output)
             })
         },
-        || staging.write_with("data/figures.json", |file| export::write_json(site, &rows, file)).map_err(Error::Output),
+        || {
+            staging
+                .write_with(render::FIGURES_JSON, |file| export::write_json(site, &rows, file))
+                .map_err(Error::Output)
+        },
     );
     csv.and(json)
 }

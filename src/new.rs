@@ -7,6 +7,7 @@
 use std::fs;
 use std::path::Path;
 
+use crate::Error;
 use crate::output::OutputError;
 
 const STARTER: &[(&str, &str)] = &[
@@ -25,25 +26,20 @@ const STARTER: &[(&str, &str)] = &[
     ),
 ];
 
-/// Why `new` wrote nothing.
-#[derive(Debug)]
-pub enum NewError {
-    /// The folder exists and is not empty.
-    NotEmpty,
-    Io(OutputError),
-}
-
 /// Writes the starter site into `dir`, which must be empty or not exist yet.
 /// Returns the files written, relative to `dir`.
-pub fn create(dir: &Path) -> Result<Vec<&'static str>, NewError> {
+pub fn create(dir: &Path) -> Result<Vec<&'static str>, Error> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| NewError::Io(OutputError { path, source })
+        move |source| Error::Output(OutputError { path, source })
     };
     if dir.exists() {
         let mut entries = fs::read_dir(dir).map_err(io(dir))?;
         if entries.next().is_some() {
-            return Err(NewError::NotEmpty);
+            return Err(Error::Usage(format!(
+                "{} is not empty; nothing was written. Give a new or empty folder",
+                dir.display()
+            )));
         }
     }
     for (rel, text) in STARTER {

@@ -258,10 +258,6 @@ impl Staging {
         Ok(staging)
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// Creates the file `rel` (a `/`-separated path made from validated ids), which
     /// must not exist yet: every file of a site is new.
     fn create(&self, rel: &str) -> Result<fs::File, OutputError> {

@@ -62,15 +62,6 @@ struct Status {
     errors: Option<String>,
 }
 
-#[derive(Debug)]
-pub struct ServeError(pub String);
-
-impl std::fmt::Display for ServeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 /// The private folder a preview is built in: created new (never one that already
 /// exists), open to its owner only, and removed with everything in it when dropped.
 struct Preview {
@@ -115,17 +106,23 @@ pub struct Server {
 
 /// Binds the server (port 0 picks a free one) and creates the preview folder. Nothing is
 /// built until [`Server::run`].
-pub fn start(mut options: ServeOptions) -> Result<Server, ServeError> {
+pub fn start(mut options: ServeOptions) -> Result<Server, Error> {
     if !options.root.join(crate::load::SITE_FILE).is_file() {
-        return Err(ServeError(format!("{} has no site.yaml: give a site folder with --root", options.root.display())));
+        return Err(Error::Usage(format!(
+            "{} has no site.yaml: give a site folder with --root",
+            options.root.display()
+        )));
     }
     // The watcher reports absolute paths; they are compared with the root.
-    options.root = options.root.canonicalize().map_err(|e| ServeError(format!("{}: {e}", options.root.display())))?;
+    options.root = options.root.canonicalize().map_err(|e| Error::Usage(format!("{}: {e}", options.root.display())))?;
     let listener = TcpListener::bind(("127.0.0.1", options.port))
-        .map_err(|e| ServeError(format!("cannot listen on 127.0.0.1:{}: {e}", options.port)))?;
-    let addr = listener.local_addr().map_err(|e| ServeError(format!("cannot listen on 127.0.0.1: {e}")))?;
+        .map_err(|e| Error::Usage(format!("cannot listen on 127.0.0.1:{}: {e}", options.port)))?;
+    let addr = listener.local_addr().map_err(|e| Error::Usage(format!("cannot listen on 127.0.0.1: {e}")))?;
     let preview = Preview::create().map_err(|e| {
-        ServeError(format!("cannot create a private folder for the preview in {}: {e}", std::env::temp_dir().display()))
+        Error::Usage(format!(
+            "cannot create a private folder for the preview in {}: {e}",
+            std::env::temp_dir().display()
+        ))
     })?;
     Ok(Server { listener, addr, preview, options })
 }
@@ -144,7 +141,7 @@ impl Server {
 
     /// Builds, then serves and rebuilds on change until the process is asked to stop
     /// (Ctrl-C, or the terminal closes); then removes the preview folder.
-    pub fn run(self, on_event: impl Fn(ServeEvent) + Send + Sync + 'static) -> Result<(), ServeError> {
+    pub fn run(self, on_event: impl Fn(ServeEvent) + Send + Sync + 'static) -> Result<(), Error> {
         let Server { listener, addr, preview, options } = self;
         let shared = Arc::new(Shared {
             output: preview.dir.join("public"),
@@ -190,10 +187,10 @@ impl Server {
 /// Stops the accept loop on SIGINT, SIGTERM or SIGHUP: sets `stop`, then wakes the loop
 /// with a connection of its own.
 #[cfg(unix)]
-fn stop_on_signals(stop: Arc<AtomicBool>, addr: SocketAddr) -> Result<(), ServeError> {
+fn stop_on_signals(stop: Arc<AtomicBool>, addr: SocketAddr) -> Result<(), Error> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
-        .map_err(|e| ServeError(format!("cannot handle Ctrl-C: {e}")))?;
+        .map_err(|e| Error::Usage(format!("cannot handle Ctrl-C: {e}")))?;
     std::thread::spawn(move || {
         if signals.forever().next().is_some() {
             stop.store(true, Ordering::SeqCst);
@@ -204,7 +201,7 @@ fn stop_on_signals(stop: Arc<AtomicBool>, addr: SocketAddr) -> Result<(), ServeE
 }
 
 #[cfg(not(unix))]
-fn stop_on_signals(_stop: Arc<AtomicBool>, _addr: SocketAddr) -> Result<(), ServeError> {
+fn stop_on_signals(_stop: Arc<AtomicBool>, _addr: SocketAddr) -> Result<(), Error> {
     Ok(())
 }
 
@@ -216,15 +213,15 @@ fn watch(
     shared: Arc<Shared>,
     on_event: Arc<dyn Fn(ServeEvent) + Send + Sync>,
     stop: Arc<AtomicBool>,
-) -> Result<std::thread::JoinHandle<()>, ServeError> {
+) -> Result<std::thread::JoinHandle<()>, Error> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let mut debouncer = new_debouncer(Duration::from_millis(150), None, tx)
-        .map_err(|e| ServeError(format!("cannot watch the site's files: {e}")))?;
+        .map_err(|e| Error::Usage(format!("cannot watch the site's files: {e}")))?;
     // The root itself only for site.yaml and the input folders appearing: its other
     // entries (public/, .git, target/) are not inputs.
     debouncer
         .watch(root, RecursiveMode::NonRecursive)
-        .map_err(|e| ServeError(format!("cannot watch {}: {e}", root.display())))?;
+        .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", root.display())))?;
     let mut watched: Vec<PathBuf> = Vec::new();
     watch_input_dirs(&mut debouncer, root, &mut watched);
     let root = root.to_owned();

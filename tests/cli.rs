@@ -137,3 +137,34 @@ fn escape_sequences_in_input_files_reach_the_terminal_escaped() {
     assert!(!err.contains('\x1b'), "{err:?}");
     assert!(err.contains("\\u{1b}[2J\\u{1b}[Hno errors"), "{err}");
 }
+
+#[test]
+fn timings_say_which_files_the_fast_scanner_left_to_the_parser_and_why() {
+    let dir = temp_dir("cli-timings");
+    let site = dir.join("site");
+    copy_dir(&fixture("small-en"), &site, &[]);
+    let reports = site.join("data/reports");
+    // Saved on Windows: still the fast scanner's.
+    let june = reports.join("2025-06.yaml");
+    std::fs::write(&june, read(&june).replace('\n', "\r\n")).unwrap();
+    // A block map: the parser's.
+    std::fs::write(
+        reports.join("2025-09.yaml"),
+        read(reports.join("2025-09.yaml"))
+            .replacen("figures:\n", "figures:\n  lone:\n    enrolment: 120\n", 1)
+            .replacen("  lone: {", "  # lone: {", 1),
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let o = tiendo(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap(), "--timings"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let printed = stdout(&o);
+    let slow: Vec<&str> = printed.lines().filter(|l| l.starts_with("read by the YAML parser")).collect();
+    assert_eq!(
+        slow,
+        [
+            "read by the YAML parser, not the fast scanner: data/reports/2025-09.yaml (line 4 is not written `id: { key: number, … }` on one line)"
+        ],
+        "{printed}"
+    );
+}

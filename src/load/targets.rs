@@ -2,10 +2,8 @@
 
 use serde::Deserialize;
 
-use super::SourceFile;
 use super::fast::{self, Cursor, Header};
-use super::yaml::{self, At, Entries, Scalar, Table};
-use crate::diag::Diagnostic;
+use super::yaml::{At, Entries, Scalar, Table};
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -75,10 +73,6 @@ impl<'de> Deserialize<'de> for RawTarget {
     }
 }
 
-pub fn parse(file: &SourceFile) -> Result<RawTargets, Diagnostic> {
-    scan(&file.text).or_else(|_| yaml::parse(file, &file.text))
-}
-
 /// The canonical layout (see [`fast::table`]), or why the file is not in it:
 ///
 /// ```yaml
@@ -125,6 +119,8 @@ fn target(c: &mut Cursor, _indicator: &str) -> Option<At<RawTarget>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use super::super::{SourceFile, yaml};
 
     fn slow(text: &str) -> RawTargets {
         yaml::parse(&SourceFile::new("t.yaml", text), text).unwrap()
