@@ -15,7 +15,9 @@
 //! a name that resolves to 127.0.0.1), and gives each connection its own thread with time
 //! limits and a bounded request, so no client can hold it up for the others.
 
-use std::io::{self, Read, Write};
+mod http;
+
+use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -28,17 +30,15 @@ use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use crate::diag::Diagnostic;
 use crate::{BuildOptions, Error, Session, Summary};
 
-const RELOAD_JS: &str = include_str!("../templates/serve/reload.js");
-
 /// The folders of a site whose files are inputs (with `site.yaml` at its root).
 const INPUT_DIRS: [&str; 3] = ["data", "content", "templates"];
 
 /// At most this many connections are served at once; more are closed at once.
 const MAX_CONNECTIONS: usize = 32;
 /// The request line and headers may not be longer than this.
-const MAX_HEAD: usize = 16 * 1024;
+pub(crate) const MAX_HEAD: usize = 16 * 1024;
 /// A client that sends or reads nothing for this long is dropped.
-const TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct ServeOptions {
     pub root: PathBuf,
@@ -53,7 +53,7 @@ pub enum ServeEvent<'a> {
 
 /// The last build, as the browser's script sees it.
 #[derive(Default)]
-struct Status {
+pub(crate) struct Status {
     /// Successful builds so far: a page served at an older one reloads.
     generation: u64,
     /// Every build, failed or not (one edit must give one build).
@@ -128,7 +128,7 @@ pub fn start(mut options: ServeOptions) -> Result<Server, Error> {
 }
 
 /// What every connection's thread reads.
-struct Shared {
+pub(crate) struct Shared {
     output: PathBuf,
     port: u16,
     status: Mutex<Status>,
@@ -171,7 +171,7 @@ impl Server {
             active.fetch_add(1, Ordering::SeqCst);
             let (shared, active) = (shared.clone(), active.clone());
             std::thread::spawn(move || {
-                connection(stream, &shared);
+                http::connection(stream, &shared);
                 active.fetch_sub(1, Ordering::SeqCst);
             });
         }
@@ -301,280 +301,9 @@ fn is_input(root: &Path, path: &Path) -> bool {
     }
 }
 
-/// One reply: status code, content type and body.
-struct Reply {
-    code: u16,
-    kind: &'static str,
-    body: Vec<u8>,
-}
-
-fn reply(code: u16, kind: &'static str, body: impl Into<Vec<u8>>) -> Reply {
-    Reply { code, kind, body: body.into() }
-}
-
-/// Reads one request from `stream` and answers it; the connection is then closed.
-fn connection(mut stream: TcpStream, shared: &Shared) {
-    let _ = stream.set_read_timeout(Some(TIMEOUT));
-    let _ = stream.set_write_timeout(Some(TIMEOUT));
-    let (response, head_only) = match read_head(&mut stream) {
-        Ok(head) => match request(&head, shared) {
-            Ok((method, target)) => (answer(target, shared), method == "HEAD"),
-            Err(reply) => (reply, false),
-        },
-        Err(HeadError::TooLong) => (reply(431, "text/plain; charset=utf-8", "request header too large\n"), false),
-        // Timed out, or went away: nothing to answer.
-        Err(HeadError::Closed) => return,
-    };
-    let _ = send(&mut stream, &response, head_only);
-    if response.code == 431 {
-        // Closing with the rest of the request unread would reset the connection and lose
-        // the answer: read a bounded amount of it first.
-        let _ = stream.shutdown(std::net::Shutdown::Write);
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
-        let _ = io::copy(&mut (&mut stream).take(1 << 20), &mut io::sink());
-    }
-}
-
-enum HeadError {
-    TooLong,
-    Closed,
-}
-
-/// The request line and headers, up to the blank line that ends them, at most [`MAX_HEAD`] bytes.
-fn read_head(stream: &mut impl Read) -> Result<String, HeadError> {
-    let mut head = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 2048];
-    loop {
-        let n = stream.read(&mut chunk).map_err(|_| HeadError::Closed)?;
-        if n == 0 {
-            return Err(HeadError::Closed);
-        }
-        head.extend_from_slice(&chunk[..n]);
-        if let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") {
-            head.truncate(end);
-            return Ok(String::from_utf8_lossy(&head).into_owned());
-        }
-        if head.len() > MAX_HEAD {
-            return Err(HeadError::TooLong);
-        }
-    }
-}
-
-/// The method and target of a request the preview answers: GET or HEAD, for a path, sent
-/// to this server by its own name. Anything else gets its refusal.
-fn request<'h>(head: &'h str, shared: &Shared) -> Result<(&'h str, &'h str), Reply> {
-    let mut lines = head.split("\r\n");
-    let mut parts = lines.next().unwrap_or("").split(' ');
-    let (method, target, version) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next());
-    if !version.is_some_and(|v| v.starts_with("HTTP/1.")) || !target.starts_with('/') {
-        return Err(reply(400, "text/plain; charset=utf-8", "bad request\n"));
-    }
-    let host = lines.find_map(|l| {
-        let (name, value) = l.split_once(':')?;
-        name.trim().eq_ignore_ascii_case("host").then(|| value.trim())
-    });
-    if !host.is_some_and(|h| allowed_host(h, shared.port)) {
-        return Err(reply(
-            403,
-            "text/plain; charset=utf-8",
-            format!(
-                "this preview answers only http://127.0.0.1:{}/ and http://localhost:{}/\n",
-                shared.port, shared.port
-            ),
-        ));
-    }
-    if method != "GET" && method != "HEAD" {
-        return Err(reply(405, "text/plain; charset=utf-8", "only GET and HEAD\n"));
-    }
-    Ok((method, target))
-}
-
-/// Whether `host` (a `Host` header) names this server: `127.0.0.1` or `localhost`, with
-/// its port (which browsers leave out only for port 80).
-fn allowed_host(host: &str, port: u16) -> bool {
-    let (name, host_port) = match host.rsplit_once(':') {
-        Some((name, p)) => (name, p.parse::<u16>().ok()),
-        None => (host, Some(80)),
-    };
-    host_port == Some(port) && (name == "127.0.0.1" || name.eq_ignore_ascii_case("localhost"))
-}
-
-fn send(stream: &mut TcpStream, reply: &Reply, head_only: bool) -> io::Result<()> {
-    let reason = match reply.code {
-        200 => "OK",
-        400 => "Bad Request",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        431 => "Request Header Fields Too Large",
-        _ => "Internal Server Error",
-    };
-    let head = format!(
-        "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\
-         X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
-        reply.code,
-        reply.kind,
-        reply.body.len()
-    );
-    stream.write_all(head.as_bytes())?;
-    if !head_only {
-        stream.write_all(&reply.body)?;
-    }
-    stream.flush()
-}
-
-/// The reply to a GET of `target`.
-fn answer(target: &str, shared: &Shared) -> Reply {
-    let path = target.split(['?', '#']).next().unwrap_or("/");
-    let status = shared.status.lock().unwrap_or_else(PoisonError::into_inner);
-    match path {
-        "/__tiendo/status" => {
-            let body = serde_json::json!({ "generation": status.generation, "builds": status.builds, "errors": status.errors });
-            return reply(200, "application/json", body.to_string());
-        }
-        "/__tiendo/reload.js" => return reply(200, "text/javascript; charset=utf-8", RELOAD_JS),
-        _ => {}
-    }
-    let generation = status.generation;
-    if generation == 0 {
-        // No good build yet: the diagnostics are the page.
-        let errors = status.errors.clone().unwrap_or_default();
-        return reply(500, "text/html; charset=utf-8", error_page(&errors, generation));
-    }
-    drop(status);
-    let Some(file) = resolve(&shared.output, path) else {
-        return not_found(&shared.output, generation);
-    };
-    match std::fs::read(&file) {
-        Ok(bytes) => {
-            let kind = content_type(&file);
-            let body = if kind.starts_with("text/html") { with_reload(bytes, generation) } else { bytes };
-            reply(200, kind, body)
-        }
-        Err(_) => not_found(&shared.output, generation),
-    }
-}
-
-fn not_found(output: &Path, generation: u64) -> Reply {
-    let page = std::fs::read(output.join("404.html"))
-        .unwrap_or_else(|_| b"<!DOCTYPE html><title>404</title><p>Not found</p>".to_vec());
-    reply(404, "text/html; charset=utf-8", with_reload(page, generation))
-}
-
-/// The file a URL path names inside `root`, or `None` if it would leave it: `..` in any
-/// form (plain or percent-encoded), backslashes and NUL bytes are refused.
-pub fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(url_path)?;
-    if decoded.contains(['\0', '\\']) {
-        return None;
-    }
-    let mut path = root.to_path_buf();
-    for segment in decoded.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => return None,
-            s if s.contains(':') => return None,
-            s => path.push(s),
-        }
-    }
-    if path.is_dir() {
-        path.push("index.html");
-    }
-    // Symbolic links in the output could still point outside it.
-    let real = path.canonicalize().ok()?;
-    let real_root = root.canonicalize().ok()?;
-    (real.starts_with(&real_root) && real.is_file()).then_some(real)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "csv" => "text/csv; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "ico" => "image/x-icon",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
-
-/// The page with the reload script before `</body>`; only pages served by `serve` get it.
-fn with_reload(mut html: Vec<u8>, generation: u64) -> Vec<u8> {
-    let tag = format!("<script src=\"/__tiendo/reload.js?g={generation}\"></script>\n");
-    let at = html.windows(7).rposition(|w| w == b"</body>").unwrap_or(html.len());
-    html.splice(at..at, tag.into_bytes());
-    html
-}
-
-fn error_page(errors: &str, generation: u64) -> Vec<u8> {
-    let page = format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>tiendo: errors</title></head><body>\n<h1>The site could not be built</h1>\n<pre>{}</pre>\n</body></html>\n",
-        crate::text::escape_html(errors)
-    );
-    with_reload(page.into_bytes(), generation)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_never_leave_the_output() {
-        let root = std::env::temp_dir().join(format!("tiendo-serve-test-{}", std::process::id()));
-        std::fs::create_dir_all(root.join("public/localities/a")).unwrap();
-        std::fs::write(root.join("public/index.html"), "home").unwrap();
-        std::fs::write(root.join("public/localities/a/index.html"), "a").unwrap();
-        std::fs::write(root.join("site.yaml"), "secret").unwrap();
-        let out = root.join("public");
-        assert!(resolve(&out, "/").is_some_and(|p| p.ends_with("index.html")));
-        assert!(resolve(&out, "/localities/a/").is_some());
-        assert!(resolve(&out, "/localities/a").is_some());
-        for bad in [
-            "/../site.yaml",
-            "/%2e%2e/site.yaml",
-            "/%2E%2E%2Fsite.yaml",
-            "/localities/../../site.yaml",
-            "/..%5csite.yaml",
-            "/%00",
-            "/c:/x",
-            "/%zz",
-        ] {
-            assert_eq!(resolve(&out, bad), None, "{bad}");
-        }
-        assert!(resolve(&out, "/missing.html").is_none());
-        std::fs::remove_dir_all(&root).unwrap();
-    }
-
-    #[test]
-    fn the_reload_script_goes_before_the_end_of_the_body() {
-        let html = with_reload(b"<html><body><p>x</p></body></html>".to_vec(), 3);
-        assert_eq!(
-            String::from_utf8(html).unwrap(),
-            "<html><body><p>x</p><script src=\"/__tiendo/reload.js?g=3\"></script>\n</body></html>"
-        );
-    }
 
     #[test]
     fn only_inputs_trigger_rebuilds() {
@@ -586,26 +315,5 @@ mod tests {
         assert!(!is_input(root, Path::new("/srv/site/public/index.html")));
         assert!(!is_input(root, Path::new("/srv/site/.public.tiendo-12")));
         assert!(!is_input(root, Path::new("/elsewhere/site.yaml")));
-    }
-
-    #[test]
-    fn only_this_servers_own_names_are_answered() {
-        for host in ["127.0.0.1:8000", "localhost:8000", "LocalHost:8000"] {
-            assert!(allowed_host(host, 8000), "{host}");
-        }
-        for host in
-            ["127.0.0.1", "127.0.0.1:8001", "evil.example:8000", "127.0.0.1.evil.example:8000", "", "[::1]:8000"]
-        {
-            assert!(!allowed_host(host, 8000), "{host}");
-        }
-        assert!(allowed_host("localhost", 80));
-    }
-
-    #[test]
-    fn a_request_head_is_bounded() {
-        let mut endless = io::repeat(b'a');
-        assert!(matches!(read_head(&mut endless), Err(HeadError::TooLong)));
-        let mut short = &b"GET / HTTP/1.1\r\nHost: localhost:1\r\n\r\nrest"[..];
-        assert_eq!(read_head(&mut short).ok().as_deref(), Some("GET / HTTP/1.1\r\nHost: localhost:1"));
     }
 }
