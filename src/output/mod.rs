@@ -313,16 +313,18 @@ fn swap_by_renames(new: &Path, old: &Path) -> io::Result<()> {
     fs::rename(&aside, new)
 }
 
+/// A fresh, empty folder for one unit test.
+#[cfg(test)]
+fn temp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("tiendo-out-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&d);
+    fs::create_dir_all(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display()));
+    d
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn temp(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("tiendo-out-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&d);
-        fs::create_dir_all(&d).unwrap();
-        d
-    }
 
     fn names(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> =
