@@ -1,6 +1,6 @@
 //! Commentary: where each Markdown file belongs, and its front matter.
 
-use super::{Ids, figures::date};
+use super::{Ids, date};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::content::RawContent;
 use crate::load::yaml::At;

@@ -1,0 +1,238 @@
+//! Report files: the figures of one date each, checked on their own and then against
+//! each other and the targets.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::targets::Targets;
+use super::{Ids, date, error_at, split_number, whole_number};
+use crate::date::Date;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::format::plain_count;
+use crate::load::reports::RawReport;
+use crate::load::yaml::At;
+use crate::load::{Loaded, SourceFile};
+use crate::model::{Figure, Grid, Report, YearTargets};
+
+/// One report file checked on its own, against the lists of localities and indicators:
+/// everything that does not need the other reports.
+struct Checked {
+    file: SourceFile,
+    as_of_at: At<String>,
+    /// `None` when the date is not valid.
+    as_of: Option<Date>,
+    source: Option<String>,
+    /// Its figures: (locality, indicator, figure).
+    figures: Vec<(usize, usize, Figure)>,
+    /// Where each locality's entry is, by locality: (line, column).
+    entries: HashMap<usize, (u64, u64)>,
+    diagnostics: Diagnostics,
+}
+
+fn check_report(Loaded { file, raw }: Loaded<RawReport>, ids: &Ids) -> Checked {
+    let mut diags = Diagnostics::new();
+    let as_of = date(&file, &raw.as_of, &mut diags);
+    if raw.figures.value.0.is_empty() {
+        diags
+            .push(error_at(&file, &raw.figures, "the report has no figures").help(
+                "list each locality's figures, e.g.\n  long-my: { voluntary-si: 1215, health-insurance: 35300 }",
+            ));
+    }
+    let mut figures = Vec::with_capacity(raw.figures.value.0.len() * ids.indicator_list.len());
+    let mut entries = HashMap::new();
+    for (loc_key, inner) in &raw.figures.value.0 {
+        let loc = ids.locality(&file, loc_key, &mut diags);
+        if let Some(l) = loc {
+            entries.insert(l, (u64::from(loc_key.line), u64::from(loc_key.column)));
+        }
+        if inner.value.0.is_empty() {
+            diags.push(
+                error_at(&file, inner, format!("`{}` has no figures", loc_key.value))
+                    .help("give its figures, e.g. { voluntary-si: 1215 }, or remove the line if it did not report"),
+            );
+        }
+        for (ind_key, value) in &inner.value.0 {
+            if let Some(d) = split_number(&file, ind_key) {
+                diags.push(d);
+                continue;
+            }
+            let ind = ids.indicator(&file, ind_key, &mut diags);
+            match whole_number(&value.value) {
+                Ok(v) => {
+                    if let (Some(l), Some(i)) = (loc, ind) {
+                        figures.push((l, i, Figure { value: v, line: value.line, column: value.column }));
+                    }
+                }
+                Err((message, help)) => diags.push(error_at(&file, value, message).help(help)),
+            }
+        }
+    }
+    let source = raw.source.filter(|s| !s.trim().is_empty());
+    Checked { file, as_of_at: raw.as_of, as_of, source, figures, entries, diagnostics: diags }
+}
+
+/// Checks the report files, each on its own and in parallel, then what concerns several
+/// of them (dates, years, figures that fell). The reports, oldest first, and every
+/// figure in a grid of series aligned to them.
+pub(super) fn reports(
+    files: Vec<Loaded<RawReport>>,
+    ids: &Ids,
+    targets: &Targets,
+    diags: &mut Diagnostics,
+) -> (Vec<Report>, Grid<Vec<Option<Figure>>>) {
+    let years = &targets.years;
+    let errors_before = diags.error_count();
+    let checked: Vec<Checked> = files.into_par_iter().map(|loaded| check_report(loaded, ids)).collect();
+    let mut dated: Vec<(Date, Checked)> = Vec::with_capacity(checked.len());
+    let mut dates: HashMap<Date, String> = HashMap::new();
+    let mut years_with_reports: Vec<(i32, String)> = Vec::new();
+    for mut report in checked {
+        diags.append(std::mem::take(&mut report.diagnostics));
+        let Some(d) = report.as_of else { continue };
+        let file = &report.file;
+        if let Some(first) = dates.insert(d, file.rel.clone()) {
+            diags.push(
+                error_at(file, &report.as_of_at, format!("{first} has the same date, {d}"))
+                    .help("two reports cannot have the same date: correct the date of one, or merge them"),
+            );
+        }
+        if targets.broken.contains(&d.year()) {
+            // The targets file's own errors say what to fix.
+        } else if !years.iter().any(|y| y.year == d.year()) {
+            diags.push(error_at(file, &report.as_of_at, format!("there are no targets for {}", d.year())).help(
+                format!("add data/targets/{}.yaml with the targets for {}, or correct the date", d.year(), d.year()),
+            ));
+        } else {
+            years_with_reports.push((d.year(), file.rel.clone()));
+        }
+        dated.push((d, report));
+    }
+    missing_targets(targets, &years_with_reports, ids, diags);
+    dated.sort_by_key(|(d, _)| *d);
+    let mut figures = Grid::new(ids.locality_list.len(), ids.indicator_list.len(), |_, _| vec![None; dated.len()]);
+    for (k, (_, report)) in dated.iter().enumerate() {
+        for &(l, i, figure) in &report.figures {
+            figures.get_mut(l, i)[k] = Some(figure);
+        }
+    }
+    // Comparing figures across reports only makes sense once the reports themselves are
+    // right, and against complete lists of localities and indicators.
+    if diags.error_count() == errors_before && ids.complete() {
+        figure_warnings(&dated, &figures, ids, years, diags);
+        if let Some((_, latest)) = dated.last() {
+            missing_from_latest(latest, dated.len() - 1, &figures, ids, diags);
+        }
+    }
+    let reports = dated.into_iter().map(|(as_of, c)| Report { as_of, source: c.source, file: c.file.rel }).collect();
+    (reports, figures)
+}
+
+/// Every locality needs a target for every indicator in every year that has reports.
+fn missing_targets(targets: &Targets, with_reports: &[(i32, String)], ids: &Ids, diags: &mut Diagnostics) {
+    for (y, given) in targets.years.iter().zip(&targets.given) {
+        let Some((_, report)) = with_reports.iter().find(|(year, _)| *year == y.year) else { continue };
+        for (l, i, _) in given.iter().filter(|(_, _, given)| !**given) {
+            let message =
+                format!("`{}` has no {} target for `{}`", ids.locality_list[l].id, y.year, ids.indicator_list[i].id);
+            diags.push(Diagnostic::error(&y.file, message).help(format!(
+                "{} has reports (e.g. {report}), so every locality needs a target for every indicator",
+                y.year
+            )));
+        }
+    }
+}
+
+/// Warnings that compare figures with the previous report and with targets (SPEC §1).
+fn figure_warnings(
+    reports: &[(Date, Checked)],
+    figures: &Grid<Vec<Option<Figure>>>,
+    ids: &Ids,
+    years: &[YearTargets],
+    diags: &mut Diagnostics,
+) {
+    let targets: Vec<Option<&YearTargets>> =
+        reports.iter().map(|(d, _)| years.iter().find(|y| y.year == d.year())).collect();
+    for (l, i, series) in figures.iter() {
+        let (locality, indicator) = (&ids.locality_list[l].id, &ids.indicator_list[i].id);
+        let mut previous: Option<(u64, usize)> = None;
+        for (k, figure) in series.iter().enumerate() {
+            let Some(figure) = figure else { continue };
+            let value = figure.value;
+            let file = &reports[k].1.file;
+            let at = |message: String| {
+                Diagnostic::warning(&file.rel, message).at(file, u64::from(figure.line), u64::from(figure.column))
+            };
+            if let Some((before, pk)) = previous
+                && value < before
+            {
+                diags.push(
+                    at(format!("`{locality}` {indicator} fell from {} to {}", plain_count(before), plain_count(value)))
+                        .help(format!(
+                            "the previous figure is in {}; check both, and if they are right nothing needs doing",
+                            reports[pk].1.file.rel
+                        )),
+                );
+            }
+            previous = Some((value, k));
+            let Some(goal) = targets[k].and_then(|t| *t.goals.get(l, i)) else { continue };
+            if let Some(base) = goal.base
+                && value > base
+            {
+                diags.push(
+                    at(format!(
+                        "`{locality}` {indicator}: {} people is more than the base of {} (coverage above 100 %)",
+                        plain_count(value),
+                        plain_count(base)
+                    ))
+                    .help(
+                        "this happens when the base is an estimate; check the figure and the base in the targets file",
+                    ),
+                );
+            }
+            if value as f64 > 3.0 * goal.people as f64 {
+                diags.push(
+                    at(format!(
+                        "`{locality}` {indicator}: {} is more than three times the target of {}",
+                        plain_count(value),
+                        plain_count(goal.people)
+                    ))
+                    .help("check the figure for an extra digit, and the target"),
+                );
+            }
+        }
+    }
+}
+
+/// Localities, or figures of a locality, missing from the latest report (report `k`): a
+/// warning at the locality's entry when it has one.
+fn missing_from_latest(
+    latest: &Checked,
+    k: usize,
+    figures: &Grid<Vec<Option<Figure>>>,
+    ids: &Ids,
+    diags: &mut Diagnostics,
+) {
+    let file = &latest.file;
+    for (l, locality) in ids.locality_list.iter().enumerate() {
+        let (line, column) = latest.entries.get(&l).copied().unwrap_or((0, 0));
+        let warn = |message: String| {
+            Diagnostic::warning(&file.rel, message).at(file, line, column).help(
+                "its page will show its last figure and say that this report has none; add the figures if they exist",
+            )
+        };
+        let cells = figures.locality(l);
+        if cells.iter().all(|series| series[k].is_none()) {
+            diags.push(warn(format!("`{}` has no figures in the latest report", locality.id)));
+            continue;
+        }
+        for (i, series) in cells.iter().enumerate() {
+            if series[k].is_none() {
+                diags.push(warn(format!(
+                    "`{}` has no {} figure in the latest report",
+                    locality.id, ids.indicator_list[i].id
+                )));
+            }
+        }
+    }
+}
