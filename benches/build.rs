@@ -17,6 +17,7 @@
 //!   --pairs N             Hugo pairs (default 5)
 //!   --out DIR             where to work (default /dev/shm/tiendo-bench, else the temp folder)
 //!   --generate DIR        only write a national site into DIR (with --units N --months M)
+//!   --import              only time the import of the national sheet from one .xlsx
 
 use std::fmt::Write as _;
 use std::fs;
@@ -52,6 +53,10 @@ fn main() {
 
     let national = work.join("national");
     generate(&national, &units, units.len(), 22);
+    if args.iter().any(|a| a == "--import") {
+        national_workbook(&work, &national, &units);
+        return;
+    }
     let check =
         Command::new(TIENDO).args(["check", "--root", national.to_str().unwrap()]).output().expect("tiendo runs");
     assert!(
@@ -94,6 +99,7 @@ fn main() {
         growth(&work, &units);
     }
     broken_inputs(&work, &repo);
+    national_workbook(&work, &national, &units);
     // Last: these builds run in this process, and on Linux a child started after them
     // would report this process's peak memory as its own (exec keeps the larger).
     serve_edits(&work, &[("Cần Thơ sample (103)", &repo), ("national (3,321)", &national)]);
@@ -503,6 +509,134 @@ fn broken_inputs(work: &Path, repo: &Path) {
     let _ = fs::remove_file(&csv);
     let _ = fs::remove_dir_all(&site);
     println!();
+}
+
+/// `tiendo import` of the national site's monthly sheet as an office sends it: one
+/// `.xlsx` with a title row, the headings, a row per unit (STT, name, code, province and
+/// the three indicators) and the national total.
+fn national_workbook(work: &Path, national: &Path, units: &[Unit]) {
+    let site = work.join("import-site");
+    let _ = fs::remove_dir_all(&site);
+    fs::create_dir_all(&site).expect("a folder");
+    for part in ["site.yaml", "data"] {
+        copy(&national.join(part), &site.join(part));
+    }
+    let mut rows: Vec<Vec<XCell>> = vec![
+        vec![XCell::Text("BÁO CÁO KẾT QUẢ THÁNG 11/2025 (dữ liệu thử)".into())],
+        vec![
+            XCell::Text("STT".into()),
+            XCell::Text("Tên đơn vị".into()),
+            XCell::Text("Mã".into()),
+            XCell::Text("Tỉnh, thành phố".into()),
+            XCell::Text("BHXH tự nguyện".into()),
+            XCell::Text("BHYT".into()),
+            XCell::Text("Cộng tác viên".into()),
+        ],
+    ];
+    let mut totals = [0u64; 3];
+    for (k, u) in units.iter().enumerate() {
+        let figures = [500 + (k as u64 * 37) % 900, 20_000 + (k as u64 * 131) % 9000, 5 + (k as u64 % 40)];
+        for (t, f) in totals.iter_mut().zip(figures) {
+            *t += f;
+        }
+        let mut row = vec![
+            XCell::Number((k + 1) as u64),
+            XCell::Text(u.name.clone()),
+            XCell::Number(u.code),
+            XCell::Text(u.province.clone()),
+        ];
+        row.extend(figures.map(XCell::Number));
+        rows.push(row);
+    }
+    let mut total = vec![XCell::Empty, XCell::Text("Tổng cộng".into()), XCell::Empty, XCell::Empty];
+    total.extend(totals.map(XCell::Number));
+    rows.push(total);
+    let book = work.join("national.xlsx");
+    write_xlsx(&book, &rows);
+    let size = fs::metadata(&book).map_or(0, |m| m.len());
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        let (seconds, status, peak, out) = run_tiendo(&[
+            "import",
+            book.to_str().unwrap(),
+            "--as-of",
+            "2025-11-30",
+            "--root",
+            site.to_str().unwrap(),
+            "--force",
+        ]);
+        assert_eq!(status, 0, "the national sheet imports:\n{out}");
+        runs.push((seconds, peak));
+    }
+    let seconds = median(runs.iter().map(|r| r.0).collect());
+    let peak = runs.iter().map(|r| r.1).max().unwrap_or(0);
+    println!(
+        "import of the national sheet: {} units from one .xlsx ({} KB), median of 3: {seconds:.3} s, peak {:.1} MiB",
+        units.len(),
+        size / 1024,
+        peak as f64 / 1024.0
+    );
+    println!();
+}
+
+/// A cell of the benchmark's workbook.
+enum XCell {
+    Empty,
+    Text(String),
+    Number(u64),
+}
+
+/// A one-sheet `.xlsx` with inline strings, stored uncompressed: enough for a reader.
+fn write_xlsx(path: &Path, rows: &[Vec<XCell>]) {
+    use std::io::Write as _;
+    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let mut sheet = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>",
+    );
+    for (r, row) in rows.iter().enumerate() {
+        let _ = write!(sheet, "<row r=\"{}\">", r + 1);
+        for (c, cell) in row.iter().enumerate() {
+            let at = format!("{}{}", (b'A' + c as u8) as char, r + 1);
+            match cell {
+                XCell::Empty => {}
+                XCell::Text(t) => {
+                    let _ = write!(sheet, "<c r=\"{at}\" t=\"inlineStr\"><is><t>{}</t></is></c>", escape(t));
+                }
+                XCell::Number(n) => {
+                    let _ = write!(sheet, "<c r=\"{at}\"><v>{n}</v></c>");
+                }
+            }
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let parts = [
+        (
+            "[Content_Types].xml",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/><Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>".to_owned(),
+        ),
+        (
+            "_rels/.rels",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>".to_owned(),
+        ),
+        (
+            "xl/workbook.xml",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"T11\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>".to_owned(),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>".to_owned(),
+        ),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    let file = fs::File::create(path).expect("a workbook to write");
+    let mut zip = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, text) in parts {
+        zip.start_file(name, options).expect("a part of the workbook");
+        zip.write_all(text.as_bytes()).expect("written");
+    }
+    zip.finish().expect("the workbook is written");
 }
 
 fn copy(from: &Path, to: &Path) {

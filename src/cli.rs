@@ -30,8 +30,11 @@ pub enum Command {
     Serve(ServeArgs),
     /// Write a small working site to start from into DIR (empty or not yet existing).
     New(NewArgs),
-    /// Turn a spreadsheet export (CSV) into the report file data/reports/YYYY-MM.yaml.
+    /// Turn the sheet the office sent (.xlsx, .xls, .ods or CSV) into data/reports/YYYY-MM.yaml.
     Import(ImportArgs),
+    /// Reads a workbook for `import`, in a process of its own (see `tiendo::import::Reader`).
+    #[command(name = "__read-workbook", hide = true)]
+    ReadWorkbook(ReadWorkbookArgs),
 }
 
 impl Command {
@@ -42,6 +45,7 @@ impl Command {
             Command::Serve(args) => args.run(),
             Command::New(args) => args.run(),
             Command::Import(args) => args.run(),
+            Command::ReadWorkbook(args) => args.run(),
         }
     }
 }
@@ -161,7 +165,7 @@ impl NewArgs {
 
 #[derive(Args, Debug)]
 pub struct ImportArgs {
-    /// The CSV file: first column the unit (id, code or name), then one column per indicator id.
+    /// The sheet as it was received: .xlsx, .xls, .ods, or a CSV or text export.
     pub file: PathBuf,
     /// The date the figures are as of (YYYY-MM-DD); it also names the report file.
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -169,11 +173,17 @@ pub struct ImportArgs {
     #[command(flatten)]
     pub root: RootArg,
     /// Replace the report file if it already exists.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "merge")]
     pub force: bool,
-    /// Where the figures come from, shown beside them on the site.
+    /// Add this sheet's units to the month's report (another office's sheet of the same month).
+    #[arg(long)]
+    pub merge: bool,
+    /// Where the figures come from, shown beside them on the site [default: the sheet's title].
     #[arg(long, value_name = "TEXT")]
     pub source: Option<String>,
+    /// The sheet of a workbook to read [default: the only one with the site's units].
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 impl ImportArgs {
@@ -183,8 +193,15 @@ impl ImportArgs {
             as_of: self.as_of,
             root: self.root.root,
             force: self.force,
+            merge: self.merge,
             source: self.source,
+            sheet: self.sheet,
+            // Workbooks come from elsewhere: read in a child process of this program.
+            reader: std::env::current_exe().map_or(tiendo::import::Reader::InProcess, tiendo::import::Reader::Child),
         })?;
+        for line in &done.read {
+            println!("{line}");
+        }
         print_diagnostics(&done.warnings);
         println!(
             "wrote {}: {} figures for {} units{}",
@@ -195,6 +212,19 @@ impl ImportArgs {
         );
         println!("next: tiendo check, then tiendo build");
         Ok(())
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct ReadWorkbookArgs {
+    pub file: PathBuf,
+}
+
+impl ReadWorkbookArgs {
+    /// Writes the workbook's sheets, or why it cannot be read, to standard output.
+    fn run(self) -> Result<(), Error> {
+        let mut out = std::io::stdout().lock();
+        tiendo::import::dump_workbook(&self.file, &mut out).map_err(Error::Usage)
     }
 }
 

@@ -199,6 +199,7 @@ mod tests {
                 unit: String::new(),
                 kind: IndicatorKind::Count,
                 base_label: None,
+                aliases: Vec::new(),
             }],
             years: vec![
                 YearTargets {

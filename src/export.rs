@@ -312,6 +312,7 @@ mod tests {
                 unit: String::new(),
                 kind: IndicatorKind::Coverage,
                 base_label: None,
+                aliases: Vec::new(),
             }],
             years: vec![],
             reports: vec![],

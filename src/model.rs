@@ -156,6 +156,8 @@ pub struct Indicator {
     pub kind: IndicatorKind,
     /// For coverage: what the rate is a share of, e.g. "dân số".
     pub base_label: Option<String>,
+    /// Other headings of its column in an office's sheet (`import` also knows the id, name and short name).
+    pub aliases: Vec<String>,
 }
 
 /// The targets of one year.

@@ -69,7 +69,7 @@ fn names_as_people_type_them_from_a_semicolon_file_with_bom() {
 #[test]
 fn every_problem_is_reported_with_its_row_and_nothing_is_written() {
     let site = site("import-errors");
-    let csv = "unit,voluntary-si,health-insurance,bhyt\n\
+    let csv = "unit,voluntary-si,health-insurance,dan-so\n\
                long-my,1215,35300,\n\
                Van Lang,10,20,\n\
                Phường Không Có,1,2,\n\
@@ -80,7 +80,7 @@ fn every_problem_is_reported_with_its_row_and_nothing_is_written() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     for expected in [
-        "export.csv:1: the column `bhyt` is not an indicator",
+        "export.csv:1: the column `dan-so` is not an indicator",
         "export.csv:3: \"Van Lang\" could be any of Xã Văn Lang (van-lang), Xã Văn Lăng (van-lang-2)",
         "export.csv:4: \"Phường Không Có\" is not a unit of this site",
         "export.csv:5: voluntary-si: \"1,5\" is not a whole number",
@@ -165,4 +165,304 @@ fn every_problem_of_a_huge_file_is_counted_and_twenty_of_each_kind_shown() {
     assert_eq!(err.matches("is already on row").count(), 20, "{err}");
     assert!(err.contains("= and 4980 more errors like this one in this file, not shown"), "{err}");
     assert!(err.contains("\n9999 errors: nothing was written"), "{err}");
+}
+
+/// The Cần Thơ sample's settings and data (103 units), in a scratch folder.
+fn sample_site(name: &str) -> PathBuf {
+    let site = temp_dir(name).join("site");
+    copy_dir(&repo().join("data"), &site.join("data"), &[]);
+    std::fs::copy(repo().join("site.yaml"), site.join("site.yaml")).unwrap();
+    site
+}
+
+/// Imports the fixture sheet `name` of tests/fixtures/import into `site`, as of 31 October 2025.
+fn import_sheet(site: &Path, name: &str, extra: &[&str]) -> std::process::Output {
+    let file = fixture("import").join(name);
+    let mut args = vec!["import", file.to_str().unwrap(), "--root", site.to_str().unwrap()];
+    if !extra.contains(&"--as-of") {
+        args.extend(["--as-of", "2025-10-31"]);
+    }
+    args.extend_from_slice(extra);
+    tiendo(&args)
+}
+
+/// What the office's sheet of October 2025 says, in every format it comes in.
+const OFFICE_REPORT: &str = "# Written by tiendo import.\nas_of: 2025-10-31\n\
+source: \"BÁO CÁO KẾT QUẢ PHÁT TRIỂN NGƯỜI THAM GIA BHXH TỰ NGUYỆN, BHYT THÁNG 10/2025\"\nfigures:\n  \
+cai-khe: { voluntary-si: 560, health-insurance: 33100 }\n  \
+tan-an: { voluntary-si: 810, health-insurance: 32600 }\n  \
+o-mon: { voluntary-si: 900, health-insurance: 41900 }\n  \
+vi-thanh: { voluntary-si: 395, health-insurance: 32800 }\n  \
+vi-thanh-1: { voluntary-si: 380, health-insurance: 23900 }\n  \
+long-my: { voluntary-si: 1250, health-insurance: 35650 }\n  \
+my-tu: { voluntary-si: 370, health-insurance: 34900 }\n";
+
+#[test]
+fn the_office_sheet_is_read_as_received_in_every_format() {
+    for (file, format, e, h) in [
+        ("office.xlsx", "Excel workbook (.xlsx), sheet \"T10\"", "column E", "column H"),
+        ("office.xls", "Excel workbook (.xls), sheet \"T10\"", "column E", "column H"),
+        ("office.ods", "OpenDocument spreadsheet (.ods), sheet \"T10\"", "column E", "column H"),
+        ("office-cp1258.csv", "text in Windows-1258", "column 5", "column 8"),
+        ("office-utf16.txt", "text in UTF-16", "column 5", "column 8"),
+    ] {
+        let site = sample_site(&format!("import-office-{file}"));
+        let o = import_sheet(&site, file, &[]);
+        assert!(o.status.success(), "{file}: {}", stderr(&o));
+        assert_eq!(read(site.join("data/reports/2025-10.yaml")), OFFICE_REPORT, "{file}");
+        // What was read is said before what was written.
+        let said = stdout(&o);
+        for line in [
+            format!("read {}: {format}", fixture("import").join(file).display()),
+            "  headings on rows 4-5; units in column".to_owned(),
+            format!("  voluntary-si: {e}, \"BHXH tự nguyện\", \"Thực hiện\" below it"),
+            format!("  health-insurance: {h}, \"BHYT\", \"Thực hiện\" below it"),
+            "  row 6 \"Cần Thơ cũ\": the total of 3 units, which agrees".to_owned(),
+            "  row 14 \"Sóc Trăng cũ\": the total of 1 unit, which agrees".to_owned(),
+            "  row 16 \"Tổng cộng\": the total of 7 units, which agrees".to_owned(),
+            "wrote data/reports/2025-10.yaml: 14 figures for 7 units, 1 warning".to_owned(),
+        ] {
+            assert!(said.contains(&line), "{file}: no {line:?} in:\n{said}");
+        }
+        // The units without figures are named.
+        assert!(
+            stderr(&o).contains("96 of the site's 103 units have no figures in this file: Phường Ninh Kiều,"),
+            "{}",
+            stderr(&o)
+        );
+        let check = tiendo(&["check", "--root", site.to_str().unwrap()]);
+        assert!(check.status.success(), "{file}: {}", stderr(&check));
+    }
+}
+
+/// Imports a sheet that must be refused: its exit status and messages, and that nothing was written.
+fn refused(file: &str, extra: &[&str]) -> (Option<i32>, String) {
+    let site = sample_site(&format!("import-refused-{file}"));
+    let o = import_sheet(&site, file, extra);
+    assert!(!site.join("data/reports/2025-10.yaml").exists(), "{file}: a report was written");
+    (o.status.code(), stderr(&o))
+}
+
+#[test]
+fn figures_under_no_heading_are_refused_with_their_column_and_row() {
+    // The second heading row deleted, the ids typed into the merged cells: the ids head the
+    // plans, and the figures stand under no heading. Taking the plans would say 100 %.
+    let (code, err) = refused("leftover-one-row.xlsx", &[]);
+    assert_eq!(code, Some(1), "{err}");
+    let at = fixture("import").join("leftover-one-row.xlsx").display().to_string();
+    assert!(err.contains(&format!("error: {at}:5: column E has values but no heading (E5: 2270)")), "{err}");
+    assert!(
+        err.contains("\"voluntary-si\" heads column D to its left: in the office's layout that is the plan (Kế hoạch)"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("error: {at}:5: column H has values but no heading (H5: 107600)")), "{err}");
+    assert!(err.contains("\n4 errors: nothing was written"), "{err}");
+}
+
+#[test]
+fn a_total_that_does_not_agree_with_its_units_is_refused() {
+    let (code, err) = refused("total-mismatch.xlsx", &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("total-mismatch.xlsx:16: E16: \"Tổng cộng\" gives voluntary-si a total of 4675, but its 7 units add up to 4665"),
+        "{err}"
+    );
+    assert!(err.contains("\n1 error: nothing was written"), "{err}");
+}
+
+#[test]
+fn excel_errors_and_fractions_are_named_with_their_cell() {
+    let (code, err) = refused("excel-errors.xlsx", &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("excel-errors.xlsx:11: E11: voluntary-si: \"#N/A\" is an Excel error value"), "{err}");
+    assert!(err.contains("excel-errors.xlsx:12: H12: health-insurance: \"23900.5\" is not a whole number"), "{err}");
+    // The totals over those cells are not checked again: two errors, not four.
+    assert!(err.contains("\n2 errors: nothing was written"), "{err}");
+}
+
+#[test]
+fn a_name_and_a_code_that_name_different_units_are_refused() {
+    let (code, err) = refused("name-code-mismatch.xlsx", &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("name-code-mismatch.xlsx:13: B13 \"Phường Long Mỹ\" and C13 \"31153\" name different units: Phường Long Mỹ and Phường Ô Môn"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_sheet_with_the_units_is_read_or_the_one_asked_for() {
+    let site = sample_site("import-sheets");
+    let o = import_sheet(&site, "two-sheets.xlsx", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Excel workbook (.xlsx), sheet \"T10\""));
+    assert_eq!(read(site.join("data/reports/2025-10.yaml")), OFFICE_REPORT);
+    let (code, err) = refused("two-unit-sheets.xlsx", &[]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("error: several sheets name this site's units: T9, T10; choose one with --sheet NAME"),
+        "{err}"
+    );
+    let (code, err) = refused("two-unit-sheets.xlsx", &["--sheet", "T11"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--sheet: the workbook has no such sheet; its sheets are: T9, T10"), "{err}");
+    let site = sample_site("import-sheet-named");
+    let o = import_sheet(&site, "two-unit-sheets.xlsx", &["--sheet", "t10"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn rows_of_a_windows_csv_are_numbered_as_the_reader_counts_them() {
+    let (code, err) = refused("simple-crlf.csv", &[]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("simple-crlf.csv:4: \"Phường Không Có\" is not a unit of this site"), "{err}");
+}
+
+#[test]
+fn decomposed_names_match_and_a_number_left_out_is_never_guessed() {
+    let site = sample_site("import-nfd");
+    let o = import_sheet(&site, "nfd.csv", &["--source", "Tháng 10"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(read(site.join("data/reports/2025-10.yaml")).ends_with(
+        "figures:\n  o-mon: { voluntary-si: 900, health-insurance: 41900 }\n  long-my: { voluntary-si: 1250, health-insurance: 35650 }\n  my-tu: { voluntary-si: 370, health-insurance: 34900 }\n"
+    ));
+    let (code, err) = refused("dropped-number.csv", &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("dropped-number.csv:2: \"Xã Vị Thanh\" could be any of Phường Vị Thanh (vi-thanh), Xã Vị Thanh 1 (vi-thanh-1)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn text_in_an_old_code_or_garbled_is_refused_with_what_it_looks_like() {
+    for (file, says) in [
+        ("tcvn3.csv", "the file's Vietnamese letters are in the old TCVN3 (ABC, .VnTime) code, not Unicode"),
+        ("vni.csv", "the file's Vietnamese letters are in the old VNI code, not Unicode"),
+        ("garbled.csv", "the file's Vietnamese letters were garbled before it was saved"),
+    ] {
+        let (code, err) = refused(file, &[]);
+        assert_eq!(code, Some(1), "{file}: {err}");
+        assert!(err.contains(says), "{file}: {err}");
+        assert!(err.contains("import the .xlsx file as it was sent"), "{file}: {err}");
+    }
+}
+
+#[test]
+fn another_offices_sheet_is_merged_into_the_month_and_no_unit_is_given_twice() {
+    let site = sample_site("import-merge");
+    let o = import_sheet(&site, "area-a.csv", &["--source", "Khu vực A"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = import_sheet(&site, "area-b.csv", &["--merge"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        read(site.join("data/reports/2025-10.yaml")),
+        "# Written by tiendo import.\nas_of: 2025-10-31\nsource: \"Khu vực A\"\nfigures:\n  \
+         cai-khe: { voluntary-si: 560, health-insurance: 33100 }\n  \
+         tan-an: { voluntary-si: 810, health-insurance: 32600 }\n  \
+         long-my: { voluntary-si: 1250, health-insurance: 35650 }\n  \
+         my-tu: { voluntary-si: 370, health-insurance: 34900 }\n"
+    );
+    let o = import_sheet(&site, "area-a.csv", &["--merge"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("error: data/reports/2025-10.yaml:5: Phường Cái Khế is in this report and in the sheet"),
+        "{}",
+        stderr(&o)
+    );
+    let o = import_sheet(&site, "area-a.csv", &["--merge", "--as-of", "2025-10-30"]);
+    assert!(stderr(&o).contains("this report is as of 2025-10-31, not 2025-10-30"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_date_far_from_the_latest_report_is_an_error_and_the_source_defaults_to_the_date() {
+    let (code, err) = refused("area-a.csv", &["--as-of", "2052-10-31"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("--as-of 2052-10-31 is far from the latest report, of 2025-09-30"), "{err}");
+    let site = sample_site("import-source");
+    let o = import_sheet(&site, "area-a.csv", &["--as-of", "2026-01-31"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--as-of 2026-01-31 is more than two months after the latest report, of 2025-09-30"),
+        "{}",
+        stderr(&o)
+    );
+    // No --source and no title: a plain source, never the file's name.
+    assert!(read(site.join("data/reports/2026-01.yaml")).contains("source: \"Báo cáo ngày 31/01/2026\"\n"));
+}
+
+#[test]
+fn units_are_found_by_their_corrected_national_codes() {
+    let site = sample_site("import-codes");
+    let csv = "Mã;voluntary-si\n31207;10\n31228;20\n";
+    let file = site.parent().unwrap().join("codes.csv");
+    std::fs::write(&file, csv).unwrap();
+    let o = tiendo(&["import", file.to_str().unwrap(), "--as-of", "2025-10-31", "--root", site.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Thốt Nốt is 31207 and Thuận Hưng 31228 (they were 31212 and 31207).
+    assert!(
+        read(site.join("data/reports/2025-10.yaml"))
+            .ends_with("figures:\n  thot-not: { voluntary-si: 10 }\n  thuan-hung: { voluntary-si: 20 }\n")
+    );
+}
+
+#[test]
+fn damaged_sheets_are_errors_never_crashes() {
+    // Each fixture sheet, with bytes flipped, cut or repeated: import says what is wrong
+    // (or imports what is still right), and never panics or aborts. The workbook reader
+    // aborts on some damaged files; the binary reads workbooks in a child process for that.
+    let site = sample_site("import-damaged");
+    let scratch = site.parent().unwrap().join("damaged");
+    std::fs::create_dir_all(&scratch).unwrap();
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let iterations: u64 =
+        std::env::var("TIENDO_MUTATIONS").ok().and_then(|v| v.parse().ok()).map_or(10, |n: u64| n / 100 + 1);
+    let mut runs = 0;
+    for entry in std::fs::read_dir(fixture("import")).unwrap() {
+        let path = entry.unwrap().path();
+        let original = std::fs::read(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        for k in 0..iterations {
+            let mut bytes = original.clone();
+            for _ in 0..1 + next() % 8 {
+                if bytes.is_empty() {
+                    break;
+                }
+                let at = (next() % bytes.len() as u64) as usize;
+                match next() % 3 {
+                    0 => bytes[at] = next() as u8,
+                    1 => {
+                        let end = (at + 1 + (next() % 64) as usize).min(bytes.len());
+                        bytes.drain(at..end);
+                    }
+                    _ => {
+                        let piece: Vec<u8> = bytes[at..(at + 32).min(bytes.len())].to_vec();
+                        bytes.splice(at..at, piece);
+                    }
+                }
+            }
+            let file = scratch.join(format!("{k}-{name}"));
+            std::fs::write(&file, &bytes).unwrap();
+            let o = tiendo(&[
+                "import",
+                file.to_str().unwrap(),
+                "--as-of",
+                "2025-10-31",
+                "--root",
+                site.to_str().unwrap(),
+                "--force",
+            ]);
+            let code = o.status.code();
+            assert!(matches!(code, Some(0..=2)), "{k}-{name}: exit {:?}\n{}", o.status, stderr(&o));
+            assert!(!stderr(&o).contains("panicked"), "{k}-{name}: {}", stderr(&o));
+            runs += 1;
+        }
+    }
+    assert!(runs >= 180, "{runs}");
 }

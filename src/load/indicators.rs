@@ -20,6 +20,8 @@ pub struct RawIndicator {
     pub kind: At<String>,
     /// For coverage: what the rate is a share of, e.g. "dân số".
     pub base: Option<String>,
+    /// Other headings an office's sheet gives the indicator's column, for `import`.
+    pub aliases: Option<Vec<String>>,
 }
 
 pub fn parse(file: &SourceFile) -> Result<RawIndicators, Diagnostic> {

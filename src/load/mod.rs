@@ -185,7 +185,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Input {
     input
 }
 
-/// Only the lists of localities and indicators, for commands that need nothing else.
+/// Only the settings and the lists of localities and indicators, for commands that need nothing else.
 pub fn load_lists(root: &Path, diags: &mut Diagnostics) -> Input {
     if !root.join(SITE_FILE).is_file() {
         diags.push(Diagnostic::error(SITE_FILE, "the site has no site.yaml").help(format!(
@@ -194,7 +194,7 @@ pub fn load_lists(root: &Path, diags: &mut Diagnostics) -> Input {
         )));
         return Input::default();
     }
-    let paths = required(root, &[LOCALITIES_FILE, INDICATORS_FILE], diags);
+    let paths = required(root, &[SITE_FILE, LOCALITIES_FILE, INDICATORS_FILE], diags);
     read_and_parse(root, paths, diags)
 }
 

@@ -236,6 +236,7 @@ pub(super) fn indicators(
             unit: i.unit.as_deref().map(collapse_spaces).unwrap_or_default(),
             kind,
             base_label: i.base.as_deref().map(collapse_spaces).filter(|s| !s.is_empty()),
+            aliases: i.aliases.iter().flatten().map(|a| collapse_spaces(a)).filter(|a| !a.is_empty()).collect(),
         });
     }
     list

@@ -16,7 +16,7 @@ use crate::date::{Date, DateError, MAX_YEAR, MIN_YEAR};
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean, known_list};
 use crate::load::yaml::{At, Scalar};
 use crate::load::{Input, SourceFile};
-use crate::model::{Indicator, Locality, Site};
+use crate::model::{City, Config, Group, Indicator, Locality, Site};
 use crate::text;
 pub use definition::base_url;
 
@@ -58,16 +58,27 @@ pub fn validate(input: Input, diags: &mut Diagnostics) -> Option<Site> {
     Some(Site { config, city, localities, groups, indicators, years: targets.years, reports, figures, content })
 }
 
-/// The localities and indicators of the site at `root`, validated, for commands that need
-/// nothing else (`import`). `None` when either has an error.
-pub fn lists(root: &std::path::Path, diags: &mut Diagnostics) -> Option<(Vec<Locality>, Vec<Indicator>)> {
+/// What a site is made of, without its figures: for commands that need nothing else (`import`).
+pub struct Lists {
+    pub config: Config,
+    pub city: City,
+    pub localities: Vec<Locality>,
+    pub groups: Vec<Group>,
+    pub indicators: Vec<Indicator>,
+}
+
+/// The settings, localities and indicators of the site at `root`, validated. `None`
+/// when any of them has an error.
+pub fn lists(root: &std::path::Path, diags: &mut Diagnostics) -> Option<Lists> {
     let input = crate::load::load_lists(root, diags);
+    let config = input.site.as_ref().map(|s| definition::config(s, diags));
     let places = input.localities.as_ref().map(|l| definition::localities(l, diags));
     let indicators = input.indicators.as_ref().map(|i| definition::indicators(i, diags));
     if diags.has_errors() {
         return None;
     }
-    Some((places?.1, indicators?))
+    let (city, localities, groups) = places?;
+    Some(Lists { config: config?, city, localities, groups, indicators: indicators? })
 }
 
 /// Lookup of localities and indicators by id, built once. A list whose file could not

@@ -1,0 +1,369 @@
+//! How an office's sheet is laid out, found by its content: the heading rows (one, or an
+//! indicator over *Kế hoạch | Thực hiện | Tỷ lệ* on two), the column of units, and the
+//! column of each indicator's figures. Title rows above, an STT column, codes, notes and
+//! rates beside are recognised and left alone. A column is taken as an indicator's
+//! figures only when nothing else could be meant; a column of values under no heading
+//! is an error, never dropped.
+
+use super::Context;
+use super::names::{Miss, loose};
+use super::sheet::{Cell, Sheet};
+use crate::diag::{Diagnostic, Diagnostics, did_you_mean, known_list};
+
+/// Headings that name the column of figures under an indicator.
+const ACTUAL: &[&str] = &[
+    "thuc hien",
+    "so thuc hien",
+    "ket qua",
+    "ket qua thuc hien",
+    "so nguoi",
+    "so nguoi tham gia",
+    "so tham gia",
+    "da thuc hien",
+    "luy ke",
+    "luy ke thuc hien",
+    "so luy ke",
+    "so lieu",
+    "actual",
+    "figure",
+    "figures",
+];
+
+/// Headings of columns that are not figures: left alone.
+const OTHER: &[&str] = &[
+    "stt",
+    "tt",
+    "so tt",
+    "ma",
+    "ma so",
+    "ma don vi",
+    "ma dvhc",
+    "ma xa",
+    "ghi chu",
+    "don vi",
+    "ten don vi",
+    "don vi hanh chinh",
+    "dia phuong",
+    "phuong xa",
+    "phuong, xa",
+    "phuong/xa",
+    "xa phuong",
+    "xa, phuong",
+    "xa/phuong",
+    "tinh",
+    "tinh, thanh pho",
+    "tinh/thanh pho",
+    "tinh, thanh",
+    "ke hoach",
+    "ke hoach giao",
+    "chi tieu",
+    "chi tieu giao",
+    "ty le",
+    "ty le (%)",
+    "ti le",
+    "ti le (%)",
+    "%",
+    "so voi ke hoach",
+    "dat",
+    "dat (%)",
+    "note",
+    "notes",
+    "code",
+    "unit",
+    "units",
+    "rate",
+    "target",
+    "plan",
+];
+
+/// What the layout of a sheet is.
+pub(super) struct Layout {
+    /// The first and last heading rows.
+    pub headings: (usize, usize),
+    /// The column of the units' names, codes or ids.
+    pub units: usize,
+    /// Another column that names the units (names beside codes): each row's two must agree.
+    pub check: Option<usize>,
+    /// The column of each indicator's figures, in column order.
+    pub columns: Vec<Column>,
+    /// The sheet's title, from a row above the headings.
+    pub title: Option<String>,
+}
+
+pub(super) struct Column {
+    pub indicator: usize,
+    pub col: usize,
+    /// How it was found, for the summary: `"BHYT", "Thực hiện" below it`.
+    pub heading: String,
+}
+
+/// The indicator a heading names: by id, name, short name or alias, compared without
+/// case or diacritics.
+pub(super) fn indicator_of(ctx: &Context, heading: &str) -> Option<usize> {
+    let key = loose(heading);
+    if key.is_empty() {
+        return None;
+    }
+    ctx.indicators
+        .iter()
+        .position(|ind| [&ind.id, &ind.name, &ind.short].into_iter().chain(&ind.aliases).any(|name| loose(name) == key))
+}
+
+fn is_actual(heading: &str) -> bool {
+    ACTUAL.contains(&loose(heading).trim_end_matches(':'))
+}
+
+fn is_other(heading: &str) -> bool {
+    let key = loose(heading);
+    OTHER.contains(&key.trim_end_matches(':')) || key.starts_with("ty le") || key.starts_with("ghi chu")
+}
+
+/// A problem at row `row` of the sheet (its number as the reader sees it).
+pub(super) fn at_row(ctx: &Context, sheet: &Sheet, row: usize, message: impl Into<String>) -> Diagnostic {
+    Diagnostic { line: sheet.numbers.get(row).copied().unwrap_or(0), ..Diagnostic::error(ctx.shown, message) }
+}
+
+/// Finds the layout of `sheet`, or reports why it cannot be read safely.
+pub(super) fn layout(ctx: &Context, sheet: &Sheet, diags: &mut Diagnostics) -> Option<Layout> {
+    let Some(row) = heading_row(ctx, sheet) else {
+        let names = ctx.indicators.iter().map(|i| i.id.as_str());
+        diags.push(
+            Diagnostic::error(ctx.shown, "no column is headed by an indicator").help(format!(
+                "head the column of each indicator's figures with its id, its name or its short name in data/indicators.yaml ({}), or add the heading the office uses as one of its aliases",
+                known_list("", names)
+            )),
+        );
+        return None;
+    };
+    let sub = (row + 1 < sheet.rows.len())
+        .then_some(row + 1)
+        .filter(|&r| sheet.rows[r].iter().filter_map(Cell::text).any(|t| is_actual(t) || is_other(t)));
+    let last = sub.unwrap_or(row);
+    let (units, check) = units_columns(ctx, sheet, last + 1);
+    let Some(units) = units else {
+        diags.push(at_row(ctx, sheet, row, "no column holds this site's units").help(
+            "the sheet needs a column of the units' names (or codes, or ids) as in data/localities.yaml, below the headings",
+        ));
+        return None;
+    };
+    // Problems with single columns are reported, and the rows still read, so that one run
+    // names every problem; nothing is written while there is one.
+    let columns = figure_columns(ctx, sheet, row, sub, units, diags);
+    unnamed_values(ctx, sheet, row, last, units, &columns, diags);
+    Some(Layout { headings: (row, last), units, check, columns, title: title(sheet, row) })
+}
+
+/// The row with the most headings that name an indicator, among the first rows.
+fn heading_row(ctx: &Context, sheet: &Sheet) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    for (r, cells) in sheet.rows.iter().enumerate().take(40) {
+        let n = cells.iter().filter_map(Cell::text).filter(|t| indicator_of(ctx, t).is_some()).count();
+        if n > 0 && best.is_none_or(|(_, m)| n > m) {
+            best = Some((r, n));
+        }
+    }
+    best.map(|(r, _)| r)
+}
+
+/// The column in which the most cells below `from` name exactly one unit of the site (a
+/// column of codes beats a column of names that repeat across provinces), and another
+/// column that names units too, to check the first against: names beside codes.
+fn units_columns(ctx: &Context, sheet: &Sheet, from: usize) -> (Option<usize>, Option<usize>) {
+    let mut scores: Vec<(usize, usize, usize)> = Vec::new();
+    // The first rows tell: a sheet of a million rows is not read twice.
+    let rows = from..sheet.rows.len().min(from + 5000);
+    for col in 0..sheet.width() {
+        let (mut sure, mut known) = (0, 0);
+        for r in rows.clone() {
+            let Some(name) = unit_cell(sheet.cell(r, col)) else { continue };
+            match ctx.matcher.find(&name) {
+                Ok(_) => sure += 1,
+                Err(Miss::Ambiguous(_)) => known += 1,
+                Err(_) => {}
+            }
+        }
+        if sure + known > 0 {
+            scores.push((sure, known, col));
+        }
+    }
+    // Most sure, then most known, then leftmost.
+    scores.sort_by(|a, b| (b.0, b.1, a.2).cmp(&(a.0, a.1, b.2)));
+    let best = scores.first().copied();
+    let second = scores.get(1).copied().filter(|&(sure, ..)| best.is_some_and(|b| sure * 2 >= b.0 && sure > 0));
+    (best.map(|b| b.2), second.map(|s| s.2))
+}
+
+/// The text of a cell that may name a unit: its text, or a whole number (a code).
+pub(super) fn unit_cell(cell: &Cell) -> Option<String> {
+    match cell {
+        Cell::Text(t) => Some(t.clone()),
+        Cell::Number(x) if x.fract() == 0.0 && *x >= 0.0 => Some(format!("{x}")),
+        _ => None,
+    }
+}
+
+/// The column of each indicator's figures: the column of its heading, or, with headings
+/// on two rows, the one column below it headed as the figures (*Thực hiện*).
+fn figure_columns(
+    ctx: &Context,
+    sheet: &Sheet,
+    row: usize,
+    sub: Option<usize>,
+    units: usize,
+    diags: &mut Diagnostics,
+) -> Vec<Column> {
+    let width = sheet.width();
+    let mut columns: Vec<Column> = Vec::new();
+    for col in 0..width {
+        let Some(heading) = sheet.cell(row, col).text() else { continue };
+        if col == units {
+            continue;
+        }
+        let Some(indicator) = indicator_of(ctx, heading) else {
+            unknown_heading(ctx, sheet, row, col, heading, diags);
+            continue;
+        };
+        // The columns under a heading run to the next heading of its row.
+        let end = (col + 1..width).find(|&c| !sheet.cell(row, c).is_empty()).unwrap_or(width);
+        let chosen = match sub {
+            Some(sub) if (col..end).any(|c| !sheet.cell(sub, c).is_empty()) => {
+                let actual: Vec<usize> =
+                    (col..end).filter(|&c| sheet.cell(sub, c).text().is_some_and(is_actual)).collect();
+                if actual.len() != 1 {
+                    let under: Vec<String> =
+                        (col..end).map(|c| format!("{} \"{}\"", sheet.column(c), sheet.cell(sub, c).shown())).collect();
+                    let message = if actual.is_empty() {
+                        format!("under \"{heading}\", no column is headed as its figures: {}", under.join(", "))
+                    } else {
+                        format!("under \"{heading}\", more than one column could be its figures: {}", under.join(", "))
+                    };
+                    diags.push(at_row(ctx, sheet, sub, message).help(
+                        "head the column of figures \"Thực hiện\" (and the others \"Kế hoạch\", \"Tỷ lệ\"), or put the indicator's id over the column of figures alone",
+                    ));
+                    continue;
+                }
+                let c = actual[0];
+                (c, format!("\"{heading}\", \"{}\" below it", sheet.cell(sub, c).shown()))
+            }
+            _ => (col, format!("\"{heading}\"")),
+        };
+        if let Some(first) = columns.iter().find(|c| c.indicator == indicator) {
+            diags.push(
+                at_row(ctx, sheet, row, format!("the column `{}` appears twice", ctx.indicators[indicator].id)).help(
+                    format!("{} and {} both name it: keep one heading", sheet.column(first.col), sheet.column(col)),
+                ),
+            );
+            continue;
+        }
+        columns.push(Column { indicator, col: chosen.0, heading: chosen.1 });
+    }
+    columns
+}
+
+/// A heading that is no indicator: left alone when it is a known other column (STT,
+/// code, notes, rate, plan) or has no numbers under it (names, notes), an error otherwise.
+fn unknown_heading(ctx: &Context, sheet: &Sheet, row: usize, col: usize, heading: &str, diags: &mut Diagnostics) {
+    if is_other(heading) || !has_numbers(sheet, row + 1, col) {
+        return;
+    }
+    let known = ctx.indicators.iter().map(|i| i.id.as_str());
+    let help = match did_you_mean(heading, known.clone()) {
+        Some(close) => format!(
+            "did you mean `{close}`? Head each indicator's column with its id, name or short name: {}",
+            known_list(heading, known)
+        ),
+        None => format!(
+            "head each indicator's column with its id, name or short name ({}), or add this heading to the indicator's aliases in data/indicators.yaml",
+            known_list(heading, known)
+        ),
+    };
+    diags.push(at_row(ctx, sheet, row, format!("the column `{heading}` is not an indicator")).help(help));
+}
+
+fn has_numbers(sheet: &Sheet, from: usize, col: usize) -> bool {
+    (from..sheet.rows.len()).any(|r| match sheet.cell(r, col) {
+        Cell::Number(_) | Cell::Error(_) => true,
+        Cell::Text(t) => super::numbers::count(t).is_ok_and(|v| v.is_some()),
+        Cell::Empty => false,
+    })
+}
+
+/// Values in a column without any heading are never dropped silently: they are most
+/// likely figures whose heading was lost (the office's second heading row deleted, the
+/// indicator's name left over the plan). Columns before the units holding row numbers
+/// (an unheaded STT) are the one exception.
+fn unnamed_values(
+    ctx: &Context,
+    sheet: &Sheet,
+    row: usize,
+    last: usize,
+    units: usize,
+    columns: &[Column],
+    diags: &mut Diagnostics,
+) {
+    for col in 0..sheet.width() {
+        if col == units || columns.iter().any(|c| c.col == col) {
+            continue;
+        }
+        if (row..=last).any(|r| !sheet.cell(r, col).is_empty()) {
+            continue;
+        }
+        let values: Vec<usize> = (last + 1..sheet.rows.len()).filter(|&r| !sheet.cell(r, col).is_empty()).collect();
+        let Some(&first) = values.first() else { continue };
+        if col < units
+            && values.iter().all(|&r| {
+                matches!(sheet.cell(r, col), Cell::Number(_) | Cell::Text(_)) && row_number(sheet.cell(r, col))
+            })
+        {
+            continue;
+        }
+        let left = (0..col).rev().find_map(|c| sheet.cell(row, c).text().map(|t| (c, t)));
+        let hint = match left.and_then(|(c, t)| indicator_of(ctx, t).map(|_| (c, t))) {
+            Some((c, t)) => format!(
+                " \"{t}\" heads {} to its left: in the office's layout that is the plan (Kế hoạch), with the figures (Thực hiện) and the rate beside it. Put the heading over the figures, or restore the row of sub-headings",
+                sheet.column(c)
+            ),
+            None => String::new(),
+        };
+        diags.push(
+            at_row(
+                ctx,
+                sheet,
+                first,
+                format!(
+                    "{} has values but no heading ({}: {})",
+                    sheet.column(col),
+                    sheet.address(first, col),
+                    sheet.cell(first, col).shown()
+                ),
+            )
+            .help(format!("tiendo does not guess what a column holds: give it a heading, or delete its values.{hint}")),
+        );
+    }
+}
+
+/// Whether a cell holds a row number (1, 2, …) or a roman numeral of a section (I, II).
+fn row_number(cell: &Cell) -> bool {
+    match cell {
+        Cell::Number(x) => x.fract() == 0.0 && *x >= 0.0,
+        Cell::Text(t) => {
+            let t = t.trim().trim_end_matches('.');
+            !t.is_empty()
+                && (t.bytes().all(|b| b.is_ascii_digit()) || t.bytes().all(|b| matches!(b, b'I' | b'V' | b'X' | b'L')))
+        }
+        _ => false,
+    }
+}
+
+/// The sheet's title: a row above the headings with a single text, the one that says
+/// it is a report ("Báo cáo …") when there are several.
+fn title(sheet: &Sheet, headings: usize) -> Option<String> {
+    let titles: Vec<String> = (0..headings)
+        .filter_map(|r| {
+            let texts: Vec<&str> = sheet.rows[r].iter().filter_map(Cell::text).collect();
+            (texts.len() == 1).then(|| super::names::clean(texts[0]))
+        })
+        .filter(|t| t.chars().count() > 3)
+        .collect();
+    titles.iter().find(|t| loose(t).starts_with("bao cao")).or(titles.last()).cloned()
+}

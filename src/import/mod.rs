@@ -1,0 +1,366 @@
+//! `tiendo import FILE --as-of DATE`: the sheet the office sends becomes a report file.
+//!
+//! The file is read as it was received: a workbook (`.xlsx`, `.xls`, `.ods`) or a text
+//! export in any encoding Excel writes (`sheet`, `text`). Its layout is found by content
+//! (`layout`): title rows, the heading rows, the column of units and each indicator's
+//! column of figures. Then every row below (`rows`): units by name, code or id
+//! (`names`), figures as offices write them (`numbers`), totals checked against their
+//! units. Every problem of every row is reported with its row (and cell, in a
+//! workbook), and then nothing is written; what is not sure is refused, never guessed.
+//! An existing report is never replaced without `--force`, or added to without `--merge`.
+
+mod layout;
+mod names;
+mod numbers;
+mod rows;
+mod sheet;
+mod text;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::Error;
+use crate::date::Date;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::load;
+use crate::model::{City, Group, Indicator, Language, Locality};
+use crate::output::OutputError;
+use names::Matcher;
+use rows::Table;
+pub use sheet::{CHILD_COMMAND, Reader, dump_workbook};
+
+/// What `import` needs to know.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub file: PathBuf,
+    pub as_of: String,
+    pub root: PathBuf,
+    /// Replace the month's report if there is one.
+    pub force: bool,
+    /// Add the sheet's units to the month's report, which must not have them yet.
+    pub merge: bool,
+    pub source: Option<String>,
+    /// The sheet of a workbook to read.
+    pub sheet: Option<String>,
+    /// Where workbooks are read: in a child process, for files from elsewhere.
+    pub reader: Reader,
+}
+
+/// What a successful import read and wrote.
+#[derive(Debug)]
+pub struct Imported {
+    /// The report file, relative to the site root.
+    pub report: String,
+    pub units: usize,
+    pub figures: usize,
+    /// What was read, in plain lines: the file, the headings, which column became which
+    /// indicator, the totals checked.
+    pub read: Vec<String>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The largest spreadsheet read: a national sheet is under 1 MB, and even a million rows
+/// fit; beyond this it is not a monthly report.
+pub const MAX_SHEET_BYTES: u64 = 100_000_000;
+
+/// Everything reading a sheet needs to know about the site.
+pub(crate) struct Context<'a> {
+    /// The file as messages name it.
+    shown: &'a str,
+    city: &'a City,
+    localities: &'a [Locality],
+    groups: &'a [Group],
+    indicators: &'a [Indicator],
+    matcher: Matcher<'a>,
+}
+
+pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
+    let as_of = Date::parse(options.as_of.trim()).map_err(|_| {
+        Error::Usage(format!("--as-of {} is not a date: write it as YYYY-MM-DD, e.g. 2025-10-31", options.as_of))
+    })?;
+    if let Some(source) = &options.source
+        && source.chars().any(char::is_control)
+    {
+        return Err(Error::Usage(
+            "--source must be one line of plain text, without line breaks or control characters; nothing was written"
+                .to_owned(),
+        ));
+    }
+    let rel = format!("{}/{}-{:02}.yaml", load::REPORTS_DIR, as_of.year(), as_of.month());
+    let target = options.root.join(&rel);
+    if target.exists() && !options.force && !options.merge {
+        return Err(Error::Usage(format!(
+            "{rel} already exists; nothing was written. Add --force to replace it, --merge to add this sheet's units to it, or check --as-of"
+        )));
+    }
+
+    let mut diags = Diagnostics::new();
+    let lists =
+        crate::validate::lists(&options.root, &mut diags).ok_or_else(|| Error::Input(diags.clone().into_sorted()))?;
+    let shown = options.file.display().to_string();
+    let bytes = load::read_bytes(&options.file, MAX_SHEET_BYTES).map_err(|e| {
+        Error::Usage(match e {
+            load::ReadError::BrokenLink(target) => format!("{shown} is a link to {target}, which does not exist"),
+            load::ReadError::NotAFile => format!("{shown} is not a file: give the spreadsheet file to import"),
+            load::ReadError::TooLarge(size) => format!(
+                "{shown} is too large ({} MB): a monthly report is at most {} MB; check that this is the right file",
+                size / 1_000_000,
+                MAX_SHEET_BYTES / 1_000_000
+            ),
+            load::ReadError::Io(e) => format!("cannot read {shown}: {e}"),
+        })
+    })?;
+    let ctx = Context {
+        shown: &shown,
+        city: &lists.city,
+        localities: &lists.localities,
+        groups: &lists.groups,
+        indicators: &lists.indicators,
+        matcher: Matcher::new(&lists.localities),
+    };
+    let sheet = read_sheet(&ctx, &bytes, options)?;
+    let layout = layout::layout(&ctx, &sheet, &mut diags).ok_or_else(|| Error::Input(diags.clone().into_sorted()))?;
+    let read = rows::read(&ctx, &sheet, &layout, &mut diags);
+    let mut table = read.table;
+    check_date(&options.root, &rel, as_of, &mut diags);
+    let existing =
+        if options.merge && target.exists() { merge(&ctx, &target, &rel, as_of, &mut table, &mut diags) } else { None };
+    if diags.has_errors() {
+        return Err(Error::Input(diags.into_sorted()));
+    }
+    if !options.root.join(format!("{}/{}.yaml", load::TARGETS_DIR, as_of.year())).is_file() {
+        diags.push(
+            Diagnostic::warning(&rel, format!("there is no data/targets/{}.yaml yet", as_of.year()))
+                .help("the report was written, but the site will not build until the year's targets are added"),
+        );
+    }
+    if let Some(d) = without_figures(&ctx, &table, as_of) {
+        diags.push(d);
+    }
+
+    let mut lines = vec![match &sheet.name {
+        Some(name) => format!("read {shown}: {}, sheet \"{name}\"", sheet.format),
+        None => format!("read {shown}: {}", sheet.format),
+    }];
+    let (first, last) = (sheet.numbers[layout.headings.0], sheet.numbers[layout.headings.1]);
+    let headings = if first == last { format!("row {first}") } else { format!("rows {first}-{last}") };
+    lines.push(format!("  headings on {headings}; units in {} ({} rows)", sheet.column(layout.units), read.unit_rows));
+    for c in &layout.columns {
+        lines.push(format!("  {}: {}, {}", ctx.indicators[c.indicator].id, sheet.column(c.col), c.heading));
+    }
+    lines.extend(read.totals.iter().map(|t| format!("  {t}")));
+    let source = options
+        .source
+        .clone()
+        .or(existing)
+        .or_else(|| layout.title.clone())
+        .unwrap_or_else(|| default_source(lists.config.language, as_of));
+    let text = report_yaml(as_of, &source, &table, &ctx);
+    // What is written must read back as a report: a last check on our own output.
+    if let Err(d) = load::reports::parse(&load::SourceFile::new(rel.clone(), text.clone())) {
+        return Err(Error::Input(vec![d]));
+    }
+    write_atomically(&target, &text).map_err(Error::Output)?;
+    Ok(Imported {
+        report: rel,
+        units: table.iter().filter(|row| row.iter().any(Option::is_some)).count(),
+        figures: table.iter().flatten().filter(|v| v.is_some()).count(),
+        read: lines,
+        warnings: diags.into_sorted(),
+    })
+}
+
+/// The sheet to import, or why none can be read.
+fn read_sheet(ctx: &Context, bytes: &[u8], options: &ImportOptions) -> Result<sheet::Sheet, Error> {
+    let has_units =
+        |s: &sheet::Sheet| s.rows.iter().flatten().filter_map(sheet::Cell::text).any(|t| ctx.matcher.knows(t));
+    sheet::read(bytes, &options.file, &options.reader, options.sheet.as_deref(), has_units).map_err(|refused| {
+        let input = |d: Diagnostic| Error::Input(vec![d]);
+        match refused {
+            sheet::Refused::Text(why) => {
+                let (message, help) = why.message();
+                input(Diagnostic::error(ctx.shown, message).help(help))
+            }
+            sheet::Refused::Workbook(why) => input(
+                Diagnostic::error(ctx.shown, format!("the workbook cannot be read: {why}"))
+                    .help("open it in Excel and save it again as .xlsx, then import that file"),
+            ),
+            sheet::Refused::Line(line, why) => input(Diagnostic { line, ..Diagnostic::error(ctx.shown, why) }),
+            sheet::Refused::NoSuchSheet(names) => {
+                Error::Usage(format!("--sheet: the workbook has no such sheet; its sheets are: {}", names.join(", ")))
+            }
+            sheet::Refused::WhichSheet { sheets, with_units } if with_units.is_empty() => input(
+                Diagnostic::error(ctx.shown, "no sheet of the workbook names this site's units")
+                    .help(format!("its sheets are: {}; check that this is the right file", sheets.join(", "))),
+            ),
+            sheet::Refused::WhichSheet { with_units, .. } => Error::Usage(format!(
+                "several sheets name this site's units: {}; choose one with --sheet NAME",
+                with_units.join(", ")
+            )),
+        }
+    })
+}
+
+/// The source shown to readers when neither `--source` nor the sheet's title gives one.
+fn default_source(language: Language, as_of: Date) -> String {
+    match language {
+        Language::Vi => format!("Báo cáo ngày {:02}/{:02}/{}", as_of.day(), as_of.month(), as_of.year()),
+        Language::En => format!("Report of {as_of}"),
+    }
+}
+
+/// The units without a figure in the sheet, by name (the first twenty).
+fn without_figures(ctx: &Context, table: &Table, as_of: Date) -> Option<Diagnostic> {
+    let missing: Vec<&str> = table
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| row.iter().all(Option::is_none))
+        .map(|(l, _)| ctx.localities[l].name.as_str())
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let listed = missing.iter().take(20).copied().collect::<Vec<_>>().join(", ");
+    let more = if missing.len() > 20 { format!(" and {} more", missing.len() - 20) } else { String::new() };
+    Some(
+        Diagnostic::warning(
+            ctx.shown,
+            format!(
+                "{} of the site's {} units have no figures in this file: {listed}{more}",
+                missing.len(),
+                ctx.localities.len()
+            ),
+        )
+        .help(format!("their pages will say that the report of {as_of} has no figures for them")),
+    )
+}
+
+/// Another report of the same date, or of the same month, would make two reports of one
+/// month; a date far from the latest report is most likely mistyped.
+fn check_date(root: &Path, rel: &str, as_of: Date, diags: &mut Diagnostics) {
+    let Ok(entries) = fs::read_dir(root.join(load::REPORTS_DIR)) else { return };
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    let mut latest: Option<Date> = None;
+    for path in paths {
+        let other = load::relative(root, &path);
+        let Ok(file) = load::read(&path, other.clone()) else { continue };
+        let Ok(report) = load::reports::parse(&file) else { continue };
+        let Ok(date) = Date::parse(report.as_of.value.trim()) else { continue };
+        if other != rel {
+            latest = latest.max(Some(date));
+        }
+        if other == rel {
+            continue;
+        }
+        if date == as_of {
+            diags.push(
+                Diagnostic::error(&other, format!("this report already has the date {as_of}")).help(format!(
+                    "a site can have only one report per date: correct --as-of, or remove {other} first"
+                )),
+            );
+        } else if (date.year(), date.month()) == (as_of.year(), as_of.month()) {
+            diags.push(
+                Diagnostic::error(&other, format!("this report is already the one of {}-{:02}, as of {date}", date.year(), date.month()))
+                    .help(format!("a month has one report: correct --as-of, or add to that report with --merge after renaming it {rel}")),
+            );
+        }
+    }
+    let Some(latest) = latest else { return };
+    if (as_of.year() - latest.year()).abs() > 1 {
+        diags.push(
+            Diagnostic::error(rel, format!("--as-of {as_of} is far from the latest report, of {latest}"))
+                .help("check the year of --as-of: reports follow each other month by month"),
+        );
+    } else if as_of < latest {
+        diags.push(
+            Diagnostic::warning(rel, format!("--as-of {as_of} is before the latest report, of {latest}"))
+                .help("the site will show it as an older report; check --as-of if this is the new month"),
+        );
+    } else if as_of.days() - latest.days() > 62 {
+        diags.push(
+            Diagnostic::warning(
+                rel,
+                format!("--as-of {as_of} is more than two months after the latest report, of {latest}"),
+            )
+            .help("check --as-of: the months in between will have no report"),
+        );
+    }
+}
+
+/// Adds the figures of the month's existing report at `target` to `table`: every unit
+/// it has must be missing from the sheet. The existing report's source, kept.
+fn merge(
+    ctx: &Context,
+    target: &Path,
+    rel: &str,
+    as_of: Date,
+    table: &mut Table,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let file = match load::read(target, rel.to_owned()) {
+        Ok(f) => f,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let report = match load::reports::parse(&file) {
+        Ok(r) => r,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    if Date::parse(report.as_of.value.trim()) != Ok(as_of) {
+        diags.push(
+            Diagnostic::error(rel, format!("this report is as of {}, not {as_of}", report.as_of.value.trim()))
+                .help("--merge adds a sheet to the report of the same date: give its --as-of"),
+        );
+        return None;
+    }
+    for (id, figures) in &report.figures.value.0 {
+        let Some(l) = ctx.localities.iter().position(|l| l.id == id.value) else { continue };
+        if table[l].iter().any(Option::is_some) {
+            diags.push(
+                Diagnostic { line: u64::from(id.line), ..Diagnostic::error(rel, format!("{} is in this report and in the sheet", ctx.localities[l].name)) }
+                    .help("--merge adds units the report does not have yet: remove the unit from one of them, or use --force to replace the report"),
+            );
+            continue;
+        }
+        for (key, value) in &figures.value.0 {
+            let Some(i) = ctx.indicators.iter().position(|i| i.id == key.value) else { continue };
+            if let load::yaml::Scalar::Int(v) = value.value {
+                table[l][i] = u64::try_from(v).ok();
+            }
+        }
+    }
+    report.source
+}
+
+/// The report file, in the order of data/localities.yaml; units without figures are left out.
+fn report_yaml(as_of: Date, source: &str, table: &Table, ctx: &Context) -> String {
+    let quoted = source.replace('\\', "\\\\").replace('"', "\\\"");
+    let mut out = format!("# Written by tiendo import.\nas_of: {as_of}\nsource: \"{quoted}\"\nfigures:\n");
+    for (l, row) in table.iter().enumerate() {
+        let cells: Vec<String> =
+            row.iter().enumerate().filter_map(|(i, v)| v.map(|v| format!("{}: {v}", ctx.indicators[i].id))).collect();
+        if !cells.is_empty() {
+            out.push_str(&format!("  {}: {{ {} }}\n", ctx.localities[l].id, cells.join(", ")));
+        }
+    }
+    out
+}
+
+fn write_atomically(path: &Path, text: &str) -> Result<(), OutputError> {
+    let err = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| OutputError { path: p, source }
+    };
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(err(parent))?;
+    }
+    let temp = path.with_extension("yaml.tiendo-tmp");
+    fs::write(&temp, text).map_err(err(&temp))?;
+    fs::rename(&temp, path).map_err(err(path))
+}

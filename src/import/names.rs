@@ -1,0 +1,287 @@
+//! Units as people type them in a sheet: by id, by the statistics office's code, or by
+//! name, with or without diacritics, capitals or the "Phường"/"Xã" prefix, typed on any
+//! keyboard (NFC and NFD alike). A name that could be more than one unit is never
+//! guessed: "Vị Thanh" is ambiguous when the site has Phường Vị Thanh and Xã Vị Thanh 1.
+
+use std::collections::HashMap;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::diag::did_you_mean;
+use crate::model::Locality;
+use crate::text::{fold, is_valid_id};
+
+/// Text from a cell as it is compared: NFC, without zero-width characters, with
+/// no-break spaces as spaces and runs of white space as one.
+pub(super) fn clean(text: &str) -> String {
+    let spaced: String = text
+        .nfc()
+        .filter(|c| !matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'))
+        .map(|c| if matches!(c, '\u{a0}' | '\u{202f}' | '\u{2007}') { ' ' } else { c })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Text compared without case or diacritics.
+pub(super) fn loose(text: &str) -> String {
+    fold(&clean(text).to_lowercase())
+}
+
+/// Unit-name prefixes that people may leave out, abbreviate, or write without diacritics.
+const PREFIXES: [&str; 10] = ["phường ", "xã ", "đặc khu ", "phuong ", "xa ", "dac khu ", "p. ", "x. ", "p.", "x."];
+
+/// A name lowercased and cleaned; and without its prefix, if it has one.
+fn name_keys(name: &str) -> (String, Option<String>) {
+    let key = clean(name).to_lowercase();
+    let rest = PREFIXES.iter().find_map(|p| key.strip_prefix(p)).map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
+    (key, rest)
+}
+
+/// `name` without a trailing number: "vị thanh" for "vị thanh 1".
+fn without_number(name: &str) -> Option<&str> {
+    let (head, last) = name.rsplit_once(' ')?;
+    last.bytes().all(|b| b.is_ascii_digit()).then_some(head)
+}
+
+fn code_key(code: &str) -> String {
+    let trimmed = code.trim().trim_start_matches('0');
+    if trimmed.is_empty() { "0".to_owned() } else { trimmed.to_owned() }
+}
+
+/// The unit of `found`, or all of them when there are several.
+fn one(found: &[usize]) -> Result<usize, Miss> {
+    match found {
+        [i] => Ok(*i),
+        _ => Err(Miss::Ambiguous(found.to_vec())),
+    }
+}
+
+/// Why a name finds no unit.
+#[derive(Debug, PartialEq)]
+pub(super) enum Miss {
+    Empty,
+    /// The units it could be.
+    Ambiguous(Vec<usize>),
+    Unknown,
+}
+
+/// Finds units as people type them.
+pub(super) struct Matcher<'a> {
+    localities: &'a [Locality],
+    ids: HashMap<&'a str, usize>,
+    /// Codes and full names (with their prefix, lowercased) may repeat: across a nation's
+    /// provinces, names do.
+    codes: HashMap<String, Vec<usize>>,
+    full: HashMap<String, Vec<usize>>,
+    /// Names without their prefix, lowercased; and the same without diacritics.
+    bare: HashMap<String, Vec<usize>>,
+    bare_folded: HashMap<String, Vec<usize>>,
+    /// Names without prefix and without their trailing number ("vị thanh" for Xã Vị Thanh
+    /// 1); and the same without diacritics.
+    numbered: HashMap<String, Vec<usize>>,
+    numbered_folded: HashMap<String, Vec<usize>>,
+}
+
+impl<'a> Matcher<'a> {
+    pub(super) fn new(localities: &'a [Locality]) -> Self {
+        let mut m = Matcher {
+            localities,
+            ids: HashMap::new(),
+            codes: HashMap::new(),
+            full: HashMap::new(),
+            bare: HashMap::new(),
+            bare_folded: HashMap::new(),
+            numbered: HashMap::new(),
+            numbered_folded: HashMap::new(),
+        };
+        for (i, l) in localities.iter().enumerate() {
+            m.ids.insert(&l.id, i);
+            if let Some(code) = &l.code {
+                m.codes.entry(code_key(code)).or_default().push(i);
+            }
+            let (full, rest) = name_keys(&l.name);
+            let bare = rest.unwrap_or_else(|| full.clone());
+            m.full.entry(full).or_default().push(i);
+            if let Some(head) = without_number(&bare) {
+                m.numbered.entry(head.to_owned()).or_default().push(i);
+                m.numbered_folded.entry(fold(head)).or_default().push(i);
+            }
+            m.bare_folded.entry(fold(&bare)).or_default().push(i);
+            m.bare.entry(bare).or_default().push(i);
+        }
+        m
+    }
+
+    /// Whether `typed` names a unit by its id or code, or names it closely enough that it
+    /// is surely a name of a unit, even an ambiguous one: to tell the column of names.
+    pub(super) fn knows(&self, typed: &str) -> bool {
+        !matches!(self.find(typed), Err(Miss::Unknown | Miss::Empty))
+    }
+
+    /// The unit `typed` names, or why there is none.
+    pub(super) fn find(&self, typed: &str) -> Result<usize, Miss> {
+        let typed = clean(typed);
+        if typed.is_empty() {
+            return Err(Miss::Empty);
+        }
+        if let Some(&i) = self.ids.get(typed.as_str()) {
+            return Ok(i);
+        }
+        if typed.bytes().all(|b| b.is_ascii_digit())
+            && let Some(found) = self.codes.get(&code_key(&typed))
+        {
+            return one(found);
+        }
+        let (full, rest) = name_keys(&typed);
+        if let Some(found) = self.full.get(&full) {
+            return one(found);
+        }
+        // The name without its prefix, and as typed: "Xa Phien" is Xã Xà Phiên, not "Phien".
+        let keys: Vec<String> = rest.into_iter().chain([full]).collect();
+        // With diacritics first: only when that finds nothing, without them. "Van Lang"
+        // must not silently become Văn Lăng when Văn Lang exists too.
+        for (names, numbered, folded) in
+            [(&self.bare, &self.numbered, false), (&self.bare_folded, &self.numbered_folded, true)]
+        {
+            let keys = keys.iter().map(|k| if folded { fold(k) } else { k.clone() });
+            let (mut found, mut dropped) = (Vec::new(), Vec::new());
+            for key in keys {
+                found.extend(names.get(&key).into_iter().flatten().copied());
+                // A name with its number left out could be the numbered unit too.
+                dropped.extend(numbered.get(&key).into_iter().flatten().copied());
+            }
+            if found.is_empty() && dropped.is_empty() {
+                continue;
+            }
+            found.extend(dropped.iter().copied());
+            found.sort_unstable();
+            found.dedup();
+            return match (found.len(), dropped.is_empty()) {
+                (1, true) => Ok(found[0]),
+                _ => Err(Miss::Ambiguous(found)),
+            };
+        }
+        Err(Miss::Unknown)
+    }
+
+    pub(super) fn message(&self, typed: &str, miss: &Miss) -> String {
+        let typed = clean(typed);
+        match miss {
+            Miss::Empty => "the unit's name is empty".into(),
+            Miss::Ambiguous(found) => {
+                let names: Vec<String> =
+                    found.iter().map(|&i| format!("{} ({})", self.localities[i].name, self.localities[i].id)).collect();
+                format!("\"{typed}\" could be any of {}", names.join(", "))
+            }
+            Miss::Unknown => format!("\"{typed}\" is not a unit of this site"),
+        }
+    }
+
+    /// What to do: for an unknown name, the closest known one, which takes a look at every
+    /// name of the site (so it is asked only for the messages shown).
+    pub(super) fn help(&self, typed: &str, miss: &Miss) -> String {
+        match miss {
+            Miss::Empty => "write the unit's name, code or id".into(),
+            Miss::Ambiguous(_) => {
+                "write the unit's full name, with its diacritics and its number, or its id or code".into()
+            }
+            Miss::Unknown => {
+                let (full, rest) = name_keys(typed);
+                let folded_typed = fold(&rest.unwrap_or(full));
+                let close = did_you_mean(&folded_typed, self.bare_folded.keys().map(String::as_str))
+                    .and_then(|k| self.bare_folded.get(k))
+                    .and_then(|l| l.first())
+                    .map(|&i| &self.localities[i].name);
+                match close {
+                    Some(name) => format!(
+                        "did you mean {name}? Write the name as in data/localities.yaml, or the unit's id or code"
+                    ),
+                    None if is_valid_id(typed.trim()) => "no unit has this id; see data/localities.yaml".into(),
+                    None => "write the name as in data/localities.yaml, or the unit's id or code".into(),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LocalityKind;
+
+    fn unit(id: &str, name: &str, code: &str) -> Locality {
+        Locality { id: id.into(), name: name.into(), kind: LocalityKind::Commune, code: Some(code.into()), group: None }
+    }
+
+    fn units() -> Vec<Locality> {
+        vec![
+            unit("van-lang", "Xã Văn Lang", "5875"),
+            unit("van-lang-2", "Xã Văn Lăng", "6307"),
+            unit("long-my", "Phường Long Mỹ", "31471"),
+            unit("xa-phien", "Xã Xà Phiên", "31495"),
+            unit("vi-thanh", "Phường Vị Thanh", "31321"),
+            unit("vi-thanh-1", "Xã Vị Thanh 1", "31465"),
+        ]
+    }
+
+    #[test]
+    fn names_match_with_diacritics_first() {
+        let units = units();
+        let m = Matcher::new(&units);
+        assert_eq!(m.find("Xã Văn Lăng"), Ok(1));
+        assert_eq!(m.find("văn lang"), Ok(0));
+        let miss = m.find("Van Lang").unwrap_err();
+        assert_eq!(
+            m.message("Van Lang", &miss),
+            "\"Van Lang\" could be any of Xã Văn Lang (van-lang), Xã Văn Lăng (van-lang-2)"
+        );
+        for typed in [
+            "long my",
+            "LONG MỸ",
+            "Phuong Long My",
+            "phường  long   mỹ",
+            "long-my",
+            "31471",
+            "031471",
+            "P. Long Mỹ",
+            "P.Long Mỹ",
+            "Phường\u{a0}Long Mỹ",
+            "Phường Long\u{200b} Mỹ",
+            // Decomposed, as macOS and Unikey may type it.
+            "Phu\u{31b}o\u{31b}\u{300}ng Long My\u{303}",
+        ] {
+            assert_eq!(m.find(typed), Ok(2), "{typed:?}");
+        }
+        // A name that starts like a prefix is still found.
+        assert_eq!(m.find("Xa Phien"), Ok(3));
+        assert_eq!(m.find("Xà Phiên"), Ok(3));
+        assert_eq!(m.find("X. Xà Phiên"), Ok(3));
+        let miss = m.find("Long Mi").unwrap_err();
+        assert!(m.message("Long Mi", &miss).contains("is not a unit"));
+        assert!(m.help("Long Mi", &miss).starts_with("did you mean Phường Long Mỹ?"));
+    }
+
+    #[test]
+    fn a_name_two_provinces_share_is_never_guessed() {
+        let mut units = units();
+        units.push(unit("long-my-hg", "Phường Long Mỹ", "99999"));
+        let m = Matcher::new(&units);
+        assert_eq!(m.find("Phường Long Mỹ"), Err(Miss::Ambiguous(vec![2, 6])));
+        assert_eq!(m.find("31471"), Ok(2));
+        assert_eq!(m.find("99999"), Ok(6));
+    }
+
+    #[test]
+    fn a_name_with_its_number_left_out_is_never_guessed() {
+        let units = units();
+        let m = Matcher::new(&units);
+        // The full names are sure.
+        assert_eq!(m.find("Phường Vị Thanh"), Ok(4));
+        assert_eq!(m.find("Xã Vị Thanh 1"), Ok(5));
+        assert_eq!(m.find("vi thanh 1"), Ok(5));
+        // "Xã Vị Thanh" is the ward with the wrong prefix, or the commune without its number.
+        for typed in ["Xã Vị Thanh", "Vị Thanh", "vi thanh"] {
+            assert_eq!(m.find(typed), Err(Miss::Ambiguous(vec![4, 5])), "{typed}");
+        }
+    }
+}

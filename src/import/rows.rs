@@ -1,0 +1,323 @@
+//! The rows below the headings: each a unit with its figures, a total (of the whole
+//! sheet, of a group, or of the rows above it) that must agree with the units it covers,
+//! or blank. Anything else is named with its row and cell, and nothing is imported.
+
+use super::Context;
+use super::layout::{Layout, at_row, unit_cell};
+use super::names::{Miss, loose};
+use super::numbers::{count, count_of_number, is_excel_error};
+use super::sheet::{Cell, Sheet};
+use crate::diag::Diagnostics;
+
+/// Figures by locality index, then indicator index; `None` for an empty cell or a unit
+/// not in the sheet.
+pub(super) type Table = Vec<Vec<Option<u64>>>;
+
+/// What a row below the headings is.
+enum Row {
+    Blank,
+    Unit(usize),
+    /// A total of every unit.
+    Total,
+    /// A group's total (by group index).
+    Group(usize),
+    /// A total of the units since the last total or group row.
+    Subtotal,
+    /// Not a unit of the site: already reported.
+    Unknown,
+}
+
+/// Labels of total rows, compared without case or diacritics: "Tổng cộng", "Cộng", …
+const TOTALS: [&str; 9] =
+    ["tong cong", "tong so", "tong", "cong", "toan thanh pho", "toan tinh", "toan quoc", "toan dia ban", "total"];
+
+/// What the reading of the rows found: the figures, and what to tell about it.
+pub(super) struct Read {
+    pub table: Table,
+    /// Rows with a unit's figures.
+    pub unit_rows: usize,
+    /// One line per total row: which row, and that its units add up to it.
+    pub totals: Vec<String>,
+}
+
+pub(super) fn read(ctx: &Context, sheet: &Sheet, layout: &Layout, diags: &mut Diagnostics) -> Read {
+    let m = ctx.indicators.len();
+    let mut table: Table = vec![vec![None; m]; ctx.localities.len()];
+    let mut seen: Vec<Option<usize>> = vec![None; ctx.localities.len()];
+    // Units in the order of their rows, for the totals: (row, locality).
+    let mut units: Vec<(usize, usize)> = Vec::new();
+    let mut totals = Vec::new();
+    // Figures that could not be read, by (locality, indicator): totals that count them are
+    // not checked, which would only repeat their error.
+    let mut unreadable: Vec<(usize, usize)> = Vec::new();
+    // Total rows to check: the row, and the units it covers (`None`: every unit).
+    let mut pending: Vec<(usize, Option<Vec<usize>>)> = Vec::new();
+    let mut since = 0usize;
+    // Rows that name no unit of the site, or name one badly.
+    let mut refused = 0usize;
+    for r in layout.headings.1 + 1..sheet.rows.len() {
+        let kind = classify(ctx, sheet, layout, r, diags);
+        match kind {
+            Row::Blank => continue,
+            Row::Unknown => {
+                refused += 1;
+                continue;
+            }
+            Row::Unit(l) => {
+                if let Some(first) = seen[l] {
+                    diags.push(
+                        at_row(
+                            ctx,
+                            sheet,
+                            r,
+                            format!("{} is already on row {}", ctx.localities[l].name, sheet.numbers[first]),
+                        )
+                        .help("each unit may have only one row: remove one of them"),
+                    );
+                    continue;
+                }
+                seen[l] = Some(r);
+                for column in &layout.columns {
+                    match figure(ctx, sheet, r, column.col, column.indicator) {
+                        Ok(v) => table[l][column.indicator] = v,
+                        Err(message) => {
+                            unreadable.push((l, column.indicator));
+                            diags.push(at_row(ctx, sheet, r, message).help(
+                                "write whole numbers of people, e.g. 1215 or 1.215; leave the cell empty, or write -, when there is no figure",
+                            ));
+                        }
+                    }
+                }
+                units.push((r, l));
+            }
+            Row::Total | Row::Group(_) | Row::Subtotal => {
+                let covered = match kind {
+                    Row::Group(g) => Some(ctx.groups[g].members.clone()),
+                    Row::Subtotal => Some(units[since..].iter().map(|&(_, l)| l).collect()),
+                    _ => None,
+                };
+                pending.push((r, covered));
+                since = units.len();
+            }
+        }
+    }
+    // Checked once every unit is read: a group's row, or the grand total, may come first.
+    // Not when a row was refused: its total could only repeat the row's error.
+    if refused > 0 {
+        pending.clear();
+    }
+    let everyone: Vec<usize> = units.iter().map(|&(_, l)| l).collect();
+    for (r, covered) in pending {
+        // Of a group's units, those the sheet has.
+        let covered: Vec<usize> =
+            covered.unwrap_or_else(|| everyone.clone()).into_iter().filter(|&l| seen[l].is_some()).collect();
+        if let Some(line) = check_total(ctx, sheet, layout, r, &covered, (&table, &unreadable), diags) {
+            totals.push(line);
+        }
+    }
+    Read { table, unit_rows: units.len(), totals }
+}
+
+/// What row `r` is, reporting a name that is no unit, and figures without a unit.
+fn classify(ctx: &Context, sheet: &Sheet, layout: &Layout, r: usize, diags: &mut Diagnostics) -> Row {
+    // Words in a column of figures (a signature's "Giám đốc" below the table) are no figures.
+    let figures_here = layout.columns.iter().any(|c| match sheet.cell(r, c.col) {
+        Cell::Empty => false,
+        Cell::Text(t) => count(t).is_ok_and(|v| v.is_some()) || is_excel_error(t),
+        Cell::Number(_) | Cell::Error(_) => true,
+    });
+    // A total's label may stand in another column than the units' (the names' column,
+    // beside a column of codes).
+    let label = || {
+        (0..sheet.width())
+            .filter(|&c| c != layout.units && !layout.columns.iter().any(|f| f.col == c))
+            .filter_map(|c| sheet.cell(r, c).text())
+            .find_map(|t| total_kind(ctx, t))
+    };
+    let name =
+        match sheet.cell(r, layout.units) {
+            Cell::Empty => {
+                if let Some(kind) = label() {
+                    return kind;
+                }
+                if figures_here {
+                    diags.push(at_row(ctx, sheet, r, "this row has figures but no unit").help(
+                        "write the unit's name in its column, or delete the row's figures if they belong to none",
+                    ));
+                    return Row::Unknown;
+                }
+                return Row::Blank;
+            }
+            Cell::Number(x) => format!("{x}"),
+            cell => cell.shown(),
+        };
+    match ctx.matcher.find(&name) {
+        Ok(l) => {
+            // Names beside codes: a row whose two say different units is not guessed at.
+            let other = layout.check.and_then(|c| unit_cell(sheet.cell(r, c)).map(|v| (c, v)));
+            if let Some((c, value)) = other
+                && let Ok(k) = ctx.matcher.find(&value)
+                && k != l
+            {
+                diags.push(
+                    at_row(
+                        ctx,
+                        sheet,
+                        r,
+                        format!(
+                            "{} \"{name}\" and {} \"{value}\" name different units: {} and {}",
+                            sheet.address(r, layout.units),
+                            sheet.address(r, c),
+                            ctx.localities[l].name,
+                            ctx.localities[k].name
+                        ),
+                    )
+                    .help("correct the name or the code: tiendo does not guess which one is right"),
+                );
+                return Row::Unknown;
+            }
+            return Row::Unit(l);
+        }
+        Err(Miss::Ambiguous(found)) => {
+            let miss = Miss::Ambiguous(found);
+            diags.push_with_help(at_row(ctx, sheet, r, ctx.matcher.message(&name, &miss)), || {
+                ctx.matcher.help(&name, &miss)
+            });
+            return Row::Unknown;
+        }
+        Err(_) => {}
+    }
+    if let Some(kind) = total_kind(ctx, &name) {
+        return kind;
+    }
+    // A row that is neither a unit nor a total but holds no figures is a note or a
+    // section heading: left alone.
+    if !figures_here {
+        return Row::Blank;
+    }
+    let miss = Miss::Unknown;
+    diags.push_with_help(at_row(ctx, sheet, r, ctx.matcher.message(&name, &miss)), || ctx.matcher.help(&name, &miss));
+    Row::Unknown
+}
+
+/// Whether `name` labels a total: of the city ("Tổng cộng", the city's name), of a
+/// group (its name, with or without "Cộng" or a section number before it), or of the
+/// rows above ("Cộng").
+fn total_kind(ctx: &Context, name: &str) -> Option<Row> {
+    let key = loose(name);
+    // "I. Cần Thơ cũ", "II - Hậu Giang cũ": a section number before a group's name.
+    let unnumbered = key
+        .split_once(['.', '-', ')'])
+        .filter(|(n, _)| !n.trim().is_empty() && n.trim().chars().all(|c| matches!(c, 'i' | 'v' | 'x' | '0'..='9')))
+        .map_or(key.as_str(), |(_, rest)| rest.trim());
+    let city = loose(&ctx.city.name);
+    for word in TOTALS {
+        let Some(rest) = unnumbered.strip_prefix(word) else { continue };
+        if !rest.is_empty() && !rest.starts_with([' ', ':']) {
+            continue;
+        }
+        let rest = rest.trim_start_matches([' ', ':']).trim();
+        if rest.is_empty() || rest == city || city.ends_with(rest) {
+            return Some(if word == "cong" && rest.is_empty() { Row::Subtotal } else { Row::Total });
+        }
+        if let Some(g) = ctx.groups.iter().position(|g| loose(&g.name) == rest) {
+            return Some(Row::Group(g));
+        }
+    }
+    if unnumbered == city {
+        return Some(Row::Total);
+    }
+    ctx.groups.iter().position(|g| loose(&g.name) == unnumbered).map(Row::Group)
+}
+
+/// The figure of a unit's cell: `None` for an empty cell or a dash, or why it is none.
+fn figure(ctx: &Context, sheet: &Sheet, r: usize, col: usize, indicator: usize) -> Result<Option<u64>, String> {
+    let id = &ctx.indicators[indicator].id;
+    let place = if sheet.workbook { format!("{}: ", sheet.address(r, col)) } else { String::new() };
+    let cell = sheet.cell(r, col);
+    let result = match cell {
+        Cell::Empty => Ok(None),
+        Cell::Number(x) => count_of_number(*x).map(Some),
+        Cell::Text(t) => count(t),
+        Cell::Error(_) => Err("is an Excel error value: fix the formula in the sheet, or leave the cell empty"),
+    };
+    result.map_err(|why| format!("{place}{id}: \"{}\" {why}", cell.shown()))
+}
+
+/// Checks a total row against the sum of the units it covers, for each indicator: a
+/// line for the summary when they agree, an error for each that does not.
+fn check_total(
+    ctx: &Context,
+    sheet: &Sheet,
+    layout: &Layout,
+    r: usize,
+    covered: &[usize],
+    figures: (&Table, &[(usize, usize)]),
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let (table, unreadable) = figures;
+    // The row's label: in the units' column, or the first words beside it.
+    let label = (0..sheet.width())
+        .filter(|&c| !layout.columns.iter().any(|f| f.col == c))
+        .filter_map(|c| sheet.cell(r, c).text())
+        .find(|t| total_kind(ctx, t).is_some())
+        .unwrap_or_default()
+        .to_owned();
+    let mut checked = 0;
+    for column in &layout.columns {
+        let cell = sheet.cell(r, column.col);
+        if cell.is_empty() || cell.text().is_some_and(|t| count(t) == Ok(None)) {
+            continue;
+        }
+        let total = match cell {
+            Cell::Number(x) => count_of_number(*x).ok(),
+            Cell::Text(t) if !is_excel_error(t) => count(t).ok().flatten(),
+            _ => None,
+        };
+        let id = &ctx.indicators[column.indicator].id;
+        if covered.iter().any(|&l| unreadable.contains(&(l, column.indicator))) {
+            continue;
+        }
+        let Some(total) = total else {
+            diags.push(
+                at_row(
+                    ctx,
+                    sheet,
+                    r,
+                    format!(
+                        "{}: the total of {id}, \"{}\", is not a number",
+                        sheet.address(r, column.col),
+                        cell.shown()
+                    ),
+                )
+                .help("a total row is checked against its units: write its sum, or leave it empty"),
+            );
+            continue;
+        };
+        let sum: u64 = covered.iter().filter_map(|&l| table[l][column.indicator]).sum();
+        checked += 1;
+        if sum != total {
+            diags.push(
+                at_row(
+                    ctx,
+                    sheet,
+                    r,
+                    format!(
+                        "{}: \"{label}\" gives {id} a total of {total}, but its {} add up to {sum}",
+                        sheet.address(r, column.col),
+                        units(covered.len())
+                    ),
+                )
+                .help("check the units' figures and the total: tiendo imports a sheet only when its totals agree"),
+            );
+            return None;
+        }
+    }
+    (checked > 0)
+        .then(|| format!("row {} \"{label}\": the total of {}, which agrees", sheet.numbers[r], units(covered.len())))
+}
+
+/// "1 unit", "7 units".
+fn units(n: usize) -> String {
+    if n == 1 { "1 unit".to_owned() } else { format!("{n} units") }
+}
