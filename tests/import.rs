@@ -466,3 +466,36 @@ fn damaged_sheets_are_errors_never_crashes() {
     }
     assert!(runs >= 180, "{runs}");
 }
+
+#[test]
+fn headings_on_two_rows_give_the_figures_column_or_are_refused_when_it_is_not_sure() {
+    let site = sample_site("import-two-rows");
+    let csv = ";BHXH tự nguyện;;BHYT;\nĐơn vị;Số người;Tỷ lệ (%);Số người;Tỷ lệ (%)\nPhường Long Mỹ;1.250;82,84;35.650;89,13\nXã Mỹ Tú;370;55,98;34.900;92,68\n";
+    let file = site.parent().unwrap().join("hai-dong.csv");
+    std::fs::write(&file, csv).unwrap();
+    let run = |site: &Path| {
+        tiendo(&["import", file.to_str().unwrap(), "--as-of", "2025-10-31", "--root", site.to_str().unwrap()])
+    };
+    let o = run(&site);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("  voluntary-si: column 2, \"BHXH tự nguyện\", \"Số người\" below it"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(read(site.join("data/reports/2025-10.yaml")).ends_with(
+        "figures:\n  long-my: { voluntary-si: 1250, health-insurance: 35650 }\n  my-tu: { voluntary-si: 370, health-insurance: 34900 }\n"
+    ));
+    // Two columns that could both be the figures: refused, with both named.
+    std::fs::write(&file, csv.replace("Đơn vị;Số người;Tỷ lệ (%);", "Đơn vị;Thực hiện;Lũy kế;")).unwrap();
+    let site = sample_site("import-two-rows-unsure");
+    let o = run(&site);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "hai-dong.csv:2: under \"BHXH tự nguyện\", more than one column could be its figures: column 2 \"Thực hiện\", column 3 \"Lũy kế\""
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
