@@ -202,6 +202,9 @@ pub struct Content {
     pub pages: Vec<Doc>,
     /// `content/methodology.md`: added to the built-in methodology page.
     pub methodology: Option<Doc>,
+    /// `content/tham-gia.md`: how to take part, shown on the home page and on every
+    /// locality's page.
+    pub join: Option<Doc>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -38,7 +38,7 @@ fn build_defaults_to_root_public_and_reports_what_it_did() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(site.join("public/index.html").is_file());
     assert!(
-        stdout(&o).starts_with("built 17 pages and 21 charts for 4 localities from 5 reports in "),
+        stdout(&o).starts_with("built 21 pages and 21 charts for 4 localities from 5 reports in "),
         "{}",
         stdout(&o)
     );

@@ -61,8 +61,11 @@ fn published_figures_appear_in_vietnamese_format() {
     );
     assert!(long_my.contains("Số liệu 1.215 người"), "{long_my}");
     assert!(long_my.contains("Chỉ tiêu 1.509 người"));
+    // Coverage in plain words first: the share of people covered and the target share.
     assert!(
-        long_my.contains("Phường Long Mỹ đạt 92,89 % chỉ tiêu BHYT năm 2025 (tỷ lệ bao phủ 88,25 % dân số)"),
+        long_my.contains(
+            "Phường Long Mỹ: 88,25 % dân số có BHYT, chỉ tiêu năm 2025 là 95,00 % (đạt 92,89 % chỉ tiêu); cần thêm 2.700 người."
+        ),
         "{long_my}"
     );
     assert!(long_my.contains("Tỷ lệ chỉ tiêu 95,00 %"));
@@ -71,7 +74,7 @@ fn published_figures_appear_in_vietnamese_format() {
 
     let o_mon = text_of(&read(out.join("localities/o-mon/index.html")));
     assert!(o_mon.contains("Phường Ô Môn đạt 50,89 % chỉ tiêu BHXH tự nguyện năm 2025"), "{o_mon}");
-    assert!(o_mon.contains("tỷ lệ bao phủ 80,09 % dân số"), "{o_mon}");
+    assert!(o_mon.contains("Phường Ô Môn: 80,09 % dân số có BHYT"), "{o_mon}");
 
     // Xã Thạnh Xuân did not report in June: its page says so.
     let thanh_xuan = text_of(&read(out.join("localities/thanh-xuan/index.html")));
@@ -124,8 +127,8 @@ fn every_link_resolves_and_every_chart_has_an_alternative_and_a_table() {
     assert!(broken.is_empty(), "{} broken links, e.g. {:#?}", broken.len(), &broken[..broken.len().min(10)]);
     let (charts, problems) = chart_problems(&out);
     assert!(problems.is_empty(), "{problems:#?}");
-    // Inline: home 2, units 206, groups 6, indicator pages 2 city + 2 rankings.
-    assert_eq!(charts, 2 + 206 + 6 + 4);
+    // Inline: home 2, units 206, groups 6, indicator pages 2 city; rankings are HTML.
+    assert_eq!(charts, 2 + 206 + 6 + 2);
 }
 
 #[test]
@@ -186,11 +189,23 @@ fn the_home_page_says_how_the_city_is_doing_and_who_is_behind() {
     let (out, _) = built("sample-home");
     let home = read(out.join("index.html"));
     let summary = text_of(&home[..home.find("id=\"h-city\"").unwrap()]);
-    // Progress, status and what is needed for the city, per indicator.
-    assert!(summary.contains("63,73 % ✖ Chậm tiến độ Còn cần thêm 43.060 người để đạt chỉ tiêu."), "{summary}");
-    assert!(summary.contains("95,02 % ! Có nguy cơ không đạt Còn cần thêm 154.300 người"), "{summary}");
-    // Units by status, and the furthest behind by name.
+    // Progress, status and what is needed for the city, per indicator; coverage in
+    // plain words first.
+    assert!(
+        summary.contains(
+            "63,73 % chỉ tiêu 118.710 người; đã có 75.650 người ✖ Chậm tiến độ Còn cần thêm 43.060 người để đạt chỉ tiêu."
+        ),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(
+            "89,70 % dân số có BHYT; chỉ tiêu 94,40 % Đạt 95,02 % chỉ tiêu ! Nguy cơ không đạt Còn cần thêm 154.300 người"
+        ),
+        "{summary}"
+    );
+    // Units by status; the main points name the furthest behind.
     assert!(summary.contains("Phường, xã: ✔ Đã đạt 3"), "{summary}");
+    assert!(summary.contains("BHXH tự nguyện: 3 trên 103 phường, xã đã đạt chỉ tiêu năm 2025."), "{summary}");
     assert!(summary.contains("Thấp nhất: Xã Vĩnh Thuận Đông (34,98 %)"), "{summary}");
     assert!(summary.contains("Phường Ô Môn (85,20 %)"), "{summary}");
 }

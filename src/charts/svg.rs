@@ -32,6 +32,9 @@ pub enum Stroke {
     Dashed(&'static str),
 }
 
+/// The size of the grid of a [`Svg::drawing`], both ways.
+pub const DRAWING: u32 = 1000;
+
 pub struct Svg {
     out: String,
     /// Text size and colour set once on the root and inherited by every `<text>`.
@@ -81,6 +84,22 @@ impl Svg {
             escape_html(desc)
         );
         Svg { out, text_size, text_fill }
+    }
+
+    /// Opens a drawing without text for a page to lay its own text around: it fills
+    /// whatever box the page gives it (a `SIZE` × `SIZE` grid stretched both ways, so
+    /// strokes must not scale: the page's style says so), with the same text alternative
+    /// as [`Svg::new`].
+    pub fn drawing(id: &str, title: &str, desc: &str) -> Svg {
+        let mut out = String::with_capacity(2048);
+        let id = escape_html(id);
+        let _ = write!(
+            out,
+            "<svg viewBox=\"0 0 {DRAWING} {DRAWING}\" preserveAspectRatio=\"none\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" focusable=\"false\">\n<title id=\"{id}-t\">{}</title>\n<desc id=\"{id}-d\">{}</desc>\n",
+            escape_html(title),
+            escape_html(desc)
+        );
+        Svg { out, text_size: 0.0, text_fill: Colour("#000000") }
     }
 
     pub fn rect(&mut self, x: f64, y: f64, width: f64, height: f64, fill: Colour) {
@@ -204,6 +223,22 @@ impl Svg {
             self.out.push_str("\"/>");
         }
         self.out.push_str("</g>\n");
+    }
+
+    /// Round dots `width` across, that keep their shape in a stretched drawing: a line of
+    /// no length with round ends at each centre.
+    pub fn dots(&mut self, centres: &[Point], width: f64, colour: Colour) {
+        if centres.is_empty() {
+            return;
+        }
+        self.stroked("path", colour, width);
+        self.out.push_str("\" stroke-linecap=\"round\" d=\"");
+        for &centre in centres {
+            self.out.push('M');
+            pair(&mut self.out, centre);
+            self.out.push_str("h0");
+        }
+        self.out.push_str("\"/>\n");
     }
 
     /// Opens an unfilled `element` drawn in `colour` at `width`; the caller adds the

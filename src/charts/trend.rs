@@ -1,11 +1,14 @@
 //! The trend chart of one series over its year: the monthly figures, the target,
 //! the expected-by-now path and the projection to the due date.
 
-use super::svg::{Anchor, Colour, Stroke, Svg, text_width, ticks};
+use std::fmt::Write as _;
+
+use super::svg::{Anchor, Colour, DRAWING, Stroke, Svg, text_width, ticks};
 use super::{ACTUAL, AXIS, EXPECTED, GRID, INK, TARGET};
 use crate::compute::Series;
 use crate::date::Date;
 use crate::format::Fmt;
+use crate::text::push_escaped_html;
 
 /// The words of a trend chart's legend, in the site's language.
 #[derive(Debug, Clone)]
@@ -45,7 +48,28 @@ fn month_x(year: i32, d: Date) -> f64 {
     f64::from((d.year() - year) * 12 + i32::from(d.month()) - 1) + f64::from(d.day() - 1) / f64::from(d.days_in_month())
 }
 
-pub fn trend(t: &Trend) -> String {
+/// What a trend chart shows, in the data's own terms (x in months since 1 January, y in
+/// people or percent): worked out once for the standalone SVG and for a page's HTML.
+struct Plan {
+    x_min: f64,
+    x_max: f64,
+    y_min: f64,
+    y_max: f64,
+    /// The axis's steps and their labels.
+    y_ticks: Vec<(f64, String)>,
+    /// The middle of each month shown, its short name, and its number (1–12).
+    months: Vec<(f64, String, u8)>,
+    /// Figures from consecutive reports: a report without a figure breaks the line.
+    runs: Vec<Vec<(f64, f64)>>,
+    actual: Vec<(f64, f64)>,
+    expected: Vec<(f64, f64)>,
+    projection: Vec<(f64, f64)>,
+    target: f64,
+    /// "Chỉ tiêu 1.509".
+    target_label: String,
+}
+
+fn plan(t: &Trend) -> Plan {
     let s = t.series;
     let y_of = |people: f64| match (t.as_rate, s.goal.rate_of(people)) {
         (true, Some(r)) => r,
@@ -53,7 +77,6 @@ pub fn trend(t: &Trend) -> String {
     };
     let xy = |st: &crate::progress::Standing| (month_x(t.year, st.date), y_of(st.value as f64));
     let actual: Vec<(f64, f64)> = s.standings.iter().flatten().map(xy).collect();
-    // Runs of figures from consecutive reports: a report without a figure is a gap in the line.
     let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
     for standing in &s.standings {
         match standing {
@@ -87,48 +110,125 @@ pub fn trend(t: &Trend) -> String {
     } else {
         (0.0, (hi * 1.12).max(1.0))
     };
-
-    let mut svg = Svg::new(WIDTH as u32, HEIGHT as u32, t.id, t.title, t.desc, TEXT, INK);
-    let legend_bottom = legend(&mut svg, t.labels, !projection.is_empty());
     let fmt = t.fmt;
     let tick_label =
         |y: f64| if t.as_rate { fmt.percent(y).replace(",00", "").replace(".00", "") } else { fmt.count_f(y) };
-    let y_ticks = ticks(y_min, y_max, 4);
-    let widest = y_ticks.iter().map(|&y| text_width(&tick_label(y), TEXT)).fold(0.0, f64::max);
-    let (left, right, top, bottom) = (widest + 14.0, WIDTH - 16.0, legend_bottom + 10.0, HEIGHT - 28.0);
-    let px = |x: f64| left + (x - x_min) / (x_max - x_min) * (right - left);
-    let py = |y: f64| bottom - (y - y_min) / (y_max - y_min) * (bottom - top);
+    let y_ticks = ticks(y_min, y_max, 4).into_iter().map(|y| (y, tick_label(y))).collect();
+    let months = ((x_min.ceil() as i32)..(x_max.floor() as i32))
+        .map(|k| {
+            let month = u8::try_from(k.rem_euclid(12) + 1).unwrap_or(1);
+            (f64::from(k) + 0.5, fmt.month_short(month), month)
+        })
+        .collect();
+    let target_text = if t.as_rate { fmt.percent(target) } else { fmt.count(s.goal.people) };
+    Plan {
+        x_min,
+        x_max,
+        y_min,
+        y_max,
+        y_ticks,
+        months,
+        runs,
+        actual,
+        expected,
+        projection,
+        target,
+        target_label: format!("{} {target_text}", t.labels.target),
+    }
+}
 
-    let grid: Vec<_> = y_ticks.iter().map(|&y| ((left, py(y)), (right, py(y)))).collect();
+/// The chart as a standalone SVG image, its text drawn in it.
+pub fn trend(t: &Trend) -> String {
+    let p = plan(t);
+    let mut svg = Svg::new(WIDTH as u32, HEIGHT as u32, t.id, t.title, t.desc, TEXT, INK);
+    let legend_bottom = legend(&mut svg, t.labels, !p.projection.is_empty());
+    let widest = p.y_ticks.iter().map(|(_, label)| text_width(label, TEXT)).fold(0.0, f64::max);
+    let (left, right, top, bottom) = (widest + 14.0, WIDTH - 16.0, legend_bottom + 10.0, HEIGHT - 28.0);
+    let px = |x: f64| left + (x - p.x_min) / (p.x_max - p.x_min) * (right - left);
+    let py = |y: f64| bottom - (y - p.y_min) / (p.y_max - p.y_min) * (bottom - top);
+
+    let grid: Vec<_> = p.y_ticks.iter().map(|&(y, _)| ((left, py(y)), (right, py(y)))).collect();
     svg.segments(&grid, GRID, 1.0);
-    for &y in &y_ticks {
-        svg.text(left - 6.0, py(y), Anchor::End, &tick_label(y));
+    for (y, label) in &p.y_ticks {
+        svg.text(left - 6.0, py(*y), Anchor::End, label);
     }
     svg.polyline(&[(left, top), (left, bottom), (right, bottom)], AXIS, 1.0, Stroke::Solid);
     // Month names under the axis, centred on each month.
-    let months: Vec<(f64, String)> = ((x_min.ceil() as i32)..(x_max.floor() as i32))
-        .map(|k| (px(f64::from(k) + 0.5), fmt.month_short(u8::try_from(k.rem_euclid(12) + 1).unwrap_or(1))))
-        .collect();
-    let months: Vec<(f64, &str)> = months.iter().map(|(x, m)| (*x, m.as_str())).collect();
+    let months: Vec<(f64, &str)> = p.months.iter().map(|(x, m, _)| (px(*x), m.as_str())).collect();
     svg.texts_in_row(bottom + 13.0, Anchor::Middle, &months);
     let map = |points: &[(f64, f64)]| points.iter().map(|&(x, y)| (px(x), py(y))).collect::<Vec<_>>();
-    svg.polyline(&map(&expected), EXPECTED, 2.0, Stroke::Dashed("2 4"));
-    svg.polyline(&[(left, py(target)), (right, py(target))], TARGET, 2.0, Stroke::Dashed("10 5"));
-    let target_text = if t.as_rate { fmt.percent(target) } else { fmt.count(s.goal.people) };
-    svg.styled_text(
-        right - 2.0,
-        py(target) - 9.0,
-        Anchor::End,
-        TEXT,
-        TARGET,
-        &format!("{} {target_text}", t.labels.target),
-    );
-    svg.polyline(&map(&projection), ACTUAL, 2.0, Stroke::Dashed("6 4"));
-    for run in &runs {
+    svg.polyline(&map(&p.expected), EXPECTED, 2.0, Stroke::Dashed("2 4"));
+    svg.polyline(&[(left, py(p.target)), (right, py(p.target))], TARGET, 2.0, Stroke::Dashed("10 5"));
+    svg.styled_text(right - 2.0, py(p.target) - 9.0, Anchor::End, TEXT, TARGET, &p.target_label);
+    svg.polyline(&map(&p.projection), ACTUAL, 2.0, Stroke::Dashed("6 4"));
+    for run in &p.runs {
         svg.polyline(&map(run), ACTUAL, 3.0, Stroke::Solid);
     }
-    svg.circles(&map(&actual), 4.0, ACTUAL);
+    svg.circles(&map(&p.actual), 4.0, ACTUAL);
     svg.finish()
+}
+
+/// The chart for a page: the lines drawn in an SVG that stretches to the width it is
+/// given, and every word and number (legend, axis, target) in HTML around it, so that
+/// they are read at the page's text size on a phone and grow with the reader's text
+/// size. The page's style places them (`.legend`, `.plot`, `.months`).
+pub fn trend_html(t: &Trend) -> String {
+    let p = plan(t);
+    let size = f64::from(DRAWING);
+    let x_share = |x: f64| (x - p.x_min) / (p.x_max - p.x_min);
+    let y_share = |y: f64| (y - p.y_min) / (p.y_max - p.y_min);
+    let map = |points: &[(f64, f64)]| {
+        points.iter().map(|&(x, y)| (x_share(x) * size, (1.0 - y_share(y)) * size)).collect::<Vec<_>>()
+    };
+    // Room for the axis's labels, at 0.875 em and 0.6 em a character (generous).
+    let widest = p.y_ticks.iter().map(|(_, label)| text_width(label, 0.875)).fold(0.0, f64::max);
+    let mut out = String::with_capacity(4096);
+    let _ = writeln!(out, "<div class=\"trend\" style=\"--yw: {:.1}em\">", widest + 0.5);
+    out.push_str("<ul class=\"legend\" aria-hidden=\"true\">");
+    let mut entries =
+        vec![("actual", &t.labels.actual), ("target", &t.labels.target), ("expected", &t.labels.expected)];
+    if !p.projection.is_empty() {
+        entries.push(("projection", &t.labels.projection));
+    }
+    for (key, label) in entries {
+        let _ = write!(out, "<li class=\"k-{key}\">");
+        push_escaped_html(label, &mut out);
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>\n<div class=\"plot\">\n");
+
+    let mut svg = Svg::drawing(t.id, t.title, t.desc);
+    let grid: Vec<_> =
+        p.y_ticks.iter().map(|&(y, _)| map(&[(p.x_min, y), (p.x_max, y)])).map(|l| (l[0], l[1])).collect();
+    svg.segments(&grid, GRID, 1.0);
+    svg.polyline(&map(&p.expected), EXPECTED, 2.0, Stroke::Dashed("2 4"));
+    svg.polyline(&map(&[(p.x_min, p.target), (p.x_max, p.target)]), TARGET, 2.0, Stroke::Dashed("10 5"));
+    svg.polyline(&map(&p.projection), ACTUAL, 2.0, Stroke::Dashed("6 4"));
+    for run in &p.runs {
+        svg.polyline(&map(run), ACTUAL, 3.0, Stroke::Solid);
+    }
+    svg.dots(&map(&p.actual), 8.0, ACTUAL);
+    out.push_str(&svg.finish());
+
+    let percent = |share: f64| (share * 100.0).clamp(0.0, 100.0);
+    for (y, label) in &p.y_ticks {
+        let _ = write!(out, "<span class=\"y\" aria-hidden=\"true\" style=\"bottom: {:.1}%\">", percent(y_share(*y)));
+        push_escaped_html(label, &mut out);
+        out.push_str("</span>");
+    }
+    let _ =
+        write!(out, "\n<span class=\"tl\" aria-hidden=\"true\" style=\"bottom: {:.1}%\">", percent(y_share(p.target)));
+    push_escaped_html(&p.target_label, &mut out);
+    out.push_str("</span>\n</div>\n<div class=\"months\" aria-hidden=\"true\">");
+    for (x, name, month) in &p.months {
+        // On a narrow screen every other month is named.
+        let class = if month % 2 == 0 { " class=\"m2\"" } else { "" };
+        let _ = write!(out, "<span{class} style=\"left: {:.1}%\">", percent(x_share(*x)));
+        push_escaped_html(name, &mut out);
+        out.push_str("</span>");
+    }
+    out.push_str("</div>\n</div>\n");
+    out
 }
 
 /// A legend above the plot, in rows that fit the width: a short stroke in each series'

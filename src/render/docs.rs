@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::page::{FEED, SITEMAP};
+use super::views::JoinView;
 use super::{Counts, PAGE, Page, RenderError, Renderer};
 use crate::markdown;
 use crate::model::Doc;
@@ -40,9 +41,6 @@ struct MethodologyContext {
 }
 
 #[derive(Serialize)]
-struct Empty {}
-
-#[derive(Serialize)]
 struct FeedEntry {
     title: String,
     url: String,
@@ -66,11 +64,26 @@ struct FeedContext {
 }
 
 #[derive(Serialize)]
+struct NotFoundContext {
+    inline_style: String,
+}
+
+#[derive(Serialize)]
 struct SitemapContext {
     urls: Vec<String>,
 }
 
 impl Renderer<'_> {
+    /// How to take part, from `content/tham-gia.md`, under its own heading (the file's
+    /// `title`, or the theme's): its headings come below that one.
+    pub(super) fn join(&self) -> Option<JoinView> {
+        let doc = self.site.content.join.as_ref()?;
+        Some(JoinView {
+            title: doc.title.clone().unwrap_or_else(|| self.s("join_title")),
+            html: markdown::render(&doc.markdown, 3, "join-"),
+        })
+    }
+
     /// The first `limit` bulletins, newest first, for a list.
     pub(super) fn update_items(&self, limit: usize) -> Vec<UpdateItem> {
         self.site
@@ -96,9 +109,12 @@ impl Renderer<'_> {
     }
 
     pub(super) fn update(&self, k: usize) -> Result<Counts, RenderError> {
-        let d = &self.site.content.updates[k];
-        let ctx =
-            DocContext { date: d.date.map(|x| self.words.fmt.date(x)), body: markdown::render(&d.markdown, 1, "") };
+        let site = self.site;
+        let d = &site.content.updates[k];
+        // The first mention of each ward or commune links to its page.
+        let root = super::root_of(&Page::Update(k).path(site));
+        let body = markdown::render_linked(&d.markdown, 2, "", Some((&self.places, &root)));
+        let ctx = DocContext { date: d.date.map(|x| self.words.fmt.date(x)), body };
         let description = d.summary.clone().unwrap_or_else(|| doc_title(d));
         self.write_page(Page::Update(k), doc_title(d), description, None, &ctx)?;
         Ok(PAGE)
@@ -106,7 +122,7 @@ impl Renderer<'_> {
 
     pub(super) fn standalone(&self, k: usize) -> Result<Counts, RenderError> {
         let d = &self.site.content.pages[k];
-        let ctx = DocContext { date: None, body: markdown::render(&d.markdown, 1, "") };
+        let ctx = DocContext { date: None, body: markdown::render(&d.markdown, 2, "") };
         let description = d.summary.clone().unwrap_or_else(|| doc_title(d));
         self.write_page(Page::Standalone(k), doc_title(d), description, None, &ctx)?;
         Ok(PAGE)
@@ -137,16 +153,25 @@ impl Renderer<'_> {
         ];
         let ctx = MethodologyContext {
             sections,
-            extra: self.site.content.methodology.as_ref().map(|d| markdown::render(&d.markdown, 1, "m-")),
+            extra: self.site.content.methodology.as_ref().map(|d| markdown::render(&d.markdown, 2, "m-")),
         };
         let title = self.s("title_methodology");
         self.write_page(Page::Methodology, title.clone(), title, None, &ctx)?;
         Ok(PAGE)
     }
 
+    /// 404.html: a host serves it for a missing page at any depth, where no relative
+    /// address would reach the stylesheet, so the style is inside the page.
     pub(super) fn not_found(&self) -> Result<Counts, RenderError> {
         let title = self.s("title_not_found");
-        self.write_page(Page::NotFound, title.clone(), title, None, &Empty {})?;
+        let style = self
+            .theme
+            .assets
+            .iter()
+            .find(|(name, _)| name == "style.css")
+            .map(|(_, css)| String::from_utf8_lossy(css).replace("</", "<\\/"))
+            .unwrap_or_default();
+        self.write_page(Page::NotFound, title.clone(), title, None, &NotFoundContext { inline_style: style })?;
         Ok(PAGE)
     }
 
@@ -166,7 +191,7 @@ impl Renderer<'_> {
                     url: self.canonical(Page::Update(k)).unwrap_or_default(),
                     updated: d.date.map(stamp).unwrap_or_default(),
                     summary: d.summary.clone(),
-                    html: markdown::render(&d.markdown, 1, ""),
+                    html: markdown::render(&d.markdown, 2, ""),
                 }
             })
             .collect();
@@ -184,6 +209,6 @@ impl Renderer<'_> {
     }
 }
 
-fn doc_title(d: &Doc) -> String {
+pub(super) fn doc_title(d: &Doc) -> String {
     d.title.clone().unwrap_or_else(|| d.slug.clone())
 }

@@ -5,9 +5,11 @@ use serde::Serialize;
 
 use super::docs::UpdateItem;
 use super::place::{ChartPlace, Place};
-use super::views::{FigureView, icon};
+use super::ranks::BarRow;
+use super::views::{BarsView, FigureView, JoinView, icon};
 use super::{Counts, FIGURES_CSV, FIGURES_JSON, Page, RenderError, Renderer};
 use crate::markdown;
+use crate::model::IndicatorKind;
 use crate::progress::Status;
 
 #[derive(Serialize)]
@@ -27,31 +29,71 @@ struct StatusCount {
 }
 
 #[derive(Serialize)]
-struct BehindUnit {
-    name: String,
-    href: String,
-    progress: String,
-}
-
-#[derive(Serialize)]
 struct Summary {
     indicator: String,
     href: String,
-    progress: String,
+    /// The first number a reader sees: the share covered for a coverage indicator, the
+    /// progress toward the target for a count.
+    big: String,
+    /// What `big` is, in words: "dân số có BHYT; chỉ tiêu 94,40 %".
+    plain: String,
+    /// For a coverage indicator, the progress toward the target, second.
+    progress: Option<String>,
     status: &'static str,
     status_label: String,
     icon: &'static str,
     /// "43.060 người still needed", or that the target is reached.
     need: String,
     counts: Vec<StatusCount>,
-    behind: Vec<BehindUnit>,
+}
+
+/// A linked place and its progress, in a sentence.
+#[derive(Serialize)]
+struct Mention {
+    name: String,
+    href: String,
+    progress: String,
+}
+
+/// The main points of one indicator, in words: how many have reached the target, who
+/// is furthest behind, who moved most since the previous report.
+#[derive(Serialize)]
+struct Points {
+    indicator: String,
+    achieved: String,
+    behind: Vec<Mention>,
+    moved: Option<Moved>,
+}
+
+/// Who gained most since the previous report.
+#[derive(Serialize)]
+struct Moved {
+    /// "Tiến nhanh nhất so với kỳ báo cáo trước (31/08/2025):"
+    lead: String,
+    place: Mention,
+    /// "từ 70,10 % lên 78,40 % chỉ tiêu."
+    change: String,
+}
+
+/// One indicator's groups side by side.
+#[derive(Serialize)]
+struct Area {
+    indicator: String,
+    bars: BarsView,
 }
 
 #[derive(Serialize)]
 struct Home {
     heading: String,
     lead: String,
+    /// Every locality by name: the list the search filters, and what a reader without
+    /// JavaScript reads.
+    names: Vec<Link>,
+    /// "Danh sách 103 phường, xã theo tên".
+    names_title: String,
+    points: Vec<Points>,
     summaries: Vec<Summary>,
+    areas: Vec<Area>,
     intro: Option<String>,
     figures: Vec<FigureView>,
     groups: Vec<Link>,
@@ -61,6 +103,7 @@ struct Home {
 #[derive(Serialize)]
 struct HomeContext {
     home: Home,
+    join: Option<JoinView>,
 }
 
 /// JSON that cannot end or confuse the `<script>` element it sits in: `<`, `>` and `&`
@@ -75,14 +118,22 @@ impl Renderer<'_> {
         let year = self.year.year.to_string();
         let as_of = self.latest_report().map(|r| self.words.fmt.date(r.as_of)).unwrap_or_default();
         let units = site.localities.len().to_string();
-        let summaries = (0..site.indicators.len()).map(|i| self.summary(i)).collect();
         let place = Place { name: &site.city.name, charts: ChartPlace::City, id_prefix: "city" };
         let (figures, charts) = self.figures(&place, |i| &self.year.city[i], true)?;
+        let mut names: Vec<usize> = (0..site.localities.len()).collect();
+        self.sort_by_name(&mut names);
         let home = Home {
             heading: self.words.s.fill("home_heading", &[("city", &site.city.name), ("year", &year)]),
             lead: self.words.s.fill("home_lead", &[("date", &as_of), ("units", &units)]),
-            summaries,
-            intro: site.content.home.as_ref().map(|d| markdown::render(&d.markdown, 1, "intro-")),
+            names: names
+                .into_iter()
+                .map(|l| Link { name: site.localities[l].name.clone(), href: self.href(Page::Locality(l)) })
+                .collect(),
+            names_title: self.words.s.fill("home_find_all", &[("n", &units)]),
+            points: (0..site.indicators.len()).map(|i| self.points(i)).collect(),
+            summaries: (0..site.indicators.len()).map(|i| self.summary(i)).collect(),
+            areas: self.areas(),
+            intro: site.content.home.as_ref().map(|d| markdown::render(&d.markdown, 2, "intro-")),
             figures,
             groups: (0..site.groups.len())
                 .map(|g| Link { name: site.groups[g].name.clone(), href: self.href(Page::Group(g)) })
@@ -92,20 +143,21 @@ impl Renderer<'_> {
         let description =
             if site.config.description.is_empty() { home.lead.clone() } else { site.config.description.clone() };
         let jsonld = self.dataset_jsonld(&description);
-        self.write_page(Page::Home, site.config.title.clone(), description, Some(jsonld), &HomeContext { home })?;
+        let ctx = HomeContext { home, join: self.join() };
+        self.write_page(Page::Home, site.config.title.clone(), description, Some(jsonld), &ctx)?;
         Ok(Counts { pages: 1, charts })
     }
 
-    /// The city's standing on indicator `i` in a few lines: progress, status, what is still
-    /// needed, how many units stand where, and who is furthest behind.
+    /// The city's standing on indicator `i` in a few lines: the first number in plain
+    /// words, progress and status, what is still needed, how many units stand where.
     fn summary(&self, i: usize) -> Summary {
         let site = self.site;
         let n = site.localities.len();
         let ind = &site.indicators[i];
-        let latest_of = |l: usize| self.year.units.get(l, i).latest();
+        let (s, fmt) = (self.words.s, self.words.fmt);
         let mut tally = [0usize; Status::ALL.len()];
         for l in 0..n {
-            if let Some(st) = latest_of(l) {
+            if let Some(st) = self.year.units.get(l, i).latest() {
                 tally[Status::ALL.iter().position(|s| *s == st.status).unwrap_or(0)] += 1;
             }
         }
@@ -115,47 +167,147 @@ impl Renderer<'_> {
             .filter(|(_, count)| *count > 0)
             .map(|(&st, count)| StatusCount {
                 status: st.slug(),
-                label: self.words.s.status(st).to_owned(),
+                label: s.status(st).to_owned(),
                 icon: icon(st),
                 n: count,
                 share: format!("{:.2}", count as f64 * 100.0 / n.max(1) as f64),
             })
             .collect();
-        let mut behind: Vec<(f64, usize)> = (0..n)
-            .filter_map(|l| latest_of(l).filter(|x| x.status != Status::Achieved).map(|x| (x.progress, l)))
-            .collect();
-        behind.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let behind = behind
-            .iter()
-            .take(3)
-            .filter_map(|&(_, l)| {
-                Some(BehindUnit {
-                    name: site.localities[l].name.clone(),
-                    href: self.href(Page::Locality(l)),
-                    progress: self.words.progress(latest_of(l)?),
-                })
-            })
-            .collect();
-        let latest = self.year.city[i].latest();
+        let series = &self.year.city[i];
+        let latest = series.latest();
+        let unit = if ind.unit.is_empty() { String::new() } else { format!(" {}", ind.unit) };
         let need = match latest {
             Some(st) if st.remaining > 0 => {
-                let unit = if ind.unit.is_empty() { String::new() } else { format!(" {}", ind.unit) };
-                self.words.s.fill("home_need", &[("n", &format!("{}{unit}", self.words.fmt.count(st.remaining)))])
+                s.fill("home_need", &[("n", &format!("{}{unit}", fmt.count(st.remaining)))])
             }
             Some(_) => self.s("home_reached"),
             None => String::new(),
         };
+        let progress = latest.map(|st| self.words.progress(st)).unwrap_or_default();
+        let (big, plain, progress) = match (ind.kind, latest) {
+            (IndicatorKind::Coverage, Some(st)) => {
+                let rate = series.goal.rate_of(st.value as f64).map(|r| fmt.percent(r)).unwrap_or_default();
+                let target_rate = series.goal.target_rate().map(|r| fmt.percent(r)).unwrap_or_default();
+                let base = ind.base_label.clone().unwrap_or_else(|| self.s("base_default"));
+                let plain = s.fill(
+                    "card_coverage",
+                    &[("base", &base), ("indicator", &ind.short), ("target_rate", &target_rate)],
+                );
+                (rate, plain, Some(s.fill("card_progress", &[("progress", &progress)])))
+            }
+            (IndicatorKind::Count, Some(st)) => {
+                let plain = s.fill(
+                    "card_count",
+                    &[
+                        ("target", &format!("{}{unit}", fmt.count(series.goal.people))),
+                        ("value", &format!("{}{unit}", fmt.count(st.value))),
+                    ],
+                );
+                (progress, plain, None)
+            }
+            (_, None) => (String::new(), String::new(), None),
+        };
         Summary {
             indicator: ind.name.clone(),
             href: self.href(Page::Indicator(i)),
-            progress: latest.map(|st| self.words.progress(st)).unwrap_or_default(),
+            big,
+            plain,
+            progress,
             status: latest.map_or("none", |st| st.status.slug()),
-            status_label: latest.map(|st| self.words.s.status(st.status).to_owned()).unwrap_or_default(),
+            status_label: latest.map(|st| s.status(st.status).to_owned()).unwrap_or_default(),
             icon: latest.map_or("", |st| icon(st.status)),
             need,
             counts,
-            behind,
         }
+    }
+
+    /// The main points of indicator `i` in words, from the figures: how many localities
+    /// have reached the target, the three furthest behind, and who gained most since the
+    /// previous report of the year.
+    fn points(&self, i: usize) -> Points {
+        let site = self.site;
+        let (s, fmt) = (self.words.s, self.words.fmt);
+        let ranks = &self.ranks[i];
+        let latest = |l: usize| self.year.units.get(l, i).latest();
+        let year = self.year.year.to_string();
+        let reached = ranks.all.iter().filter(|&&l| latest(l).is_some_and(|st| st.status == Status::Achieved)).count();
+        let achieved = if reached == 0 {
+            s.fill("points_none_achieved", &[("year", &year)])
+        } else {
+            s.fill(
+                "points_achieved",
+                &[("n", &reached.to_string()), ("total", &ranks.all.len().to_string()), ("year", &year)],
+            )
+        };
+        let mention = |l: usize| {
+            Some(Mention {
+                name: site.localities[l].name.clone(),
+                href: self.href(Page::Locality(l)),
+                progress: self.words.progress(latest(l)?),
+            })
+        };
+        let behind = ranks
+            .all
+            .iter()
+            .rev()
+            .filter(|&&l| latest(l).is_some_and(|st| st.status != Status::Achieved))
+            .take(3)
+            .filter_map(|&l| mention(l))
+            .collect();
+        // The change in progress between the year's last two reports, for localities that
+        // have a figure in both; the largest gain, the earlier in file order on a tie.
+        let moved = self.year.dates.len().checked_sub(2).and_then(|prev| {
+            let (gain, l) = (0..site.localities.len())
+                .filter_map(|l| {
+                    let series = self.year.units.get(l, i);
+                    let (before, now) = (series.at(prev)?, series.at(prev + 1)?);
+                    Some((now.progress - before.progress, l))
+                })
+                .fold(None, |best: Option<(f64, usize)>, (gain, l)| match best {
+                    Some((b, _)) if b >= gain => best,
+                    _ => Some((gain, l)),
+                })?;
+            if gain <= 0.0 {
+                return None;
+            }
+            let series = self.year.units.get(l, i);
+            let (before, now) = (series.at(prev)?, series.at(prev + 1)?);
+            let lead = s.fill("points_moved", &[("date", &fmt.date(before.date))]);
+            let change = s.fill(
+                "points_moved_from_to",
+                &[("from", &self.words.progress(before)), ("to", &self.words.progress(now))],
+            );
+            Some(Moved { lead, place: mention(l)?, change })
+        });
+        Points { indicator: site.indicators[i].short.clone(), achieved, behind, moved }
+    }
+
+    /// Each indicator's groups side by side, best first; none without groups.
+    fn areas(&self) -> Vec<Area> {
+        if self.site.groups.is_empty() {
+            return Vec::new();
+        }
+        (0..self.site.indicators.len())
+            .map(|i| Area {
+                indicator: self.site.indicators[i].name.clone(),
+                bars: self.bars(
+                    self.ranks[i]
+                        .groups
+                        .iter()
+                        .enumerate()
+                        .map(|(k, &g)| BarRow {
+                            rank: Some(k),
+                            name: &self.site.groups[g].name,
+                            page: Some(Page::Group(g)),
+                            series: &self.year.groups[g][i],
+                            current: false,
+                            anchor: String::new(),
+                        })
+                        .collect(),
+                    Page::Home,
+                ),
+            })
+            .collect()
     }
 
     /// schema.org `Dataset` metadata for the figures, so search engines can find the data files.

@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use super::place::{ChartPlace, Place};
-use super::views::{FigureView, icon};
+use super::ranks::BarRow;
+use super::views::{BarsView, FigureView, icon};
 use super::{Counts, PAGE, Page, RenderError, Renderer};
 use crate::charts::{self, Bar, Ranking};
 use crate::markdown;
@@ -44,13 +45,39 @@ struct RankRow {
     icon: &'static str,
 }
 
+/// Every locality's numbers, best first: the ranking's full table.
+#[derive(Serialize)]
+struct RankTable {
+    caption: String,
+    head: RankHead,
+    rows: Vec<RankRow>,
+}
+
+/// The headings of the full table, by column.
+#[derive(Serialize)]
+struct RankHead {
+    rank: String,
+    locality: String,
+    value: String,
+    target: String,
+    rate: String,
+    progress: String,
+    status: String,
+}
+
 #[derive(Serialize)]
 struct RankingView {
-    svg: String,
+    /// The standalone SVG of the ranking.
     file: String,
-    caption: String,
-    head: Vec<String>,
-    rows: Vec<RankRow>,
+    /// Every locality, when there are few enough to read in one list.
+    units: Option<BarsView>,
+    /// With many localities: the best and the furthest behind, and where the rest are.
+    top: Option<BarsView>,
+    bottom: Option<BarsView>,
+    rest: Option<String>,
+    /// The groups, when localities have groups.
+    groups: Option<BarsView>,
+    table: Option<RankTable>,
 }
 
 #[derive(Serialize)]
@@ -60,6 +87,13 @@ struct IndicatorContext {
     city: FigureView,
     ranking: RankingView,
 }
+
+/// Up to this many localities, an indicator's page ranks every one of them; beyond it
+/// (a national site), it ranks the groups and shows the best and furthest behind, and each
+/// group's page ranks its own.
+const FULL_RANKING_MAX: usize = 400;
+/// How many of the best and of the furthest behind a national ranking shows.
+const ENDS: usize = 10;
 
 impl Renderer<'_> {
     pub(super) fn indicators(&self) -> Result<Counts, RenderError> {
@@ -78,50 +112,160 @@ impl Renderer<'_> {
     }
 
     /// An indicator's page: the city's figure, and every locality ranked by its latest
-    /// progress, as a chart and as a table.
+    /// progress, as bars and as a table (with many localities: the groups ranked, and the
+    /// best and the furthest behind).
     pub(super) fn indicator(&self, i: usize) -> Result<Counts, RenderError> {
         let site = self.site;
         let ind = &site.indicators[i];
         let place = Place { name: &site.city.name, charts: ChartPlace::City, id_prefix: "city" };
         // The city's chart file is written by the home page.
         let city = self.figure(&place, i, &self.year.city[i], false)?;
-        let latest: Vec<_> = (0..site.localities.len()).map(|l| self.year.units.get(l, i).latest()).collect();
-        let mut order: Vec<usize> = (0..site.localities.len()).collect();
-        // Highest progress first; localities without a figure last, in file order.
-        order.sort_by(|&a, &b| match (latest[a].map(|s| s.progress), latest[b].map(|s| s.progress)) {
-            (Some(x), Some(y)) => y.total_cmp(&x).then(a.cmp(&b)),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => a.cmp(&b),
+        let ranks = &self.ranks[i];
+        let file = self.ranking_chart(i)?;
+        let unit_bars = |units: &[usize], anchors: bool| {
+            self.bars(
+                units
+                    .iter()
+                    .map(|&l| BarRow {
+                        rank: ranks.place[l],
+                        name: &site.localities[l].name,
+                        page: Some(Page::Locality(l)),
+                        series: self.year.units.get(l, i),
+                        current: false,
+                        anchor: if anchors { format!("r-{}", site.localities[l].id) } else { String::new() },
+                    })
+                    .collect(),
+                Page::Indicator(i),
+            )
+        };
+        let groups = (!site.groups.is_empty()).then(|| {
+            self.bars(
+                ranks
+                    .groups
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &g)| BarRow {
+                        rank: Some(k),
+                        name: &site.groups[g].name,
+                        page: Some(Page::Group(g)),
+                        series: &self.year.groups[g][i],
+                        current: false,
+                        anchor: String::new(),
+                    })
+                    .collect(),
+                Page::Indicator(i),
+            )
         });
+        let ranking = if self.ranks_every_unit() {
+            RankingView {
+                file,
+                units: Some(unit_bars(&ranks.all, true)),
+                top: None,
+                bottom: None,
+                rest: None,
+                groups,
+                table: Some(self.rank_table(i)),
+            }
+        } else {
+            let n = ranks.all.len();
+            let top = &ranks.all[..ENDS.min(n)];
+            let bottom = &ranks.all[n.saturating_sub(ENDS).max(top.len())..];
+            RankingView {
+                file,
+                units: None,
+                top: Some(unit_bars(top, false)),
+                bottom: (!bottom.is_empty()).then(|| unit_bars(bottom, false)),
+                rest: Some(self.words.s.fill("ranking_rest", &[("n", &n.to_string())])),
+                groups,
+                table: None,
+            }
+        };
+        let about_key = match ind.kind {
+            IndicatorKind::Count => "indicator_about_count",
+            IndicatorKind::Coverage => "indicator_about_coverage",
+        };
+        let base = ind.base_label.clone().unwrap_or_else(|| self.s("base_default"));
+        let ctx = IndicatorContext {
+            indicator: IndicatorFacts {
+                name: ind.name.clone(),
+                about: self.words.s.fill(about_key, &[("unit", &ind.unit), ("base", &base)]),
+                coverage: ind.kind == IndicatorKind::Coverage,
+            },
+            commentary: site.content.indicators[i].as_ref().map(|d| markdown::render(&d.markdown, 2, "note-")),
+            city,
+            ranking,
+        };
+        let description = ctx.city.sentence.clone();
+        self.write_page(Page::Indicator(i), ind.name.clone(), description, None, &ctx)?;
+        Ok(Counts { pages: 1, charts: 1 })
+    }
+
+    /// Whether an indicator's page ranks every locality; if not, each group's page ranks
+    /// its own.
+    pub(super) fn ranks_every_unit(&self) -> bool {
+        self.site.localities.len() <= FULL_RANKING_MAX || self.site.groups.is_empty()
+    }
+
+    /// Every locality's numbers on indicator `i`, best first; those without a figure last.
+    fn rank_table(&self, i: usize) -> RankTable {
+        let (site, fmt) = (self.site, self.words.fmt);
+        let ind = &site.indicators[i];
+        let ranks = &self.ranks[i];
+        let without = (0..site.localities.len()).filter(|&l| ranks.place[l].is_none());
+        let rows = ranks
+            .all
+            .iter()
+            .copied()
+            .chain(without)
+            .map(|l| {
+                let goal = &self.year.units.get(l, i).goal;
+                let st = self.year.units.get(l, i).latest();
+                RankRow {
+                    rank: ranks.place[l].map(|k| (k + 1).to_string()).unwrap_or_default(),
+                    name: site.localities[l].name.clone(),
+                    href: self.href(Page::Locality(l)),
+                    value: st.map(|s| fmt.count(s.value)).unwrap_or_else(|| self.s("no_data")),
+                    target: fmt.count(goal.people),
+                    rate: st.and_then(|s| goal.rate_of(s.value as f64)).map(|r| fmt.percent(r)).unwrap_or_default(),
+                    progress: st.map(|s| self.words.progress(s)).unwrap_or_default(),
+                    status: st.map_or("none", |s| s.status.slug()),
+                    status_label: st.map(|s| self.words.s.status(s.status).to_owned()).unwrap_or_default(),
+                    icon: st.map_or("", |s| icon(s.status)),
+                }
+            })
+            .collect();
+        let head = RankHead {
+            rank: self.s("col_rank"),
+            locality: self.s("col_locality"),
+            value: self.s("col_value"),
+            target: self.s("col_target"),
+            rate: self.s("col_rate"),
+            progress: self.s("col_progress"),
+            status: self.s("col_status"),
+        };
+        let year = self.year.year.to_string();
+        let caption = self.words.s.fill("table_ranking_caption", &[("indicator", &ind.short), ("year", &year)]);
+        RankTable { caption, head, rows }
+    }
+
+    /// The ranking of indicator `i` as a standalone SVG, for download; where it is written.
+    fn ranking_chart(&self, i: usize) -> Result<String, RenderError> {
+        let site = self.site;
+        let ind = &site.indicators[i];
         let fmt = self.words.fmt;
-        let mut bars = Vec::new();
-        let mut rows = Vec::new();
-        for (rank, &l) in order.iter().enumerate() {
-            let name = &site.localities[l].name;
-            let goal = &self.year.units.get(l, i).goal;
-            let st = latest[l];
-            if let Some(st) = st {
-                bars.push(Bar {
-                    name: name.clone(),
+        let bars: Vec<Bar> = self.ranks[i]
+            .all
+            .iter()
+            .filter_map(|&l| {
+                let st = self.year.units.get(l, i).latest()?;
+                Some(Bar {
+                    name: site.localities[l].name.clone(),
                     progress: st.progress,
                     status: st.status,
                     label: format!("{} · {}", self.words.progress(st), self.words.s.status(st.status)),
-                });
-            }
-            rows.push(RankRow {
-                rank: if st.is_some() { (rank + 1).to_string() } else { String::new() },
-                name: name.clone(),
-                href: self.href(Page::Locality(l)),
-                value: st.map(|s| fmt.count(s.value)).unwrap_or_else(|| self.s("no_data")),
-                target: fmt.count(goal.people),
-                rate: st.and_then(|s| goal.rate_of(s.value as f64)).map(|r| fmt.percent(r)).unwrap_or_default(),
-                progress: st.map(|s| self.words.progress(s)).unwrap_or_default(),
-                status: st.map_or("none", |s| s.status.slug()),
-                status_label: st.map(|s| self.words.s.status(s.status).to_owned()).unwrap_or_default(),
-                icon: st.map_or("", |s| icon(s.status)),
-            });
-        }
+                })
+            })
+            .collect();
         let year = self.year.year.to_string();
         let title = self
             .words
@@ -149,35 +293,6 @@ impl Renderer<'_> {
         });
         let file = format!("charts/indicators/{}/ranking.svg", ind.id);
         self.out.write(&file, svg.as_bytes())?;
-        let mut head = vec![self.s("col_rank"), self.s("col_locality"), self.s("col_value"), self.s("col_target")];
-        if ind.kind == IndicatorKind::Coverage {
-            head.push(self.s("col_rate"));
-        }
-        head.push(self.s("col_progress"));
-        head.push(self.s("col_status"));
-        let about_key = match ind.kind {
-            IndicatorKind::Count => "indicator_about_count",
-            IndicatorKind::Coverage => "indicator_about_coverage",
-        };
-        let base = ind.base_label.clone().unwrap_or_else(|| self.s("base_default"));
-        let ctx = IndicatorContext {
-            indicator: IndicatorFacts {
-                name: ind.name.clone(),
-                about: self.words.s.fill(about_key, &[("unit", &ind.unit), ("base", &base)]),
-                coverage: ind.kind == IndicatorKind::Coverage,
-            },
-            commentary: site.content.indicators[i].as_ref().map(|d| markdown::render(&d.markdown, 1, "note-")),
-            city,
-            ranking: RankingView {
-                svg,
-                file,
-                caption: self.words.s.fill("table_ranking_caption", &[("indicator", &ind.short), ("year", &year)]),
-                head,
-                rows,
-            },
-        };
-        let description = ctx.city.sentence.clone();
-        self.write_page(Page::Indicator(i), ind.name.clone(), description, None, &ctx)?;
-        Ok(Counts { pages: 1, charts: 1 })
+        Ok(file)
     }
 }

@@ -15,6 +15,7 @@ mod home;
 mod indicators;
 mod page;
 mod place;
+mod ranks;
 mod theme;
 mod units;
 mod views;
@@ -30,6 +31,7 @@ use crate::model::{Doc, Site};
 use crate::output::{OutputError, Sink};
 pub use page::{FIGURES_CSV, FIGURES_JSON, Page, locality_csv};
 pub use theme::Theme;
+use units::Order;
 use views::{NavItem, PageMeta, Words};
 
 /// Why rendering stopped.
@@ -98,7 +100,11 @@ pub fn render(
     };
     let words = Words { site, s: strings, fmt: Fmt::new(site.config.language) };
     set_globals(theme, site, year, &words);
-    let r = Renderer { site, year, computed, theme, words, out };
+    let ranks = ranks::ranks(site, year);
+    let places = crate::markdown::Places::new(
+        site.localities.iter().enumerate().map(|(l, loc)| (loc.name.clone(), Page::Locality(l).path(site))),
+    );
+    let r = Renderer { site, year, computed, theme, words, out, ranks, places };
     jobs.par_iter().map(|job| r.job(*job)).try_reduce(Counts::default, |a, b| Ok(a + b))
 }
 
@@ -118,7 +124,8 @@ pub fn commentary_changes(old: &Site, new: &Site) -> Option<Vec<Job>> {
         && *reports == old.reports
         && *figures == old.figures
         && content.updates == old.content.updates
-        && content.pages == old.content.pages;
+        && content.pages == old.content.pages
+        && content.join == old.content.join;
     if !same {
         return None;
     }
@@ -179,6 +186,14 @@ fn set_globals(theme: &mut Theme, site: &Site, year: &YearData, words: &Words) {
     ctx.insert("site", &globals);
     ctx.insert("nav", &nav);
     ctx.insert("paths", &page::Paths::new(site));
+    let pages: Vec<NavItem> = (0..site.content.pages.len())
+        .map(|k| NavItem {
+            key: "",
+            label: docs::doc_title(&site.content.pages[k]),
+            path: Page::Standalone(k).path(site),
+        })
+        .collect();
+    ctx.insert("pages", &pages);
 }
 
 /// `../` once per folder between `path` and the site root.
@@ -195,6 +210,10 @@ struct Renderer<'a> {
     theme: &'a Theme,
     words: Words<'a>,
     out: &'a dyn Sink,
+    /// By indicator: who stands where this year.
+    ranks: Vec<ranks::IndicatorRanks>,
+    /// The localities a bulletin may name, to link to.
+    places: crate::markdown::Places,
 }
 
 impl Renderer<'_> {
@@ -202,7 +221,9 @@ impl Renderer<'_> {
         match job {
             Job::Page(page) => match page {
                 Page::Home => self.home(),
-                Page::Localities => self.localities(),
+                Page::Localities => self.localities(Order::Name),
+                Page::LocalitiesByArea => self.localities(Order::Area),
+                Page::LocalitiesByProgress(i) => self.localities(Order::Progress(i)),
                 Page::Locality(l) => self.locality(l),
                 Page::Indicators => self.indicators(),
                 Page::Indicator(i) => self.indicator(i),
@@ -242,9 +263,11 @@ impl Renderer<'_> {
         let mut ctx =
             tera::Context::from_serialize(context).map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;
         // 404.html is served for missing pages at any depth, where relative links would
-        // point nowhere: with a known address it links absolutely.
+        // point nowhere: it links from the site's address, or, without one, from the root
+        // of the host, where hosts look for it.
         let root = match &self.site.config.base_url {
             Some(base) if page == Page::NotFound => format!("{base}/"),
+            None if page == Page::NotFound => "/".to_owned(),
             _ => root_of(&path),
         };
         ctx.insert("root", &root);

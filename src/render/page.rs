@@ -10,7 +10,12 @@ use crate::model::Site;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
     Home,
+    /// Every locality, by name.
     Localities,
+    /// Every locality, under its group.
+    LocalitiesByArea,
+    /// Every locality, best first on an indicator.
+    LocalitiesByProgress(usize),
     Locality(usize),
     Indicators,
     Indicator(usize),
@@ -30,6 +35,9 @@ impl Page {
         match self {
             Page::Home => "index.html".to_owned(),
             Page::Localities => "localities/index.html".to_owned(),
+            // Files, not folders: no locality's id can take their names.
+            Page::LocalitiesByArea => "localities/by-area.html".to_owned(),
+            Page::LocalitiesByProgress(i) => format!("localities/by-progress-{}.html", site.indicators[i].id),
             Page::Locality(l) => format!("localities/{}/index.html", site.localities[l].id),
             Page::Indicators => "indicators/index.html".to_owned(),
             Page::Indicator(i) => format!("indicators/{}/index.html", site.indicators[i].id),
@@ -46,7 +54,7 @@ impl Page {
     pub fn template(self) -> &'static str {
         match self {
             Page::Home => "index.html",
-            Page::Localities => "localities.html",
+            Page::Localities | Page::LocalitiesByArea | Page::LocalitiesByProgress(_) => "localities.html",
             Page::Locality(_) => "locality.html",
             Page::Indicators => "indicators.html",
             Page::Indicator(_) => "indicator.html",
@@ -63,7 +71,11 @@ impl Page {
     pub fn section(self) -> &'static str {
         match self {
             Page::Home => "home",
-            Page::Localities | Page::Locality(_) | Page::Group(_) => "localities",
+            Page::Localities
+            | Page::LocalitiesByArea
+            | Page::LocalitiesByProgress(_)
+            | Page::Locality(_)
+            | Page::Group(_) => "localities",
             Page::Indicators | Page::Indicator(_) => "indicators",
             Page::Updates | Page::Update(_) => "updates",
             Page::Methodology => "methodology",
@@ -76,6 +88,10 @@ impl Page {
     pub fn all(site: &Site) -> Vec<Page> {
         let mut pages =
             vec![Page::Home, Page::Localities, Page::Indicators, Page::Updates, Page::Methodology, Page::NotFound];
+        if !site.groups.is_empty() {
+            pages.push(Page::LocalitiesByArea);
+        }
+        pages.extend((0..site.indicators.len()).map(Page::LocalitiesByProgress));
         pages.extend((0..site.localities.len()).map(Page::Locality));
         pages.extend((0..site.indicators.len()).map(Page::Indicator));
         pages.extend((0..site.groups.len()).map(Page::Group));

@@ -79,7 +79,7 @@ impl Renderer<'_> {
             expected: self.s("legend_expected"),
             projection: self.s("legend_projection"),
         };
-        let svg = charts::trend(&Trend {
+        let trend = Trend {
             id: &format!("chart-{id}"),
             title: &title,
             desc: &desc,
@@ -89,16 +89,17 @@ impl Renderer<'_> {
             as_rate: ind.kind == IndicatorKind::Coverage,
             labels: &labels,
             fmt: self.words.fmt,
-        });
+        };
         let file = place.charts.file(&ind.id);
         if write_chart {
-            self.out.write(&file, svg.as_bytes())?;
+            self.out.write(&file, charts::trend(&trend).as_bytes())?;
         }
+        let html = charts::trend_html(&trend);
         let caption = self.words.s.fill(
             "table_trend_caption",
             &[("indicator", &ind.short), ("name", place.name), ("year", &year.to_string())],
         );
-        figure.chart = Some(ChartView { svg, file, table: self.trend_table(caption, ind, series)? });
+        figure.chart = Some(ChartView { html, file, table: self.trend_table(caption, ind, series)? });
         Ok(figure)
     }
 
@@ -112,7 +113,7 @@ impl Renderer<'_> {
             head.push(s.get("col_rate").to_owned());
         }
         head.extend(["col_progress", "col_expected", "col_status"].map(|k| s.get(k).to_owned()));
-        let mut rows = self.table_rows();
+        let mut rows = self.table_rows(&head);
         for (k, &date) in self.year.dates.iter().enumerate() {
             rows.row(&fmt.date(date));
             let Some(st) = series.at(k) else {
@@ -134,8 +135,8 @@ impl Renderer<'_> {
     }
 
     /// The rows of a table of numbers, written as the theme wants them (see [`TableRows`]).
-    pub(super) fn table_rows(&self) -> TableRows {
-        TableRows::new(!self.theme.overrides(TableRows::TEMPLATE))
+    pub(super) fn table_rows(&self, head: &[String]) -> TableRows {
+        TableRows::new(!self.theme.overrides(TableRows::TEMPLATE), head)
     }
 
     pub(super) fn finish_rows(&self, rows: TableRows) -> Result<String, RenderError> {

@@ -15,6 +15,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("figure.html", include_str!("../../templates/figure.html")),
     ("chart.html", include_str!("../../templates/chart.html")),
     ("unit-table.html", include_str!("../../templates/unit-table.html")),
+    ("bars.html", include_str!("../../templates/bars.html")),
+    ("join.html", include_str!("../../templates/join.html")),
     ("table-rows.html", include_str!("../../templates/table-rows.html")),
     ("index.html", include_str!("../../templates/index.html")),
     ("localities.html", include_str!("../../templates/localities.html")),

@@ -4,17 +4,54 @@
 use serde::Serialize;
 
 use super::place::{ChartPlace, Place};
-use super::views::{FigureView, TableView, UnitRow};
+use super::ranks::{self, BarRow};
+use super::views::{CompareView, FigureView, JoinView, TableView, UnitRow, UnitRows};
 use super::{Counts, PAGE, Page, RenderError, Renderer, locality_csv};
 use crate::markdown;
 use crate::model::LocalityKind;
+use crate::text;
+
+/// How the list of every locality is ordered; each order is a page of its own, so that
+/// a reader sorts without JavaScript.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Order {
+    Name,
+    Area,
+    /// Best first on an indicator.
+    Progress(usize),
+}
+
+impl Order {
+    fn page(self) -> Page {
+        match self {
+            Order::Name => Page::Localities,
+            Order::Area => Page::LocalitiesByArea,
+            Order::Progress(i) => Page::LocalitiesByProgress(i),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SortLink {
+    label: String,
+    href: String,
+    current: bool,
+}
+
+/// A table of localities, under a heading of its own when the list is by area.
+#[derive(Serialize)]
+struct UnitSection {
+    heading: Option<String>,
+    caption: String,
+    rows: UnitRows,
+}
 
 #[derive(Serialize)]
 struct UnitsContext {
     lead: String,
-    table_caption: String,
+    sorts: Vec<SortLink>,
+    sections: Vec<UnitSection>,
     indicator_heads: Vec<String>,
-    rows: Vec<UnitRow>,
 }
 
 #[derive(Serialize)]
@@ -29,9 +66,11 @@ struct UnitFacts {
 #[derive(Serialize)]
 struct LocalityContext {
     unit: UnitFacts,
+    join: Option<JoinView>,
     figures: Vec<FigureView>,
     commentary: Option<String>,
-    history: TableView,
+    /// A table per year, newest first.
+    history: Vec<TableView>,
 }
 
 #[derive(Serialize)]
@@ -46,21 +85,74 @@ struct GroupContext {
     figures: Vec<FigureView>,
     table_caption: String,
     indicator_heads: Vec<String>,
-    rows: Vec<UnitRow>,
+    rows: UnitRows,
 }
 
 impl Renderer<'_> {
-    pub(super) fn localities(&self) -> Result<Counts, RenderError> {
+    /// The list of every locality, in `order`, with links to the other orders.
+    pub(super) fn localities(&self, order: Order) -> Result<Counts, RenderError> {
+        let site = self.site;
+        let s = self.words.s;
         let year = self.year.year.to_string();
-        let lead =
-            self.words.s.fill("localities_lead", &[("n", &self.site.localities.len().to_string()), ("year", &year)]);
-        let ctx = UnitsContext {
-            lead: lead.clone(),
-            table_caption: self.words.s.fill("table_units_caption", &[("year", &year)]),
-            indicator_heads: self.indicator_heads(),
-            rows: self.unit_rows(0..self.site.localities.len()),
+        let lead = s.fill("localities_lead", &[("n", &site.localities.len().to_string()), ("year", &year)]);
+        let caption = s.fill("table_units_caption", &[("year", &year)]);
+        let by_name = |members: &mut Vec<usize>| self.sort_by_name(members);
+        let page = order.page();
+        let (title, sections) = match order {
+            Order::Name => {
+                let mut all: Vec<usize> = (0..site.localities.len()).collect();
+                by_name(&mut all);
+                let section = UnitSection { heading: None, caption, rows: self.unit_rows(all.into_iter(), page) };
+                (self.s("title_localities"), vec![section])
+            }
+            Order::Area => {
+                let mut sections: Vec<UnitSection> = site
+                    .groups
+                    .iter()
+                    .map(|g| {
+                        let mut members = g.members.clone();
+                        by_name(&mut members);
+                        UnitSection {
+                            heading: Some(g.name.clone()),
+                            caption: s.fill("table_group_caption", &[("name", &g.name), ("year", &year)]),
+                            rows: self.unit_rows(members.into_iter(), page),
+                        }
+                    })
+                    .collect();
+                let mut rest: Vec<usize> =
+                    (0..site.localities.len()).filter(|&l| site.localities[l].group.is_none()).collect();
+                if !rest.is_empty() {
+                    by_name(&mut rest);
+                    let heading = self.s("localities_no_area");
+                    sections.push(UnitSection {
+                        caption: format!("{heading} ({year})"),
+                        heading: Some(heading),
+                        rows: self.unit_rows(rest.into_iter(), page),
+                    });
+                }
+                (self.s("title_localities_area"), sections)
+            }
+            Order::Progress(i) => {
+                let ranks = &self.ranks[i];
+                let without = (0..site.localities.len()).filter(|&l| ranks.place[l].is_none());
+                let all = ranks.all.iter().copied().chain(without);
+                let section = UnitSection { heading: None, caption, rows: self.unit_rows(all, page) };
+                (s.fill("title_localities_progress", &[("indicator", &site.indicators[i].short)]), vec![section])
+            }
         };
-        self.write_page(Page::Localities, self.s("title_localities"), lead, None, &ctx)?;
+        let mut orders = vec![(Order::Name, self.s("sort_name"))];
+        if !site.groups.is_empty() {
+            orders.push((Order::Area, self.s("sort_area")));
+        }
+        for (i, ind) in site.indicators.iter().enumerate() {
+            orders.push((Order::Progress(i), s.fill("sort_progress", &[("indicator", &ind.short)])));
+        }
+        let sorts = orders
+            .into_iter()
+            .map(|(o, label)| SortLink { label, href: self.href(o.page()), current: o == order })
+            .collect();
+        let ctx = UnitsContext { lead: lead.clone(), sorts, sections, indicator_heads: self.indicator_heads() };
+        self.write_page(page, title, lead, None, &ctx)?;
         Ok(PAGE)
     }
 
@@ -68,7 +160,10 @@ impl Renderer<'_> {
         let site = self.site;
         let loc = &site.localities[l];
         let place = Place { name: &loc.name, charts: ChartPlace::Member("localities", &loc.id), id_prefix: "trend" };
-        let (figures, charts) = self.figures(&place, |i| self.year.units.get(l, i), true)?;
+        let (mut figures, charts) = self.figures(&place, |i| self.year.units.get(l, i), true)?;
+        for (i, f) in figures.iter_mut().enumerate() {
+            f.compare = self.compare(l, i);
+        }
         let mut facts = self.s(match loc.kind {
             LocalityKind::Ward => "kind_ward",
             LocalityKind::Commune => "kind_commune",
@@ -87,24 +182,29 @@ impl Renderer<'_> {
                 csv: locality_csv(site, l),
             },
             figures,
-            commentary: site.content.localities[l].as_ref().map(|d| markdown::render(&d.markdown, 2, "note-")),
+            join: self.join(),
+            commentary: site.content.localities[l].as_ref().map(|d| markdown::render(&d.markdown, 3, "note-")),
             history: self.history(l)?,
         };
         self.write_page(Page::Locality(l), loc.name.clone(), description, None, &ctx)?;
         Ok(Counts { pages: 1, charts })
     }
 
-    /// Every report's figures for one locality, all years, newest first; a report without
-    /// a figure for it says so.
-    fn history(&self, l: usize) -> Result<TableView, RenderError> {
+    /// Every report's figures for one locality, a table per year, newest first: each
+    /// year's progress is against that year's targets, and the caption says so. A report
+    /// without a figure for it says so.
+    fn history(&self, l: usize) -> Result<Vec<TableView>, RenderError> {
         let (s, fmt) = (self.words.s, self.words.fmt);
-        let mut head = vec![self.s("col_date")];
-        for ind in &self.site.indicators {
-            head.push(s.fill("col_indicator_value", &[("indicator", &ind.short)]));
-            head.push(s.fill("col_indicator_progress", &[("indicator", &ind.short)]));
-        }
-        let mut rows = self.table_rows();
+        let name = &self.site.localities[l].name;
+        let mut tables = Vec::with_capacity(self.computed.years.len());
         for y in self.computed.years.iter().rev() {
+            let year = y.year.to_string();
+            let mut head = vec![self.s("col_date")];
+            for ind in &self.site.indicators {
+                head.push(s.fill("col_indicator_value", &[("indicator", &ind.short)]));
+                head.push(s.fill("col_indicator_progress", &[("indicator", &ind.short), ("year", &year)]));
+            }
+            let mut rows = self.table_rows(&head);
             for (k, &date) in y.dates.iter().enumerate().rev() {
                 rows.row(&fmt.date(date));
                 for series in y.units.locality(l) {
@@ -120,15 +220,37 @@ impl Renderer<'_> {
                     }
                 }
             }
+            let caption = s.fill("table_history_caption", &[("name", name), ("year", &year)]);
+            tables.push(TableView { caption, head, body: self.finish_rows(rows)? });
         }
-        let caption = s.fill("table_history_caption", &[("name", &self.site.localities[l].name)]);
-        Ok(TableView { caption, head, body: self.finish_rows(rows)? })
+        Ok(tables)
     }
 
     pub(super) fn group(&self, g: usize) -> Result<Counts, RenderError> {
         let group = &self.site.groups[g];
         let place = Place { name: &group.name, charts: ChartPlace::Member("groups", &group.slug), id_prefix: "group" };
-        let (figures, charts) = self.figures(&place, |i| &self.year.groups[g][i], true)?;
+        let (mut figures, charts) = self.figures(&place, |i| &self.year.groups[g][i], true)?;
+        for (i, f) in figures.iter_mut().enumerate() {
+            let ranks = &self.ranks[i];
+            let ind = &self.site.indicators[i];
+            f.ranking = Some(
+                self.bars(
+                    ranks.in_group[g]
+                        .iter()
+                        .enumerate()
+                        .map(|(k, &l)| BarRow {
+                            rank: Some(k),
+                            name: &self.site.localities[l].name,
+                            page: Some(Page::Locality(l)),
+                            series: self.year.units.get(l, i),
+                            current: false,
+                            anchor: format!("r-{}-{}", ind.id, self.site.localities[l].id),
+                        })
+                        .collect(),
+                    Page::Group(g),
+                ),
+            );
+        }
         let lead = self.words.s.fill("group_lead", &[("n", &group.members.len().to_string())]);
         let description = figures.iter().map(|f| f.sentence.as_str()).collect::<Vec<_>>().join(" ");
         let year = self.year.year.to_string();
@@ -137,21 +259,119 @@ impl Renderer<'_> {
             figures,
             table_caption: self.words.s.fill("table_group_caption", &[("name", &group.name), ("year", &year)]),
             indicator_heads: self.indicator_heads(),
-            rows: self.unit_rows(group.members.iter().copied()),
+            rows: self.unit_rows(group.members.iter().copied(), Page::Group(g)),
         };
         self.write_page(Page::Group(g), group.name.clone(), description, None, &ctx)?;
         Ok(Counts { pages: 1, charts })
     }
 
-    /// A row per locality of `members`: its name, linked, and its standing on each indicator.
-    fn unit_rows(&self, members: impl Iterator<Item = usize>) -> Vec<UnitRow> {
-        members
+    /// Where locality `l` stands on indicator `i`: its rank overall and in its group, the
+    /// ones just above and below it, the city's and its group's figures, and a link to
+    /// its row in the full ranking (its group's, on a site too large to rank every
+    /// locality on one page). `None` without a figure this year.
+    fn compare(&self, l: usize, i: usize) -> Option<CompareView> {
+        let site = self.site;
+        let (loc, ind, ranks) = (&site.localities[l], &site.indicators[i], &self.ranks[i]);
+        let place = ranks.place[l]?;
+        let group = loc.group.and_then(|g| Some((g, ranks.group_place[l]?)));
+        let (order, at, ranking_href) = match group {
+            Some((g, at)) if !self.ranks_every_unit() => {
+                (&ranks.in_group[g], at, format!("{}#r-{}-{}", self.href(Page::Group(g)), ind.id, loc.id))
+            }
+            _ => (&ranks.all, place, format!("{}#r-{}", self.href(Page::Indicator(i)), loc.id)),
+        };
+        let around = &order[at.saturating_sub(1)..(at + 2).min(order.len())];
+        let first = at.saturating_sub(1);
+        let rows: Vec<BarRow> = around
+            .iter()
+            .enumerate()
+            .map(|(k, &m)| BarRow {
+                rank: Some(first + k),
+                name: &site.localities[m].name,
+                page: Some(Page::Locality(m)),
+                series: self.year.units.get(m, i),
+                current: m == l,
+                anchor: String::new(),
+            })
+            .collect();
+        let mut references = vec![BarRow {
+            rank: None,
+            name: &site.city.name,
+            page: Some(Page::Home),
+            series: &self.year.city[i],
+            current: false,
+            anchor: String::new(),
+        }];
+        if let Some((g, _)) = group {
+            references.push(BarRow {
+                rank: None,
+                name: &site.groups[g].name,
+                page: Some(Page::Group(g)),
+                series: &self.year.groups[g][i],
+                current: false,
+                anchor: String::new(),
+            });
+        }
+        // One scale for both lists, so the bars compare.
+        let scale = ranks::scale(&rows).max(ranks::scale(&references));
+        let on = Page::Locality(l);
+        let neighbours = self.bars_to_scale(rows, scale, true, on);
+        let references = self.bars_to_scale(references, scale, false, on);
+        let s = self.words.s;
+        let mut rank = s.fill(
+            "compare_rank",
+            &[("rank", &(place + 1).to_string()), ("n", &ranks.all.len().to_string()), ("place", &site.city.name)],
+        );
+        if let Some((g, at)) = group {
+            let in_group = s.fill(
+                "compare_rank_group",
+                &[
+                    ("rank", &(at + 1).to_string()),
+                    ("n", &ranks.in_group[g].len().to_string()),
+                    ("place", &site.groups[g].name),
+                ],
+            );
+            rank = format!("{rank}; {in_group}");
+        }
+        rank.push('.');
+        Some(CompareView { rank, neighbours, references, ranking_href })
+    }
+
+    /// Sorts localities by name as a reader looks for them: "Phường An Bình" under A,
+    /// before "Xã An Ninh", in Vietnamese dictionary order.
+    pub(super) fn sort_by_name(&self, members: &mut [usize]) {
+        members.sort_by_cached_key(|&l| {
+            let loc = &self.site.localities[l];
+            let kind = self.words.s.get(match loc.kind {
+                LocalityKind::Ward => "kind_ward",
+                LocalityKind::Commune => "kind_commune",
+                LocalityKind::SpecialZone => "kind_special_zone",
+            });
+            let name = loc.name.as_str();
+            let bare = match name.get(..kind.len()) {
+                Some(head) if head.to_lowercase() == kind.to_lowercase() => name[kind.len()..].trim_start(),
+                _ => name,
+            };
+            (text::collation_key(bare), l)
+        });
+    }
+
+    /// A row per locality of `members`, for a table on page `on`: its name, linked, and its
+    /// standing on each indicator.
+    fn unit_rows(&self, members: impl Iterator<Item = usize>, on: Page) -> UnitRows {
+        let rows: Vec<UnitRow> = members
             .map(|l| UnitRow {
                 name: self.site.localities[l].name.clone(),
                 href: self.href(Page::Locality(l)),
                 cells: self.year.units.locality(l).iter().map(|series| self.words.cell(series)).collect(),
             })
-            .collect()
+            .collect();
+        if self.theme.overrides(UnitRows::TEMPLATE) {
+            return UnitRows { rows, html: None };
+        }
+        let root = super::root_of(&on.path(self.site));
+        let html = UnitRows::write(&rows, &self.indicator_heads(), &root, self.words.s.get("no_data"));
+        UnitRows { rows: Vec::new(), html: Some(html) }
     }
 
     fn indicator_heads(&self) -> Vec<String> {

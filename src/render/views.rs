@@ -12,7 +12,7 @@ use crate::format::Fmt;
 use crate::i18n::Strings;
 use crate::model::{Indicator, IndicatorKind, Site};
 use crate::progress::{Standing, Status};
-use crate::text::push_escaped_html;
+use crate::text::{escape_html, push_escaped_html};
 
 /// The common part of every page's context.
 #[derive(Serialize)]
@@ -44,13 +44,20 @@ pub struct TableView {
 }
 
 /// The body of a table of numbers: rows that each start with a header cell
-/// (`<th scope="row">`), the rest `<td>`. A national site has some 300,000 such cells, and
-/// looping over them in a template took a tenth of the build, so the built-in theme's
-/// rows are written as HTML in Rust while they are made, exactly as its template
-/// [`TableRows::TEMPLATE`] writes them. A site that overrides that template gets its
-/// rows from it instead.
+/// (`<th scope="row">`), the rest `<td>`, each labelled with its column's heading
+/// (`data-label`) so that on a phone a row stacks into labelled lines. A national site
+/// has some 300,000 such cells, and looping over them in a template took a tenth of the
+/// build, so the built-in theme's rows are written as HTML in Rust while they are made,
+/// exactly as its template [`TableRows::TEMPLATE`] writes them. A site that overrides
+/// that template gets its rows from it instead.
 pub struct TableRows {
     html: String,
+    /// The headings of the columns after the row's header cell.
+    labels: Vec<String>,
+    /// The same, escaped once for every cell's attribute.
+    escaped: Vec<String>,
+    /// Cells written in the current row.
+    column: usize,
     /// The rows, kept for the site's own template; `None` when written as HTML.
     rows: Option<Vec<RowView>>,
 }
@@ -62,16 +69,26 @@ struct RowView {
 }
 
 impl TableRows {
-    /// The template of a table's rows, given `rows` (each a `header` and `cells`).
+    /// The template of a table's rows, given `rows` (each a `header` and `cells`) and
+    /// `labels` (the heading of each cell's column).
     pub const TEMPLATE: &'static str = "table-rows.html";
 
-    /// Rows written as HTML as they are made (`fast`), or kept for [`TableRows::TEMPLATE`].
-    pub fn new(fast: bool) -> Self {
-        TableRows { html: String::new(), rows: (!fast).then(Vec::new) }
+    /// Rows under `head` (the first heading is the row headers'), written as HTML as they
+    /// are made (`fast`), or kept for [`TableRows::TEMPLATE`].
+    pub fn new(fast: bool, head: &[String]) -> Self {
+        let labels: Vec<String> = head.iter().skip(1).cloned().collect();
+        TableRows {
+            html: String::new(),
+            escaped: labels.iter().map(|l| escape_html(l)).collect(),
+            labels,
+            column: 0,
+            rows: (!fast).then(Vec::new),
+        }
     }
 
     /// Starts a row whose header cell is `header`.
     pub fn row(&mut self, header: &str) {
+        self.column = 0;
         if let Some(rows) = &mut self.rows {
             rows.push(RowView { header: header.to_owned(), cells: Vec::new() });
             return;
@@ -85,13 +102,17 @@ impl TableRows {
     }
 
     pub fn cell(&mut self, text: &str) {
+        let column = self.column;
+        self.column += 1;
         if let Some(rows) = &mut self.rows {
             if let Some(row) = rows.last_mut() {
                 row.cells.push(text.to_owned());
             }
             return;
         }
-        self.html.push_str("<td>");
+        self.html.push_str("<td data-label=\"");
+        self.html.push_str(self.escaped.get(column).map_or("", String::as_str));
+        self.html.push_str("\">");
         push_escaped_html(text, &mut self.html);
         self.html.push_str("</td>");
     }
@@ -101,6 +122,7 @@ impl TableRows {
         if let Some(rows) = self.rows {
             let mut ctx = tera::Context::new();
             ctx.insert("rows", &rows);
+            ctx.insert("labels", &self.labels);
             return tera.render(Self::TEMPLATE, &ctx);
         }
         if !self.html.is_empty() {
@@ -112,8 +134,9 @@ impl TableRows {
 
 #[derive(Serialize)]
 pub struct ChartView {
-    /// The SVG, with its text alternative, to inline.
-    pub svg: String,
+    /// The chart drawn for the page: its lines in SVG (with the text alternative), its
+    /// words in HTML.
+    pub html: String,
     /// Path of the standalone `.svg`, relative to the site root.
     pub file: String,
     pub table: TableView,
@@ -151,6 +174,24 @@ pub struct FigureView {
     pub as_of: String,
     pub source: Option<String>,
     pub chart: Option<ChartView>,
+    /// On a locality's page: where it stands among the others.
+    pub compare: Option<CompareView>,
+    /// On a group's page: its localities ranked.
+    pub ranking: Option<BarsView>,
+}
+
+/// Where a locality stands on one indicator: its rank, its neighbours in the ranking, and
+/// the city's and its group's figures beside its own.
+#[derive(Serialize)]
+pub struct CompareView {
+    /// "Thứ 12 trong 103 phường, xã của Thành phố Cần Thơ; thứ 3 trong 20 của Hậu Giang cũ."
+    pub rank: String,
+    /// The one above, the locality, the one below.
+    pub neighbours: BarsView,
+    /// The city and the group.
+    pub references: BarsView,
+    /// The full ranking, at the locality's row.
+    pub ranking_href: String,
 }
 
 /// One indicator's standing in a row of a table of units.
@@ -168,6 +209,160 @@ pub struct UnitRow {
     pub name: String,
     pub href: String,
     pub cells: Vec<CellView>,
+}
+
+/// The rows of a table of localities (`unit-table.html`): kept for a site's own template,
+/// or written here as the built-in template writes them, as [`TableRows`] does.
+#[derive(Serialize)]
+pub struct UnitRows {
+    pub rows: Vec<UnitRow>,
+    pub html: Option<String>,
+}
+
+impl UnitRows {
+    /// The template of a table of localities, given `table_caption`, `indicator_heads`,
+    /// `searchable` and `rows` (the [`UnitRows`]).
+    pub const TEMPLATE: &'static str = "unit-table.html";
+
+    /// The rows as the built-in template writes them: under `heads`, on a page `root`
+    /// away from the site root, `no_data` in a cell without a figure.
+    pub fn write(rows: &[UnitRow], heads: &[String], root: &str, no_data: &str) -> String {
+        let heads: Vec<String> = heads.iter().map(|h| escape_html(h)).collect();
+        let (root, no_data) = (escape_html(root), escape_html(no_data));
+        let mut out = String::with_capacity(rows.len() * 380);
+        for row in rows {
+            out.push_str("<tr><th scope=\"row\"><a href=\"");
+            out.push_str(&root);
+            push_escaped_html(&row.href, &mut out);
+            out.push_str("\">");
+            push_escaped_html(&row.name, &mut out);
+            out.push_str("</a></th>");
+            for (k, c) in row.cells.iter().enumerate() {
+                out.push_str("<td class=\"status-");
+                out.push_str(c.status);
+                out.push_str("\" data-label=\"");
+                out.push_str(heads.get(k).map_or("", String::as_str));
+                out.push_str("\">");
+                if c.has_data {
+                    push_escaped_html(&c.progress, &mut out);
+                    out.push_str(" <span class=\"status-word\"><span class=\"icon\" aria-hidden=\"true\">");
+                    out.push_str(c.icon);
+                    out.push_str("</span> ");
+                    push_escaped_html(&c.status_label, &mut out);
+                    out.push_str("</span>");
+                } else {
+                    out.push_str(&no_data);
+                }
+                out.push_str("</td>");
+            }
+            out.push_str("</tr>\n");
+        }
+        out
+    }
+}
+
+/// A ranked list drawn in HTML: each place's progress as a bar with its value at the
+/// end, in the reader's own text size.
+#[derive(Serialize)]
+pub struct BarsView {
+    /// A ranking (an ordered list), or places side by side for comparison.
+    pub ranked: bool,
+    /// Where 100 % falls along the bars, as a fraction of their length.
+    pub full: String,
+    /// The bars, for the site's own [`BarsView::TEMPLATE`]; empty when written as `html`.
+    pub items: Vec<BarView>,
+    /// The list written as the built-in template writes it.
+    pub html: Option<String>,
+}
+
+impl BarsView {
+    /// The template of a list of bars, given `bars`.
+    pub const TEMPLATE: &'static str = "bars.html";
+
+    /// The list as HTML, exactly as the built-in [`BarsView::TEMPLATE`] writes it, on a
+    /// page whose way back to the site root is `root`.
+    pub fn to_html(&self, root: &str) -> String {
+        let mut out = String::with_capacity(160 + self.items.len() * 420);
+        let list = if self.ranked { "ol" } else { "ul" };
+        out.push('<');
+        out.push_str(list);
+        out.push_str(" class=\"bars chart\" style=\"--full: ");
+        push_escaped_html(&self.full, &mut out);
+        out.push_str("\">\n");
+        for b in &self.items {
+            out.push_str("<li class=\"status-");
+            out.push_str(b.status);
+            if b.current {
+                out.push_str(" current");
+            }
+            out.push('"');
+            if !b.anchor.is_empty() {
+                out.push_str(" id=\"");
+                push_escaped_html(&b.anchor, &mut out);
+                out.push('"');
+            }
+            out.push_str("><span class=\"who\">");
+            if !b.rank.is_empty() {
+                out.push_str("<span class=\"rank\">");
+                push_escaped_html(&b.rank, &mut out);
+                out.push_str(".</span> ");
+            }
+            if b.current {
+                out.push_str("<strong>");
+                push_escaped_html(&b.name, &mut out);
+                out.push_str("</strong>");
+            } else if !b.href.is_empty() {
+                out.push_str("<a href=\"");
+                push_escaped_html(root, &mut out);
+                push_escaped_html(&b.href, &mut out);
+                out.push_str("\">");
+                push_escaped_html(&b.name, &mut out);
+                out.push_str("</a>");
+            } else {
+                push_escaped_html(&b.name, &mut out);
+            }
+            out.push_str("</span> <span class=\"status-word\"><span class=\"icon\" aria-hidden=\"true\">");
+            out.push_str(b.icon);
+            out.push_str("</span> ");
+            push_escaped_html(&b.status_label, &mut out);
+            out.push_str("</span> <span class=\"track\"><span class=\"fill\" style=\"--w: ");
+            push_escaped_html(&b.width, &mut out);
+            out.push_str("\"></span> <span class=\"value\">");
+            push_escaped_html(&b.value, &mut out);
+            out.push_str("</span></span></li>\n");
+        }
+        out.push_str("</");
+        out.push_str(list);
+        out.push_str(">\n");
+        out
+    }
+}
+
+#[derive(Serialize)]
+pub struct BarView {
+    /// The place's rank, from 1; empty for a place shown for comparison (the city, a group).
+    pub rank: String,
+    pub name: String,
+    /// Empty: not a link.
+    pub href: String,
+    /// The bar's length, as a fraction of the longest a bar can be.
+    pub width: String,
+    /// The progress, written at the end of the bar.
+    pub value: String,
+    pub status: &'static str,
+    pub status_label: String,
+    pub icon: &'static str,
+    /// The place the page is about.
+    pub current: bool,
+    /// The element id other pages link to; empty for none.
+    pub anchor: String,
+}
+
+/// How to take part (`content/tham-gia.md`), on the home page and every locality's page.
+#[derive(Serialize)]
+pub struct JoinView {
+    pub title: String,
+    pub html: String,
 }
 
 /// A symbol for each status, so that status never rests on colour alone.
@@ -208,6 +403,7 @@ impl<'a> Words<'a> {
         let progress = self.progress(st);
         let remaining = format!("{}{}", self.fmt.count(st.remaining), self.unit_of(ind));
         let rate = series.goal.rate_of(st.value as f64).map(|r| self.fmt.percent(r)).unwrap_or_default();
+        let target_rate = series.goal.target_rate().map(|r| self.fmt.percent(r)).unwrap_or_default();
         let base = ind.base_label.clone().unwrap_or_else(|| self.s.get("base_default").to_owned());
         let key = match (ind.kind, st.status == Status::Achieved) {
             (IndicatorKind::Count, false) => "sentence_count",
@@ -223,6 +419,7 @@ impl<'a> Words<'a> {
             ("year", year.as_str()),
             ("remaining", remaining.as_str()),
             ("rate", rate.as_str()),
+            ("target_rate", target_rate.as_str()),
             ("base", base.as_str()),
         ];
         self.s.fill(key, &args)
@@ -295,6 +492,8 @@ impl<'a> Words<'a> {
             as_of: String::new(),
             source: None,
             chart: None,
+            compare: None,
+            ranking: None,
         };
         let Some(st) = series.latest() else { return empty };
         let per_month = |x: f64| self.s.fill("per_month", &[("n", &self.fmt.count_f(x))]);
@@ -344,10 +543,96 @@ mod tests {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html"]);
         tera.add_raw_template(TableRows::TEMPLATE, include_str!("../../templates/table-rows.html")).unwrap();
-        let (mut fast, mut kept) = (TableRows::new(true), TableRows::new(false));
+        let head = ["Date".to_owned(), "Value".to_owned(), "<Note>".to_owned()];
+        let (mut fast, mut kept) = (TableRows::new(true, &head), TableRows::new(false, &head));
         fill(&mut fast);
         fill(&mut kept);
         (fast.finish(&tera).unwrap(), kept.finish(&tera).unwrap())
+    }
+
+    #[test]
+    fn bars_written_in_rust_are_the_built_in_templates() {
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.add_raw_template(BarsView::TEMPLATE, include_str!("../../templates/bars.html")).unwrap();
+        let bar = |rank: &str, name: &str, href: &str, current: bool, anchor: &str| BarView {
+            rank: rank.into(),
+            name: name.into(),
+            href: href.into(),
+            width: "0.8052".into(),
+            value: "80,52\u{a0}%".into(),
+            status: "behind",
+            status_label: "Chậm <tiến> độ".into(),
+            icon: "✖",
+            current,
+            anchor: anchor.into(),
+        };
+        for ranked in [true, false] {
+            let view = BarsView {
+                ranked,
+                full: "0.6667".into(),
+                items: vec![
+                    bar("22", "Xã <Phong> Điền & \"Co\"", "localities/phong-dien/index.html", false, "r-phong-dien"),
+                    bar("23", "Phường Long Mỹ", "localities/long-my/index.html", true, ""),
+                    bar("", "Thành phố Cần Thơ", "", false, ""),
+                ],
+                html: None,
+            };
+            let mut ctx = tera::Context::new();
+            ctx.insert("bars", &view);
+            ctx.insert("root", "../../");
+            let from_template = tera.render(BarsView::TEMPLATE, &ctx).unwrap();
+            assert_eq!(view.to_html("../../"), from_template);
+            assert!(from_template.contains("Xã &lt;Phong&gt; Điền &amp; &quot;Co&quot;"), "{from_template}");
+        }
+    }
+
+    #[test]
+    fn unit_rows_written_in_rust_are_the_built_in_templates() {
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.add_raw_template(UnitRows::TEMPLATE, include_str!("../../templates/unit-table.html")).unwrap();
+        let cell = |has_data: bool| CellView {
+            has_data,
+            progress: if has_data { "80,52\u{a0}%".into() } else { String::new() },
+            status: if has_data { "behind" } else { "none" },
+            status_label: if has_data { "Chậm <tiến> độ".into() } else { String::new() },
+            icon: if has_data { "✖" } else { "" },
+        };
+        let rows = vec![
+            UnitRow {
+                name: "Xã <Mỹ> & \"Tú\"".into(),
+                href: "localities/my-tu/index.html".into(),
+                cells: vec![cell(true), cell(false)],
+            },
+            UnitRow {
+                name: "Phường Long Mỹ".into(),
+                href: "localities/long-my/index.html".into(),
+                cells: vec![cell(true), cell(true)],
+            },
+        ];
+        let heads = vec!["BHXH <tự> nguyện".to_owned(), "BHYT".to_owned()];
+        let html = UnitRows::write(&rows, &heads, "../", "Chưa có số liệu");
+        let render = |rows: UnitRows| {
+            let mut ctx = tera::Context::new();
+            ctx.insert("rows", &rows);
+            ctx.insert("root", "../");
+            ctx.insert("table_caption", "Caption");
+            ctx.insert("indicator_heads", &heads);
+            ctx.insert("searchable", &false);
+            ctx.insert(
+                "t",
+                &std::collections::HashMap::from([("col_locality", "Phường, xã"), ("no_data", "Chưa có số liệu")]),
+            );
+            tera.render(UnitRows::TEMPLATE, &ctx).unwrap()
+        };
+        let fast = render(UnitRows { rows: Vec::new(), html: Some(html) });
+        assert_eq!(fast, render(UnitRows { rows, html: None }));
+        assert!(
+            fast.contains("Xã &lt;Mỹ&gt; &amp; &quot;Tú&quot;")
+                && fast.contains("data-label=\"BHXH &lt;tự&gt; nguyện\""),
+            "{fast}"
+        );
     }
 
     #[test]
@@ -361,8 +646,9 @@ mod tests {
         });
         assert_eq!(
             fast,
-            "<tr><th scope=\"row\">30/09/2025</th><td>1.215</td><td>&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt; it&#39;s</td></tr>\n\
-             <tr><th scope=\"row\">31/08/2025</th><td></td></tr>\n"
+            "<tr><th scope=\"row\">30/09/2025</th><td data-label=\"Value\">1.215</td>\
+             <td data-label=\"&lt;Note&gt;\">&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt; it&#39;s</td></tr>\n\
+             <tr><th scope=\"row\">31/08/2025</th><td data-label=\"Value\"></td></tr>\n"
         );
         assert_eq!(template, fast, "the rows written in Rust are the built-in template's");
         assert_eq!(both_ways(|_| {}), (String::new(), String::new()));

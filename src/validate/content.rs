@@ -8,6 +8,9 @@ use crate::load::{Loaded, SourceFile};
 use crate::model::{Content, Doc};
 use crate::text;
 
+/// The file, under `content/`, that says how to take part (shown on many pages).
+pub const JOIN: &str = "tham-gia";
+
 /// Top-level names a standalone page may not take: the site's own sections.
 pub const RESERVED: [&str; 9] =
     ["localities", "indicators", "groups", "updates", "data", "charts", "assets", "404", "index"];
@@ -29,6 +32,7 @@ pub(super) fn content(files: Vec<Loaded<RawContent>>, ids: &Ids, diags: &mut Dia
         match parts.as_slice() {
             ["index"] => content.home = Some(doc(&file, raw, "index", false, diags)),
             ["methodology"] => content.methodology = Some(doc(&file, raw, "methodology", false, diags)),
+            [JOIN] => content.join = Some(doc(&file, raw, JOIN, false, diags)),
             ["localities", id] => match ids.locality_by_id(id) {
                 Some(Some(l)) => content.localities[l] = Some(doc(&file, raw, id, false, diags)),
                 Some(None) => drop(doc(&file, raw, id, false, diags)),
@@ -60,7 +64,7 @@ pub(super) fn content(files: Vec<Loaded<RawContent>>, ids: &Ids, diags: &mut Dia
                 }
             }
             _ => diags.push(Diagnostic::error(&file.rel, "tiendo does not read Markdown files from this folder").help(
-                "put commentary in content/index.md, content/localities/<id>.md, content/indicators/<id>.md, content/updates/<name>.md or content/<name>.md",
+                "put commentary in content/index.md, content/tham-gia.md, content/localities/<id>.md, content/indicators/<id>.md, content/updates/<name>.md or content/<name>.md",
             )),
         }
     }

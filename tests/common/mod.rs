@@ -112,12 +112,19 @@ pub fn broken_links(site: &Path) -> Vec<String> {
             {
                 continue;
             }
-            if link.starts_with('/') {
+            // 404.html is served at any depth: without a base URL it links from the host's
+            // root, where the site is when hosts serve it. Every other link is relative.
+            let from_root = page == "404.html" && link.starts_with('/');
+            if link.starts_with('/') && !from_root {
                 broken.push(format!("{page}: root-absolute link {link}"));
                 continue;
             }
             let (path, fragment) = link.split_once('#').unwrap_or((&link, ""));
-            let target_page = if path.is_empty() { page.clone() } else { normalise(&dir.join(path)) };
+            let target_page = match path {
+                "" => page.clone(),
+                _ if from_root => normalise(Path::new(path.trim_start_matches('/'))),
+                _ => normalise(&dir.join(path)),
+            };
             let target = site.join(&target_page);
             if !target.is_file() {
                 broken.push(format!("{page}: {link} (no file {target_page})"));
@@ -172,10 +179,13 @@ pub fn chart_problems(site: &Path) -> (usize, Vec<String>) {
             if !has_text_alternative(svg) {
                 problems.push(format!("{file}: a chart has no text alternative"));
             }
-            // The chart's figure is followed by the table of its numbers.
+            // The chart's figure is followed by the table of its numbers, folded away.
             let after = &rest[svg_end..];
             let next = after.find("</figure>").map(|f| after[f + 9..].trim_start());
-            if !next.is_some_and(|n| n.starts_with("<div class=\"table-wrap\"")) {
+            let table = next
+                .and_then(|n| n.strip_prefix("<details class=\"data\">"))
+                .and_then(|n| n.find("</details>").map(|end| &n[..end]));
+            if !table.is_some_and(|t| t.contains("<table>") && t.contains("<td data-label=")) {
                 problems.push(format!("{file}: a chart has no table beside it"));
             }
             rest = after;
@@ -237,9 +247,11 @@ pub fn row<'a>(
 pub fn text_of(html: &str) -> String {
     let mut visible = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(i) = rest.find("<script") {
+    // Scripts and styles are not read.
+    while let Some(i) = [rest.find("<script"), rest.find("<style")].into_iter().flatten().min() {
         visible.push_str(&rest[..i]);
-        rest = rest[i..].find("</script>").map_or("", |e| &rest[i + e + 9..]);
+        let end = if rest[i..].starts_with("<script") { "</script>" } else { "</style>" };
+        rest = rest[i..].find(end).map_or("", |e| &rest[i + e + end.len()..]);
     }
     visible.push_str(rest);
     let html = visible.as_str();
