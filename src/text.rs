@@ -105,6 +105,22 @@ pub fn collation_key(name: &str) -> (Vec<u32>, Vec<u8>, String) {
     (letters, tones, name.to_owned())
 }
 
+/// `text` as a CSS string in single quotes, safe inside any HTML attribute once HTML
+/// escaped: quotes, backslashes and control characters become CSS escapes (`\27 `).
+pub fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('\'');
+    for c in text.chars() {
+        match c {
+            '\'' | '"' | '\\' | '<' | '>' | '&' => out.push_str(&format!("\\{:x} ", u32::from(c))),
+            c if c.is_control() => out.push_str(&format!("\\{:x} ", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
 /// Longest id accepted: ids become folder names, which file systems limit.
 pub const MAX_ID_LEN: usize = 100;
 
@@ -143,6 +159,12 @@ pub fn push_escaped_html(text: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn css_strings_hold_any_text_without_quotes_or_markup() {
+        assert_eq!(css_string("Số người"), "'Số người'");
+        assert_eq!(css_string("a'b\"c\\d<e>&\n"), "'a\\27 b\\22 c\\5c d\\3c e\\3e \\26 \\a '");
+    }
 
     #[test]
     fn sorts_in_vietnamese_dictionary_order() {

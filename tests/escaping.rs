@@ -34,7 +34,7 @@ const ATTRIBUTES: &[&str] = &[
     "viewbox", "xmlns", "focusable", "x", "y", "dy", "text-anchor", "font-family", "font-size", "opacity", "fill",
     "stroke", "stroke-width", "stroke-dasharray", "points", "cx", "cy", "r", "transform", "font-weight", "start",
     "disabled", "checked", "align", "x1", "y1", "x2", "y2", "property", "defer", "data-search", "data-placeholder",
-    "data-found", "d", "data-label", "preserveaspectratio", "stroke-linecap",
+    "data-found", "d", "preserveaspectratio", "stroke-linecap",
 ];
 
 /// Every element and attribute name in `markup`. Text and attribute values come out of

@@ -14,7 +14,7 @@ use crate::progress::Status;
 use svg::Colour;
 
 pub use ranking::{Bar, Ranking, ranking};
-pub use trend::{Trend, TrendLabels, trend, trend_html};
+pub use trend::{Trend, TrendLabels, trend, trend_both, trend_html};
 
 // All chart marks have at least 3:1 contrast against white (WCAG 1.4.11); every series
 // also differs by its stroke pattern, and statuses are written out in words.

@@ -50,7 +50,7 @@ fn pair(out: &mut String, (x, y): Point) {
 }
 
 /// Appends `x` with at most one decimal, without a trailing `.0`.
-fn num(out: &mut String, x: f64) {
+pub(super) fn num(out: &mut String, x: f64) {
     let tenths = (x * 10.0).round() as i64;
     if tenths < 0 {
         out.push('-');

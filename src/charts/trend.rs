@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::svg::{Anchor, Colour, DRAWING, Stroke, Svg, text_width, ticks};
+use super::svg::{Anchor, Colour, DRAWING, Stroke, Svg, num, text_width, ticks};
 use super::{ACTUAL, AXIS, EXPECTED, GRID, INK, TARGET};
 use crate::compute::Series;
 use crate::date::Date;
@@ -139,7 +139,16 @@ fn plan(t: &Trend) -> Plan {
 
 /// The chart as a standalone SVG image, its text drawn in it.
 pub fn trend(t: &Trend) -> String {
+    svg(t, &plan(t))
+}
+
+/// The chart for a page ([`trend_html`]) and as a standalone SVG ([`trend`]), laid out once.
+pub fn trend_both(t: &Trend) -> (String, String) {
     let p = plan(t);
+    (html(t, &p), svg(t, &p))
+}
+
+fn svg(t: &Trend, p: &Plan) -> String {
     let mut svg = Svg::new(WIDTH as u32, HEIGHT as u32, t.id, t.title, t.desc, TEXT, INK);
     let legend_bottom = legend(&mut svg, t.labels, !p.projection.is_empty());
     let widest = p.y_ticks.iter().map(|(_, label)| text_width(label, TEXT)).fold(0.0, f64::max);
@@ -173,7 +182,10 @@ pub fn trend(t: &Trend) -> String {
 /// they are read at the page's text size on a phone and grow with the reader's text
 /// size. The page's style places them (`.legend`, `.plot`, `.months`).
 pub fn trend_html(t: &Trend) -> String {
-    let p = plan(t);
+    html(t, &plan(t))
+}
+
+fn html(t: &Trend, p: &Plan) -> String {
     let size = f64::from(DRAWING);
     let x_share = |x: f64| (x - p.x_min) / (p.x_max - p.x_min);
     let y_share = |y: f64| (y - p.y_min) / (p.y_max - p.y_min);
@@ -183,7 +195,9 @@ pub fn trend_html(t: &Trend) -> String {
     // Room for the axis's labels, at 0.875 em and 0.6 em a character (generous).
     let widest = p.y_ticks.iter().map(|(_, label)| text_width(label, 0.875)).fold(0.0, f64::max);
     let mut out = String::with_capacity(4096);
-    let _ = writeln!(out, "<div class=\"trend\" style=\"--yw: {:.1}em\">", widest + 0.5);
+    out.push_str("<div class=\"trend\" style=\"--yw: ");
+    num(&mut out, widest + 0.5);
+    out.push_str("em\">\n");
     out.push_str("<ul class=\"legend\" aria-hidden=\"true\">");
     let mut entries =
         vec![("actual", &t.labels.actual), ("target", &t.labels.target), ("expected", &t.labels.expected)];
@@ -212,18 +226,22 @@ pub fn trend_html(t: &Trend) -> String {
 
     let percent = |share: f64| (share * 100.0).clamp(0.0, 100.0);
     for (y, label) in &p.y_ticks {
-        let _ = write!(out, "<span class=\"y\" aria-hidden=\"true\" style=\"bottom: {:.1}%\">", percent(y_share(*y)));
+        out.push_str("<span class=\"y\" aria-hidden=\"true\" style=\"bottom: ");
+        num(&mut out, percent(y_share(*y)));
+        out.push_str("%\">");
         push_escaped_html(label, &mut out);
         out.push_str("</span>");
     }
-    let _ =
-        write!(out, "\n<span class=\"tl\" aria-hidden=\"true\" style=\"bottom: {:.1}%\">", percent(y_share(p.target)));
+    out.push_str("\n<span class=\"tl\" aria-hidden=\"true\" style=\"bottom: ");
+    num(&mut out, percent(y_share(p.target)));
+    out.push_str("%\">");
     push_escaped_html(&p.target_label, &mut out);
     out.push_str("</span>\n</div>\n<div class=\"months\" aria-hidden=\"true\">");
     for (x, name, month) in &p.months {
         // On a narrow screen every other month is named.
-        let class = if month % 2 == 0 { " class=\"m2\"" } else { "" };
-        let _ = write!(out, "<span{class} style=\"left: {:.1}%\">", percent(x_share(*x)));
+        out.push_str(if month % 2 == 0 { "<span class=\"m2\" style=\"left: " } else { "<span style=\"left: " });
+        num(&mut out, percent(x_share(*x)));
+        out.push_str("%\">");
         push_escaped_html(name, &mut out);
         out.push_str("</span>");
     }

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::place::{ChartPlace, Place};
 use super::ranks::BarRow;
-use super::views::{BarsView, FigureView, icon};
+use super::views::{BarsView, FigureView, column_labels, icon};
 use super::{Counts, PAGE, Page, RenderError, Renderer};
 use crate::charts::{self, Bar, Ranking};
 use crate::markdown;
@@ -50,6 +50,8 @@ struct RankRow {
 struct RankTable {
     caption: String,
     head: RankHead,
+    /// See [`column_labels`].
+    labels: String,
     rows: Vec<RankRow>,
 }
 
@@ -243,9 +245,15 @@ impl Renderer<'_> {
             progress: self.s("col_progress"),
             status: self.s("col_status"),
         };
+        let mut columns = vec![head.rank.as_str(), head.value.as_str(), head.target.as_str()];
+        if ind.kind == IndicatorKind::Coverage {
+            columns.push(&head.rate);
+        }
+        columns.extend([head.progress.as_str(), head.status.as_str()]);
+        let labels = column_labels(columns);
         let year = self.year.year.to_string();
         let caption = self.words.s.fill("table_ranking_caption", &[("indicator", &ind.short), ("year", &year)]);
-        RankTable { caption, head, rows }
+        RankTable { caption, head, labels, rows }
     }
 
     /// The ranking of indicator `i` as a standalone SVG, for download; where it is written.

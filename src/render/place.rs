@@ -1,7 +1,7 @@
 //! What several pages show of a place (the city, a group, a locality): its figure for
 //! each indicator, with the trend chart and the table of its numbers.
 
-use super::views::{ChartView, FigureView, TableRows, TableView};
+use super::views::{ChartView, FigureView, TableRows, TableView, column_labels};
 use super::{RenderError, Renderer};
 use crate::charts::{self, Trend, TrendLabels};
 use crate::compute::Series;
@@ -91,10 +91,13 @@ impl Renderer<'_> {
             fmt: self.words.fmt,
         };
         let file = place.charts.file(&ind.id);
-        if write_chart {
-            self.out.write(&file, charts::trend(&trend).as_bytes())?;
-        }
-        let html = charts::trend_html(&trend);
+        let html = if write_chart {
+            let (html, svg) = charts::trend_both(&trend);
+            self.out.write(&file, svg.as_bytes())?;
+            html
+        } else {
+            charts::trend_html(&trend)
+        };
         let caption = self.words.s.fill(
             "table_trend_caption",
             &[("indicator", &ind.short), ("name", place.name), ("year", &year.to_string())],
@@ -113,7 +116,7 @@ impl Renderer<'_> {
             head.push(s.get("col_rate").to_owned());
         }
         head.extend(["col_progress", "col_expected", "col_status"].map(|k| s.get(k).to_owned()));
-        let mut rows = self.table_rows(&head);
+        let mut rows = self.table_rows();
         for (k, &date) in self.year.dates.iter().enumerate() {
             rows.row(&fmt.date(date));
             let Some(st) = series.at(k) else {
@@ -131,12 +134,13 @@ impl Renderer<'_> {
             rows.cell(&fmt.count_f(st.expected));
             rows.cell(s.status(st.status));
         }
-        Ok(TableView { caption, head, body: self.finish_rows(rows)? })
+        let labels = column_labels(head.iter().skip(1).map(String::as_str));
+        Ok(TableView { caption, head, labels, body: self.finish_rows(rows)? })
     }
 
     /// The rows of a table of numbers, written as the theme wants them (see [`TableRows`]).
-    pub(super) fn table_rows(&self, head: &[String]) -> TableRows {
-        TableRows::new(!self.theme.overrides(TableRows::TEMPLATE), head)
+    pub(super) fn table_rows(&self) -> TableRows {
+        TableRows::new(!self.theme.overrides(TableRows::TEMPLATE))
     }
 
     pub(super) fn finish_rows(&self, rows: TableRows) -> Result<String, RenderError> {

@@ -69,6 +69,12 @@ pub(super) struct BarRow<'a> {
 /// written), so that one place far ahead does not squash everyone else's bar.
 const LONGEST: f64 = 1.5;
 
+/// `x` (0 to 1) with four decimals, "0.8052": integers only, as some 50,000 bars need it.
+fn fraction(x: f64) -> String {
+    let n = (x.clamp(0.0, 1.0) * 10_000.0).round() as u32;
+    format!("{}.{:04}", n / 10_000, n % 10_000)
+}
+
 /// The scale of bars for `rows`: the highest progress among them, at least 100 % and at
 /// most [`LONGEST`], is a full bar.
 pub(super) fn scale(rows: &[BarRow]) -> f64 {
@@ -95,7 +101,7 @@ impl Renderer<'_> {
                     rank: r.rank.map(|k| (k + 1).to_string()).unwrap_or_default(),
                     name: r.name.to_owned(),
                     href: r.page.map(|p| self.href(p)).unwrap_or_default(),
-                    width: format!("{:.4}", (st.progress / scale).clamp(0.0, 1.0)),
+                    width: fraction((st.progress / scale).clamp(0.0, 1.0)),
                     value: self.words.progress(st),
                     status: st.status.slug(),
                     status_label: self.words.s.status(st.status).to_owned(),
@@ -105,7 +111,7 @@ impl Renderer<'_> {
                 })
             })
             .collect();
-        let mut view = BarsView { ranked, full: format!("{:.4}", 1.0 / scale), items, html: None };
+        let mut view = BarsView { ranked, full: fraction(1.0 / scale), items, html: None };
         if !self.theme.overrides(BarsView::TEMPLATE) {
             view.html = Some(view.to_html(&super::root_of(&on.path(self.site))));
             view.items = Vec::new();

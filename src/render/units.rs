@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::place::{ChartPlace, Place};
 use super::ranks::{self, BarRow};
-use super::views::{CompareView, FigureView, JoinView, TableView, UnitRow, UnitRows};
+use super::views::{CompareView, FigureView, JoinView, TableView, UnitRow, UnitRows, column_labels};
 use super::{Counts, PAGE, Page, RenderError, Renderer, locality_csv};
 use crate::markdown;
 use crate::model::LocalityKind;
@@ -20,6 +20,9 @@ pub(super) enum Order {
     /// Best first on an indicator.
     Progress(usize),
 }
+
+/// The way back to the site root from the lists of every locality.
+const LIST_ROOT: &str = "../";
 
 impl Order {
     fn page(self) -> Page {
@@ -52,6 +55,8 @@ struct UnitsContext {
     sorts: Vec<SortLink>,
     sections: Vec<UnitSection>,
     indicator_heads: Vec<String>,
+    /// See [`column_labels`].
+    labels: String,
 }
 
 #[derive(Serialize)]
@@ -85,6 +90,7 @@ struct GroupContext {
     figures: Vec<FigureView>,
     table_caption: String,
     indicator_heads: Vec<String>,
+    labels: String,
     rows: UnitRows,
 }
 
@@ -151,7 +157,13 @@ impl Renderer<'_> {
             .into_iter()
             .map(|(o, label)| SortLink { label, href: self.href(o.page()), current: o == order })
             .collect();
-        let ctx = UnitsContext { lead: lead.clone(), sorts, sections, indicator_heads: self.indicator_heads() };
+        let ctx = UnitsContext {
+            lead: lead.clone(),
+            sorts,
+            sections,
+            indicator_heads: self.indicator_heads(),
+            labels: self.indicator_labels(),
+        };
         self.write_page(page, title, lead, None, &ctx)?;
         Ok(PAGE)
     }
@@ -202,9 +214,9 @@ impl Renderer<'_> {
             let mut head = vec![self.s("col_date")];
             for ind in &self.site.indicators {
                 head.push(s.fill("col_indicator_value", &[("indicator", &ind.short)]));
-                head.push(s.fill("col_indicator_progress", &[("indicator", &ind.short), ("year", &year)]));
+                head.push(s.fill("col_indicator_progress", &[("indicator", &ind.short)]));
             }
-            let mut rows = self.table_rows(&head);
+            let mut rows = self.table_rows();
             for (k, &date) in y.dates.iter().enumerate().rev() {
                 rows.row(&fmt.date(date));
                 for series in y.units.locality(l) {
@@ -221,7 +233,8 @@ impl Renderer<'_> {
                 }
             }
             let caption = s.fill("table_history_caption", &[("name", name), ("year", &year)]);
-            tables.push(TableView { caption, head, body: self.finish_rows(rows)? });
+            let labels = column_labels(head.iter().skip(1).map(String::as_str));
+            tables.push(TableView { caption, head, labels, body: self.finish_rows(rows)? });
         }
         Ok(tables)
     }
@@ -259,6 +272,7 @@ impl Renderer<'_> {
             figures,
             table_caption: self.words.s.fill("table_group_caption", &[("name", &group.name), ("year", &year)]),
             indicator_heads: self.indicator_heads(),
+            labels: self.indicator_labels(),
             rows: self.unit_rows(group.members.iter().copied(), Page::Group(g)),
         };
         self.write_page(Page::Group(g), group.name.clone(), description, None, &ctx)?;
@@ -357,24 +371,42 @@ impl Renderer<'_> {
     }
 
     /// A row per locality of `members`, for a table on page `on`: its name, linked, and its
-    /// standing on each indicator.
+    /// standing on each indicator. The lists of every locality (one folder deep) share
+    /// each locality's row, written once.
     fn unit_rows(&self, members: impl Iterator<Item = usize>, on: Page) -> UnitRows {
-        let rows: Vec<UnitRow> = members
-            .map(|l| UnitRow {
-                name: self.site.localities[l].name.clone(),
-                href: self.href(Page::Locality(l)),
-                cells: self.year.units.locality(l).iter().map(|series| self.words.cell(series)).collect(),
-            })
-            .collect();
         if self.theme.overrides(UnitRows::TEMPLATE) {
-            return UnitRows { rows, html: None };
+            return UnitRows { rows: members.map(|l| self.unit_row(l)).collect(), html: None };
         }
         let root = super::root_of(&on.path(self.site));
-        let html = UnitRows::write(&rows, &self.indicator_heads(), &root, self.words.s.get("no_data"));
+        let no_data = self.words.s.get("no_data");
+        let html = if root == LIST_ROOT {
+            let rows = self.list_rows.get_or_init(|| {
+                (0..self.site.localities.len())
+                    .map(|l| UnitRows::write(&[self.unit_row(l)], LIST_ROOT, no_data))
+                    .collect()
+            });
+            members.map(|l| rows[l].as_str()).collect()
+        } else {
+            let rows: Vec<UnitRow> = members.map(|l| self.unit_row(l)).collect();
+            UnitRows::write(&rows, &root, no_data)
+        };
         UnitRows { rows: Vec::new(), html: Some(html) }
+    }
+
+    fn unit_row(&self, l: usize) -> UnitRow {
+        UnitRow {
+            name: self.site.localities[l].name.clone(),
+            href: self.href(Page::Locality(l)),
+            cells: self.year.units.locality(l).iter().map(|series| self.words.cell(series)).collect(),
+        }
     }
 
     fn indicator_heads(&self) -> Vec<String> {
         self.site.indicators.iter().map(|i| i.short.clone()).collect()
+    }
+
+    /// The indicators' short names as a table's column labels.
+    fn indicator_labels(&self) -> String {
+        column_labels(self.site.indicators.iter().map(|i| i.short.as_str()))
     }
 }

@@ -12,7 +12,7 @@ use crate::format::Fmt;
 use crate::i18n::Strings;
 use crate::model::{Indicator, IndicatorKind, Site};
 use crate::progress::{Standing, Status};
-use crate::text::{escape_html, push_escaped_html};
+use crate::text::{css_string, escape_html, push_escaped_html};
 
 /// The common part of every page's context.
 #[derive(Serialize)]
@@ -39,25 +39,20 @@ pub struct NavItem {
 pub struct TableView {
     pub caption: String,
     pub head: Vec<String>,
+    /// The headings of its `<td>` columns for its `style`: see [`column_labels`].
+    pub labels: String,
     /// The `<tr>` rows of the body, escaped HTML: see [`TableRows`].
     pub body: String,
 }
 
 /// The body of a table of numbers: rows that each start with a header cell
-/// (`<th scope="row">`), the rest `<td>`, each labelled with its column's heading
-/// (`data-label`) so that on a phone a row stacks into labelled lines. A national site
-/// has some 300,000 such cells, and looping over them in a template took a tenth of the
-/// build, so the built-in theme's rows are written as HTML in Rust while they are made,
-/// exactly as its template [`TableRows::TEMPLATE`] writes them. A site that overrides
-/// that template gets its rows from it instead.
+/// (`<th scope="row">`), the rest `<td>`. A national site has some 300,000 such cells, and
+/// looping over them in a template took a tenth of the build, so the built-in theme's
+/// rows are written as HTML in Rust while they are made, exactly as its template
+/// [`TableRows::TEMPLATE`] writes them. A site that overrides that template gets its
+/// rows from it instead.
 pub struct TableRows {
     html: String,
-    /// The headings of the columns after the row's header cell.
-    labels: Vec<String>,
-    /// The same, escaped once for every cell's attribute.
-    escaped: Vec<String>,
-    /// Cells written in the current row.
-    column: usize,
     /// The rows, kept for the site's own template; `None` when written as HTML.
     rows: Option<Vec<RowView>>,
 }
@@ -69,26 +64,16 @@ struct RowView {
 }
 
 impl TableRows {
-    /// The template of a table's rows, given `rows` (each a `header` and `cells`) and
-    /// `labels` (the heading of each cell's column).
+    /// The template of a table's rows, given `rows` (each a `header` and `cells`).
     pub const TEMPLATE: &'static str = "table-rows.html";
 
-    /// Rows under `head` (the first heading is the row headers'), written as HTML as they
-    /// are made (`fast`), or kept for [`TableRows::TEMPLATE`].
-    pub fn new(fast: bool, head: &[String]) -> Self {
-        let labels: Vec<String> = head.iter().skip(1).cloned().collect();
-        TableRows {
-            html: String::new(),
-            escaped: labels.iter().map(|l| escape_html(l)).collect(),
-            labels,
-            column: 0,
-            rows: (!fast).then(Vec::new),
-        }
+    /// Rows written as HTML as they are made (`fast`), or kept for [`TableRows::TEMPLATE`].
+    pub fn new(fast: bool) -> Self {
+        TableRows { html: String::new(), rows: (!fast).then(Vec::new) }
     }
 
     /// Starts a row whose header cell is `header`.
     pub fn row(&mut self, header: &str) {
-        self.column = 0;
         if let Some(rows) = &mut self.rows {
             rows.push(RowView { header: header.to_owned(), cells: Vec::new() });
             return;
@@ -102,17 +87,13 @@ impl TableRows {
     }
 
     pub fn cell(&mut self, text: &str) {
-        let column = self.column;
-        self.column += 1;
         if let Some(rows) = &mut self.rows {
             if let Some(row) = rows.last_mut() {
                 row.cells.push(text.to_owned());
             }
             return;
         }
-        self.html.push_str("<td data-label=\"");
-        self.html.push_str(self.escaped.get(column).map_or("", String::as_str));
-        self.html.push_str("\">");
+        self.html.push_str("<td>");
         push_escaped_html(text, &mut self.html);
         self.html.push_str("</td>");
     }
@@ -122,7 +103,6 @@ impl TableRows {
         if let Some(rows) = self.rows {
             let mut ctx = tera::Context::new();
             ctx.insert("rows", &rows);
-            ctx.insert("labels", &self.labels);
             return tera.render(Self::TEMPLATE, &ctx);
         }
         if !self.html.is_empty() {
@@ -130,6 +110,21 @@ impl TableRows {
         }
         Ok(self.html)
     }
+}
+
+/// The headings of a table's `<td>` columns, in order, for its `style` attribute: on a
+/// phone each row stacks into lines, and each cell's line starts with its column's
+/// heading (`--c1`, `--c2`, …; see the theme's style). Said once per table rather than
+/// on each of its cells, which on a national site was a quarter of every page.
+pub fn column_labels<'a>(heads: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for (k, head) in heads.into_iter().enumerate() {
+        if k > 0 {
+            out.push_str("; ");
+        }
+        out.push_str(&format!("--c{}: {}", k + 1, css_string(head)));
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -221,15 +216,14 @@ pub struct UnitRows {
 
 impl UnitRows {
     /// The template of a table of localities, given `table_caption`, `indicator_heads`,
-    /// `searchable` and `rows` (the [`UnitRows`]).
+    /// `labels` (see [`column_labels`]), `searchable` and `rows` (the [`UnitRows`]).
     pub const TEMPLATE: &'static str = "unit-table.html";
 
-    /// The rows as the built-in template writes them: under `heads`, on a page `root`
-    /// away from the site root, `no_data` in a cell without a figure.
-    pub fn write(rows: &[UnitRow], heads: &[String], root: &str, no_data: &str) -> String {
-        let heads: Vec<String> = heads.iter().map(|h| escape_html(h)).collect();
+    /// The rows as the built-in template writes them: on a page `root` away from the
+    /// site root, `no_data` in a cell without a figure.
+    pub fn write(rows: &[UnitRow], root: &str, no_data: &str) -> String {
         let (root, no_data) = (escape_html(root), escape_html(no_data));
-        let mut out = String::with_capacity(rows.len() * 380);
+        let mut out = String::with_capacity(rows.len() * 300);
         for row in rows {
             out.push_str("<tr><th scope=\"row\"><a href=\"");
             out.push_str(&root);
@@ -237,11 +231,9 @@ impl UnitRows {
             out.push_str("\">");
             push_escaped_html(&row.name, &mut out);
             out.push_str("</a></th>");
-            for (k, c) in row.cells.iter().enumerate() {
+            for c in &row.cells {
                 out.push_str("<td class=\"status-");
                 out.push_str(c.status);
-                out.push_str("\" data-label=\"");
-                out.push_str(heads.get(k).map_or("", String::as_str));
                 out.push_str("\">");
                 if c.has_data {
                     push_escaped_html(&c.progress, &mut out);
@@ -543,8 +535,7 @@ mod tests {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html"]);
         tera.add_raw_template(TableRows::TEMPLATE, include_str!("../../templates/table-rows.html")).unwrap();
-        let head = ["Date".to_owned(), "Value".to_owned(), "<Note>".to_owned()];
-        let (mut fast, mut kept) = (TableRows::new(true, &head), TableRows::new(false, &head));
+        let (mut fast, mut kept) = (TableRows::new(true), TableRows::new(false));
         fill(&mut fast);
         fill(&mut kept);
         (fast.finish(&tera).unwrap(), kept.finish(&tera).unwrap())
@@ -612,13 +603,14 @@ mod tests {
             },
         ];
         let heads = vec!["BHXH <tự> nguyện".to_owned(), "BHYT".to_owned()];
-        let html = UnitRows::write(&rows, &heads, "../", "Chưa có số liệu");
+        let html = UnitRows::write(&rows, "../", "Chưa có số liệu");
         let render = |rows: UnitRows| {
             let mut ctx = tera::Context::new();
             ctx.insert("rows", &rows);
             ctx.insert("root", "../");
             ctx.insert("table_caption", "Caption");
             ctx.insert("indicator_heads", &heads);
+            ctx.insert("labels", &column_labels(heads.iter().map(String::as_str)));
             ctx.insert("searchable", &false);
             ctx.insert(
                 "t",
@@ -628,11 +620,8 @@ mod tests {
         };
         let fast = render(UnitRows { rows: Vec::new(), html: Some(html) });
         assert_eq!(fast, render(UnitRows { rows, html: None }));
-        assert!(
-            fast.contains("Xã &lt;Mỹ&gt; &amp; &quot;Tú&quot;")
-                && fast.contains("data-label=\"BHXH &lt;tự&gt; nguyện\""),
-            "{fast}"
-        );
+        assert!(fast.contains("Xã &lt;Mỹ&gt; &amp; &quot;Tú&quot;"), "{fast}");
+        assert!(fast.contains("style=\"--c1: &#39;BHXH \\3c tự\\3e  nguyện&#39;; --c2: &#39;BHYT&#39;\""), "{fast}");
     }
 
     #[test]
@@ -646,9 +635,8 @@ mod tests {
         });
         assert_eq!(
             fast,
-            "<tr><th scope=\"row\">30/09/2025</th><td data-label=\"Value\">1.215</td>\
-             <td data-label=\"&lt;Note&gt;\">&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt; it&#39;s</td></tr>\n\
-             <tr><th scope=\"row\">31/08/2025</th><td data-label=\"Value\"></td></tr>\n"
+            "<tr><th scope=\"row\">30/09/2025</th><td>1.215</td><td>&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt; it&#39;s</td></tr>\n\
+             <tr><th scope=\"row\">31/08/2025</th><td></td></tr>\n"
         );
         assert_eq!(template, fast, "the rows written in Rust are the built-in template's");
         assert_eq!(both_ways(|_| {}), (String::new(), String::new()));
