@@ -104,7 +104,8 @@ pub fn render(
     let places = crate::markdown::Places::new(
         site.localities.iter().enumerate().map(|(l, loc)| (loc.name.clone(), Page::Locality(l).path(site))),
     );
-    let r = Renderer { site, year, computed, theme, words, out, ranks, places, list_rows: Default::default() };
+    let heads = place::Heads::new(site, computed, strings, words.fmt);
+    let r = Renderer { site, year, computed, theme, words, out, ranks, places, heads, list_rows: Default::default() };
     jobs.par_iter().map(|job| r.job(*job)).try_reduce(Counts::default, |a, b| Ok(a + b))
 }
 
@@ -214,6 +215,8 @@ struct Renderer<'a> {
     ranks: Vec<ranks::IndicatorRanks>,
     /// The localities a bulletin may name, to link to.
     places: crate::markdown::Places,
+    /// The headings every place's tables share.
+    heads: place::Heads,
     /// Each locality's row in the lists of every locality, written by the first of them.
     list_rows: std::sync::OnceLock<Vec<String>>,
 }

@@ -4,8 +4,11 @@
 use super::views::{ChartView, FigureView, TableRows, TableView, column_labels};
 use super::{RenderError, Renderer};
 use crate::charts::{self, Trend, TrendLabels};
+use crate::compute::Computed;
 use crate::compute::Series;
-use crate::model::{Indicator, IndicatorKind};
+use crate::format::Fmt;
+use crate::i18n::Strings;
+use crate::model::{Indicator, IndicatorKind, Site};
 
 /// A place, the names it is called by, and where its charts go.
 pub(super) struct Place<'p> {
@@ -30,6 +33,41 @@ impl ChartPlace<'_> {
             ChartPlace::City => format!("charts/city/{indicator}.svg"),
             ChartPlace::Member(kind, id) => format!("charts/{kind}/{indicator}/{id}.svg"),
         }
+    }
+}
+
+/// What the tables of every place share, worked out once per build: their headings with
+/// their column labels (see [`column_labels`]), and the report dates as written.
+pub(super) struct Heads {
+    /// A trend table's, for a count and for a coverage indicator.
+    pub trend: [(Vec<String>, String); 2],
+    /// A locality's history table's.
+    pub history: (Vec<String>, String),
+    /// By computed year, its report dates.
+    pub dates: Vec<Vec<String>>,
+}
+
+impl Heads {
+    pub fn new(site: &Site, computed: &Computed, s: &Strings, fmt: Fmt) -> Heads {
+        let labelled = |head: Vec<String>| {
+            let labels = column_labels(head.iter().skip(1).map(String::as_str));
+            (head, labels)
+        };
+        let trend = |coverage: bool| {
+            let mut head = vec![s.get("col_date").to_owned(), s.get("col_value").to_owned()];
+            if coverage {
+                head.push(s.get("col_rate").to_owned());
+            }
+            head.extend(["col_progress", "col_expected", "col_status"].map(|k| s.get(k).to_owned()));
+            labelled(head)
+        };
+        let mut history = vec![s.get("col_date").to_owned()];
+        for ind in &site.indicators {
+            history.push(s.fill("col_indicator_value", &[("indicator", &ind.short)]));
+            history.push(s.fill("col_indicator_progress", &[("indicator", &ind.short)]));
+        }
+        let dates = computed.years.iter().map(|y| y.dates.iter().map(|&d| fmt.date(d)).collect()).collect();
+        Heads { trend: [trend(false), trend(true)], history: labelled(history), dates }
     }
 }
 
@@ -111,14 +149,12 @@ impl Renderer<'_> {
     fn trend_table(&self, caption: String, ind: &Indicator, series: &Series) -> Result<TableView, RenderError> {
         let (s, fmt) = (self.words.s, self.words.fmt);
         let coverage = ind.kind == IndicatorKind::Coverage;
-        let mut head = vec![s.get("col_date").to_owned(), s.get("col_value").to_owned()];
-        if coverage {
-            head.push(s.get("col_rate").to_owned());
-        }
-        head.extend(["col_progress", "col_expected", "col_status"].map(|k| s.get(k).to_owned()));
+        let (head, labels) = &self.heads.trend[usize::from(coverage)];
+        // The current year is the last computed one.
+        let dates = self.heads.dates.last().map_or(&[][..], Vec::as_slice);
         let mut rows = self.table_rows();
-        for (k, &date) in self.year.dates.iter().enumerate() {
-            rows.row(&fmt.date(date));
+        for (k, date) in dates.iter().enumerate() {
+            rows.row(date);
             let Some(st) = series.at(k) else {
                 rows.cell(s.get("no_report"));
                 for _ in 2..head.len() {
@@ -134,8 +170,7 @@ impl Renderer<'_> {
             rows.cell(&fmt.count_f(st.expected));
             rows.cell(s.status(st.status));
         }
-        let labels = column_labels(head.iter().skip(1).map(String::as_str));
-        Ok(TableView { caption, head, labels, body: self.finish_rows(rows)? })
+        Ok(TableView { caption, head: head.clone(), labels: labels.clone(), body: self.finish_rows(rows)? })
     }
 
     /// The rows of a table of numbers, written as the theme wants them (see [`TableRows`]).

@@ -93,6 +93,11 @@ impl Renderer<'_> {
     /// has its own `bars.html` (as [`TableRows`](super::views::TableRows) does, and for the
     /// same reason: a national site draws some 50,000 bars).
     pub(super) fn bars_to_scale(&self, rows: Vec<BarRow>, scale: f64, ranked: bool, on: Page) -> BarsView {
+        self.written(self.bar_items(rows, scale, ranked), on)
+    }
+
+    /// The bars of `rows`, not yet written: see [`Renderer::bars_to_scale`].
+    pub(super) fn bar_items(&self, rows: Vec<BarRow>, scale: f64, ranked: bool) -> BarsView {
         let items = rows
             .into_iter()
             .filter_map(|r| {
@@ -111,7 +116,11 @@ impl Renderer<'_> {
                 })
             })
             .collect();
-        let mut view = BarsView { ranked, full: fraction(1.0 / scale), items, html: None };
+        BarsView { ranked, full: fraction(1.0 / scale), items, html: None }
+    }
+
+    /// `view` written as HTML for page `on`, unless the site has its own `bars.html`.
+    pub(super) fn written(&self, mut view: BarsView, on: Page) -> BarsView {
         if !self.theme.overrides(BarsView::TEMPLATE) {
             view.html = Some(view.to_html(&super::root_of(&on.path(self.site))));
             view.items = Vec::new();

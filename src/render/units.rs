@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::place::{ChartPlace, Place};
 use super::ranks::{self, BarRow};
-use super::views::{CompareView, FigureView, JoinView, TableView, UnitRow, UnitRows, column_labels};
+use super::views::{BarsView, CompareView, FigureView, JoinView, TableView, UnitRow, UnitRows, column_labels};
 use super::{Counts, PAGE, Page, RenderError, Renderer, locality_csv};
 use crate::markdown;
 use crate::model::LocalityKind;
@@ -209,16 +209,12 @@ impl Renderer<'_> {
         let (s, fmt) = (self.words.s, self.words.fmt);
         let name = &self.site.localities[l].name;
         let mut tables = Vec::with_capacity(self.computed.years.len());
-        for y in self.computed.years.iter().rev() {
+        for (y, dates) in self.computed.years.iter().zip(&self.heads.dates).rev() {
             let year = y.year.to_string();
-            let mut head = vec![self.s("col_date")];
-            for ind in &self.site.indicators {
-                head.push(s.fill("col_indicator_value", &[("indicator", &ind.short)]));
-                head.push(s.fill("col_indicator_progress", &[("indicator", &ind.short)]));
-            }
+            let (head, labels) = &self.heads.history;
             let mut rows = self.table_rows();
-            for (k, &date) in y.dates.iter().enumerate().rev() {
-                rows.row(&fmt.date(date));
+            for (k, date) in dates.iter().enumerate().rev() {
+                rows.row(date);
                 for series in y.units.locality(l) {
                     match series.at(k) {
                         Some(st) => {
@@ -233,8 +229,12 @@ impl Renderer<'_> {
                 }
             }
             let caption = s.fill("table_history_caption", &[("name", name), ("year", &year)]);
-            let labels = column_labels(head.iter().skip(1).map(String::as_str));
-            tables.push(TableView { caption, head, labels, body: self.finish_rows(rows)? });
+            tables.push(TableView {
+                caption,
+                head: head.clone(),
+                labels: labels.clone(),
+                body: self.finish_rows(rows)?,
+            });
         }
         Ok(tables)
     }
@@ -328,9 +328,8 @@ impl Renderer<'_> {
         }
         // One scale for both lists, so the bars compare.
         let scale = ranks::scale(&rows).max(ranks::scale(&references));
-        let on = Page::Locality(l);
-        let neighbours = self.bars_to_scale(rows, scale, true, on);
-        let references = self.bars_to_scale(references, scale, false, on);
+        let neighbours = self.bar_items(rows, scale, true);
+        let references = self.bar_items(references, scale, false);
         let s = self.words.s;
         let mut rank = s.fill(
             "compare_rank",
@@ -348,7 +347,19 @@ impl Renderer<'_> {
             rank = format!("{rank}; {in_group}");
         }
         rank.push('.');
-        Some(CompareView { rank, neighbours, references, ranking_href })
+        let mut view = CompareView { rank, neighbours, references, ranking_href, html: None };
+        let on = Page::Locality(l);
+        if self.theme.overrides(CompareView::TEMPLATE) || self.theme.overrides(BarsView::TEMPLATE) {
+            view.neighbours = self.written(view.neighbours, on);
+            view.references = self.written(view.references, on);
+        } else {
+            // Under the indicator's heading (h2) on a locality's page.
+            let root = super::root_of(&on.path(site));
+            view.html = Some(view.to_html(3, s.get("compare_heading"), s.get("compare_full"), &root));
+            view.neighbours.items = Vec::new();
+            view.references.items = Vec::new();
+        }
+        Some(view)
     }
 
     /// Sorts localities by name as a reader looks for them: "Phường An Bình" under A,

@@ -4,6 +4,8 @@
 //! arrange them. Every struct here is built from the model and the computed
 //! series; none of them reads a file.
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 
 use crate::compute::Series;
@@ -187,6 +189,37 @@ pub struct CompareView {
     pub references: BarsView,
     /// The full ranking, at the locality's row.
     pub ranking_href: String,
+    /// The block as the built-in [`CompareView::TEMPLATE`] writes it, unless the site has
+    /// its own (then `neighbours` and `references` are kept for it).
+    pub html: Option<String>,
+}
+
+impl CompareView {
+    /// The template of the block, given `f.compare`, `level` (the figure's heading level)
+    /// and `bars.html` for its two lists.
+    pub const TEMPLATE: &'static str = "compare.html";
+
+    /// The block as HTML under a heading of `level`, with `heading` and `full` (the link's
+    /// words), on a page `root` away from the site root.
+    pub fn to_html(&self, level: u8, heading: &str, full: &str, root: &str) -> String {
+        let mut out = String::with_capacity(2400);
+        out.push_str("<div class=\"compare\">\n");
+        let _ = write!(out, "<h{level}>");
+        push_escaped_html(heading, &mut out);
+        let _ = writeln!(out, "</h{level}>");
+        out.push_str("<p>");
+        push_escaped_html(&self.rank, &mut out);
+        out.push_str("</p>\n");
+        out.push_str(&self.neighbours.to_html(root));
+        out.push_str(&self.references.to_html(root));
+        out.push_str("<p><a href=\"");
+        push_escaped_html(root, &mut out);
+        push_escaped_html(&self.ranking_href, &mut out);
+        out.push_str("\">");
+        push_escaped_html(full, &mut out);
+        out.push_str("</a></p>\n</div>\n");
+        out
+    }
 }
 
 /// One indicator's standing in a row of a table of units.
@@ -576,6 +609,57 @@ mod tests {
             assert_eq!(view.to_html("../../"), from_template);
             assert!(from_template.contains("Xã &lt;Phong&gt; Điền &amp; &quot;Co&quot;"), "{from_template}");
         }
+    }
+
+    #[test]
+    fn a_comparison_written_in_rust_is_the_built_in_templates() {
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.add_raw_template(BarsView::TEMPLATE, include_str!("../../templates/bars.html")).unwrap();
+        tera.add_raw_template(CompareView::TEMPLATE, include_str!("../../templates/compare.html")).unwrap();
+        let bar = |rank: &str, name: &str, current: bool| BarView {
+            rank: rank.into(),
+            name: name.into(),
+            href: "localities/x/index.html".into(),
+            width: "0.5000".into(),
+            value: "50,00\u{a0}%".into(),
+            status: "behind",
+            status_label: "Chậm tiến độ".into(),
+            icon: "✖",
+            current,
+            anchor: String::new(),
+        };
+        let view = CompareView {
+            rank: "Thứ 2 trong 3 của <Tỉnh A>.".into(),
+            neighbours: BarsView {
+                ranked: true,
+                full: "1.0000".into(),
+                items: vec![bar("1", "Xã A", false), bar("2", "Xã <B>", true)],
+                html: None,
+            },
+            references: BarsView {
+                ranked: false,
+                full: "1.0000".into(),
+                items: vec![bar("", "Tỉnh A", false)],
+                html: None,
+            },
+            ranking_href: "indicators/i/index.html#r-b".into(),
+            html: None,
+        };
+        let mut ctx = tera::Context::new();
+        ctx.insert("f", &serde_json::json!({ "compare": &view }));
+        ctx.insert("level", &2);
+        ctx.insert("root", "../../");
+        ctx.insert(
+            "t",
+            &std::collections::HashMap::from([("compare_heading", "So với <nơi> khác"), ("compare_full", "Xem")]),
+        );
+        let from_template = tera.render(CompareView::TEMPLATE, &ctx).unwrap();
+        assert_eq!(view.to_html(3, "So với <nơi> khác", "Xem", "../../"), from_template);
+        assert!(
+            from_template.contains("<h3>So với &lt;nơi&gt; khác</h3>\n<p>Thứ 2 trong 3 của &lt;Tỉnh A&gt;.</p>"),
+            "{from_template}"
+        );
     }
 
     #[test]
