@@ -106,7 +106,7 @@ impl Renderer<'_> {
         if series.latest().is_none() {
             return Ok(figure);
         }
-        let title = self.words.sentence_with_status(place.name, ind, series, year);
+        let title = self.words.with_status(&figure.sentence, series);
         let desc = self
             .words
             .s

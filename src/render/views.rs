@@ -450,14 +450,14 @@ impl<'a> Words<'a> {
         self.s.fill(key, &args)
     }
 
-    /// The sentence followed by the status in words: the text alternative of a trend chart.
-    pub fn sentence_with_status(&self, name: &str, ind: &Indicator, series: &Series, year: i32) -> String {
-        let sentence = self.sentence(name, ind, series, year);
+    /// `sentence` (see [`Words::sentence`]) followed by the status of `series` in words:
+    /// the text alternative of a trend chart.
+    pub fn with_status(&self, sentence: &str, series: &Series) -> String {
         match series.latest() {
             Some(st) => {
                 format!("{sentence} {}", self.s.fill("status_sentence", &[("status", self.s.status(st.status))]))
             }
-            None => sentence,
+            None => sentence.to_owned(),
         }
     }
 
