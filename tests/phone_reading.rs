@@ -365,6 +365,10 @@ fn a_large_site_ranks_areas_and_the_ends_and_each_area_ranks_its_own() {
     assert_eq!(lists[0][0].rank, "1");
     assert_eq!(lists[1][9].rank, "450");
     assert!(!indicator.contains("<table class=\"ranking\">"), "no table of every unit");
+    // The lists share one scale, so that a bar in one compares with a bar in another.
+    let scales: BTreeSet<&str> =
+        indicator.split("style=\"--full: ").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
+    assert_eq!(scales.len(), 1, "{scales:?}");
     assert!(text_of(&indicator).contains("Mỗi khu vực có trang riêng xếp hạng các phường, xã của mình"));
 
     // Each area ranks its 75 units; a unit's page links to its row there.

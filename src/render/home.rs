@@ -117,7 +117,7 @@ impl Renderer<'_> {
         let site = self.site;
         let year = self.year.year.to_string();
         let as_of = self.latest_report().map(|r| self.words.fmt.date(r.as_of)).unwrap_or_default();
-        let units = site.localities.len().to_string();
+        let units = self.words.fmt.count(site.localities.len() as u64);
         let place = Place { name: &site.city.name, charts: ChartPlace::City, id_prefix: "city" };
         let (figures, charts) = self.figures(&place, |i| &self.year.city[i], true)?;
         let mut names: Vec<usize> = (0..site.localities.len()).collect();
@@ -236,7 +236,7 @@ impl Renderer<'_> {
         } else {
             s.fill(
                 "points_achieved",
-                &[("n", &reached.to_string()), ("total", &ranks.all.len().to_string()), ("year", &year)],
+                &[("n", &fmt.count(reached as u64)), ("total", &fmt.count(ranks.all.len() as u64)), ("year", &year)],
             )
         };
         let mention = |l: usize| {

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::place::{ChartPlace, Place};
-use super::ranks::BarRow;
+use super::ranks::{self, BarRow};
 use super::views::{BarsView, FigureView, column_labels, icon};
 use super::{Counts, PAGE, Page, RenderError, Renderer};
 use crate::charts::{self, Bar, Ranking};
@@ -124,44 +124,41 @@ impl Renderer<'_> {
         let city = self.figure(&place, i, &self.year.city[i], false)?;
         let ranks = &self.ranks[i];
         let file = self.ranking_chart(i)?;
-        let unit_bars = |units: &[usize], anchors: bool| {
-            self.bars(
-                units
-                    .iter()
-                    .map(|&l| BarRow {
-                        rank: ranks.place[l],
-                        name: &site.localities[l].name,
-                        page: Some(Page::Locality(l)),
-                        series: self.year.units.get(l, i),
-                        current: false,
-                        anchor: if anchors { format!("r-{}", site.localities[l].id) } else { String::new() },
-                    })
-                    .collect(),
-                Page::Indicator(i),
-            )
+        let unit_rows = |units: &[usize], anchors: bool| -> Vec<BarRow> {
+            units
+                .iter()
+                .map(|&l| BarRow {
+                    rank: ranks.place[l],
+                    name: &site.localities[l].name,
+                    page: Some(Page::Locality(l)),
+                    series: self.year.units.get(l, i),
+                    current: false,
+                    anchor: if anchors { format!("r-{}", site.localities[l].id) } else { String::new() },
+                })
+                .collect()
         };
-        let groups = (!site.groups.is_empty()).then(|| {
-            self.bars(
-                ranks
-                    .groups
-                    .iter()
-                    .enumerate()
-                    .map(|(k, &g)| BarRow {
-                        rank: Some(k),
-                        name: &site.groups[g].name,
-                        page: Some(Page::Group(g)),
-                        series: &self.year.groups[g][i],
-                        current: false,
-                        anchor: String::new(),
-                    })
-                    .collect(),
-                Page::Indicator(i),
-            )
-        });
+        let group_rows: Vec<BarRow> = ranks
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(k, &g)| BarRow {
+                rank: Some(k),
+                name: &site.groups[g].name,
+                page: Some(Page::Group(g)),
+                series: &self.year.groups[g][i],
+                current: false,
+                anchor: String::new(),
+            })
+            .collect();
+        // Every list of the page to one scale, set by the best locality, so that bars
+        // compare from one list to the next.
+        let scale = ranks::scale(&unit_rows(&ranks.all[..ranks.all.len().min(1)], false));
+        let on = Page::Indicator(i);
+        let groups = (!group_rows.is_empty()).then(|| self.bars_to_scale(group_rows, scale, true, on));
         let ranking = if self.ranks_every_unit() {
             RankingView {
                 file,
-                units: Some(unit_bars(&ranks.all, true)),
+                units: Some(self.bars_to_scale(unit_rows(&ranks.all, true), scale, true, on)),
                 top: None,
                 bottom: None,
                 rest: None,
@@ -175,9 +172,9 @@ impl Renderer<'_> {
             RankingView {
                 file,
                 units: None,
-                top: Some(unit_bars(top, false)),
-                bottom: (!bottom.is_empty()).then(|| unit_bars(bottom, false)),
-                rest: Some(self.words.s.fill("ranking_rest", &[("n", &n.to_string())])),
+                top: Some(self.bars_to_scale(unit_rows(top, false), scale, true, on)),
+                bottom: (!bottom.is_empty()).then(|| self.bars_to_scale(unit_rows(bottom, false), scale, true, on)),
+                rest: Some(self.words.s.fill("ranking_rest", &[("n", &self.words.fmt.count(n as u64))])),
                 groups,
                 table: None,
             }
@@ -278,7 +275,7 @@ impl Renderer<'_> {
         let title = self
             .words
             .s
-            .fill("ranking_title", &[("indicator", &ind.short), ("year", &year), ("n", &bars.len().to_string())]);
+            .fill("ranking_title", &[("indicator", &ind.short), ("year", &year), ("n", &fmt.count(bars.len() as u64))]);
         let desc = match (bars.first(), bars.last()) {
             (Some(top), Some(bottom)) => self.words.s.fill(
                 "ranking_desc",

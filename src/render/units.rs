@@ -100,7 +100,8 @@ impl Renderer<'_> {
         let site = self.site;
         let s = self.words.s;
         let year = self.year.year.to_string();
-        let lead = s.fill("localities_lead", &[("n", &site.localities.len().to_string()), ("year", &year)]);
+        let lead =
+            s.fill("localities_lead", &[("n", &self.words.fmt.count(site.localities.len() as u64)), ("year", &year)]);
         let caption = s.fill("table_units_caption", &[("year", &year)]);
         let by_name = |members: &mut Vec<usize>| self.sort_by_name(members);
         let page = order.page();
@@ -264,7 +265,7 @@ impl Renderer<'_> {
                 ),
             );
         }
-        let lead = self.words.s.fill("group_lead", &[("n", &group.members.len().to_string())]);
+        let lead = self.words.s.fill("group_lead", &[("n", &self.words.fmt.count(group.members.len() as u64))]);
         let description = figures.iter().map(|f| f.sentence.as_str()).collect::<Vec<_>>().join(" ");
         let year = self.year.year.to_string();
         let ctx = GroupContext {
@@ -331,18 +332,15 @@ impl Renderer<'_> {
         let neighbours = self.bar_items(rows, scale, true);
         let references = self.bar_items(references, scale, false);
         let s = self.words.s;
+        let count = |n: usize| self.words.fmt.count(n as u64);
         let mut rank = s.fill(
             "compare_rank",
-            &[("rank", &(place + 1).to_string()), ("n", &ranks.all.len().to_string()), ("place", &site.city.name)],
+            &[("rank", &count(place + 1)), ("n", &count(ranks.all.len())), ("place", &site.city.name)],
         );
         if let Some((g, at)) = group {
             let in_group = s.fill(
                 "compare_rank_group",
-                &[
-                    ("rank", &(at + 1).to_string()),
-                    ("n", &ranks.in_group[g].len().to_string()),
-                    ("place", &site.groups[g].name),
-                ],
+                &[("rank", &count(at + 1)), ("n", &count(ranks.in_group[g].len())), ("place", &site.groups[g].name)],
             );
             rank = format!("{rank}; {in_group}");
         }
