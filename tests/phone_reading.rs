@@ -332,7 +332,7 @@ fn large_site(dir: &Path, n: usize, groups: usize) {
         );
         let _ = writeln!(targets, "  u{k}: {{ members: 1000 }}");
         let _ = writeln!(june, "  u{k}: {{ members: {} }}", 300 + (k * 37) % 500);
-        let _ = writeln!(sept, "  u{k}: {{ members: {} }}", 400 + (k * 37) % 600);
+        let _ = writeln!(sept, "  u{k}: {{ members: {} }}", 400 + (k * 37) % 900);
     }
     let write = |path: &str, text: &str| {
         let p = dir.join(path);
