@@ -16,10 +16,16 @@ use crate::progress::{Goal, Point, Standing, standings};
 /// one year, each with where the series stands as of it.
 #[derive(Debug, Clone)]
 pub struct Series {
-    pub goal: Goal,
+    /// The year's target; `None` while the year's targets are not published, or for an
+    /// indicator the year's reports give no figures for. Without one there are no
+    /// standings: only the figures are known.
+    pub goal: Option<Goal>,
     /// The standing as of each of the year's reports ([`YearData::dates`]), made from
-    /// the figures up to that report; `None` where the report gives no figure here.
+    /// the figures up to that report; `None` where the report gives no figure here, and
+    /// everywhere without a goal.
     pub standings: Vec<Option<Standing>>,
+    /// The figure of each of the year's reports, with a goal or without.
+    pub figures: Vec<Option<u64>>,
     /// Where in `standings` the latest one is.
     latest: Option<usize>,
     /// The last figure of the year before, where the expected path starts.
@@ -29,7 +35,7 @@ pub struct Series {
 impl Series {
     /// The series of `figures`, one per report of the year (dated by `dates`).
     pub(crate) fn new(
-        goal: Goal,
+        goal: Option<Goal>,
         figures: impl Iterator<Item = Option<u64>>,
         dates: &[Date],
         due: Date,
@@ -37,12 +43,39 @@ impl Series {
         at_risk: f64,
     ) -> Series {
         let figures: Vec<Option<u64>> = figures.collect();
-        let points: Vec<Point> =
-            figures.iter().zip(dates).filter_map(|(v, &date)| v.map(|value| Point { date, value })).collect();
-        let mut standings = standings(&points, &goal, due, baseline, at_risk).into_iter();
-        let standings: Vec<Option<Standing>> = figures.iter().map(|v| v.and_then(|_| standings.next())).collect();
+        let standings: Vec<Option<Standing>> = match &goal {
+            Some(goal) => {
+                let points: Vec<Point> =
+                    figures.iter().zip(dates).filter_map(|(v, &date)| v.map(|value| Point { date, value })).collect();
+                let mut standings = standings(&points, goal, due, baseline, at_risk).into_iter();
+                figures.iter().map(|v| v.and_then(|_| standings.next())).collect()
+            }
+            None => vec![None; figures.len()],
+        };
         let latest = standings.iter().rposition(Option::is_some);
-        Series { goal, standings, latest, baseline }
+        Series { goal, standings, figures, latest, baseline }
+    }
+
+    /// The target in people, with a goal.
+    pub fn target(&self) -> Option<u64> {
+        self.goal.map(|g| g.people)
+    }
+
+    /// `value` as a share of the coverage base, in percent, for a coverage goal.
+    pub fn rate_of(&self, value: f64) -> Option<f64> {
+        self.goal.and_then(|g| g.rate_of(value))
+    }
+
+    /// The target rate in percent, for a coverage goal.
+    pub fn target_rate(&self) -> Option<f64> {
+        self.goal.and_then(|g| g.target_rate())
+    }
+
+    /// The latest figure of the year and its report's place in the year, with a goal or
+    /// without.
+    pub fn latest_figure(&self) -> Option<(usize, u64)> {
+        let k = self.figures.iter().rposition(Option::is_some)?;
+        Some((k, self.figures[k]?))
     }
 
     /// Where the series stands at the year's report `k`; `None` when that report gives no
@@ -71,6 +104,10 @@ impl Series {
 #[derive(Debug, Clone)]
 pub struct YearData {
     pub year: i32,
+    /// Whether the year's targets are published (`data/targets/<year>.yaml`). Without
+    /// them no series has a goal, and the site shows the year's figures only.
+    pub targeted: bool,
+    /// The targets' due date; 31 December without targets.
     pub due: Date,
     /// This year's reports: a range of `Site::reports`, oldest first.
     pub reports: Range<usize>,
@@ -103,45 +140,60 @@ pub fn compute(site: &Site) -> Computed {
         let year = site.reports[start].as_of.year();
         let end = start + site.reports[start..].iter().take_while(|r| r.as_of.year() == year).count();
         let previous = years.last().filter(|p| p.year == year - 1);
-        if let Some(targets) = site.targets_for(year) {
-            years.push(compute_year(site, targets, start..end, previous));
-        }
+        years.push(compute_year(site, year, site.targets_for(year), start..end, previous));
         start = end;
     }
     Computed { years }
 }
 
-fn compute_year(site: &Site, targets: &YearTargets, reports: Range<usize>, previous: Option<&YearData>) -> YearData {
-    let (due, at_risk) = (targets.due, site.config.at_risk);
+fn compute_year(
+    site: &Site,
+    year: i32,
+    targets: Option<&YearTargets>,
+    reports: Range<usize>,
+    previous: Option<&YearData>,
+) -> YearData {
+    let last_report = site.reports[reports.end.saturating_sub(1).max(reports.start)].as_of;
+    let due = targets.map(|t| t.due).or_else(|| Date::last_of_year(year)).unwrap_or(last_report);
+    let at_risk = site.config.at_risk;
     let dates: Vec<Date> = site.reports[reports.clone()].iter().map(|r| r.as_of).collect();
-    let last_point = |s: &Series| s.latest().map(|st| Point { date: st.date, value: st.value });
     let units = site.figures.par_map(|l, i, figures| {
-        // Validation guarantees a goal for every cell of a year with reports.
-        let goal = targets.goals.get(l, i).unwrap_or(Goal::count(1));
-        let baseline = previous.and_then(|p| last_point(p.units.get(l, i)));
+        // Validation guarantees a goal for every locality on every indicator the year's
+        // reports give figures for, once the year's targets are published.
+        let goal = targets.and_then(|t| *t.goals.get(l, i));
+        let baseline = previous.and_then(|p| last_point(p, p.units.get(l, i)));
         let values = figures[reports.clone()].iter().map(|f| f.map(|f| f.value));
         Series::new(goal, values, &dates, due, baseline, at_risk)
     });
 
     let everyone: Vec<usize> = (0..site.localities.len()).collect();
-    let aggregate = |members: &[usize], previous: Option<&Series>, indicator: usize| {
-        let goal = Goal::sum(members.iter().map(|&l| &units.get(l, indicator).goal));
+    let aggregate = |members: &[usize], previous: Option<(&YearData, &Series)>, indicator: usize| {
+        // A goal only when every member has one.
+        let goals: Option<Vec<&Goal>> = members.iter().map(|&l| units.get(l, indicator).goal.as_ref()).collect();
+        let goal = goals.map(Goal::sum);
         let values = carried_forward(site, reports.clone(), members, indicator);
-        let baseline = previous.and_then(last_point);
+        let baseline = previous.and_then(|(p, s)| last_point(p, s));
         Series::new(goal, values.into_iter(), &dates, due, baseline, at_risk)
     };
-    let city = (0..site.indicators.len()).map(|i| aggregate(&everyone, previous.map(|p| &p.city[i]), i)).collect();
+    let city = (0..site.indicators.len()).map(|i| aggregate(&everyone, previous.map(|p| (p, &p.city[i])), i)).collect();
     let groups = site
         .groups
         .iter()
         .enumerate()
         .map(|(g, group)| {
             (0..site.indicators.len())
-                .map(|i| aggregate(&group.members, previous.and_then(|p| p.groups.get(g)).map(|s| &s[i]), i))
+                .map(|i| aggregate(&group.members, previous.and_then(|p| Some((p, &p.groups.get(g)?[i]))), i))
                 .collect()
         })
         .collect();
-    YearData { year: targets.year, due, reports, dates, units, city, groups }
+    YearData { year, targeted: targets.is_some(), due, reports, dates, units, city, groups }
+}
+
+/// The last figure of `series` in `year`, with its date: where the next year's expected
+/// path starts.
+fn last_point(year: &YearData, series: &Series) -> Option<Point> {
+    let (k, value) = series.latest_figure()?;
+    Some(Point { date: *year.dates.get(k)?, value })
 }
 
 /// At each report, the sum over `members` of each one's latest figure of the year at or
@@ -237,7 +289,7 @@ mod tests {
         let values: Vec<u64> = y.city[0].points().map(|p| p.value).collect();
         // June: a = 60, b carried forward at 30.
         assert_eq!(values, vec![80, 90, 135]);
-        assert_eq!(y.city[0].goal.people, 150);
+        assert_eq!(y.city[0].target(), Some(150));
         assert_eq!(y.city[0].baseline.map(|p| p.value), Some(60));
         assert_eq!(y.city[0].latest().unwrap().remaining, 15);
     }
@@ -258,7 +310,7 @@ mod tests {
         let c = compute(&site());
         let g = &c.current().unwrap().groups[0][0];
         assert_eq!(g.points().map(|p| p.value).collect::<Vec<_>>(), vec![50, 60, 90]);
-        assert_eq!(g.goal.people, 100);
+        assert_eq!(g.target(), Some(100));
         // The previous year's single report gives the baseline.
         assert_eq!(g.baseline.map(|p| p.value), Some(40));
     }

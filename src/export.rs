@@ -23,8 +23,12 @@ pub struct Row<'a> {
     /// Index into `Site::localities`, or `None` for the city.
     pub locality: Option<usize>,
     pub indicator: usize,
+    pub date: Date,
+    pub value: u64,
     pub series: &'a Series,
-    pub standing: &'a Standing,
+    /// `None` in a year whose targets are not published yet: the row then has its figure
+    /// and leaves target, progress, remaining, status and rates empty.
+    pub standing: Option<&'a Standing>,
 }
 
 /// Every row, in the order of SPEC §4: by report date; at each date the city first, then
@@ -38,8 +42,9 @@ pub fn rows<'a>(site: &Site, computed: &'a Computed) -> Vec<Row<'a>> {
             let city = y.city.iter().enumerate().map(|(i, series)| (None, i, series));
             let units = y.units.iter().map(|(l, i, series)| (Some(l), i, series));
             for (locality, indicator, series) in city.chain(units) {
-                if let Some(standing) = series.at(k) {
-                    out.push(Row { locality, indicator, series, standing });
+                if let Some(value) = series.figures[k] {
+                    let (date, standing) = (y.dates[k], series.at(k));
+                    out.push(Row { locality, indicator, date, value, series, standing });
                 }
             }
         }
@@ -161,36 +166,41 @@ pub fn csv_rows(site: &Site, rows: &[Row]) -> CsvRows {
     let mut date_text = (None::<Date>, String::new());
     for row in rows {
         starts.push(text.len());
-        let st = row.standing;
-        if date_text.0 != Some(st.date) {
-            date_text = (Some(st.date), format!("{},{}", st.date, st.date.year()));
+        if date_text.0 != Some(row.date) {
+            date_text = (Some(row.date), format!("{},{}", row.date, row.date.year()));
         }
         text.push_str(&date_text.1);
         text.push(',');
         text.push_str(&names.csv[names.index(site, row)]);
         text.push(',');
         text.push_str(&indicator_ids[row.indicator]);
-        let goal = &row.series.goal;
+        let goal = row.series.goal.as_ref();
         text.push(',');
-        int(st.value, &mut text);
+        int(row.value, &mut text);
         text.push(',');
-        int(goal.people, &mut text);
+        if let Some(goal) = goal {
+            int(goal.people, &mut text);
+        }
         text.push(',');
-        decimal2(st.progress * 100.0, &mut text);
+        if let Some(st) = row.standing {
+            decimal2(st.progress * 100.0, &mut text);
+            text.push(',');
+            int(st.remaining, &mut text);
+            text.push(',');
+            text.push_str(st.status.slug());
+        } else {
+            text.push_str(",,");
+        }
         text.push(',');
-        int(st.remaining, &mut text);
-        text.push(',');
-        text.push_str(st.status.slug());
-        text.push(',');
-        if let Some(base) = goal.base {
+        if let Some(base) = goal.and_then(|g| g.base) {
             int(base, &mut text);
         }
         text.push(',');
-        if let Some(rate) = goal.rate_of(st.value as f64) {
+        if let Some(rate) = goal.and_then(|g| g.rate_of(row.value as f64)) {
             decimal2(rate, &mut text);
         }
         text.push(',');
-        if let Some(rate) = goal.target_rate() {
+        if let Some(rate) = goal.and_then(|g| g.target_rate()) {
             decimal2(rate, &mut text);
         }
         text.push('\n');
@@ -235,34 +245,46 @@ pub fn write_json(site: &Site, rows: &[Row], mut sink: impl std::io::Write) -> s
             out.clear();
         }
         out.push_str(if k == 0 { "\n{" } else { ",\n{" });
-        let st = row.standing;
-        let goal = &row.series.goal;
-        if date_text.0 != Some(st.date) {
-            date_text = (Some(st.date), format!("\"as_of\":\"{}\",\"year\":{},", st.date, st.date.year()));
+        let goal = row.series.goal.as_ref();
+        if date_text.0 != Some(row.date) {
+            date_text = (Some(row.date), format!("\"as_of\":\"{}\",\"year\":{},", row.date, row.date.year()));
         }
         out.push_str(&date_text.1);
         out.push_str(&names.json[names.index(site, row)]);
         out.push_str(",\"indicator_id\":");
         out.push_str(&indicator_ids[row.indicator]);
         out.push_str(",\"value\":");
-        int(st.value, &mut out);
+        int(row.value, &mut out);
         out.push_str(",\"target\":");
-        int(goal.people, &mut out);
+        match goal {
+            Some(g) => int(g.people, &mut out),
+            None => out.push_str("null"),
+        }
         out.push_str(",\"progress_percent\":");
-        number(&mut out, Some(st.progress * 100.0));
+        number(&mut out, row.standing.map(|st| st.progress * 100.0));
         out.push_str(",\"remaining\":");
-        int(st.remaining, &mut out);
-        out.push_str(",\"status\":\"");
-        out.push_str(st.status.slug());
-        out.push_str("\",\"base\":");
-        match goal.base {
+        match row.standing {
+            Some(st) => int(st.remaining, &mut out),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"status\":");
+        match row.standing {
+            Some(st) => {
+                out.push('"');
+                out.push_str(st.status.slug());
+                out.push('"');
+            }
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"base\":");
+        match goal.and_then(|g| g.base) {
             Some(b) => int(b, &mut out),
             None => out.push_str("null"),
         }
         out.push_str(",\"rate_percent\":");
-        number(&mut out, goal.rate_of(st.value as f64));
+        number(&mut out, goal.and_then(|g| g.rate_of(row.value as f64)));
         out.push_str(",\"target_rate_percent\":");
-        number(&mut out, goal.target_rate());
+        number(&mut out, goal.and_then(|g| g.target_rate()));
         out.push('}');
     }
     out.push_str("\n]\n");
@@ -276,7 +298,6 @@ mod tests {
     use crate::progress::{Goal, Rate};
 
     fn site_and_computed() -> (Site, Computed) {
-        let d = |m, day| Date::new(2025, m, day).unwrap();
         let site = Site {
             config: Config {
                 title: "t".into(),
@@ -321,9 +342,10 @@ mod tests {
         };
         let goal = Goal::coverage(Rate::parse("95").unwrap(), 40_000);
         let dates = [d(9, 30)];
-        let series = Series::new(goal, [Some(35_300)].into_iter(), &dates, d(12, 31), None, 0.9);
+        let series = Series::new(Some(goal), [Some(35_300)].into_iter(), &dates, d(12, 31), None, 0.9);
         let year = crate::compute::YearData {
             year: 2025,
+            targeted: true,
             due: d(12, 31),
             reports: 0..1,
             dates: dates.to_vec(),
@@ -334,8 +356,12 @@ mod tests {
         (site, Computed { years: vec![year] })
     }
 
+    fn d(m: u8, day: u8) -> Date {
+        Date::new(2025, m, day).unwrap()
+    }
+
     fn row(locality: Option<usize>, series: &Series) -> Row<'_> {
-        Row { locality, indicator: 0, series, standing: series.at(0).unwrap() }
+        Row { locality, indicator: 0, date: d(9, 30), value: 35_300, series, standing: series.at(0) }
     }
 
     fn rows_of(computed: &Computed) -> Vec<Row<'_>> {
@@ -359,6 +385,23 @@ mod tests {
         let file = csv(csv_rows.starts.iter().enumerate().map(|(k, _)| csv_rows.line(k)));
         assert_eq!(file.lines().count(), 4);
         assert!(file.starts_with(HEADER));
+    }
+
+    #[test]
+    fn a_figure_without_targets_leaves_their_columns_empty() {
+        let (site, _) = site_and_computed();
+        let series = Series::new(None, [Some(35_300)].into_iter(), &[d(9, 30)], d(12, 31), None, 0.9);
+        let row =
+            Row { locality: Some(0), indicator: 0, date: d(9, 30), value: 35_300, series: &series, standing: None };
+        let csv_rows = csv_rows(&site, &[row]);
+        assert_eq!(csv_rows.line(0), "2025-09-30,2025,long-my,Phường Long Mỹ,health-insurance,35300,,,,,,,\n");
+        let value: serde_json::Value = serde_json::from_str(&json(&site, &[row])).unwrap();
+        assert_eq!(value[0]["value"], serde_json::json!(35300));
+        for empty in
+            ["target", "progress_percent", "remaining", "status", "base", "rate_percent", "target_rate_percent"]
+        {
+            assert!(value[0][empty].is_null(), "{empty}");
+        }
     }
 
     #[test]

@@ -186,19 +186,22 @@ fn downstream(site: &model::Site) {
         charts::TrendLabels { actual: "a".into(), target: "t".into(), expected: "e".into(), projection: "p".into() };
     if let Some(year) = computed.current() {
         for series in year.units.iter().map(|(_, _, s)| s).chain(&year.city).take(8) {
+            // A chart is drawn for a series with a target.
+            let Some(goal) = &series.goal else { continue };
             let trend = charts::Trend {
                 id: "c",
                 title: "title of the chart",
                 desc: "d",
                 series,
+                goal,
                 year: year.year,
                 due: year.due,
-                as_rate: series.goal.base.is_some(),
+                as_rate: goal.base.is_some(),
                 labels: &labels,
                 fmt,
             };
-            let svg = charts::trend(&trend);
-            assert!(svg.ends_with("</svg>\n"));
+            let (html, svg) = charts::trend_both(&trend);
+            assert!(svg.ends_with("</svg>\n") && html.ends_with("</div>\n"));
         }
     }
     for doc in site.content.localities.iter().flatten().chain(&site.content.updates).chain(&site.content.pages) {

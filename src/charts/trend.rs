@@ -8,6 +8,7 @@ use super::{ACTUAL, AXIS, EXPECTED, GRID, INK, TARGET};
 use crate::compute::Series;
 use crate::date::Date;
 use crate::format::Fmt;
+use crate::progress::Goal;
 use crate::text::push_escaped_html;
 
 /// The words of a trend chart's legend, in the site's language.
@@ -26,6 +27,8 @@ pub struct Trend<'a> {
     pub title: &'a str,
     pub desc: &'a str,
     pub series: &'a Series,
+    /// The series' target: a trend chart is drawn only for a series with one.
+    pub goal: &'a Goal,
     pub year: i32,
     pub due: Date,
     /// Plot the coverage rate in percent instead of people.
@@ -71,7 +74,7 @@ struct Plan {
 
 fn plan(t: &Trend) -> Plan {
     let s = t.series;
-    let y_of = |people: f64| match (t.as_rate, s.goal.rate_of(people)) {
+    let y_of = |people: f64| match (t.as_rate, t.goal.rate_of(people)) {
         (true, Some(r)) => r,
         _ => people,
     };
@@ -88,7 +91,7 @@ fn plan(t: &Trend) -> Plan {
 
     let latest = s.latest();
     let x_due = month_x(t.year, t.due);
-    let target = y_of(s.goal.people as f64);
+    let target = y_of(t.goal.people as f64);
     let expected: Vec<(f64, f64)> = s
         .path_start()
         .map(|b| vec![(month_x(t.year, b.date), y_of(b.value as f64)), (x_due, target)])
@@ -120,7 +123,7 @@ fn plan(t: &Trend) -> Plan {
             (f64::from(k) + 0.5, fmt.month_short(month), month)
         })
         .collect();
-    let target_text = if t.as_rate { fmt.percent(target) } else { fmt.count(s.goal.people) };
+    let target_text = if t.as_rate { fmt.percent(target) } else { fmt.count(t.goal.people) };
     Plan {
         x_min,
         x_max,
@@ -281,13 +284,12 @@ fn legend(svg: &mut Svg, labels: &TrendLabels, projection: bool) -> f64 {
 mod tests {
     use super::*;
     use crate::model::Language;
-    use crate::progress::Goal;
 
     /// A series with a figure at the end of each of `months` (`None`: no figure that month).
     fn series(months: &[(u8, Option<u64>)]) -> Series {
         let dates: Vec<Date> = months.iter().map(|&(m, _)| Date::new(2025, m, 28).unwrap()).collect();
         let due = Date::new(2025, 12, 31).unwrap();
-        Series::new(Goal::count(1509), months.iter().map(|&(_, v)| v), &dates, due, None, 0.9)
+        Series::new(Some(Goal::count(1509)), months.iter().map(|&(_, v)| v), &dates, due, None, 0.9)
     }
 
     fn every(points: &[(u8, u64)]) -> Series {
@@ -310,6 +312,7 @@ mod tests {
             title,
             desc: "d",
             series: s,
+            goal: &Goal::count(1509),
             year: 2025,
             due: Date::new(2025, 12, 31).unwrap(),
             as_rate: false,

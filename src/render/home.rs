@@ -186,8 +186,8 @@ impl Renderer<'_> {
         let progress = latest.map(|st| self.words.progress(st)).unwrap_or_default();
         let (big, plain, progress) = match (ind.kind, latest) {
             (IndicatorKind::Coverage, Some(st)) => {
-                let rate = series.goal.rate_of(st.value as f64).map(|r| fmt.percent(r)).unwrap_or_default();
-                let target_rate = series.goal.target_rate().map(|r| fmt.percent(r)).unwrap_or_default();
+                let rate = series.rate_of(st.value as f64).map(|r| fmt.percent(r)).unwrap_or_default();
+                let target_rate = series.target_rate().map(|r| fmt.percent(r)).unwrap_or_default();
                 let base = ind.base_label.clone().unwrap_or_else(|| self.s("base_default"));
                 let plain = s.fill(
                     "card_coverage",
@@ -199,7 +199,7 @@ impl Renderer<'_> {
                 let plain = s.fill(
                     "card_count",
                     &[
-                        ("target", &format!("{}{unit}", fmt.count(series.goal.people))),
+                        ("target", &format!("{}{unit}", fmt.count(series.target().unwrap_or_default()))),
                         ("value", &format!("{}{unit}", fmt.count(st.value))),
                     ],
                 );

@@ -217,15 +217,15 @@ impl Renderer<'_> {
             .copied()
             .chain(without)
             .map(|l| {
-                let goal = &self.year.units.get(l, i).goal;
-                let st = self.year.units.get(l, i).latest();
+                let series = self.year.units.get(l, i);
+                let st = series.latest();
                 RankRow {
                     rank: ranks.place[l].map(|k| (k + 1).to_string()).unwrap_or_default(),
                     name: site.localities[l].name.clone(),
                     href: self.href(Page::Locality(l)),
                     value: st.map(|s| fmt.count(s.value)).unwrap_or_else(|| self.s("no_data")),
-                    target: fmt.count(goal.people),
-                    rate: st.and_then(|s| goal.rate_of(s.value as f64)).map(|r| fmt.percent(r)).unwrap_or_default(),
+                    target: series.target().map(|t| fmt.count(t)).unwrap_or_default(),
+                    rate: st.and_then(|s| series.rate_of(s.value as f64)).map(|r| fmt.percent(r)).unwrap_or_default(),
                     progress: st.map(|s| self.words.progress(s)).unwrap_or_default(),
                     status: st.map_or("none", |s| s.status.slug()),
                     status_label: st.map(|s| self.words.s.status(s.status).to_owned()).unwrap_or_default(),

@@ -103,9 +103,11 @@ impl Renderer<'_> {
         let id = format!("{}-{}", place.id_prefix, ind.id);
         let year = self.year.year;
         let mut figure = self.words.figure(id.clone(), place.name, ind, series, year, &self.year.dates);
-        if series.latest().is_none() {
+        // A chart needs a target: without one (the year's targets not published) the
+        // figure says what is known.
+        let (Some(goal), Some(_)) = (&series.goal, series.latest()) else {
             return Ok(figure);
-        }
+        };
         let title = self.words.with_status(&figure.sentence, series);
         let desc = self
             .words
@@ -122,6 +124,7 @@ impl Renderer<'_> {
             title: &title,
             desc: &desc,
             series,
+            goal,
             year,
             due: self.year.due,
             as_rate: ind.kind == IndicatorKind::Coverage,
@@ -164,7 +167,7 @@ impl Renderer<'_> {
             };
             rows.cell(&fmt.count(st.value));
             if coverage {
-                rows.cell(&series.goal.rate_of(st.value as f64).map(|r| fmt.percent(r)).unwrap_or_default());
+                rows.cell(&series.rate_of(st.value as f64).map(|r| fmt.percent(r)).unwrap_or_default());
             }
             rows.cell(&self.words.progress(st));
             rows.cell(&fmt.count_f(st.expected));

@@ -427,8 +427,8 @@ impl<'a> Words<'a> {
         };
         let progress = self.progress(st);
         let remaining = format!("{}{}", self.fmt.count(st.remaining), self.unit_of(ind));
-        let rate = series.goal.rate_of(st.value as f64).map(|r| self.fmt.percent(r)).unwrap_or_default();
-        let target_rate = series.goal.target_rate().map(|r| self.fmt.percent(r)).unwrap_or_default();
+        let rate = series.rate_of(st.value as f64).map(|r| self.fmt.percent(r)).unwrap_or_default();
+        let target_rate = series.target_rate().map(|r| self.fmt.percent(r)).unwrap_or_default();
         let base = ind.base_label.clone().unwrap_or_else(|| self.s.get("base_default").to_owned());
         let key = match (ind.kind, st.status == Status::Achieved) {
             (IndicatorKind::Count, false) => "sentence_count",
@@ -504,7 +504,7 @@ impl<'a> Words<'a> {
             missing_note: Some(self.s.fill("missing_year", &[("year", &year.to_string())])),
             gaps_note: None,
             value: String::new(),
-            target: self.fmt.count(series.goal.people),
+            target: series.target().map(|t| self.fmt.count(t)).unwrap_or_default(),
             progress: String::new(),
             bar: "0".into(),
             remaining: String::new(),
@@ -541,8 +541,8 @@ impl<'a> Words<'a> {
             progress: self.progress(st),
             bar: format!("{:.1}", (st.progress * 100.0).clamp(0.0, 100.0)),
             remaining: format!("{}{}", self.fmt.count(st.remaining), self.unit_of(ind)),
-            rate: series.goal.rate_of(st.value as f64).map(|r| self.fmt.percent(r)).unwrap_or_default(),
-            target_rate: series.goal.target_rate().map(|r| self.fmt.percent(r)).unwrap_or_default(),
+            rate: series.rate_of(st.value as f64).map(|r| self.fmt.percent(r)).unwrap_or_default(),
+            target_rate: series.target_rate().map(|r| self.fmt.percent(r)).unwrap_or_default(),
             expected: self.fmt.count_f(st.expected),
             pace: st.pace.map(per_month),
             needed: st.needed_per_month.filter(|_| st.remaining > 0).map(per_month),
