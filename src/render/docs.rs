@@ -149,6 +149,7 @@ impl Renderer<'_> {
                 ],
             ),
             section("method_totals_h", &["method_totals", "method_gaps"]),
+            section("method_pending_h", &["method_pending", "method_years"]),
             section("method_formats_h", &["method_formats", "method_data"]),
         ];
         let ctx = MethodologyContext {

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::docs::UpdateItem;
-use super::place::{ChartPlace, Place};
+use super::place::{Place, Which};
 use super::ranks::BarRow;
 use super::views::{BarsView, FigureView, JoinView, icon};
 use super::{Counts, FIGURES_CSV, FIGURES_JSON, Page, RenderError, Renderer};
@@ -92,6 +92,8 @@ struct Home {
     /// "Danh sách 103 phường, xã theo tên".
     names_title: String,
     points: Vec<Points>,
+    /// That the year's targets are not published yet.
+    points_note: Option<String>,
     summaries: Vec<Summary>,
     areas: Vec<Area>,
     intro: Option<String>,
@@ -118,8 +120,8 @@ impl Renderer<'_> {
         let year = self.year.year.to_string();
         let as_of = self.latest_report().map(|r| self.words.fmt.date(r.as_of)).unwrap_or_default();
         let units = self.words.fmt.count(site.localities.len() as u64);
-        let place = Place { name: &site.city.name, charts: ChartPlace::City, id_prefix: "city" };
-        let (figures, charts) = self.figures(&place, |i| &self.year.city[i], true)?;
+        let place = Place { name: &site.city.name, which: Which::City, id_prefix: "city" };
+        let (figures, charts) = self.figures(&place, true)?;
         let mut names: Vec<usize> = (0..site.localities.len()).collect();
         self.sort_by_name(&mut names);
         let home = Home {
@@ -130,8 +132,13 @@ impl Renderer<'_> {
                 .map(|l| Link { name: site.localities[l].name.clone(), href: self.href(Page::Locality(l)) })
                 .collect(),
             names_title: self.words.s.fill("home_find_all", &[("n", &units)]),
-            points: (0..site.indicators.len()).map(|i| self.points(i)).collect(),
-            summaries: (0..site.indicators.len()).map(|i| self.summary(i)).collect(),
+            // Nothing to count or rank against targets not published yet: the note says so.
+            points: (0..site.indicators.len())
+                .filter(|&i| !self.ranks[i].all.is_empty())
+                .map(|i| self.points(i))
+                .collect(),
+            points_note: (!self.year.targeted).then(|| self.words.s.fill("pending_note", &[("year", &year)])),
+            summaries: (0..site.indicators.len()).map(|i| self.summary(i, &figures[i])).collect(),
             areas: self.areas(),
             intro: site.content.home.as_ref().map(|d| markdown::render(&d.markdown, 2, "intro-")),
             figures,
@@ -149,8 +156,9 @@ impl Renderer<'_> {
     }
 
     /// The city's standing on indicator `i` in a few lines: the first number in plain
-    /// words, progress and status, what is still needed, how many units stand where.
-    fn summary(&self, i: usize) -> Summary {
+    /// words, progress and status, what is still needed, how many units stand where; its
+    /// `figure` says what is known without the year's targets.
+    fn summary(&self, i: usize, figure: &FigureView) -> Summary {
         let site = self.site;
         let n = site.localities.len();
         let ind = &site.indicators[i];
@@ -205,7 +213,15 @@ impl Renderer<'_> {
                 );
                 (progress, plain, None)
             }
-            (_, None) => (String::new(), String::new(), None),
+            (_, None) => match &figure.pending {
+                // The year's targets are not published yet: the figure, and last year's result.
+                Some(p) => (p.value.clone(), s.fill("card_pending", &[("date", &figure.as_of)]), p.previous.clone()),
+                None => (String::new(), String::new(), None),
+            },
+        };
+        let need = match &figure.pending {
+            Some(p) => p.change.clone().unwrap_or_default(),
+            None => need,
         };
         Summary {
             indicator: ind.name.clone(),
@@ -230,6 +246,7 @@ impl Renderer<'_> {
         let ranks = &self.ranks[i];
         let latest = |l: usize| self.year.units.get(l, i).latest();
         let year = self.year.year.to_string();
+
         let reached = ranks.all.iter().filter(|&&l| latest(l).is_some_and(|st| st.status == Status::Achieved)).count();
         let achieved = if reached == 0 {
             s.fill("points_none_achieved", &[("year", &year)])
@@ -288,6 +305,7 @@ impl Renderer<'_> {
             return Vec::new();
         }
         (0..self.site.indicators.len())
+            .filter(|&i| !self.ranks[i].groups.is_empty())
             .map(|i| Area {
                 indicator: self.site.indicators[i].name.clone(),
                 bars: self.bars(

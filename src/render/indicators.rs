@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::place::{ChartPlace, Place};
+use super::place::{Place, Which};
 use super::ranks::{self, BarRow};
 use super::views::{BarsView, FigureView, column_labels, icon};
 use super::{Counts, PAGE, Page, RenderError, Renderer};
@@ -73,9 +73,10 @@ struct RankingView {
     file: String,
     /// Every locality, when there are few enough to read in one list.
     units: Option<BarsView>,
-    /// With many localities: the best and the furthest behind, and where the rest are.
+    /// With many localities: the best and the furthest behind.
     top: Option<BarsView>,
     bottom: Option<BarsView>,
+    /// Where the rest are ranked, or why there is no ranking.
     rest: Option<String>,
     /// The groups, when localities have groups.
     groups: Option<BarsView>,
@@ -100,14 +101,17 @@ const ENDS: usize = 10;
 impl Renderer<'_> {
     pub(super) fn indicators(&self) -> Result<Counts, RenderError> {
         let (site, year) = (self.site, self.year);
-        let items = (0..site.indicators.len())
-            .map(|i| IndicatorItem {
+        let city = Place { name: &site.city.name, which: Which::City, id_prefix: "city" };
+        let mut items = Vec::with_capacity(site.indicators.len());
+        for i in 0..site.indicators.len() {
+            items.push(IndicatorItem {
                 name: site.indicators[i].name.clone(),
                 href: self.href(Page::Indicator(i)),
-                sentence: self.words.sentence(&site.city.name, &site.indicators[i], &year.city[i], year.year),
+                // The city's sentence, with or without the year's targets.
+                sentence: self.figure(&city, i, false)?.sentence,
                 status: year.city[i].latest().map_or("none", |s| s.status.slug()),
-            })
-            .collect();
+            });
+        }
         let title = self.s("title_indicators");
         self.write_page(Page::Indicators, title.clone(), title, None, &IndicatorsContext { items })?;
         Ok(PAGE)
@@ -119,9 +123,9 @@ impl Renderer<'_> {
     pub(super) fn indicator(&self, i: usize) -> Result<Counts, RenderError> {
         let site = self.site;
         let ind = &site.indicators[i];
-        let place = Place { name: &site.city.name, charts: ChartPlace::City, id_prefix: "city" };
+        let place = Place { name: &site.city.name, which: Which::City, id_prefix: "city" };
         // The city's chart file is written by the home page.
-        let city = self.figure(&place, i, &self.year.city[i], false)?;
+        let city = self.figure(&place, i, false)?;
         let ranks = &self.ranks[i];
         let file = self.ranking_chart(i)?;
         let unit_rows = |units: &[usize], anchors: bool| -> Vec<BarRow> {
@@ -155,7 +159,13 @@ impl Renderer<'_> {
         let scale = ranks::scale(&unit_rows(&ranks.all[..ranks.all.len().min(1)], false));
         let on = Page::Indicator(i);
         let groups = (!group_rows.is_empty()).then(|| self.bars_to_scale(group_rows, scale, true, on));
-        let ranking = if self.ranks_every_unit() {
+        let ranking = if ranks.all.is_empty() {
+            // No standings to rank: the year's targets are not published yet, or the
+            // indicator has no figures this year.
+            let key = if self.year.city[i].latest_figure().is_some() { "ranking_pending" } else { "ranking_none" };
+            let note = self.words.s.fill(key, &[("year", &self.year.year.to_string())]);
+            RankingView { file, units: None, top: None, bottom: None, rest: Some(note), groups: None, table: None }
+        } else if self.ranks_every_unit() {
             RankingView {
                 file,
                 units: Some(self.bars_to_scale(unit_rows(&ranks.all, true), scale, true, on)),

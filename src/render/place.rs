@@ -1,37 +1,48 @@
 //! What several pages show of a place (the city, a group, a locality): its figure for
 //! each indicator, with the trend chart and the table of its numbers.
 
-use super::views::{ChartView, FigureView, TableRows, TableView, column_labels};
+use super::views::{ChartView, FigureView, PendingView, TableRows, TableView, column_labels};
 use super::{RenderError, Renderer};
 use crate::charts::{self, Trend, TrendLabels};
-use crate::compute::Computed;
-use crate::compute::Series;
+use crate::compute::{Computed, Series, YearData};
 use crate::format::Fmt;
 use crate::i18n::Strings;
 use crate::model::{Indicator, IndicatorKind, Site};
 
-/// A place, the names it is called by, and where its charts go.
+/// A place, the name it is called by, and which one it is.
 pub(super) struct Place<'p> {
     pub name: &'p str,
-    pub charts: ChartPlace<'p>,
+    pub which: Which,
     /// Prefix of element ids on the page.
     pub id_prefix: &'p str,
 }
 
-/// Where a place's charts go under `charts/`: a folder per kind of place and indicator,
-/// e.g. `localities/voluntary-si/long-my.svg`, so that a national site makes a few
-/// folders for its 10,000 charts rather than one per place.
-pub(super) enum ChartPlace<'p> {
+/// Which place: the city, a locality or a group (by index).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Which {
     City,
-    /// A kind of place (`localities`, `groups`) and the place's id.
-    Member(&'static str, &'p str),
+    Locality(usize),
+    Group(usize),
 }
 
-impl ChartPlace<'_> {
-    fn file(&self, indicator: &str) -> String {
-        match self {
-            ChartPlace::City => format!("charts/city/{indicator}.svg"),
-            ChartPlace::Member(kind, id) => format!("charts/{kind}/{indicator}/{id}.svg"),
+impl Place<'_> {
+    /// Its series on indicator `i` in `year`.
+    pub fn series<'y>(&self, year: &'y YearData, i: usize) -> &'y Series {
+        match self.which {
+            Which::City => &year.city[i],
+            Which::Locality(l) => year.units.get(l, i),
+            Which::Group(g) => &year.groups[g][i],
+        }
+    }
+
+    /// Where its chart on `indicator` goes under `charts/`: a folder per kind of place
+    /// and indicator, e.g. `localities/voluntary-si/long-my.svg`, so that a national site
+    /// makes a few folders for its 10,000 charts rather than one per place.
+    fn chart_file(&self, site: &Site, indicator: &str) -> String {
+        match self.which {
+            Which::City => format!("charts/city/{indicator}.svg"),
+            Which::Locality(l) => format!("charts/localities/{indicator}/{}.svg", site.localities[l].id),
+            Which::Group(g) => format!("charts/groups/{indicator}/{}.svg", site.groups[g].slug),
         }
     }
 }
@@ -41,8 +52,10 @@ impl ChartPlace<'_> {
 pub(super) struct Heads {
     /// A trend table's, for a count and for a coverage indicator.
     pub trend: [(Vec<String>, String); 2],
-    /// A locality's history table's.
-    pub history: (Vec<String>, String),
+    /// A locality's history table's, by computed year: its headings, their labels, and the
+    /// indicators it has columns for (those the year's reports give figures for), each a
+    /// figure and, once the year's targets are published, its progress.
+    pub history: Vec<(Vec<String>, String, Vec<usize>)>,
     /// By computed year, its report dates.
     pub dates: Vec<Vec<String>>,
 }
@@ -61,13 +74,27 @@ impl Heads {
             head.extend(["col_progress", "col_expected", "col_status"].map(|k| s.get(k).to_owned()));
             labelled(head)
         };
-        let mut history = vec![s.get("col_date").to_owned()];
-        for ind in &site.indicators {
-            history.push(s.fill("col_indicator_value", &[("indicator", &ind.short)]));
-            history.push(s.fill("col_indicator_progress", &[("indicator", &ind.short)]));
-        }
+        let history = computed
+            .years
+            .iter()
+            .map(|y| {
+                let shown: Vec<usize> =
+                    (0..site.indicators.len()).filter(|&i| y.city[i].latest_figure().is_some()).collect();
+                let mut head = vec![s.get("col_date").to_owned()];
+                for &i in &shown {
+                    let short = &site.indicators[i].short;
+                    head.push(s.fill("col_indicator_value", &[("indicator", short)]));
+                    // Without the year's targets there is no progress to show.
+                    if y.targeted {
+                        head.push(s.fill("col_indicator_progress", &[("indicator", short)]));
+                    }
+                }
+                let (head, labels) = labelled(head);
+                (head, labels, shown)
+            })
+            .collect();
         let dates = computed.years.iter().map(|y| y.dates.iter().map(|&d| fmt.date(d)).collect()).collect();
-        Heads { trend: [trend(false), trend(true)], history: labelled(history), dates }
+        Heads { trend: [trend(false), trend(true)], history, dates }
     }
 }
 
@@ -75,16 +102,11 @@ impl Renderer<'_> {
     /// The place's figure for each indicator, with its trend chart, the chart also
     /// written as a standalone file when `write_charts`. The figures, and how many charts
     /// were written.
-    pub(super) fn figures<'s>(
-        &self,
-        place: &Place,
-        series: impl Fn(usize) -> &'s Series,
-        write_charts: bool,
-    ) -> Result<(Vec<FigureView>, usize), RenderError> {
+    pub(super) fn figures(&self, place: &Place, write_charts: bool) -> Result<(Vec<FigureView>, usize), RenderError> {
         let mut figures = Vec::with_capacity(self.site.indicators.len());
         let mut charts = 0;
         for i in 0..self.site.indicators.len() {
-            let f = self.figure(place, i, series(i), write_charts)?;
+            let f = self.figure(place, i, write_charts)?;
             charts += usize::from(f.chart.is_some() && write_charts);
             figures.push(f);
         }
@@ -92,20 +114,16 @@ impl Renderer<'_> {
     }
 
     /// A place's figure for indicator `i`, with its trend chart.
-    pub(super) fn figure(
-        &self,
-        place: &Place,
-        i: usize,
-        series: &Series,
-        write_chart: bool,
-    ) -> Result<FigureView, RenderError> {
+    pub(super) fn figure(&self, place: &Place, i: usize, write_chart: bool) -> Result<FigureView, RenderError> {
         let ind = &self.site.indicators[i];
+        let series = place.series(self.year, i);
         let id = format!("{}-{}", place.id_prefix, ind.id);
         let year = self.year.year;
         let mut figure = self.words.figure(id.clone(), place.name, ind, series, year, &self.year.dates);
         // A chart needs a target: without one (the year's targets not published) the
         // figure says what is known.
         let (Some(goal), Some(_)) = (&series.goal, series.latest()) else {
+            self.pending(&mut figure, place, i);
             return Ok(figure);
         };
         let title = self.words.with_status(&figure.sentence, series);
@@ -131,7 +149,7 @@ impl Renderer<'_> {
             labels: &labels,
             fmt: self.words.fmt,
         };
-        let file = place.charts.file(&ind.id);
+        let file = place.chart_file(self.site, &ind.id);
         let html = if write_chart {
             let (html, svg) = charts::trend_both(&trend);
             self.out.write(&file, svg.as_bytes())?;
@@ -145,6 +163,57 @@ impl Renderer<'_> {
         );
         figure.chart = Some(ChartView { html, file, table: self.trend_table(caption, ind, series)? });
         Ok(figure)
+    }
+
+    /// Fills in what is known of `figure` while the year's targets are not published: the
+    /// latest value and its date, the change since the report before (the year's, or the
+    /// previous year's last), and the previous year's final result. Nothing when the
+    /// series has a target or no figure this year.
+    fn pending(&self, figure: &mut FigureView, place: &Place, i: usize) {
+        let series = place.series(self.year, i);
+        let Some((k, value)) = series.latest_figure().filter(|_| series.goal.is_none()) else { return };
+        let (s, fmt, ind) = (self.words.s, self.words.fmt, &self.site.indicators[i]);
+        let year = self.year.year;
+        let people = |n: u64| if ind.unit.is_empty() { fmt.count(n) } else { format!("{} {}", fmt.count(n), ind.unit) };
+        let previous_year = self.computed.years.iter().rev().find(|y| y.year == year - 1);
+        let before = (0..k).rev().find_map(|j| Some((self.year.dates[j], series.figures[j]?))).or_else(|| {
+            let p = previous_year?;
+            let (j, v) = place.series(p, i).latest_figure()?;
+            Some((*p.dates.get(j)?, v))
+        });
+        let change = before.map(|(date, v)| {
+            let diff = if value >= v { format!("+{}", people(value - v)) } else { format!("−{}", people(v - value)) };
+            s.fill("pending_change", &[("change", &diff), ("date", &fmt.date(date))])
+        });
+        let previous = previous_year.and_then(|p| {
+            let last = place.series(p, i);
+            let (_, v) = last.latest_figure()?;
+            let year = p.year.to_string();
+            Some(match last.latest() {
+                Some(st) => s.fill(
+                    "pending_previous",
+                    &[("year", &year), ("value", &people(v)), ("progress", &self.words.progress(st))],
+                ),
+                None => s.fill("pending_previous_plain", &[("year", &year), ("value", &people(v))]),
+            })
+        });
+        let date = self.year.dates[k];
+        let (value, year) = (people(value), year.to_string());
+        figure.sentence = s.fill(
+            "sentence_pending",
+            &[
+                ("name", place.name),
+                ("value", &value),
+                ("indicator", &ind.short),
+                ("date", &fmt.date(date)),
+                ("year", &year),
+            ],
+        );
+        figure.as_of = fmt.date(date);
+        figure.source = self.site.reports[self.year.reports.start + k].source.clone();
+        figure.missing_note = None;
+        figure.pending =
+            Some(PendingView { value, change, previous, note: s.fill("pending_note", &[("year", &year)]) });
     }
 
     /// The numbers of a trend chart, one row per report of the year; a report without a

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::place::{ChartPlace, Place};
+use super::place::{Place, Which};
 use super::ranks::{self, BarRow};
 use super::views::{BarsView, CompareView, FigureView, JoinView, TableView, UnitRow, UnitRows, column_labels};
 use super::{Counts, PAGE, Page, RenderError, Renderer, locality_csv};
@@ -52,6 +52,8 @@ struct UnitSection {
 #[derive(Serialize)]
 struct UnitsContext {
     lead: String,
+    /// Why the list is not in the order its title says.
+    note: Option<String>,
     sorts: Vec<SortLink>,
     sections: Vec<UnitSection>,
     indicator_heads: Vec<String>,
@@ -105,6 +107,7 @@ impl Renderer<'_> {
         let caption = s.fill("table_units_caption", &[("year", &year)]);
         let by_name = |members: &mut Vec<usize>| self.sort_by_name(members);
         let page = order.page();
+        let mut note = None;
         let (title, sections) = match order {
             Order::Name => {
                 let mut all: Vec<usize> = (0..site.localities.len()).collect();
@@ -141,9 +144,15 @@ impl Renderer<'_> {
             }
             Order::Progress(i) => {
                 let ranks = &self.ranks[i];
-                let without = (0..site.localities.len()).filter(|&l| ranks.place[l].is_none());
+                // Those without progress (no figure, or no target yet) after, by name.
+                let mut without: Vec<usize> =
+                    (0..site.localities.len()).filter(|&l| ranks.place[l].is_none()).collect();
+                by_name(&mut without);
                 let all = ranks.all.iter().copied().chain(without);
                 let section = UnitSection { heading: None, caption, rows: self.unit_rows(all, page) };
+                if ranks.all.is_empty() && self.year.city[i].latest_figure().is_some() {
+                    note = Some(s.fill("ranking_pending", &[("year", &year)]));
+                }
                 (s.fill("title_localities_progress", &[("indicator", &site.indicators[i].short)]), vec![section])
             }
         };
@@ -160,6 +169,7 @@ impl Renderer<'_> {
             .collect();
         let ctx = UnitsContext {
             lead: lead.clone(),
+            note,
             sorts,
             sections,
             indicator_heads: self.indicator_heads(),
@@ -172,8 +182,8 @@ impl Renderer<'_> {
     pub(super) fn locality(&self, l: usize) -> Result<Counts, RenderError> {
         let site = self.site;
         let loc = &site.localities[l];
-        let place = Place { name: &loc.name, charts: ChartPlace::Member("localities", &loc.id), id_prefix: "trend" };
-        let (mut figures, charts) = self.figures(&place, |i| self.year.units.get(l, i), true)?;
+        let place = Place { name: &loc.name, which: Which::Locality(l), id_prefix: "trend" };
+        let (mut figures, charts) = self.figures(&place, true)?;
         for (i, f) in figures.iter_mut().enumerate() {
             f.compare = self.compare(l, i);
         }
@@ -210,26 +220,33 @@ impl Renderer<'_> {
         let (s, fmt) = (self.words.s, self.words.fmt);
         let name = &self.site.localities[l].name;
         let mut tables = Vec::with_capacity(self.computed.years.len());
-        for (y, dates) in self.computed.years.iter().zip(&self.heads.dates).rev() {
+        for ((y, dates), (head, labels, shown)) in
+            self.computed.years.iter().zip(&self.heads.dates).zip(&self.heads.history).rev()
+        {
             let year = y.year.to_string();
-            let (head, labels) = &self.heads.history;
             let mut rows = self.table_rows();
             for (k, date) in dates.iter().enumerate().rev() {
                 rows.row(date);
-                for series in y.units.locality(l) {
-                    match series.at(k) {
-                        Some(st) => {
-                            rows.cell(&fmt.count(st.value));
-                            rows.cell(&self.words.progress(st));
+                for series in shown.iter().map(|&i| y.units.get(l, i)) {
+                    // A figure without a target yet has no progress.
+                    match (series.figures[k], series.at(k)) {
+                        (Some(value), st) => {
+                            rows.cell(&fmt.count(value));
+                            if y.targeted {
+                                rows.cell(&st.map(|st| self.words.progress(st)).unwrap_or_default());
+                            }
                         }
-                        None => {
+                        (None, _) => {
                             rows.cell(s.get("no_report"));
-                            rows.cell("");
+                            if y.targeted {
+                                rows.cell("");
+                            }
                         }
                     }
                 }
             }
-            let caption = s.fill("table_history_caption", &[("name", name), ("year", &year)]);
+            let key = if y.targeted { "table_history_caption" } else { "table_history_caption_pending" };
+            let caption = s.fill(key, &[("name", name), ("year", &year)]);
             tables.push(TableView {
                 caption,
                 head: head.clone(),
@@ -242,11 +259,14 @@ impl Renderer<'_> {
 
     pub(super) fn group(&self, g: usize) -> Result<Counts, RenderError> {
         let group = &self.site.groups[g];
-        let place = Place { name: &group.name, charts: ChartPlace::Member("groups", &group.slug), id_prefix: "group" };
-        let (mut figures, charts) = self.figures(&place, |i| &self.year.groups[g][i], true)?;
+        let place = Place { name: &group.name, which: Which::Group(g), id_prefix: "group" };
+        let (mut figures, charts) = self.figures(&place, true)?;
         for (i, f) in figures.iter_mut().enumerate() {
             let ranks = &self.ranks[i];
             let ind = &self.site.indicators[i];
+            if ranks.in_group[g].is_empty() {
+                continue;
+            }
             f.ranking = Some(
                 self.bars(
                     ranks.in_group[g]

@@ -175,6 +175,22 @@ pub struct FigureView {
     pub compare: Option<CompareView>,
     /// On a group's page: its localities ranked.
     pub ranking: Option<BarsView>,
+    /// In a year whose targets are not published yet: the figures that are known.
+    pub pending: Option<PendingView>,
+}
+
+/// A figure in a year whose targets are not published yet: the latest value, the change
+/// since the report before, and the previous year's final result; no progress or status.
+#[derive(Serialize)]
+pub struct PendingView {
+    /// "1.230 người".
+    pub value: String,
+    /// "+15 người so với ngày 31/12/2025".
+    pub change: Option<String>,
+    /// "Năm 2025: 1.215 người, đạt 80,52 % chỉ tiêu."
+    pub previous: Option<String>,
+    /// That the year's targets are not published yet, and what that means here.
+    pub note: String,
 }
 
 /// Where a locality stands on one indicator: its rank, its neighbours in the ranking, and
@@ -227,6 +243,8 @@ impl CompareView {
 pub struct CellView {
     pub has_data: bool,
     pub progress: String,
+    /// Without a target (the year's not published yet): the latest figure, else empty.
+    pub value: String,
     pub status: &'static str,
     pub status_label: String,
     pub icon: &'static str,
@@ -275,6 +293,8 @@ impl UnitRows {
                     out.push_str("</span> ");
                     push_escaped_html(&c.status_label, &mut out);
                     out.push_str("</span>");
+                } else if !c.value.is_empty() {
+                    push_escaped_html(&c.value, &mut out);
                 } else {
                     out.push_str(&no_data);
                 }
@@ -466,6 +486,7 @@ impl<'a> Words<'a> {
             Some(st) => CellView {
                 has_data: true,
                 progress: self.progress(st),
+                value: String::new(),
                 status: st.status.slug(),
                 status_label: self.s.status(st.status).to_owned(),
                 icon: icon(st.status),
@@ -473,6 +494,11 @@ impl<'a> Words<'a> {
             None => CellView {
                 has_data: false,
                 progress: String::new(),
+                value: series
+                    .latest_figure()
+                    .filter(|_| series.goal.is_none())
+                    .map(|(_, v)| self.fmt.count(v))
+                    .unwrap_or_default(),
                 status: "none",
                 status_label: String::new(),
                 icon: "",
@@ -519,6 +545,7 @@ impl<'a> Words<'a> {
             chart: None,
             compare: None,
             ranking: None,
+            pending: None,
         };
         let Some(st) = series.latest() else { return empty };
         let per_month = |x: f64| self.s.fill("per_month", &[("n", &self.fmt.count_f(x))]);
@@ -670,6 +697,7 @@ mod tests {
         let cell = |has_data: bool| CellView {
             has_data,
             progress: if has_data { "80,52\u{a0}%".into() } else { String::new() },
+            value: String::new(),
             status: if has_data { "behind" } else { "none" },
             status_label: if has_data { "Chậm <tiến> độ".into() } else { String::new() },
             icon: if has_data { "✖" } else { "" },
@@ -679,6 +707,11 @@ mod tests {
                 name: "Xã <Mỹ> & \"Tú\"".into(),
                 href: "localities/my-tu/index.html".into(),
                 cells: vec![cell(true), cell(false)],
+            },
+            UnitRow {
+                name: "Phường Mới".into(),
+                href: "localities/moi/index.html".into(),
+                cells: vec![CellView { value: "1.230".into(), ..cell(false) }, cell(false)],
             },
             UnitRow {
                 name: "Phường Long Mỹ".into(),

@@ -86,7 +86,7 @@ pub(super) fn reports(
     let checked: Vec<Checked> = files.into_par_iter().map(|loaded| check_report(loaded, ids)).collect();
     let mut dated: Vec<(Date, Checked)> = Vec::with_capacity(checked.len());
     let mut dates: HashMap<Date, String> = HashMap::new();
-    let mut years_with_reports: Vec<(i32, String)> = Vec::new();
+    let mut untargeted: Vec<(Date, String)> = Vec::new();
     for mut report in checked {
         diags.append(std::mem::take(&mut report.diagnostics));
         let Some(d) = report.as_of else { continue };
@@ -100,15 +100,10 @@ pub(super) fn reports(
         if targets.broken.contains(&d.year()) {
             // The targets file's own errors say what to fix.
         } else if !years.iter().any(|y| y.year == d.year()) {
-            diags.push(error_at(file, &report.as_of_at, format!("there are no targets for {}", d.year())).help(
-                format!("add data/targets/{}.yaml with the targets for {}, or correct the date", d.year(), d.year()),
-            ));
-        } else {
-            years_with_reports.push((d.year(), file.rel.clone()));
+            untargeted.push((d, file.rel.clone()));
         }
         dated.push((d, report));
     }
-    missing_targets(targets, &years_with_reports, ids, diags);
     dated.sort_by_key(|(d, _)| *d);
     let mut figures = Grid::new(ids.locality_list.len(), ids.indicator_list.len(), |_, _| vec![None; dated.len()]);
     for (k, (_, report)) in dated.iter().enumerate() {
@@ -116,6 +111,9 @@ pub(super) fn reports(
             figures.get_mut(l, i)[k] = Some(figure);
         }
     }
+    without_targets(&untargeted, diags);
+    let with_figures = indicators_with_figures(&dated, ids);
+    missing_targets(targets, &with_figures, ids, diags);
     // Comparing figures across reports only makes sense once the reports themselves are
     // right, and against complete lists of localities and indicators.
     if diags.error_count() == errors_before && ids.complete() {
@@ -128,16 +126,49 @@ pub(super) fn reports(
     (reports, figures)
 }
 
-/// Every locality needs a target for every indicator in every year that has reports.
-fn missing_targets(targets: &Targets, with_reports: &[(i32, String)], ids: &Ids, diags: &mut Diagnostics) {
+/// A year with reports and no targets file yet is published without progress: said once
+/// per year, at its first report.
+fn without_targets(untargeted: &[(Date, String)], diags: &mut Diagnostics) {
+    let mut years: Vec<(Date, &str)> = untargeted.iter().map(|(d, f)| (*d, f.as_str())).collect();
+    years.sort();
+    years.dedup_by_key(|(d, _)| d.year());
+    for (d, file) in years {
+        let year = d.year();
+        diags.push(Diagnostic::warning(file, format!("there are no targets for {year} yet")).help(format!(
+            "the site shows the {year} figures without progress or status until data/targets/{year}.yaml is added"
+        )));
+    }
+}
+
+/// For each year with reports: the indicators its reports give figures for, and one
+/// such report (to name in a message).
+fn indicators_with_figures(dated: &[(Date, Checked)], ids: &Ids) -> Vec<(i32, Vec<Option<String>>)> {
+    let mut years: Vec<(i32, Vec<Option<String>>)> = Vec::new();
+    for (d, report) in dated {
+        if years.last().is_none_or(|(y, _)| *y != d.year()) {
+            years.push((d.year(), vec![None; ids.indicator_list.len()]));
+        }
+        if let Some((_, with)) = years.last_mut() {
+            for &(_, i, _) in &report.figures {
+                with[i].get_or_insert_with(|| report.file.rel.clone());
+            }
+        }
+    }
+    years
+}
+
+/// In a year with targets, every locality needs one for every indicator that year's
+/// reports give figures for (SPEC §1); an indicator without figures that year needs none.
+fn missing_targets(targets: &Targets, with_figures: &[(i32, Vec<Option<String>>)], ids: &Ids, diags: &mut Diagnostics) {
     for (y, given) in targets.years.iter().zip(&targets.given) {
-        let Some((_, report)) = with_reports.iter().find(|(year, _)| *year == y.year) else { continue };
+        let Some((_, with)) = with_figures.iter().find(|(year, _)| *year == y.year) else { continue };
         for (l, i, _) in given.iter().filter(|(_, _, given)| !**given) {
+            let Some(report) = &with[i] else { continue };
             let message =
                 format!("`{}` has no {} target for `{}`", ids.locality_list[l].id, y.year, ids.indicator_list[i].id);
             diags.push(Diagnostic::error(&y.file, message).help(format!(
-                "{} has reports (e.g. {report}), so every locality needs a target for every indicator",
-                y.year
+                "{} has figures for `{}` (e.g. in {report}), so every locality needs a target for it",
+                y.year, ids.indicator_list[i].id
             )));
         }
     }

@@ -70,19 +70,25 @@ fn year_targets<'f>(
     diags: &mut Diagnostics,
 ) -> Option<(YearTargets, Grid<bool>)> {
     let year = year(file, &raw.year, diags)?;
+    // The name first: a file copied from last year's and renamed, but still saying last
+    // year, is a misdated file, not a second file for last year.
+    let stem = file.rel.rsplit('/').next().and_then(|n| n.split('.').next()).unwrap_or("");
+    if stem != year.to_string() {
+        let help = match stem.parse::<i32>() {
+            Ok(named) => format!(
+                "if these are the targets for {named}, change this line to `year: {named}`; if they are {year}'s, rename the file to data/targets/{year}.yaml"
+            ),
+            Err(_) => format!("name the file after its year: data/targets/{year}.yaml"),
+        };
+        diags.push(error_at(file, &raw.year, format!("this file is named {stem} but says `year: {year}`")).help(help));
+        return None;
+    }
     if let Some(first) = seen.insert(year, &file.rel) {
         diags.push(
             error_at(file, &raw.year, format!("{first} already gives the targets for {year}"))
                 .help("keep one targets file per year: merge the two files"),
         );
         return None;
-    }
-    let stem = file.rel.rsplit('/').next().and_then(|n| n.split('.').next()).unwrap_or("");
-    if stem != year.to_string() {
-        diags.push(
-            error_at(file, &raw.year, format!("this file gives the targets for {year} but is named {stem}"))
-                .help(format!("rename the file to data/targets/{year}.yaml, or correct the year")),
-        );
     }
     let due = match &raw.due {
         None => Date::last_of_year(year),

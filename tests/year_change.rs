@@ -1,0 +1,102 @@
+//! A site crossing into a new year: `tests/fixtures/year-change` laid over the English
+//! site (2024 and 2025 with targets, a year-end report for 2025) adds a January 2026
+//! report with no 2026 targets yet and a new indicator. January must be published, with
+//! a warning and without progress; adding the targets file turns the same January into
+//! standings. Expected values are worked out from the fixture's figures.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+/// The site of the fixture in a fresh folder, with the 2026 targets when `targets`.
+fn site(name: &str, targets: bool) -> PathBuf {
+    let dir = temp_dir(name).join("site");
+    copy_dir(&fixture("small-en"), &dir, &[]);
+    copy_dir(&fixture("year-change").join("data"), &dir.join("data"), &[]);
+    if targets {
+        std::fs::copy(fixture("year-change").join("targets-2026.yaml"), dir.join("data/targets/2026.yaml")).unwrap();
+    }
+    dir
+}
+
+fn built(site: &Path) -> (PathBuf, std::process::Output) {
+    let out = site.parent().unwrap().join("public");
+    let o = build(site, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    (out, o)
+}
+
+#[test]
+fn january_without_targets_is_published_with_its_figures_and_a_warning() {
+    let (out, o) = built(&site("year-january", false));
+    let warning = "warning: data/reports/2026-01.yaml: there are no targets for 2026 yet\n  = help: the site shows \
+                   the 2026 figures without progress or status until data/targets/2026.yaml is added";
+    assert!(stderr(&o).contains(warning), "{}", stderr(&o));
+    assert_eq!(stderr(&o).matches("no targets for").count(), 1, "said once for the year");
+
+    let html = read(out.join("localities/north/index.html"));
+    let north = text_of(&html);
+    for expected in [
+        // The latest figure, the change since December, and 2025's final result.
+        "North Ward: 790 people in Enrolment as of 31 Jan 2026; the 2026 targets are not published yet.",
+        "Figure 790 people Change +30 people since 31 Dec 2025 Last year 2025: 760 people, 76.00% of the target.",
+        // The new indicator, which has no 2025 targets and needed none.
+        "North Ward: 12 people in Volunteers as of 31 Jan 2026",
+        "2026: figures of every report for North Ward (the 2026 targets are not published yet)",
+    ] {
+        assert!(north.contains(expected), "{expected:?} not in {north}");
+    }
+    // No progress, status or chart for 2026; 2025's history still has its progress.
+    let history_2026 = &html[html.find("<caption>2026:").unwrap()..];
+    let history_2026 = &history_2026[..history_2026.find("</table>").unwrap()];
+    assert!(!history_2026.contains("% of target"), "{history_2026}");
+    assert!(!html.contains("class=\"chart-box chart\""));
+    assert!(!north.contains("On track") && !north.contains("At risk") && !north.contains("Behind"), "{north}");
+
+    // figures.csv has January's rows, their progress columns empty.
+    let rows = csv(&read(out.join("data/figures.csv")));
+    let january: Vec<_> = rows.iter().filter(|r| r["as_of"] == "2026-01-31").collect();
+    assert_eq!(january.len(), 5 * 4, "the city and four units, four indicators");
+    for r in &january {
+        assert!(!r["value"].is_empty());
+        for empty in
+            ["target", "progress_percent", "remaining", "status", "base", "rate_percent", "target_rate_percent"]
+        {
+            assert_eq!(r[empty], "", "{empty} of {r:?}");
+        }
+    }
+    assert_eq!(row(&rows, "2026-01-31", "north", "volunteers")["value"], "12");
+    // No volunteers row before 2026: the indicator starts there.
+    assert!(!rows.iter().any(|r| r["indicator_id"] == "volunteers" && r["year"] != "2026"));
+
+    // The home page says it once, and the ranking waits for the targets.
+    let home = text_of(&read(out.join("index.html")));
+    assert!(home.contains("Main points The 2026 targets are not published yet"), "{home}");
+    assert!(
+        home.contains("2,180 people as of 31 Jan 2026 2025: 2,130 people, 81.92% of the target. +50 people"),
+        "{home}"
+    );
+    let ranking = text_of(&read(out.join("indicators/enrolment/index.html")));
+    assert!(ranking.contains("The 2026 targets are not published yet: the ranking will follow them."), "{ranking}");
+    let broken = broken_links(&out);
+    assert!(broken.is_empty(), "{broken:#?}");
+}
+
+#[test]
+fn the_targets_file_turns_the_same_january_into_standings() {
+    let (out, o) = built(&site("year-targets", true));
+    assert!(!stderr(&o).contains("no targets"), "{}", stderr(&o));
+    let rows = csv(&read(out.join("data/figures.csv")));
+    let r = row(&rows, "2026-01-31", "north", "enrolment");
+    // 790 of 1,100: 71.82 %, 310 to go; a single report in 2026, so no trend yet.
+    assert_eq!(
+        (r["target"].as_str(), r["progress_percent"].as_str(), r["remaining"].as_str(), r["status"].as_str()),
+        ("1100", "71.82", "310", "no-trend")
+    );
+    assert_eq!(row(&rows, "2026-01-31", "north", "volunteers")["status"], "no-trend");
+    let north = text_of(&read(out.join("localities/north/index.html")));
+    assert!(north.contains("North Ward has reached 71.82% of its 2026 Enrolment target; 310 people are still needed."));
+    assert!(north.contains("31 Jan 2026 790 71.82%"), "the history has its progress: {north}");
+}
