@@ -186,7 +186,7 @@ fn build_prepared(
     // The data files are independent of the pages: written alongside them, they fill
     // the gaps the rendering leaves on the other core.
     let (rendered, data) = rayon::join(
-        || render::render(site, &computed, theme, strings, &staging, &render::jobs(site)),
+        || render::render(site, &computed, theme, strings, &staging, &render::jobs(site, &computed)),
         || write_data(site, &computed, &staging),
     );
     let counts = rendered.map_err(|e| render_error(e, &prepared.diagnostics))?;

@@ -127,8 +127,9 @@ fn every_link_resolves_and_every_chart_has_an_alternative_and_a_table() {
     assert!(broken.is_empty(), "{} broken links, e.g. {:#?}", broken.len(), &broken[..broken.len().min(10)]);
     let (charts, problems) = chart_problems(&out);
     assert!(problems.is_empty(), "{problems:#?}");
-    // Inline: home 2, units 206, groups 6, indicator pages 2 city; rankings are HTML.
-    assert_eq!(charts, 2 + 206 + 6 + 2);
+    // Inline: home 2, units 206, groups 6, indicator pages 2 city; rankings are HTML. 2024
+    // has the same pages under years/2024/.
+    assert_eq!(charts, 2 * (2 + 206 + 6 + 2));
 }
 
 #[test]
@@ -147,6 +148,31 @@ fn check_reports_no_errors_and_writes_nothing() {
 }
 
 #[test]
+fn the_results_of_2024_stay_published_under_years_2024() {
+    let (out, _) = built("sample-2024");
+    let all = files(&out);
+    let pages = |prefix: &str| all.iter().filter(|f| f.starts_with(prefix) && f.ends_with("/index.html")).count();
+    assert_eq!(pages("years/2024/localities/"), 103);
+    assert_eq!(pages("years/2024/indicators/"), 2);
+    assert_eq!(pages("years/2024/groups/"), 3);
+    // Long Mỹ's final 2024 figures: 993 of its 1,012 people.
+    let long_my = text_of(&read(out.join("years/2024/localities/long-my/index.html")));
+    for expected in [
+        "Đây là kết quả năm 2024, tính đến kỳ báo cáo cuối cùng của năm (31/12/2024). Xem số liệu mới nhất (năm 2025)",
+        "Phường Long Mỹ đạt 98,12 % chỉ tiêu BHXH tự nguyện năm 2024; cần thêm 19 người.",
+        "Số liệu 993 người Chỉ tiêu 1.012 người",
+    ] {
+        assert!(long_my.contains(expected), "{expected:?} not in {long_my}");
+    }
+    let home = read(out.join("years/2024/index.html"));
+    assert!(home.contains("<title>Kết quả năm 2024 · "), "{home}");
+    // The current pages link to it in words a reader looks for.
+    let current = read(out.join("localities/long-my/index.html"));
+    assert!(current.contains("<a href=\"../../years/2024/localities/long-my/index.html\">Kết quả năm 2024</a>"));
+    assert!(read(out.join("index.html")).contains("<a href=\"years/2024/index.html\">Kết quả năm 2024</a>"));
+}
+
+#[test]
 fn vietnamese_pages_have_no_english_interface_text() {
     let (out, _) = built("sample-vi");
     for page in [
@@ -157,6 +183,8 @@ fn vietnamese_pages_have_no_english_interface_text() {
         "methodology/index.html",
         "updates/index.html",
         "404.html",
+        "years/2024/index.html",
+        "years/2024/localities/long-my/index.html",
     ] {
         let t = text_of(&read(out.join(page)));
         for en in [

@@ -46,6 +46,13 @@ fn writes_every_page_of_the_spec() {
         "charts/localities/insured/west.svg",
         "charts/groups/trained/east-bank.svg",
         "charts/indicators/trained/ranking.svg",
+        // 2024's final results.
+        "years/2024/index.html",
+        "years/2024/localities/north/index.html",
+        "years/2024/indicators/enrolment/index.html",
+        "years/2024/groups/east-bank/index.html",
+        "years/2024/charts/localities/insured/west.svg",
+        "years/2024/charts/indicators/trained/ranking.svg",
     ] {
         assert!(all.contains(page), "missing {page}");
     }
@@ -53,8 +60,10 @@ fn writes_every_page_of_the_spec() {
     assert!(!all.iter().any(|f| f.contains("old-draft")));
     // With a base URL: a sitemap of every page but 404.html, and the bulletins' Atom feed.
     let sitemap = read(out.join("sitemap.xml"));
-    assert_eq!(sitemap.matches("<loc>").count(), 20);
+    // 20 of 2025 and 9 of 2024.
+    assert_eq!(sitemap.matches("<loc>").count(), 29);
     assert!(sitemap.contains("<loc>https://example.org/progress/localities/north/</loc>"));
+    assert!(sitemap.contains("<loc>https://example.org/progress/years/2024/localities/north/</loc>"));
     let feed = read(out.join("feed.xml"));
     assert_eq!(feed.matches("<entry>").count(), 2);
     let position = |title: &str| feed.find(title).unwrap_or_else(|| panic!("{title} is not in the feed"));
@@ -62,8 +71,8 @@ fn writes_every_page_of_the_spec() {
     assert!(feed.contains("<updated>2025-10-10T00:00:00Z</updated>"));
     assert!(!feed.contains("Not ready"));
     let pages = all.iter().filter(|f| f.ends_with(".html")).count();
-    assert_eq!(pages, 21);
-    assert!(stdout(&o).contains("built 21 pages"), "{}", stdout(&o));
+    assert_eq!(pages, 21 + 9);
+    assert!(stdout(&o).contains("built 30 pages"), "{}", stdout(&o));
     // Lone Island's figures fell from the end of 2024: a warning, not an error.
     assert!(
         stderr(&o).contains("warning: data/reports/2025-09.yaml:7:22: `lone` enrolment fell from 180 to 120"),
@@ -221,8 +230,9 @@ fn every_link_resolves_and_every_chart_has_an_alternative_and_a_table() {
     assert!(broken.is_empty(), "{broken:#?}");
     let (charts, problems) = chart_problems(&out);
     assert!(problems.is_empty(), "{problems:#?}");
-    // Home 3, four units × 3, the group 3, indicators 3 city; rankings are HTML.
-    assert_eq!(charts, 3 + 12 + 3 + 3);
+    // Home 3, four units × 3, the group 3, indicators 3 city; rankings are HTML. The same
+    // again for 2024, under years/2024/.
+    assert_eq!(charts, 2 * (3 + 12 + 3 + 3));
 }
 
 #[test]

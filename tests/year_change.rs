@@ -100,3 +100,63 @@ fn the_targets_file_turns_the_same_january_into_standings() {
     assert!(north.contains("North Ward has reached 71.82% of its 2026 Enrolment target; 310 people are still needed."));
     assert!(north.contains("31 Jan 2026 790 71.82%"), "the history has its progress: {north}");
 }
+
+#[test]
+fn every_past_year_keeps_its_final_results_under_years() {
+    let (out, _) = built(&site("year-archive", false));
+    // 2025's final standings, as of its last report, on pages of their own.
+    let html = read(out.join("years/2025/localities/north/index.html"));
+    let north = text_of(&html);
+    for expected in [
+        "These are the 2025 results, as of the last report of the year (31 Dec 2025). See the latest figures (2026)",
+        "North Ward has reached 76.00% of its 2025 Enrolment target; 240 people are still needed.",
+        "Rank 3 of 4 wards and communes in Riverside City",
+        "2025: figures of every report for North Ward, against the 2025 targets",
+        "2024: figures of every report for North Ward, against the 2024 targets",
+    ] {
+        assert!(north.contains(expected), "{expected:?} not in {north}");
+    }
+    // Nothing of 2026 in 2025's page (but the way to it): no January, no indicator that
+    // started after it.
+    let main = text_of(&html[html.find("<main").unwrap()..html.find("</main>").unwrap()]);
+    assert_eq!(main.matches("2026").count(), 1, "{main}");
+    assert!(!main.contains("Volunteers"), "{main}");
+    assert!(html.contains("<title>North Ward – 2025 results · "));
+    // Its chart is its own, under the year's folder.
+    assert!(html.contains("href=\"../../../../years/2025/charts/localities/enrolment/north.svg\""));
+    assert!(out.join("years/2025/charts/localities/enrolment/north.svg").is_file());
+
+    // The ranking of 2025, best first, with North Ward's final progress.
+    let ranking = text_of(&read(out.join("years/2025/indicators/enrolment/index.html")));
+    assert!(ranking.contains("3 North Ward 760 1,000 76.00% ✖ Behind"), "{ranking}");
+    assert!(!out.join("years/2025/indicators/volunteers").exists(), "2025 had no volunteers");
+    let home = text_of(&read(out.join("years/2025/index.html")));
+    assert!(home.contains("Progress toward the 2025 targets — Riverside City"), "{home}");
+    assert!(home.contains("81.92% of the 2,600 people target; 2,130 people so far"), "{home}");
+    // 2024's too, linked from 2025's.
+    assert!(html.contains("<a href=\"../../../../years/2024/localities/north/index.html\">2024 results</a>"));
+    let north_2024 = text_of(&read(out.join("years/2024/localities/north/index.html")));
+    assert!(north_2024.contains("These are the 2024 results"), "{north_2024}");
+    let main = &north_2024[north_2024.find("These are").unwrap()..north_2024.find("Download this unit").unwrap()];
+    // 2025 only in the link to its page.
+    assert_eq!(main.matches("2025").count(), 1, "{main}");
+    assert!(main.contains("See the latest figures (2026) 2025 results North Ward"), "{main}");
+
+    // The current pages link to the same page of each earlier year, newest first.
+    let current = read(out.join("localities/north/index.html"));
+    let years = &current[current.find("<nav class=\"years\"").unwrap()..];
+    let years = &years[..years.find("</nav>").unwrap()];
+    assert_eq!(
+        common::attributes(years, "href"),
+        ["../../years/2025/localities/north/index.html", "../../years/2024/localities/north/index.html"]
+    );
+    assert!(text_of(years).contains("2025 results 2024 results"));
+    assert!(!read(out.join("indicators/volunteers/index.html")).contains("class=\"years\""));
+    // Every earlier year's page is in the sitemap.
+    let sitemap = read(out.join("sitemap.xml"));
+    assert!(sitemap.contains("<loc>https://example.org/progress/years/2025/localities/north/</loc>"));
+    assert!(sitemap.contains("<loc>https://example.org/progress/years/2025/</loc>"));
+    assert!(!sitemap.contains("years/2025/indicators/volunteers"));
+    let broken = broken_links(&out);
+    assert!(broken.is_empty(), "{broken:#?}");
+}

@@ -113,7 +113,7 @@ impl Renderer<'_> {
         let d = &site.content.updates[k];
         // The first mention of each ward or commune links to its page.
         let root = super::root_of(&Page::Update(k).path(site));
-        let body = markdown::render_linked(&d.markdown, 2, "", Some((&self.places, &root)));
+        let body = markdown::render_linked(&d.markdown, 2, "", Some((self.places, &root)));
         let ctx = DocContext { date: d.date.map(|x| self.words.fmt.date(x)), body };
         let description = d.summary.clone().unwrap_or_else(|| doc_title(d));
         self.write_page(Page::Update(k), doc_title(d), description, None, &ctx)?;
@@ -180,8 +180,12 @@ impl Renderer<'_> {
     pub(super) fn syndication(&self) -> Result<Counts, RenderError> {
         let site = self.site;
         let Some(base) = site.config.base_url.as_deref() else { return Ok(Counts::default()) };
-        let urls =
+        let mut urls: Vec<String> =
             Page::all(site).into_iter().filter(|&p| p != Page::NotFound).filter_map(|p| self.canonical(p)).collect();
+        urls.extend(super::archive_pages(site, self.computed).into_iter().filter_map(|(k, p)| {
+            let folder = super::page::archive_folder(self.computed.years[k].year);
+            super::absolute(site, &format!("{folder}{}", p.path(site)))
+        }));
         self.write_file(SITEMAP, "sitemap.xml", &SitemapContext { urls })?;
         let stamp = |d: crate::date::Date| format!("{d}T00:00:00Z");
         let entries: Vec<FeedEntry> = (0..site.content.updates.len())

@@ -121,7 +121,9 @@ impl Renderer<'_> {
         let as_of = self.latest_report().map(|r| self.words.fmt.date(r.as_of)).unwrap_or_default();
         let units = self.words.fmt.count(site.localities.len() as u64);
         let place = Place { name: &site.city.name, which: Which::City, id_prefix: "city" };
-        let (figures, charts) = self.figures(&place, true)?;
+        let (mut figures, charts) = self.figures(&place, true)?;
+        let summaries = self.this_years((0..site.indicators.len()).map(|i| self.summary(i, &figures[i])).collect());
+        figures = self.this_years(figures);
         let mut names: Vec<usize> = (0..site.localities.len()).collect();
         self.sort_by_name(&mut names);
         let home = Home {
@@ -138,20 +140,31 @@ impl Renderer<'_> {
                 .map(|i| self.points(i))
                 .collect(),
             points_note: (!self.year.targeted).then(|| self.words.s.fill("pending_note", &[("year", &year)])),
-            summaries: (0..site.indicators.len()).map(|i| self.summary(i, &figures[i])).collect(),
+            summaries,
             areas: self.areas(),
-            intro: site.content.home.as_ref().map(|d| markdown::render(&d.markdown, 2, "intro-")),
+            intro: site
+                .content
+                .home
+                .as_ref()
+                .filter(|_| !self.archived)
+                .map(|d| markdown::render(&d.markdown, 2, "intro-")),
             figures,
             groups: (0..site.groups.len())
                 .map(|g| Link { name: site.groups[g].name.clone(), href: self.href(Page::Group(g)) })
                 .collect(),
-            updates: self.update_items(3),
+            // An earlier year's home has nothing of now: no introduction, no way to take
+            // part, no bulletins.
+            updates: if self.archived { Vec::new() } else { self.update_items(3) },
         };
-        let description =
-            if site.config.description.is_empty() { home.lead.clone() } else { site.config.description.clone() };
-        let jsonld = self.dataset_jsonld(&description);
-        let ctx = HomeContext { home, join: self.join() };
-        self.write_page(Page::Home, site.config.title.clone(), description, Some(jsonld), &ctx)?;
+        let description = if site.config.description.is_empty() || self.archived {
+            home.lead.clone()
+        } else {
+            site.config.description.clone()
+        };
+        // The dataset is the whole site's, described once, on the current home page.
+        let jsonld = (!self.archived).then(|| self.dataset_jsonld(&description));
+        let ctx = HomeContext { home, join: self.join().filter(|_| !self.archived) };
+        self.write_page(Page::Home, site.config.title.clone(), description, jsonld, &ctx)?;
         Ok(Counts { pages: 1, charts })
     }
 

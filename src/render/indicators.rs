@@ -200,7 +200,11 @@ impl Renderer<'_> {
                 about: self.words.s.fill(about_key, &[("unit", &ind.unit), ("base", &base)]),
                 coverage: ind.kind == IndicatorKind::Coverage,
             },
-            commentary: site.content.indicators[i].as_ref().map(|d| markdown::render(&d.markdown, 2, "note-")),
+            // Commentary is about now: an earlier year's page has none.
+            commentary: site.content.indicators[i]
+                .as_ref()
+                .filter(|_| !self.archived)
+                .map(|d| markdown::render(&d.markdown, 2, "note-")),
             city,
             ranking,
         };
@@ -306,7 +310,7 @@ impl Renderer<'_> {
             bars: &bars,
             ticks,
         });
-        let file = format!("charts/indicators/{}/ranking.svg", ind.id);
+        let file = format!("{}charts/indicators/{}/ranking.svg", self.folder(), ind.id);
         self.out.write(&file, svg.as_bytes())?;
         Ok(file)
     }

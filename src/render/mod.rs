@@ -32,7 +32,7 @@ use crate::output::{OutputError, Sink};
 pub use page::{FIGURES_CSV, FIGURES_JSON, Page, locality_csv};
 pub use theme::Theme;
 use units::Order;
-use views::{NavItem, PageMeta, Words};
+use views::{NavItem, PageMeta, Words, YearLink, YearsView};
 
 /// Why rendering stopped.
 #[derive(Debug)]
@@ -70,6 +70,8 @@ const PAGE: Counts = Counts { pages: 1, charts: 0 };
 pub enum Job {
     /// A page, with the charts it shows.
     Page(Page),
+    /// An earlier year's page, by the year's place in [`Computed::years`], with its charts.
+    Archive(usize, Page),
     /// sitemap.xml and feed.xml, when the site has a base URL.
     Syndication,
     /// The theme's assets (CSS, icon, script).
@@ -77,13 +79,34 @@ pub enum Job {
 }
 
 /// Everything a full build renders.
-pub fn jobs(site: &Site) -> Vec<Job> {
+pub fn jobs(site: &Site, computed: &Computed) -> Vec<Job> {
     let mut jobs: Vec<Job> = Page::all(site).into_iter().map(Job::Page).collect();
+    jobs.extend(archive_pages(site, computed).into_iter().map(|(k, page)| Job::Archive(k, page)));
     if site.config.base_url.is_some() {
         jobs.push(Job::Syndication);
     }
     jobs.push(Job::Assets);
     jobs
+}
+
+/// Every earlier year's pages, by the year's place in [`Computed::years`]: its home, every
+/// locality's and group's page, and the page of each indicator it has figures for.
+fn archive_pages(site: &Site, computed: &Computed) -> Vec<(usize, Page)> {
+    let past = computed.years.len().saturating_sub(1);
+    (0..past)
+        .flat_map(|k| {
+            let year = &computed.years[k];
+            Page::all(site).into_iter().filter(move |&p| in_archive(year, p)).map(move |p| (k, p))
+        })
+        .collect()
+}
+
+/// Whether `year`'s archive has `page`: an indicator's only if the year has figures for it.
+fn in_archive(year: &YearData, page: Page) -> bool {
+    match page {
+        Page::Indicator(i) => year.city[i].latest_figure().is_some(),
+        _ => page.archived(),
+    }
 }
 
 /// Renders `jobs` of `site` into `out`, in parallel.
@@ -100,13 +123,40 @@ pub fn render(
     };
     let words = Words { site, s: strings, fmt: Fmt::new(site.config.language) };
     set_globals(theme, site, year, &words);
-    let ranks = ranks::ranks(site, year);
     let places = crate::markdown::Places::new(
         site.localities.iter().enumerate().map(|(l, loc)| (loc.name.clone(), Page::Locality(l).path(site))),
     );
     let heads = place::Heads::new(site, computed, strings, words.fmt);
-    let r = Renderer { site, year, computed, theme, words, out, ranks, places, heads, list_rows: Default::default() };
-    jobs.par_iter().map(|job| r.job(*job)).try_reduce(Counts::default, |a, b| Ok(a + b))
+    let theme = &*theme;
+    // One renderer per year: the current one, and each earlier year's archive.
+    let years: Vec<Renderer> = computed
+        .years
+        .iter()
+        .enumerate()
+        .map(|(index, year)| Renderer {
+            site,
+            year,
+            index,
+            archived: index + 1 < computed.years.len(),
+            computed,
+            theme,
+            words,
+            out,
+            ranks: ranks::ranks(site, year),
+            places: &places,
+            heads: &heads,
+            list_rows: Default::default(),
+        })
+        .collect();
+    let current = &years[years.len() - 1];
+    jobs.par_iter()
+        .map(|job| match *job {
+            Job::Page(page) => current.page(page),
+            Job::Archive(k, page) => years.get(k).map_or(Ok(Counts::default()), |r| r.page(page)),
+            Job::Syndication => current.syndication(),
+            Job::Assets => current.assets(),
+        })
+        .try_reduce(Counts::default, |a, b| Ok(a + b))
 }
 
 /// The pages to render again when `new` differs from `old` only in commentary that each
@@ -197,6 +247,13 @@ fn set_globals(theme: &mut Theme, site: &Site, year: &YearData, words: &Words) {
     ctx.insert("pages", &pages);
 }
 
+/// The address of `path` (from the site root) on the web, when the site has a base URL;
+/// a folder's `index.html` is left out.
+fn absolute(site: &Site, path: &str) -> Option<String> {
+    let base = site.config.base_url.as_deref()?;
+    Some(format!("{base}/{}", path.strip_suffix("index.html").unwrap_or(path)))
+}
+
 /// `../` once per folder between `path` and the site root.
 fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
@@ -205,8 +262,13 @@ fn root_of(path: &str) -> String {
 /// Everything a page job reads.
 struct Renderer<'a> {
     site: &'a Site,
-    /// The year the site is about: the current one.
+    /// The year its pages are about: the current one, or an earlier year whose pages it
+    /// writes under `years/<YYYY>/`.
     year: &'a YearData,
+    /// Its place in `computed.years`.
+    index: usize,
+    /// Whether it is an earlier year's.
+    archived: bool,
     computed: &'a Computed,
     theme: &'a Theme,
     words: Words<'a>,
@@ -214,39 +276,37 @@ struct Renderer<'a> {
     /// By indicator: who stands where this year.
     ranks: Vec<ranks::IndicatorRanks>,
     /// The localities a bulletin may name, to link to.
-    places: crate::markdown::Places,
+    places: &'a crate::markdown::Places,
     /// The headings every place's tables share.
-    heads: place::Heads,
+    heads: &'a place::Heads,
     /// Each locality's row in the lists of every locality, written by the first of them.
     list_rows: std::sync::OnceLock<Vec<String>>,
 }
 
 impl Renderer<'_> {
-    fn job(&self, job: Job) -> Result<Counts, RenderError> {
-        match job {
-            Job::Page(page) => match page {
-                Page::Home => self.home(),
-                Page::Localities => self.localities(Order::Name),
-                Page::LocalitiesByArea => self.localities(Order::Area),
-                Page::LocalitiesByProgress(i) => self.localities(Order::Progress(i)),
-                Page::Locality(l) => self.locality(l),
-                Page::Indicators => self.indicators(),
-                Page::Indicator(i) => self.indicator(i),
-                Page::Group(g) => self.group(g),
-                Page::Updates => self.updates(),
-                Page::Update(k) => self.update(k),
-                Page::Standalone(k) => self.standalone(k),
-                Page::Methodology => self.methodology(),
-                Page::NotFound => self.not_found(),
-            },
-            Job::Syndication => self.syndication(),
-            Job::Assets => {
-                for (name, bytes) in &self.theme.assets {
-                    self.out.write(&format!("assets/{name}"), bytes)?;
-                }
-                Ok(Counts::default())
-            }
+    fn page(&self, page: Page) -> Result<Counts, RenderError> {
+        match page {
+            Page::Home => self.home(),
+            Page::Localities => self.localities(Order::Name),
+            Page::LocalitiesByArea => self.localities(Order::Area),
+            Page::LocalitiesByProgress(i) => self.localities(Order::Progress(i)),
+            Page::Locality(l) => self.locality(l),
+            Page::Indicators => self.indicators(),
+            Page::Indicator(i) => self.indicator(i),
+            Page::Group(g) => self.group(g),
+            Page::Updates => self.updates(),
+            Page::Update(k) => self.update(k),
+            Page::Standalone(k) => self.standalone(k),
+            Page::Methodology => self.methodology(),
+            Page::NotFound => self.not_found(),
         }
+    }
+
+    fn assets(&self) -> Result<Counts, RenderError> {
+        for (name, bytes) in &self.theme.assets {
+            self.out.write(&format!("assets/{name}"), bytes)?;
+        }
+        Ok(Counts::default())
     }
 
     fn s(&self, key: &str) -> String {
@@ -263,8 +323,20 @@ impl Renderer<'_> {
         jsonld: Option<String>,
         context: &C,
     ) -> Result<(), RenderError> {
-        let path = page.path(self.site);
-        let meta = PageMeta { title, description, section: page.section(), canonical: self.canonical(page), jsonld };
+        let path = self.path(page);
+        let title = match page {
+            _ if !self.archived => title,
+            Page::Home => self.years_result(self.year),
+            _ => self.words.s.fill("archive_title", &[("title", &title), ("year", &self.year.year.to_string())]),
+        };
+        let meta = PageMeta {
+            title,
+            description,
+            section: page.section(),
+            canonical: self.canonical(page),
+            jsonld,
+            years: self.years_view(page),
+        };
         let mut ctx =
             tera::Context::from_serialize(context).map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;
         // 404.html is served for missing pages at any depth, where relative links would
@@ -297,16 +369,67 @@ impl Renderer<'_> {
         Ok(())
     }
 
+    /// Where `page` is written, from the site root: an earlier year's renderer writes its
+    /// year's own pages (see [`in_archive`]) under `years/<YYYY>/`, and links to the
+    /// current site's for every other page.
+    fn path(&self, page: Page) -> String {
+        if self.archived && in_archive(self.year, page) {
+            format!("{}{}", self.folder(), page.path(self.site))
+        } else {
+            page.path(self.site)
+        }
+    }
+
+    /// The folder of this year's pages and charts: the root for the current year,
+    /// `years/2025/` for an earlier one.
+    fn folder(&self) -> String {
+        if self.archived { page::archive_folder(self.year.year) } else { String::new() }
+    }
+
     /// The address of `page` from the site root, for a link from another page.
     fn href(&self, page: Page) -> String {
-        page.path(self.site)
+        self.path(page)
     }
 
     /// The canonical address of `page`, when the site has a base URL.
     fn canonical(&self, page: Page) -> Option<String> {
-        let path = page.path(self.site);
-        let base = self.site.config.base_url.as_deref()?;
-        Some(format!("{base}/{}", path.strip_suffix("index.html").unwrap_or(&path)))
+        absolute(self.site, &self.path(page))
+    }
+
+    /// "Kết quả năm 2025".
+    fn years_result(&self, year: &YearData) -> String {
+        self.words.s.fill("years_result", &[("year", &year.year.to_string())])
+    }
+
+    /// The way from `page` to the other years' pages of its kind: on an earlier year's
+    /// page, which year it shows and a link to the current one; on any page that earlier
+    /// years also have, a link to each of theirs, newest first.
+    fn years_view(&self, page: Page) -> Option<YearsView> {
+        if !page.archived() {
+            return None;
+        }
+        let site = self.site;
+        let past = self.computed.years.len().saturating_sub(1);
+        let earlier: Vec<YearLink> = self.computed.years[..past]
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|&(k, y)| k != self.index && in_archive(y, page))
+            .map(|(_, y)| YearLink {
+                label: self.years_result(y),
+                href: format!("{}{}", page::archive_folder(y.year), page.path(site)),
+            })
+            .collect();
+        let (note, current) = match self.computed.current() {
+            Some(now) if self.archived => {
+                let date = self.year.dates.last().map(|&d| self.words.fmt.date(d)).unwrap_or_default();
+                let note = self.words.s.fill("years_note", &[("year", &self.year.year.to_string()), ("date", &date)]);
+                let label = self.words.s.fill("years_current", &[("year", &now.year.to_string())]);
+                (Some(note), Some(YearLink { label, href: page.path(site) }))
+            }
+            _ => (None, None),
+        };
+        (note.is_some() || !earlier.is_empty()).then_some(YearsView { note, current, earlier })
     }
 
     /// The latest report of the current year.

@@ -100,6 +100,12 @@ impl Page {
         pages
     }
 
+    /// Whether an earlier year keeps a page of this kind under `years/<YYYY>/`: its home,
+    /// and its localities', indicators' and groups' pages.
+    pub fn archived(self) -> bool {
+        matches!(self, Page::Home | Page::Locality(_) | Page::Indicator(_) | Page::Group(_))
+    }
+
     /// The pages of the navigation, in order, with the key of their section.
     pub const NAV: [(Page, &'static str); 5] = [
         (Page::Home, "nav_home"),
@@ -108,6 +114,11 @@ impl Page {
         (Page::Updates, "nav_updates"),
         (Page::Methodology, "nav_methodology"),
     ];
+}
+
+/// Where an earlier year's pages are: `years/2025/`.
+pub fn archive_folder(year: i32) -> String {
+    format!("years/{year}/")
 }
 
 /// Every figure, as CSV.

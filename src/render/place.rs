@@ -38,11 +38,12 @@ impl Place<'_> {
     /// Where its chart on `indicator` goes under `charts/`: a folder per kind of place
     /// and indicator, e.g. `localities/voluntary-si/long-my.svg`, so that a national site
     /// makes a few folders for its 10,000 charts rather than one per place.
-    fn chart_file(&self, site: &Site, indicator: &str) -> String {
+    /// An earlier year's charts are under its folder, `years/2025/charts/…`.
+    fn chart_file(&self, site: &Site, indicator: &str, folder: &str) -> String {
         match self.which {
-            Which::City => format!("charts/city/{indicator}.svg"),
-            Which::Locality(l) => format!("charts/localities/{indicator}/{}.svg", site.localities[l].id),
-            Which::Group(g) => format!("charts/groups/{indicator}/{}.svg", site.groups[g].slug),
+            Which::City => format!("{folder}charts/city/{indicator}.svg"),
+            Which::Locality(l) => format!("{folder}charts/localities/{indicator}/{}.svg", site.localities[l].id),
+            Which::Group(g) => format!("{folder}charts/groups/{indicator}/{}.svg", site.groups[g].slug),
         }
     }
 }
@@ -113,6 +114,20 @@ impl Renderer<'_> {
         Ok((figures, charts))
     }
 
+    /// `items`, one per indicator, without those of indicators an earlier year has no
+    /// figures for (one added since): its pages show what it had.
+    pub(super) fn this_years<T>(&self, items: Vec<T>) -> Vec<T> {
+        if !self.archived {
+            return items;
+        }
+        items
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| self.year.city[*i].latest_figure().is_some())
+            .map(|(_, x)| x)
+            .collect()
+    }
+
     /// A place's figure for indicator `i`, with its trend chart.
     pub(super) fn figure(&self, place: &Place, i: usize, write_chart: bool) -> Result<FigureView, RenderError> {
         let ind = &self.site.indicators[i];
@@ -149,7 +164,7 @@ impl Renderer<'_> {
             labels: &labels,
             fmt: self.words.fmt,
         };
-        let file = place.chart_file(self.site, &ind.id);
+        let file = place.chart_file(self.site, &ind.id, &self.folder());
         let html = if write_chart {
             let (html, svg) = charts::trend_both(&trend);
             self.out.write(&file, svg.as_bytes())?;
@@ -222,8 +237,7 @@ impl Renderer<'_> {
         let (s, fmt) = (self.words.s, self.words.fmt);
         let coverage = ind.kind == IndicatorKind::Coverage;
         let (head, labels) = &self.heads.trend[usize::from(coverage)];
-        // The current year is the last computed one.
-        let dates = self.heads.dates.last().map_or(&[][..], Vec::as_slice);
+        let dates = self.heads.dates.get(self.index).map_or(&[][..], Vec::as_slice);
         let mut rows = self.table_rows();
         for (k, date) in dates.iter().enumerate() {
             rows.row(date);

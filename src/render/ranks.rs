@@ -122,7 +122,7 @@ impl Renderer<'_> {
     /// `view` written as HTML for page `on`, unless the site has its own `bars.html`.
     pub(super) fn written(&self, mut view: BarsView, on: Page) -> BarsView {
         if !self.theme.overrides(BarsView::TEMPLATE) {
-            view.html = Some(view.to_html(&super::root_of(&on.path(self.site))));
+            view.html = Some(view.to_html(&super::root_of(&self.path(on))));
             view.items = Vec::new();
         }
         view

@@ -187,6 +187,7 @@ impl Renderer<'_> {
         for (i, f) in figures.iter_mut().enumerate() {
             f.compare = self.compare(l, i);
         }
+        let figures = self.this_years(figures);
         let mut facts = self.s(match loc.kind {
             LocalityKind::Ward => "kind_ward",
             LocalityKind::Commune => "kind_commune",
@@ -205,23 +206,27 @@ impl Renderer<'_> {
                 csv: locality_csv(site, l),
             },
             figures,
-            join: self.join(),
-            commentary: site.content.localities[l].as_ref().map(|d| markdown::render(&d.markdown, 3, "note-")),
+            join: self.join().filter(|_| !self.archived),
+            // Commentary is about now: an earlier year's page has none.
+            commentary: site.content.localities[l]
+                .as_ref()
+                .filter(|_| !self.archived)
+                .map(|d| markdown::render(&d.markdown, 3, "note-")),
             history: self.history(l)?,
         };
         self.write_page(Page::Locality(l), loc.name.clone(), description, None, &ctx)?;
         Ok(Counts { pages: 1, charts })
     }
 
-    /// Every report's figures for one locality, a table per year, newest first: each
-    /// year's progress is against that year's targets, and the caption says so. A report
-    /// without a figure for it says so.
+    /// Every report's figures for one locality up to this year's last, a table per year,
+    /// newest first: each year's progress is against that year's targets, and the caption
+    /// says so. A report without a figure for it says so.
     fn history(&self, l: usize) -> Result<Vec<TableView>, RenderError> {
         let (s, fmt) = (self.words.s, self.words.fmt);
         let name = &self.site.localities[l].name;
-        let mut tables = Vec::with_capacity(self.computed.years.len());
+        let mut tables = Vec::with_capacity(self.index + 1);
         for ((y, dates), (head, labels, shown)) in
-            self.computed.years.iter().zip(&self.heads.dates).zip(&self.heads.history).rev()
+            self.computed.years.iter().zip(&self.heads.dates).zip(&self.heads.history).take(self.index + 1).rev()
         {
             let year = y.year.to_string();
             let mut rows = self.table_rows();
@@ -285,6 +290,7 @@ impl Renderer<'_> {
                 ),
             );
         }
+        let figures = self.this_years(figures);
         let lead = self.words.s.fill("group_lead", &[("n", &self.words.fmt.count(group.members.len() as u64))]);
         let description = figures.iter().map(|f| f.sentence.as_str()).collect::<Vec<_>>().join(" ");
         let year = self.year.year.to_string();
@@ -372,7 +378,7 @@ impl Renderer<'_> {
             view.references = self.written(view.references, on);
         } else {
             // Under the indicator's heading (h2) on a locality's page.
-            let root = super::root_of(&on.path(site));
+            let root = super::root_of(&self.path(on));
             view.html = Some(view.to_html(3, s.get("compare_heading"), s.get("compare_full"), &root));
             view.neighbours.items = Vec::new();
             view.references.items = Vec::new();
@@ -406,7 +412,7 @@ impl Renderer<'_> {
         if self.theme.overrides(UnitRows::TEMPLATE) {
             return UnitRows { rows: members.map(|l| self.unit_row(l)).collect(), html: None };
         }
-        let root = super::root_of(&on.path(self.site));
+        let root = super::root_of(&self.path(on));
         let no_data = self.words.s.get("no_data");
         let html = if root == LIST_ROOT {
             let rows = self.list_rows.get_or_init(|| {

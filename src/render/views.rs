@@ -27,6 +27,25 @@ pub struct PageMeta {
     pub canonical: Option<String>,
     /// schema.org metadata as JSON, safe to place inside a `<script>` element.
     pub jsonld: Option<String>,
+    /// The same page in other years, when earlier years have one.
+    pub years: Option<YearsView>,
+}
+
+/// A page's links to the same page in other years.
+#[derive(Serialize)]
+pub struct YearsView {
+    /// On an earlier year's page: which year and report it shows.
+    pub note: Option<String>,
+    /// On an earlier year's page: the current year's.
+    pub current: Option<YearLink>,
+    /// Each earlier year's but the page's own, newest first.
+    pub earlier: Vec<YearLink>,
+}
+
+#[derive(Serialize)]
+pub struct YearLink {
+    pub label: String,
+    pub href: String,
 }
 
 #[derive(Serialize, Clone)]
