@@ -2,8 +2,8 @@
 //!
 //! Generates a national site deterministically from the real list of Vietnam's 3,321
 //! wards and communes (`../shared/data/vn-divisions-2025.json`): three indicators,
-//! monthly reports from January 2024, targets for each year, some commentary and
-//! bulletins. It checks the site with `tiendo check`, then builds it and the Cần Thơ
+//! monthly reports for two full years (2024 and 2025, so 2024 is published as an earlier
+//! year under `years/2024/`), targets for each year, some commentary and bulletins. It checks the site with `tiendo check`, then builds it and the Cần Thơ
 //! sample with the release binary, cold (no previous output) and warm (rebuilding over
 //! the previous output), printing wall time, pages and charts per second and peak
 //! memory. With Hugo installed it also times Hugo on the equivalent plain corpus of
@@ -26,6 +26,8 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 const TIENDO: &str = env!("CARGO_BIN_EXE_tiendo");
+/// The national site's reports: two full years, the current one and an earlier one.
+const MONTHS: usize = 24;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -36,7 +38,7 @@ fn main() {
 
     if let Some(dir) = value("--generate") {
         let n = value("--units").and_then(|v| v.parse().ok()).unwrap_or(units.len());
-        let months = value("--months").and_then(|v| v.parse().ok()).unwrap_or(22);
+        let months = value("--months").and_then(|v| v.parse().ok()).unwrap_or(MONTHS);
         generate(Path::new(&dir), &units, n, months);
         println!("wrote a site with {n} units and {months} monthly reports into {dir}");
         return;
@@ -52,7 +54,7 @@ fn main() {
     println!();
 
     let national = work.join("national");
-    generate(&national, &units, units.len(), 22);
+    generate(&national, &units, units.len(), MONTHS);
     if args.iter().any(|a| a == "--import") {
         national_workbook(&work, &national, &units);
         return;
@@ -65,7 +67,7 @@ fn main() {
         String::from_utf8_lossy(&check.stderr)
     );
     println!(
-        "national site: {} units, 3 indicators, 22 monthly reports; `tiendo check`: no errors, no warnings",
+        "national site: {} units, 3 indicators, {MONTHS} monthly reports; `tiendo check`: no errors, no warnings",
         units.len()
     );
     println!();

@@ -111,8 +111,9 @@ fn every_past_year_keeps_its_final_results_under_years() {
         "These are the 2025 results, as of the last report of the year (31 Dec 2025). See the latest figures (2026)",
         "North Ward has reached 76.00% of its 2025 Enrolment target; 240 people are still needed.",
         "Rank 3 of 4 wards and communes in Riverside City",
-        "2025: figures of every report for North Ward, against the 2025 targets",
-        "2024: figures of every report for North Ward, against the 2024 targets",
+        // The year's figures, report by report, under its chart.
+        "Enrolment figures of North Ward, 2025 Report date People % of target Expected Status \
+         31 Mar 2025 300 30.00% 397 No trend yet 30 Jun 2025 500 50.00% 597 At risk",
     ] {
         assert!(north.contains(expected), "{expected:?} not in {north}");
     }
@@ -121,10 +122,12 @@ fn every_past_year_keeps_its_final_results_under_years() {
     let main = text_of(&html[html.find("<main").unwrap()..html.find("</main>").unwrap()]);
     assert_eq!(main.matches("2026").count(), 1, "{main}");
     assert!(!main.contains("Volunteers"), "{main}");
+    // Earlier years' figures are on their own pages, not repeated in a history.
+    assert!(!main.contains("figures of every report for North Ward"), "{main}");
     assert!(html.contains("<title>North Ward – 2025 results · "));
-    // Its chart is its own, under the year's folder.
-    assert!(html.contains("href=\"../../../../years/2025/charts/localities/enrolment/north.svg\""));
-    assert!(out.join("years/2025/charts/localities/enrolment/north.svg").is_file());
+    // Its charts are on the page, drawn from 2025's figures, and not files of their own.
+    assert!(html.contains("class=\"chart-box chart\"") && north.contains("By month of 2025"));
+    assert!(!html.contains("charts/localities/enrolment/north.svg") && !out.join("years/2025/charts").exists());
 
     // The ranking of 2025, best first, with North Ward's final progress.
     let ranking = text_of(&read(out.join("years/2025/indicators/enrolment/index.html")));

@@ -210,7 +210,7 @@ impl Renderer<'_> {
         };
         let description = ctx.city.sentence.clone();
         self.write_page(Page::Indicator(i), ind.name.clone(), description, None, &ctx)?;
-        Ok(Counts { pages: 1, charts: 1 })
+        Ok(Counts { pages: 1, charts: usize::from(!ctx.ranking.file.is_empty()) })
     }
 
     /// Whether an indicator's page ranks every locality; if not, each group's page ranks
@@ -267,8 +267,12 @@ impl Renderer<'_> {
         RankTable { caption, head, labels, rows }
     }
 
-    /// The ranking of indicator `i` as a standalone SVG, for download; where it is written.
+    /// The ranking of indicator `i` as a standalone SVG, for download; where it is written
+    /// (nowhere for an earlier year, whose charts are on its pages only).
     fn ranking_chart(&self, i: usize) -> Result<String, RenderError> {
+        if self.archived {
+            return Ok(String::new());
+        }
         let site = self.site;
         let ind = &site.indicators[i];
         let fmt = self.words.fmt;
@@ -310,7 +314,7 @@ impl Renderer<'_> {
             bars: &bars,
             ticks,
         });
-        let file = format!("{}charts/indicators/{}/ranking.svg", self.folder(), ind.id);
+        let file = format!("charts/indicators/{}/ranking.svg", ind.id);
         self.out.write(&file, svg.as_bytes())?;
         Ok(file)
     }

@@ -374,16 +374,10 @@ impl Renderer<'_> {
     /// current site's for every other page.
     fn path(&self, page: Page) -> String {
         if self.archived && in_archive(self.year, page) {
-            format!("{}{}", self.folder(), page.path(self.site))
+            format!("{}{}", page::archive_folder(self.year.year), page.path(self.site))
         } else {
             page.path(self.site)
         }
-    }
-
-    /// The folder of this year's pages and charts: the root for the current year,
-    /// `years/2025/` for an earlier one.
-    fn folder(&self) -> String {
-        if self.archived { page::archive_folder(self.year.year) } else { String::new() }
     }
 
     /// The address of `page` from the site root, for a link from another page.

@@ -38,12 +38,11 @@ impl Place<'_> {
     /// Where its chart on `indicator` goes under `charts/`: a folder per kind of place
     /// and indicator, e.g. `localities/voluntary-si/long-my.svg`, so that a national site
     /// makes a few folders for its 10,000 charts rather than one per place.
-    /// An earlier year's charts are under its folder, `years/2025/charts/…`.
-    fn chart_file(&self, site: &Site, indicator: &str, folder: &str) -> String {
+    fn chart_file(&self, site: &Site, indicator: &str) -> String {
         match self.which {
-            Which::City => format!("{folder}charts/city/{indicator}.svg"),
-            Which::Locality(l) => format!("{folder}charts/localities/{indicator}/{}.svg", site.localities[l].id),
-            Which::Group(g) => format!("{folder}charts/groups/{indicator}/{}.svg", site.groups[g].slug),
+            Which::City => format!("charts/city/{indicator}.svg"),
+            Which::Locality(l) => format!("charts/localities/{indicator}/{}.svg", site.localities[l].id),
+            Which::Group(g) => format!("charts/groups/{indicator}/{}.svg", site.groups[g].slug),
         }
     }
 }
@@ -108,7 +107,7 @@ impl Renderer<'_> {
         let mut charts = 0;
         for i in 0..self.site.indicators.len() {
             let f = self.figure(place, i, write_charts)?;
-            charts += usize::from(f.chart.is_some() && write_charts);
+            charts += usize::from(f.chart.as_ref().is_some_and(|c| write_charts && !c.file.is_empty()));
             figures.push(f);
         }
         Ok((figures, charts))
@@ -164,8 +163,10 @@ impl Renderer<'_> {
             labels: &labels,
             fmt: self.words.fmt,
         };
-        let file = place.chart_file(self.site, &ind.id, &self.folder());
-        let html = if write_chart {
+        // An earlier year's charts are on its pages only, not files of their own: the
+        // current year's are (SPEC §4), and they are most of the files a site has.
+        let file = if self.archived { String::new() } else { place.chart_file(self.site, &ind.id) };
+        let html = if write_chart && !self.archived {
             let (html, svg) = charts::trend_both(&trend);
             self.out.write(&file, svg.as_bytes())?;
             html

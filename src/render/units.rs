@@ -212,7 +212,9 @@ impl Renderer<'_> {
                 .as_ref()
                 .filter(|_| !self.archived)
                 .map(|d| markdown::render(&d.markdown, 3, "note-")),
-            history: self.history(l)?,
+            // An earlier year's figures are in its charts' tables, and the years before it
+            // on their own pages.
+            history: if self.archived { Vec::new() } else { self.history(l)? },
         };
         self.write_page(Page::Locality(l), loc.name.clone(), description, None, &ctx)?;
         Ok(Counts { pages: 1, charts })
