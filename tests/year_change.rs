@@ -125,6 +125,9 @@ fn every_past_year_keeps_its_final_results_under_years() {
     // Earlier years' figures are on their own pages, not repeated in a history.
     assert!(!main.contains("figures of every report for North Ward"), "{main}");
     assert!(html.contains("<title>North Ward – 2025 results · "));
+    // Its footer gives its figures' date, not the site's latest.
+    assert!(north.contains("Riverside statistics office · Figures as of 31 Dec 2025"), "{north}");
+    assert!(text_of(&read(out.join("index.html"))).contains("Riverside statistics office · Figures as of 31 Jan 2026"));
     // Its charts are on the page, drawn from 2025's figures, and not files of their own.
     assert!(html.contains("class=\"chart-box chart\"") && north.contains("By month of 2025"));
     assert!(!html.contains("charts/localities/enrolment/north.svg") && !out.join("years/2025/charts").exists());

@@ -336,6 +336,7 @@ impl Renderer<'_> {
             canonical: self.canonical(page),
             jsonld,
             years: self.years_view(page),
+            as_of: self.year.dates.last().filter(|_| self.archived).map(|&d| self.words.fmt.date(d)),
         };
         let mut ctx =
             tera::Context::from_serialize(context).map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;

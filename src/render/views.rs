@@ -29,6 +29,9 @@ pub struct PageMeta {
     pub jsonld: Option<String>,
     /// The same page in other years, when earlier years have one.
     pub years: Option<YearsView>,
+    /// The date of the page's figures, when it is not the site's latest report's: an
+    /// earlier year's last.
+    pub as_of: Option<String>,
 }
 
 /// A page's links to the same page in other years.
