@@ -9,6 +9,10 @@
 //! One file per kind of page: `home`, `units` (the list of localities, a locality, a
 //! group), `indicators`, and `docs` (the pages made from Markdown, the feed and the
 //! sitemap); `place` draws the figures and charts that several of them show.
+//!
+//! Each earlier year keeps its home, localities', indicators' and groups' pages under
+//! `years/<YYYY>/`: the same code renders them, through a [`Renderer`] of that year,
+//! whose links stay inside that year's pages where it has them.
 
 mod docs;
 mod home;
@@ -70,7 +74,7 @@ const PAGE: Counts = Counts { pages: 1, charts: 0 };
 pub enum Job {
     /// A page, with the charts it shows.
     Page(Page),
-    /// An earlier year's page, by the year's place in [`Computed::years`], with its charts.
+    /// An earlier year's page, by the year's place in [`Computed::years`].
     Archive(usize, Page),
     /// sitemap.xml and feed.xml, when the site has a base URL.
     Syndication,
@@ -148,7 +152,7 @@ pub fn render(
             list_rows: Default::default(),
         })
         .collect();
-    let current = &years[years.len() - 1];
+    let Some(current) = years.last() else { return Ok(Counts::default()) };
     jobs.par_iter()
         .map(|job| match *job {
             Job::Page(page) => current.page(page),
