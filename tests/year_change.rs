@@ -166,3 +166,30 @@ fn every_past_year_keeps_its_final_results_under_years() {
     let broken = broken_links(&out);
     assert!(broken.is_empty(), "{broken:#?}");
 }
+
+/// The figures, charts, comparisons, bars and tables the built-in templates would write,
+/// written in Rust for speed: a site with copies of those templates as its own (so they
+/// go through Tera) must be built byte for byte the same. This site has every kind of
+/// figure: with standings, without a figure, without targets yet, and earlier years'.
+#[test]
+fn what_is_written_in_rust_is_exactly_what_the_built_in_templates_write() {
+    for (name, root) in [("year-templates", site("year-templates", false)), ("sample-templates", repo())] {
+        let dir = temp_dir(&format!("{name}-builds"));
+        let own = dir.join("own");
+        // The site's own files only (the sample shares its folder with the code).
+        for part in ["data", "content", "templates"] {
+            if root.join(part).is_dir() {
+                copy_dir(&root.join(part), &own.join(part), &[]);
+            }
+        }
+        std::fs::copy(root.join("site.yaml"), own.join("site.yaml")).unwrap();
+        std::fs::create_dir_all(own.join("templates")).unwrap();
+        for t in ["figure.html", "chart.html", "compare.html", "bars.html", "table-rows.html", "unit-table.html"] {
+            std::fs::copy(repo().join("templates").join(t), own.join("templates").join(t)).unwrap();
+        }
+        let (fast, through_tera) = (dir.join("fast"), dir.join("tera"));
+        assert!(build(&root, &fast).status.success());
+        assert!(build(&own, &through_tera).status.success());
+        assert_identical(&fast, &through_tera);
+    }
+}

@@ -124,6 +124,7 @@ impl Renderer<'_> {
         let (mut figures, charts) = self.figures(&place, true)?;
         let summaries = self.this_years((0..site.indicators.len()).map(|i| self.summary(i, &figures[i])).collect());
         figures = self.this_years(figures);
+        self.written_figures(&mut figures, 3, false, Page::Home);
         let mut names: Vec<usize> = (0..site.localities.len()).collect();
         self.sort_by_name(&mut names);
         let home = Home {

@@ -125,7 +125,8 @@ impl Renderer<'_> {
         let ind = &site.indicators[i];
         let place = Place { name: &site.city.name, which: Which::City, id_prefix: "city" };
         // The city's chart file is written by the home page.
-        let city = self.figure(&place, i, false)?;
+        let mut city = self.figure(&place, i, false)?;
+        self.written_figures(std::slice::from_mut(&mut city), 2, false, Page::Indicator(i));
         let ranks = &self.ranks[i];
         let file = self.ranking_chart(i)?;
         let unit_rows = |units: &[usize], anchors: bool| -> Vec<BarRow> {

@@ -2,7 +2,7 @@
 //! each indicator, with the trend chart and the table of its numbers.
 
 use super::views::{ChartView, FigureView, PendingView, TableRows, TableView, column_labels};
-use super::{RenderError, Renderer};
+use super::{Page, RenderError, Renderer};
 use crate::charts::{self, Trend, TrendLabels};
 use crate::compute::{Computed, Series, YearData};
 use crate::format::Fmt;
@@ -258,6 +258,21 @@ impl Renderer<'_> {
             rows.cell(s.status(st.status));
         }
         Ok(TableView { caption, head: head.clone(), labels: labels.clone(), body: self.finish_rows(rows)? })
+    }
+
+    /// `figures` written as HTML for page `on`, under headings of `level`, without their
+    /// sentences when the page has them above, unless the site has its own template of a
+    /// figure (see [`FigureView::TEMPLATES`]). What only the templates read of them is
+    /// then dropped, so it is not handed to Tera for nothing.
+    pub(super) fn written_figures(&self, figures: &mut [FigureView], level: usize, sentences_above: bool, on: Page) {
+        if FigureView::TEMPLATES.iter().any(|t| self.theme.overrides(t)) {
+            return;
+        }
+        let root = super::root_of(&self.path(on));
+        for f in figures {
+            f.html = Some(f.to_html(level, sentences_above, self.words.s, &root));
+            (f.chart, f.compare, f.ranking, f.pending) = (None, None, None, None);
+        }
     }
 
     /// The rows of a table of numbers, written as the theme wants them (see [`TableRows`]).

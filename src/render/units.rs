@@ -187,7 +187,8 @@ impl Renderer<'_> {
         for (i, f) in figures.iter_mut().enumerate() {
             f.compare = self.compare(l, i);
         }
-        let figures = self.this_years(figures);
+        let mut figures = self.this_years(figures);
+        self.written_figures(&mut figures, 2, true, Page::Locality(l));
         let mut facts = self.s(match loc.kind {
             LocalityKind::Ward => "kind_ward",
             LocalityKind::Commune => "kind_commune",
@@ -292,7 +293,8 @@ impl Renderer<'_> {
                 ),
             );
         }
-        let figures = self.this_years(figures);
+        let mut figures = self.this_years(figures);
+        self.written_figures(&mut figures, 2, false, Page::Group(g));
         let lead = self.words.s.fill("group_lead", &[("n", &self.words.fmt.count(group.members.len() as u64))]);
         let description = figures.iter().map(|f| f.sentence.as_str()).collect::<Vec<_>>().join(" ");
         let year = self.year.year.to_string();

@@ -199,6 +199,173 @@ pub struct FigureView {
     pub ranking: Option<BarsView>,
     /// In a year whose targets are not published yet: the figures that are known.
     pub pending: Option<PendingView>,
+    /// The figure written as the built-in templates write it (see [`FigureView::to_html`]).
+    pub html: Option<String>,
+}
+
+/// Tera's truth for an optional text: present and not empty.
+fn shown(text: &Option<String>) -> Option<&str> {
+    text.as_deref().filter(|t| !t.is_empty())
+}
+
+impl FigureView {
+    /// The templates [`FigureView::to_html`] writes as: a site that has its own of any of
+    /// them gets its figures from the templates.
+    pub const TEMPLATES: [&'static str; 5] =
+        ["figure.html", "chart.html", "compare.html", "bars.html", TableRows::TEMPLATE];
+
+    /// The figure exactly as the built-in `figure.html` (with `chart.html`, and its
+    /// comparison and ranking already written) writes it, under a heading of `level`,
+    /// without its sentence when the page has it above. Every page shows a few figures;
+    /// a national site has some 10,000 of them.
+    pub fn to_html(&self, level: usize, sentences_above: bool, s: &Strings, root: &str) -> String {
+        let mut out =
+            String::with_capacity(1200 + self.chart.as_ref().map_or(0, |c| c.html.len() + c.table.body.len()));
+        let text = |out: &mut String, t: &str| push_escaped_html(t, out);
+        let key = |out: &mut String, k: &str| push_escaped_html(s.get(k), out);
+        let number = |out: &mut String, label: &str, value: &str, unit: &str| {
+            out.push_str("<div><dt>");
+            key(out, label);
+            out.push_str("</dt><dd>");
+            text(out, value);
+            if !unit.is_empty() {
+                out.push(' ');
+                text(out, unit);
+            }
+            out.push_str("</dd></div>\n");
+        };
+        let sentence = |out: &mut String| {
+            if !sentences_above {
+                out.push_str("<p class=\"sentence\">");
+                text(out, &self.sentence);
+                out.push_str("</p>\n");
+            }
+        };
+        let source = |out: &mut String| {
+            out.push_str("<p class=\"source\">");
+            key(out, "fig_as_of");
+            out.push(' ');
+            text(out, &self.as_of);
+            if let Some(src) = shown(&self.source) {
+                out.push_str(" · ");
+                key(out, "fig_source");
+                out.push_str(": ");
+                text(out, src);
+            }
+            out.push_str("</p>\n");
+        };
+        out.push_str("<section class=\"figure status-");
+        out.push_str(self.status);
+        out.push_str("\" aria-labelledby=\"h-");
+        text(&mut out, &self.id);
+        let _ = write!(out, "\">\n<h{level} id=\"h-");
+        text(&mut out, &self.id);
+        out.push_str("\">");
+        text(&mut out, &self.indicator_name);
+        let _ = writeln!(out, "</h{level}>");
+        if self.has_data {
+            sentence(&mut out);
+            out.push_str("<p class=\"badge status-");
+            out.push_str(self.status);
+            out.push_str("\"><span class=\"icon\" aria-hidden=\"true\">");
+            out.push_str(self.icon);
+            out.push_str("</span> ");
+            text(&mut out, &self.status_label);
+            out.push_str("</p>\n");
+            for note in [shown(&self.missing_note), shown(&self.gaps_note)].into_iter().flatten() {
+                out.push_str("<p class=\"missing\">");
+                text(&mut out, note);
+                out.push_str("</p>\n");
+            }
+            out.push_str("<div class=\"meter\" aria-hidden=\"true\"><span style=\"width: ");
+            text(&mut out, &self.bar);
+            out.push_str("%\"></span></div>\n<dl class=\"numbers\">\n");
+            if self.coverage {
+                number(&mut out, "fig_rate", &self.rate, "");
+                number(&mut out, "fig_target_rate", &self.target_rate, "");
+            }
+            number(&mut out, "fig_value", &self.value, &self.unit);
+            number(&mut out, "fig_target", &self.target, &self.unit);
+            number(&mut out, "fig_progress", &self.progress, "");
+            number(&mut out, "fig_remaining", &self.remaining, "");
+            number(&mut out, "fig_expected", &self.expected, "");
+            for (label, value) in
+                [("fig_pace", &self.pace), ("fig_needed", &self.needed), ("fig_projection", &self.projection)]
+            {
+                if let Some(v) = shown(value) {
+                    number(&mut out, label, v, "");
+                }
+            }
+            out.push_str("</dl>\n");
+            source(&mut out);
+            if let Some(html) = self.compare.as_ref().and_then(|c| c.html.as_deref()) {
+                out.push_str(html);
+            }
+            if let Some(chart) = &self.chart {
+                chart.write_html(&mut out, s, root);
+            }
+            out.push('\n');
+            if let Some(html) = self.ranking.as_ref().and_then(|r| r.html.as_deref()) {
+                let _ = write!(out, "<h{0}>", level + 1);
+                key(&mut out, "group_ranking");
+                let _ = writeln!(out, "</h{0}>", level + 1);
+                out.push_str("<p class=\"key\">");
+                key(&mut out, "bars_key");
+                out.push_str("</p>\n");
+                out.push_str(html);
+                out.push('\n');
+            }
+        } else if let Some(p) = &self.pending {
+            sentence(&mut out);
+            out.push_str("<dl class=\"numbers\">\n");
+            number(&mut out, "fig_value", &p.value, "");
+            for (label, value) in [("fig_change", &p.change), ("fig_previous", &p.previous)] {
+                if let Some(v) = shown(value) {
+                    number(&mut out, label, v, "");
+                }
+            }
+            out.push_str("</dl>\n");
+            source(&mut out);
+        } else {
+            out.push_str("<p class=\"missing\">");
+            text(&mut out, self.missing_note.as_deref().unwrap_or_default());
+            out.push_str("</p>\n");
+        }
+        out.push_str("</section>\n");
+        out
+    }
+}
+
+impl ChartView {
+    /// The chart as the built-in `chart.html` writes it: the drawing, the link to its
+    /// file, and its numbers in a table that opens.
+    fn write_html(&self, out: &mut String, s: &Strings, root: &str) {
+        out.push_str("<figure class=\"chart-box chart\">\n");
+        out.push_str(&self.html);
+        if !self.file.is_empty() {
+            out.push_str("<figcaption><a href=\"");
+            push_escaped_html(root, out);
+            push_escaped_html(&self.file, out);
+            out.push_str("\">");
+            push_escaped_html(s.get("chart_download"), out);
+            out.push_str("</a></figcaption>");
+        }
+        out.push_str("\n</figure>\n<details class=\"data\">\n<summary>");
+        push_escaped_html(s.get("table_show"), out);
+        out.push_str("</summary>\n<table style=\"");
+        push_escaped_html(&self.table.labels, out);
+        out.push_str("\">\n<caption>");
+        push_escaped_html(&self.table.caption, out);
+        out.push_str("</caption>\n<thead><tr>");
+        for h in &self.table.head {
+            out.push_str("<th scope=\"col\">");
+            push_escaped_html(h, out);
+            out.push_str("</th>");
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
+        out.push_str(&self.table.body);
+        out.push_str("</tbody>\n</table>\n</details>\n");
+    }
 }
 
 /// A figure in a year whose targets are not published yet: the latest value, the change
@@ -568,6 +735,7 @@ impl<'a> Words<'a> {
             compare: None,
             ranking: None,
             pending: None,
+            html: None,
         };
         let Some(st) = series.latest() else { return empty };
         let per_month = |x: f64| self.s.fill("per_month", &[("n", &self.fmt.count_f(x))]);
