@@ -102,6 +102,8 @@ impl Stopwatch {
 
 /// Everything validated and loaded, ready to render.
 struct Prepared {
+    /// The site's folder.
+    root: PathBuf,
     site: model::Site,
     theme: render::Theme,
     strings: i18n::Strings,
@@ -123,7 +125,7 @@ fn prepare(root: &Path, watch: &mut Stopwatch) -> Result<Prepared, Error> {
     watch.lap("theme");
     match (site, theme) {
         (Some(site), Some(theme)) if !diags.has_errors() => {
-            Ok(Prepared { site, theme, strings, diagnostics: diags, slow })
+            Ok(Prepared { root: root.to_owned(), site, theme, strings, diagnostics: diags, slow })
         }
         _ => Err(Error::Input(diags.into_sorted())),
     }
@@ -182,17 +184,29 @@ fn build_prepared(
     let computed = compute::compute(&prepared.site);
     watch.lap("compute");
     let staging = Staging::new(target).map_err(Error::Output)?;
-    let Prepared { site, theme, strings, .. } = &mut prepared;
-    // The data files are independent of the pages: written alongside them, they fill
-    // the gaps the rendering leaves on the other core.
-    let (rendered, data) = rayon::join(
-        || render::render(site, &computed, theme, strings, &staging, &render::jobs(site, &computed)),
-        || write_data(site, &computed, &staging),
+    let Prepared { root, site, theme, strings, .. } = &mut prepared;
+    let mut earlier = EarlierYears::new(root, site, &computed, theme, strings);
+    watch.lap("earlier years read");
+    let kept = earlier.take_kept();
+    let mut jobs = render::jobs(site, &computed);
+    jobs.retain(|job| !matches!(job, render::Job::Archive(k, _) if earlier.reused(*k)));
+    let keeping = earlier.sinks(&staging);
+    let years_out: Vec<&dyn output::Sink> = keeping.iter().map(|k| k as &dyn output::Sink).collect();
+    // The data files and the pages kept from an earlier build are independent of the
+    // pages rendered: written alongside them, they fill the gaps the rendering leaves on
+    // the other core.
+    let (rendered, (data, copied)) = rayon::join(
+        || render::render(site, &computed, theme, strings, &staging, &years_out, &jobs),
+        || rayon::join(|| write_data(site, &computed, &staging), || copy_kept(kept, &staging)),
     );
-    let counts = rendered.map_err(|e| render_error(e, &prepared.diagnostics))?;
+    let counts = rendered.map_err(|e| render_error(e, &prepared.diagnostics))? + copied.map_err(Error::Output)?;
     data?;
     watch.lap("render and data files");
+    drop(years_out);
+    drop(keeping);
     let published = staging.publish().map_err(Error::Output)?;
+    // Kept only once the site they were written into is published.
+    earlier.keep();
     if let Some((folder, e)) = published.leftover {
         prepared.diagnostics.push(
             Diagnostic::warning(folder.display().to_string(), format!("the replaced site could not be deleted: {e}"))
@@ -206,6 +220,82 @@ fn build_prepared(
     let site = prepared.site.clone();
     let summary = Summary::new(counts, prepared, started, watch, false);
     Ok((summary, Kept { site, computed }))
+}
+
+/// The earlier years of a build: for each, its pages kept from an earlier build (when
+/// their key matches), or a keeper that writes them into the site and keeps them for the
+/// next one (see `output::years`).
+struct EarlierYears {
+    /// By earlier year: the pages kept, read and checked.
+    kept: Vec<Option<output::years::Kept>>,
+    /// By earlier year: whether its pages were kept.
+    reused: Vec<bool>,
+    keepers: Vec<Option<output::years::Keeper>>,
+}
+
+impl EarlierYears {
+    fn new(
+        root: &Path,
+        site: &model::Site,
+        computed: &compute::Computed,
+        theme: &render::Theme,
+        strings: &i18n::Strings,
+    ) -> Self {
+        let past = computed.years.len().saturating_sub(1);
+        let dir = if past > 0 { output::years::folder(root) } else { None };
+        let (mut kept, mut keepers) = (Vec::with_capacity(past), Vec::with_capacity(past));
+        for k in 0..past {
+            let year = computed.years[k].year;
+            let key = dir.as_ref().and_then(|_| render::archive_key(site, computed, theme, strings, k));
+            let (Some(dir), Some(key)) = (&dir, key) else {
+                kept.push(None);
+                keepers.push(None);
+                continue;
+            };
+            match output::years::read(dir, year, &key) {
+                Some(pages) => {
+                    kept.push(Some(pages));
+                    keepers.push(None);
+                }
+                None => {
+                    kept.push(None);
+                    keepers.push(Some(output::years::Keeper::new(dir, year, &key)));
+                }
+            }
+        }
+        let reused = kept.iter().map(Option::is_some).collect();
+        EarlierYears { kept, reused, keepers }
+    }
+
+    fn reused(&self, k: usize) -> bool {
+        self.reused.get(k).copied().unwrap_or(false)
+    }
+
+    /// The pages kept from an earlier build, to write into the new site.
+    fn take_kept(&mut self) -> Vec<output::years::Kept> {
+        self.kept.iter_mut().filter_map(Option::take).collect()
+    }
+
+    /// Where each earlier year's pages are written: into the site, and kept for the next
+    /// build when they were not.
+    fn sinks<'s>(&'s self, staging: &'s Staging) -> Vec<output::years::Keeping<'s>> {
+        self.keepers.iter().map(|k| output::years::Keeping { site: staging, keeper: k.as_ref() }).collect()
+    }
+
+    /// Puts the packs written in this build in place.
+    fn keep(self) {
+        for keeper in self.keepers.into_iter().flatten() {
+            keeper.finish();
+        }
+    }
+}
+
+/// Writes pages kept from an earlier build into the new site, and lets go of them; how many.
+fn copy_kept(kept: Vec<output::years::Kept>, staging: &Staging) -> Result<render::Counts, output::OutputError> {
+    use rayon::prelude::*;
+    let pages: Vec<(&str, &[u8])> = kept.iter().flat_map(output::years::Kept::pages).collect();
+    pages.par_iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes))?;
+    Ok(render::Counts { pages: pages.len(), charts: 0 })
 }
 
 /// A template's failure is reported with the input's other diagnostics.

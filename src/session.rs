@@ -32,9 +32,16 @@ impl Session {
             && let Some(jobs) = render::commentary_changes(&last.site, &prepared.site)
         {
             let out = output::InPlace { dir: target };
-            let counts =
-                render::render(&prepared.site, &last.computed, &mut prepared.theme, &prepared.strings, &out, &jobs)
-                    .map_err(|e| crate::render_error(e, &prepared.diagnostics))?;
+            let counts = render::render(
+                &prepared.site,
+                &last.computed,
+                &mut prepared.theme,
+                &prepared.strings,
+                &out,
+                &[],
+                &jobs,
+            )
+            .map_err(|e| crate::render_error(e, &prepared.diagnostics))?;
             watch.lap("render");
             last.site = prepared.site.clone();
             return Ok(Summary::new(counts, prepared, started, watch, true));

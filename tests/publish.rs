@@ -25,7 +25,8 @@ fn staging_left(parent: &Path) -> Vec<String> {
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".tiendo-"))
+        // The site's cache of earlier years is kept on purpose.
+        .filter(|n| n.contains(".tiendo-") && n != ".tiendo-cache")
         .collect()
 }
 

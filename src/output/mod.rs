@@ -18,6 +18,7 @@
 //! replaced site is deleted without following any link inside it.
 
 mod target;
+pub mod years;
 
 use std::fs;
 use std::io;

@@ -113,13 +113,61 @@ fn in_archive(year: &YearData, page: Page) -> bool {
     }
 }
 
-/// Renders `jobs` of `site` into `out`, in parallel.
+/// The key under which earlier year `k`'s pages are kept between builds (see
+/// `output::years`): a hash of everything they read. They show that year and the years
+/// before it; of the rest of the site, its settings, units, groups, indicators,
+/// standalone pages' titles, theme and interface text, and which years there are. The
+/// program itself is in the key, so a new version renders them again. `None` when the
+/// program cannot be read, and then they are rendered every time.
+pub fn archive_key(site: &Site, computed: &Computed, theme: &Theme, strings: &Strings, k: usize) -> Option<String> {
+    use std::hash::{Hash, Hasher};
+    static PROGRAM: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
+    let program = PROGRAM.get_or_init(|| {
+        let bytes = std::fs::read(std::env::current_exe().ok()?).ok()?;
+        let mut h = std::hash::DefaultHasher::new();
+        bytes.hash(&mut h);
+        Some(h.finish())
+    });
+    let year = computed.years.get(k)?;
+    // SipHash with fixed keys: the same key in every run of the same program.
+    let mut h = std::hash::DefaultHasher::new();
+    (*program)?.hash(&mut h);
+    theme.hash_into(&mut h);
+    strings.map().hash(&mut h);
+    // Every field by name: a field added to `Site` must be thought about here.
+    let Site { config, city, localities, groups, indicators, years, reports, figures, content } = site;
+    format!("{config:?}{city:?}{localities:?}{groups:?}{indicators:?}").hash(&mut h);
+    // Of the content, only the standalone pages' titles, in every page's footer: the
+    // commentary, the bulletins and how to take part are about now, and not shown.
+    for page in &content.pages {
+        (&page.slug, &page.title).hash(&mut h);
+    }
+    for targets in years.iter().filter(|t| t.year <= year.year) {
+        format!("{targets:?}").hash(&mut h);
+    }
+    let end = year.reports.end;
+    format!("{:?}", &reports[..end.min(reports.len())]).hash(&mut h);
+    for (_, _, cell) in figures.iter() {
+        for figure in &cell[..end.min(cell.len())] {
+            figure.map(|f| f.value).hash(&mut h);
+        }
+    }
+    for y in &computed.years {
+        (y.year, y.targeted).hash(&mut h);
+    }
+    k.hash(&mut h);
+    Some(format!("{:016x}", h.finish()))
+}
+
+/// Renders `jobs` of `site` into `out`, in parallel; earlier year `k`'s pages into
+/// `years_out[k]` where it is given.
 pub fn render(
     site: &Site,
     computed: &Computed,
     theme: &mut Theme,
     strings: &Strings,
     out: &dyn Sink,
+    years_out: &[&dyn Sink],
     jobs: &[Job],
 ) -> Result<Counts, RenderError> {
     let Some(year) = computed.current() else {
@@ -145,7 +193,7 @@ pub fn render(
             computed,
             theme,
             words,
-            out,
+            out: years_out.get(index).copied().unwrap_or(out),
             ranks: ranks::ranks(site, year),
             places: &places,
             heads: &heads,

@@ -114,6 +114,13 @@ impl Theme {
         self.sources.get(name).is_some_and(|(file, _)| !file.starts_with("(built-in)"))
     }
 
+    /// Feeds every template and asset into `h`: what a page may be made of.
+    pub fn hash_into(&self, h: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        self.sources.hash(h);
+        self.assets.hash(h);
+    }
+
     /// A diagnostic for an error met while rendering, pointing into the template at fault.
     pub fn render_error(&self, e: &tera::Error) -> Diagnostic {
         let name = match e.kind() {
