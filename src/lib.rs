@@ -226,8 +226,8 @@ fn build_prepared(
 /// their key matches), or a keeper that writes them into the site and keeps them for the
 /// next one (see `output::years`).
 struct EarlierYears {
-    /// By earlier year: the pages kept, read and checked.
-    kept: Vec<Option<output::years::Kept>>,
+    /// By earlier year: its pack from an earlier build, checked.
+    kept: Vec<Option<output::years::Pack>>,
     /// By earlier year: whether its pages were kept.
     reused: Vec<bool>,
     keepers: Vec<Option<output::years::Keeper>>,
@@ -252,7 +252,7 @@ impl EarlierYears {
                 keepers.push(None);
                 continue;
             };
-            match output::years::read(dir, year, &key) {
+            match output::years::open(dir, year, &key) {
                 Some(pages) => {
                     kept.push(Some(pages));
                     keepers.push(None);
@@ -272,7 +272,7 @@ impl EarlierYears {
     }
 
     /// The pages kept from an earlier build, to write into the new site.
-    fn take_kept(&mut self) -> Vec<output::years::Kept> {
+    fn take_kept(&mut self) -> Vec<output::years::Pack> {
         self.kept.iter_mut().filter_map(Option::take).collect()
     }
 
@@ -290,12 +290,13 @@ impl EarlierYears {
     }
 }
 
-/// Writes pages kept from an earlier build into the new site, and lets go of them; how many.
-fn copy_kept(kept: Vec<output::years::Kept>, staging: &Staging) -> Result<render::Counts, output::OutputError> {
-    use rayon::prelude::*;
-    let pages: Vec<(&str, &[u8])> = kept.iter().flat_map(output::years::Kept::pages).collect();
-    pages.par_iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes))?;
-    Ok(render::Counts { pages: pages.len(), charts: 0 })
+/// Writes the pages kept from an earlier build into the new site; how many.
+fn copy_kept(kept: Vec<output::years::Pack>, staging: &Staging) -> Result<render::Counts, output::OutputError> {
+    let mut pages = 0;
+    for pack in &kept {
+        pages += pack.copy_into(staging)?;
+    }
+    Ok(render::Counts { pages, charts: 0 })
 }
 
 /// A template's failure is reported with the input's other diagnostics.

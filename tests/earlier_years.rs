@@ -13,7 +13,8 @@ use common::*;
 
 fn site(name: &str) -> PathBuf {
     let dir = temp_dir(name).join("site");
-    copy_dir(&fixture("small-en"), &dir, &[]);
+    // Without the cache other tests' builds of the fixture leave in it.
+    copy_dir(&fixture("small-en"), &dir, &[".tiendo-cache"]);
     copy_dir(&fixture("year-change").join("data"), &dir.join("data"), &[]);
     dir
 }

@@ -15,7 +15,7 @@
 //! itself a pack. Every page copied from it is still a new file of the new site.
 
 use std::fs;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -66,68 +66,95 @@ fn page_path(rel: &str, year: i32) -> bool {
     })
 }
 
-/// The pages of an earlier year read from its pack: their paths, and where each one's
-/// bytes are in `bytes`.
-pub struct Kept {
-    bytes: Vec<u8>,
-    pages: Vec<(String, std::ops::Range<usize>)>,
+/// An earlier year's pack, checked: its pages are copied from the file as they are
+/// written, so that they are never all in memory at once.
+pub struct Pack {
+    path: PathBuf,
+    year: i32,
+    /// Where its first page starts.
+    start: u64,
 }
 
-impl Kept {
-    /// Each page's path and bytes.
-    pub fn pages(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.pages.iter().map(|(rel, range)| (rel.as_str(), &self.bytes[range.clone()]))
+/// The next line of `reader` without its newline; `None` at the end or on a line that
+/// is not text.
+fn next_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> Option<String> {
+    line.clear();
+    match reader.read_until(b'\n', line) {
+        Ok(n) if n > 0 && line.last() == Some(&b'\n') => {
+            line.pop();
+            String::from_utf8(std::mem::take(line)).ok()
+        }
+        _ => None,
     }
 }
 
-/// The pages `year`'s pack holds under `key`, read whole and checked; `None` if there is
-/// no such pack, or it is damaged, or of another key.
+/// A page's line, `<path>\t<length>`, when the path is one of `year`'s.
+fn page_line(text: &str, year: i32) -> Option<(&str, u64)> {
+    let (rel, len) = text.split_once('\t')?;
+    if !page_path(rel, year) {
+        return None;
+    }
+    Some((rel, len.parse().ok()?))
+}
+
+/// `year`'s pack of key `key`, checked from end to end; `None` if there is no such pack,
+/// or it is damaged, or of another key.
 ///
 /// A pack is its first line ([`MAGIC`]), `key <key>`, then each page as `<path>\t<length>`
 /// and its bytes, then `end <pages>`: a pack cut short has no end, and is not used.
-pub fn read(dir: &Path, year: i32, key: &str) -> Option<Kept> {
+pub fn open(dir: &Path, year: i32, key: &str) -> Option<Pack> {
     let path = pack(dir, year);
-    if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
-        return None;
-    }
+    let meta = fs::symlink_metadata(&path).ok().filter(fs::Metadata::is_file)?;
+    let size = meta.len();
+    let mut reader = BufReader::new(fs::File::open(&path).ok()?);
     // The key first: a pack of another key is not read further.
-    let mut file = fs::File::open(&path).ok()?;
     let header = format!("key {key}\n");
     let mut head = vec![0u8; MAGIC.len() + header.len()];
-    io::Read::read_exact(&mut file, &mut head).ok()?;
+    reader.read_exact(&mut head).ok()?;
     if head[..MAGIC.len()] != *MAGIC || head[MAGIC.len()..] != *header.as_bytes() {
         return None;
     }
-    let mut bytes = Vec::new();
-    io::Read::read_to_end(&mut file, &mut bytes).ok()?;
-    let mut rest = &bytes[..];
-    let mut pages = Vec::new();
+    let start = head.len() as u64;
+    // Each page's line, skipping its bytes, to the end.
+    let (mut line, mut at, mut pages) = (Vec::new(), start, 0usize);
     loop {
-        let entry = take_line(&mut rest)?;
-        if let Some(n) = entry.strip_prefix("end ") {
+        let text = next_line(&mut reader, &mut line)?;
+        at += text.len() as u64 + 1;
+        if let Some(n) = text.strip_prefix("end ") {
             // Nothing after the end, and every page there.
-            if !rest.is_empty() || n.parse() != Ok(pages.len()) {
-                return None;
-            }
-            return Some(Kept { bytes, pages });
+            return (at == size && n.parse() == Ok(pages)).then_some(Pack { path, year, start });
         }
-        let (rel, len) = entry.split_once('\t')?;
-        let len: usize = len.parse().ok()?;
-        if !page_path(rel, year) || len > rest.len() {
+        let (_, len) = page_line(&text, year)?;
+        if len > size - at {
             return None;
         }
-        let start = bytes.len() - rest.len();
-        pages.push((rel.to_owned(), start..start + len));
-        rest = &rest[len..];
+        reader.seek_relative(i64::try_from(len).ok()?).ok()?;
+        at += len;
+        pages += 1;
     }
 }
 
-/// The text up to the next newline of `rest`, which moves past it.
-fn take_line<'b>(rest: &mut &'b [u8]) -> Option<&'b str> {
-    let end = rest.iter().position(|&b| b == b'\n')?;
-    let text = std::str::from_utf8(&rest[..end]).ok()?;
-    *rest = &rest[end + 1..];
-    Some(text)
+impl Pack {
+    /// Writes every page of the pack into `out`; how many. The pack was checked when it
+    /// was opened: one that changed since is an error.
+    pub fn copy_into(&self, out: &dyn Sink) -> Result<usize, OutputError> {
+        let changed = || OutputError { path: self.path.clone(), source: io::Error::other("changed during the build") };
+        let mut file = fs::File::open(&self.path).map_err(|e| OutputError { path: self.path.clone(), source: e })?;
+        file.seek(SeekFrom::Start(self.start)).map_err(|e| OutputError { path: self.path.clone(), source: e })?;
+        let mut reader = BufReader::with_capacity(1 << 18, file);
+        let (mut line, mut page, mut pages) = (Vec::new(), Vec::new(), 0);
+        loop {
+            let text = next_line(&mut reader, &mut line).ok_or_else(changed)?;
+            if text.starts_with("end ") {
+                return Ok(pages);
+            }
+            let (rel, len) = page_line(&text, self.year).ok_or_else(changed)?;
+            page.resize(usize::try_from(len).map_err(|_| changed())?, 0);
+            reader.read_exact(&mut page).map_err(|_| changed())?;
+            out.write(rel, &page)?;
+            pages += 1;
+        }
+    }
 }
 
 /// A new pack of an earlier year's pages, filled as they are written (see [`Keeping`]);
