@@ -186,7 +186,7 @@ fn build_prepared(
     let staging = Staging::new(target).map_err(Error::Output)?;
     let Prepared { root, site, theme, strings, .. } = &mut prepared;
     let mut earlier = EarlierYears::new(root, site, &computed, theme, strings);
-    watch.lap("earlier years read");
+    watch.lap("earlier years checked");
     let kept = earlier.take_kept();
     let mut jobs = render::jobs(site, &computed);
     jobs.retain(|job| !matches!(job, render::Job::Archive(k, _) if earlier.reused(*k)));

@@ -31,22 +31,20 @@ const MAGIC: &[u8] = b"tiendo earlier-year pages 1\n";
 /// Where the site at `root` keeps its earlier years' pages; `None` when `.tiendo-cache`
 /// is anything but a folder (a link, a file) or cannot be made.
 pub fn folder(root: &Path) -> Option<PathBuf> {
-    let mut dir = root.join(CACHE_DIR);
-    for step in [None, Some("years")] {
-        if let Some(step) = step {
-            dir.push(step);
-        }
-        match fs::create_dir(&dir) {
+    let cache = root.join(CACHE_DIR);
+    let years = cache.join("years");
+    for dir in [&cache, &years] {
+        match fs::create_dir(dir) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
             Err(_) => return None,
         }
         // `create_dir` does not follow a link that is already there, and neither does this.
-        if !fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+        if !fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
             return None;
         }
     }
-    Some(dir)
+    Some(years)
 }
 
 fn pack(dir: &Path, year: i32) -> PathBuf {
