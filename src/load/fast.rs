@@ -75,7 +75,12 @@ impl<'a> Cursor<'a> {
     /// A token up to the next `:`, `,`, `}` or space.
     fn token(&mut self) -> Option<(&'a str, u32)> {
         let column = self.column()?;
-        let len = self.rest().find([':', ',', '}', ' ', '{']).unwrap_or(self.rest().len());
+        // Bytes, not characters: the five are ASCII (see `text::push_escaped_html`).
+        let len = self
+            .rest()
+            .bytes()
+            .position(|b| matches!(b, b':' | b',' | b'}' | b' ' | b'{'))
+            .unwrap_or(self.rest().len());
         let token = &self.rest()[..len];
         self.pos += len;
         (!token.is_empty()).then_some((token, column))
