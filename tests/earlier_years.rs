@@ -133,6 +133,25 @@ fn a_damaged_or_foreign_cache_only_makes_the_build_slower() {
 
 #[cfg(unix)]
 #[test]
+fn a_pack_left_half_written_by_a_build_that_stopped_is_removed() {
+    let site = site("kept-abandoned");
+    let out = site.parent().unwrap().join("public");
+    built(&site, &out);
+    let years = site.join(".tiendo-cache/years");
+    // No process has this id (it is above any system's limit); this test's process runs.
+    let (gone, alive) =
+        (years.join(".2025.pack.2147483646.tmp"), years.join(format!(".2025.pack.{}.tmp", std::process::id())));
+    fs::write(&gone, "half").unwrap();
+    fs::write(&alive, "being written").unwrap();
+    fs::remove_file(pack(&site, 2025)).unwrap();
+    built(&site, &out);
+    assert!(!gone.exists(), "the stopped build's pack is removed");
+    assert_eq!(read(&alive), "being written", "a running build's is left alone");
+    assert!(pack(&site, 2025).is_file());
+}
+
+#[cfg(unix)]
+#[test]
 fn a_cache_folder_that_is_a_link_is_not_followed() {
     let site = site("kept-link");
     let elsewhere = site.parent().unwrap().join("elsewhere");
