@@ -39,8 +39,10 @@ fn january_without_targets_is_published_with_its_figures_and_a_warning() {
     let html = read(out.join("localities/north/index.html"));
     let north = text_of(&html);
     for expected in [
+        // Said once, and then each figure in a short sentence.
+        "The 2026 targets are not published yet: figures only, no progress or status. \
+         North Ward: 790 people in Enrolment as of 31 Jan 2026. North Ward: 9,040 people",
         // The latest figure, the change since December, and 2025's final result.
-        "North Ward: 790 people in Enrolment as of 31 Jan 2026; the 2026 targets are not published yet.",
         "Figure 790 people Change +30 people since 31 Dec 2025 Last year 2025: 760 people, 76.00% of the target.",
         // The new indicator, which has no 2025 targets and needed none.
         "North Ward: 12 people in Volunteers as of 31 Jan 2026",
@@ -48,6 +50,10 @@ fn january_without_targets_is_published_with_its_figures_and_a_warning() {
     ] {
         assert!(north.contains(expected), "{expected:?} not in {north}");
     }
+    // Once above the figures, once in the caption of 2026's history; and on the area's page.
+    assert_eq!(north.matches("targets are not published yet").count(), 2, "{north}");
+    let area = text_of(&read(out.join("groups/east-bank/index.html")));
+    assert!(area.contains("East Bank 2 wards and communes. The 2026 targets are not published yet"), "{area}");
     // No progress, status or chart for 2026; 2025's history still has its progress.
     let history_2026 = &html[html.find("<caption>2026:").unwrap()..];
     let history_2026 = &history_2026[..history_2026.find("</table>").unwrap()];

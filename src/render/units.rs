@@ -73,6 +73,8 @@ struct UnitFacts {
 #[derive(Serialize)]
 struct LocalityContext {
     unit: UnitFacts,
+    /// That the year's targets are not published yet, said once for its figures.
+    pending_note: Option<String>,
     join: Option<JoinView>,
     figures: Vec<FigureView>,
     commentary: Option<String>,
@@ -89,6 +91,8 @@ struct GroupFacts {
 #[derive(Serialize)]
 struct GroupContext {
     group: GroupFacts,
+    /// That the year's targets are not published yet, said once for its figures.
+    pending_note: Option<String>,
     figures: Vec<FigureView>,
     table_caption: String,
     indicator_heads: Vec<String>,
@@ -188,6 +192,7 @@ impl Renderer<'_> {
             f.compare = self.compare(l, i);
         }
         let mut figures = self.this_years(figures);
+        let pending_note = self.pending_note(&figures);
         self.written_figures(&mut figures, 2, true, Page::Locality(l));
         let mut facts = self.s(match loc.kind {
             LocalityKind::Ward => "kind_ward",
@@ -197,8 +202,9 @@ impl Renderer<'_> {
         if let Some(code) = &loc.code {
             facts = format!("{facts} · {}", self.words.s.fill("code", &[("code", code)]));
         }
-        let description = figures.iter().map(|f| f.sentence.as_str()).collect::<Vec<_>>().join(" ");
+        let description = self.description(&figures, &pending_note);
         let ctx = LocalityContext {
+            pending_note,
             unit: UnitFacts {
                 name: loc.name.clone(),
                 facts,
@@ -294,12 +300,14 @@ impl Renderer<'_> {
             );
         }
         let mut figures = self.this_years(figures);
+        let pending_note = self.pending_note(&figures);
         self.written_figures(&mut figures, 2, false, Page::Group(g));
         let lead = self.words.s.fill("group_lead", &[("n", &self.words.fmt.count(group.members.len() as u64))]);
-        let description = figures.iter().map(|f| f.sentence.as_str()).collect::<Vec<_>>().join(" ");
+        let description = self.description(&figures, &pending_note);
         let year = self.year.year.to_string();
         let ctx = GroupContext {
             group: GroupFacts { name: group.name.clone(), lead },
+            pending_note,
             figures,
             table_caption: self.words.s.fill("table_group_caption", &[("name", &group.name), ("year", &year)]),
             indicator_heads: self.indicator_heads(),
@@ -388,6 +396,20 @@ impl Renderer<'_> {
             view.references.items = Vec::new();
         }
         Some(view)
+    }
+
+    /// That the year's targets are not published yet, when some of `figures` are shown
+    /// without them.
+    fn pending_note(&self, figures: &[FigureView]) -> Option<String> {
+        let pending = figures.iter().any(|f| f.pending.is_some());
+        pending.then(|| self.words.s.fill("pending_note", &[("year", &self.year.year.to_string())]))
+    }
+
+    /// A page's description: its figures' sentences, and the note that the year's
+    /// targets are not published yet.
+    fn description(&self, figures: &[FigureView], pending_note: &Option<String>) -> String {
+        let sentences = figures.iter().map(|f| f.sentence.as_str()).chain(pending_note.as_deref());
+        sentences.collect::<Vec<_>>().join(" ")
     }
 
     /// Sorts localities by name as a reader looks for them: "Phường An Bình" under A,
