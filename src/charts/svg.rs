@@ -49,9 +49,25 @@ fn pair(out: &mut String, (x, y): Point) {
     num(out, y);
 }
 
+/// `x` rounded half away from zero, as `f64::round` does, for the coordinates of a chart
+/// (well within ±2⁵²). Without the instruction set that rounds, `f64::round` is a call
+/// into the C library, and a national build rounds millions of coordinates.
+fn round(x: f64) -> i64 {
+    let whole = x as i64;
+    // Exact: `whole` is `x` without its fraction.
+    let fraction = x - whole as f64;
+    if fraction >= 0.5 {
+        whole + 1
+    } else if fraction <= -0.5 {
+        whole - 1
+    } else {
+        whole
+    }
+}
+
 /// Appends `x` with at most one decimal, without a trailing `.0`.
 pub(super) fn num(out: &mut String, x: f64) {
-    let tenths = (x * 10.0).round() as i64;
+    let tenths = round(x * 10.0);
     if tenths < 0 {
         out.push('-');
     }
@@ -289,6 +305,18 @@ pub fn ticks(min: f64, max: f64, count: usize) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coordinates_round_as_the_standard_library_does() {
+        let mut x = -2000.0;
+        while x < 2000.0 {
+            assert_eq!(round(x), x.round() as i64, "{x}");
+            x += 0.05;
+        }
+        for x in [0.5, -0.5, 1.5, -1.5, 2.5, 0.49999999999999994, -0.49999999999999994, 4503599627370495.5] {
+            assert_eq!(round(x), x.round() as i64, "{x}");
+        }
+    }
 
     #[test]
     fn numbers_have_at_most_one_decimal() {
