@@ -50,6 +50,9 @@ fn january_without_targets_is_published_with_its_figures_and_a_warning() {
     ] {
         assert!(north.contains(expected), "{expected:?} not in {north}");
     }
+    // South Commune trained no one more since December.
+    let south = text_of(&read(out.join("localities/south/index.html")));
+    assert!(south.contains("Figure 104 people Change unchanged since 31 Dec 2025"), "{south}");
     // Once above the figures, once in the caption of 2026's history; and on the area's page.
     assert_eq!(north.matches("targets are not published yet").count(), 2, "{north}");
     let area = text_of(&read(out.join("groups/east-bank/index.html")));

@@ -198,8 +198,13 @@ impl Renderer<'_> {
             Some((*p.dates.get(j)?, v))
         });
         let change = before.map(|(date, v)| {
-            let diff = if value >= v { format!("+{}", people(value - v)) } else { format!("−{}", people(v - value)) };
-            s.fill("pending_change", &[("change", &diff), ("date", &fmt.date(date))])
+            let date = fmt.date(date);
+            let diff = match value.cmp(&v) {
+                std::cmp::Ordering::Equal => return s.fill("pending_same", &[("date", &date)]),
+                std::cmp::Ordering::Greater => format!("+{}", people(value - v)),
+                std::cmp::Ordering::Less => format!("−{}", people(v - value)),
+            };
+            s.fill("pending_change", &[("change", &diff), ("date", &date)])
         });
         let previous = previous_year.and_then(|p| {
             let last = place.series(p, i);
