@@ -185,9 +185,8 @@ fn build_prepared(
     watch.lap("compute");
     let staging = Staging::new(target).map_err(Error::Output)?;
     let Prepared { root, site, theme, strings, .. } = &mut prepared;
-    let mut earlier = EarlierYears::new(root, site, &computed, theme, strings);
+    let earlier = EarlierYears::new(root, site, &computed, theme, strings);
     watch.lap("earlier years checked");
-    let kept = earlier.take_kept();
     let mut jobs = render::jobs(site, &computed);
     jobs.retain(|job| !matches!(job, render::Job::Archive(k, _) if earlier.reused(*k)));
     let keeping = earlier.sinks(&staging);
@@ -197,7 +196,7 @@ fn build_prepared(
     // the other core.
     let (rendered, (data, copied)) = rayon::join(
         || render::render(site, &computed, theme, strings, &staging, &years_out, &jobs),
-        || rayon::join(|| write_data(site, &computed, &staging), || copy_kept(kept, &staging)),
+        || rayon::join(|| write_data(site, &computed, &staging), || copy_kept(&earlier.kept, &staging)),
     );
     let counts = rendered.map_err(|e| render_error(e, &prepared.diagnostics))? + copied.map_err(Error::Output)?;
     data?;
@@ -228,8 +227,6 @@ fn build_prepared(
 struct EarlierYears {
     /// By earlier year: its pack from an earlier build, checked.
     kept: Vec<Option<output::years::Pack>>,
-    /// By earlier year: whether its pages were kept.
-    reused: Vec<bool>,
     keepers: Vec<Option<output::years::Keeper>>,
 }
 
@@ -243,37 +240,24 @@ impl EarlierYears {
     ) -> Self {
         let past = computed.years.len().saturating_sub(1);
         let dir = if past > 0 { output::years::folder(root) } else { None };
+        let keys = dir.as_ref().map(|_| render::archive_keys(site, computed, theme, strings)).unwrap_or_default();
         let (mut kept, mut keepers) = (Vec::with_capacity(past), Vec::with_capacity(past));
         for k in 0..past {
-            let year = computed.years[k].year;
-            let key = dir.as_ref().and_then(|_| render::archive_key(site, computed, theme, strings, k));
-            let (Some(dir), Some(key)) = (&dir, key) else {
+            let (Some(dir), Some(key)) = (&dir, keys.get(k)) else {
                 kept.push(None);
                 keepers.push(None);
                 continue;
             };
-            match output::years::open(dir, year, &key) {
-                Some(pages) => {
-                    kept.push(Some(pages));
-                    keepers.push(None);
-                }
-                None => {
-                    kept.push(None);
-                    keepers.push(Some(output::years::Keeper::new(dir, year, &key)));
-                }
-            }
+            let year = computed.years[k].year;
+            let pack = output::years::open(dir, year, key);
+            keepers.push(pack.is_none().then(|| output::years::Keeper::new(dir, year, key)));
+            kept.push(pack);
         }
-        let reused = kept.iter().map(Option::is_some).collect();
-        EarlierYears { kept, reused, keepers }
+        EarlierYears { kept, keepers }
     }
 
     fn reused(&self, k: usize) -> bool {
-        self.reused.get(k).copied().unwrap_or(false)
-    }
-
-    /// The pages kept from an earlier build, to write into the new site.
-    fn take_kept(&mut self) -> Vec<output::years::Pack> {
-        self.kept.iter_mut().filter_map(Option::take).collect()
+        self.kept.get(k).is_some_and(Option::is_some)
     }
 
     /// Where each earlier year's pages are written: into the site, and kept for the next
@@ -291,9 +275,9 @@ impl EarlierYears {
 }
 
 /// Writes the pages kept from an earlier build into the new site; how many.
-fn copy_kept(kept: Vec<output::years::Pack>, staging: &Staging) -> Result<render::Counts, output::OutputError> {
+fn copy_kept(kept: &[Option<output::years::Pack>], staging: &Staging) -> Result<render::Counts, output::OutputError> {
     let mut pages = 0;
-    for pack in &kept {
+    for pack in kept.iter().flatten() {
         pages += pack.copy_into(staging)?;
     }
     Ok(render::Counts { pages, charts: 0 })

@@ -113,13 +113,14 @@ fn in_archive(year: &YearData, page: Page) -> bool {
     }
 }
 
-/// The key under which earlier year `k`'s pages are kept between builds (see
-/// `output::years`): a hash of everything they read. They show that year and the years
-/// before it; of the rest of the site, its settings, units, groups, indicators,
-/// standalone pages' titles, theme and interface text, and which years there are. The
-/// program itself is in the key, so a new version renders them again. `None` when the
-/// program cannot be read, and then they are rendered every time.
-pub fn archive_key(site: &Site, computed: &Computed, theme: &Theme, strings: &Strings, k: usize) -> Option<String> {
+/// The keys under which each earlier year's pages are kept between builds (see
+/// `output::years`), by the year's place in [`Computed::years`]: a hash of everything
+/// they read. They show that year and the years before it; of the rest of the site, its
+/// settings, units, groups, indicators, standalone pages' titles, theme and interface
+/// text, and which years there are. The program itself is in the key, so a new version
+/// renders them again. Empty when the program cannot be read, and then they are
+/// rendered every time.
+pub fn archive_keys(site: &Site, computed: &Computed, theme: &Theme, strings: &Strings) -> Vec<String> {
     use std::hash::{Hash, Hasher};
     static PROGRAM: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
     let program = PROGRAM.get_or_init(|| {
@@ -128,35 +129,44 @@ pub fn archive_key(site: &Site, computed: &Computed, theme: &Theme, strings: &St
         bytes.hash(&mut h);
         Some(h.finish())
     });
-    let year = computed.years.get(k)?;
-    // SipHash with fixed keys: the same key in every run of the same program.
-    let mut h = std::hash::DefaultHasher::new();
-    (*program)?.hash(&mut h);
-    theme.hash_into(&mut h);
-    strings.map().hash(&mut h);
+    let Some(program) = *program else { return Vec::new() };
+    // SipHash with fixed keys: the same key in every run of the same program. What every
+    // earlier year shares is hashed once, and each year's key goes on from there.
+    let mut common = std::hash::DefaultHasher::new();
+    program.hash(&mut common);
+    theme.hash_into(&mut common);
+    strings.map().hash(&mut common);
     // Every field by name: a field added to `Site` must be thought about here.
     let Site { config, city, localities, groups, indicators, years, reports, figures, content } = site;
-    format!("{config:?}{city:?}{localities:?}{groups:?}{indicators:?}").hash(&mut h);
+    format!("{config:?}{city:?}{localities:?}{groups:?}{indicators:?}").hash(&mut common);
     // Of the content, only the standalone pages' titles, in every page's footer: the
     // commentary, the bulletins and how to take part are about now, and not shown.
     for page in &content.pages {
-        (&page.slug, &page.title).hash(&mut h);
-    }
-    for targets in years.iter().filter(|t| t.year <= year.year) {
-        format!("{targets:?}").hash(&mut h);
-    }
-    let end = year.reports.end;
-    format!("{:?}", &reports[..end.min(reports.len())]).hash(&mut h);
-    for (_, _, cell) in figures.iter() {
-        for figure in &cell[..end.min(cell.len())] {
-            figure.map(|f| f.value).hash(&mut h);
-        }
+        (&page.slug, &page.title).hash(&mut common);
     }
     for y in &computed.years {
-        (y.year, y.targeted).hash(&mut h);
+        (y.year, y.targeted).hash(&mut common);
     }
-    k.hash(&mut h);
-    Some(format!("{:016x}", h.finish()))
+    let past = computed.years.len().saturating_sub(1);
+    computed.years[..past]
+        .iter()
+        .enumerate()
+        .map(|(k, year)| {
+            let mut h = common.clone();
+            k.hash(&mut h);
+            for targets in years.iter().filter(|t| t.year <= year.year) {
+                format!("{targets:?}").hash(&mut h);
+            }
+            let end = year.reports.end.min(reports.len());
+            format!("{:?}", &reports[..end]).hash(&mut h);
+            for (_, _, cell) in figures.iter() {
+                for figure in &cell[..end.min(cell.len())] {
+                    figure.map(|f| f.value).hash(&mut h);
+                }
+            }
+            format!("{:016x}", h.finish())
+        })
+        .collect()
 }
 
 /// Renders `jobs` of `site` into `out`, in parallel; earlier year `k`'s pages into
@@ -180,31 +190,39 @@ pub fn render(
     );
     let heads = place::Heads::new(site, computed, strings, words.fmt);
     let theme = &*theme;
-    // One renderer per year: the current one, and each earlier year's archive.
-    let years: Vec<Renderer> = computed
+    // One renderer per year with pages to render: the current one, and each earlier
+    // year's whose pages were not kept from the build before.
+    let last = computed.years.len() - 1;
+    let wanted = |k: usize| k == last || jobs.iter().any(|job| matches!(job, Job::Archive(j, _) if *j == k));
+    let years: Vec<Option<Renderer>> = computed
         .years
         .iter()
         .enumerate()
-        .map(|(index, year)| Renderer {
-            site,
-            year,
-            index,
-            archived: index + 1 < computed.years.len(),
-            computed,
-            theme,
-            words,
-            out: years_out.get(index).copied().unwrap_or(out),
-            ranks: ranks::ranks(site, year),
-            places: &places,
-            heads: &heads,
-            list_rows: Default::default(),
+        .map(|(index, year)| {
+            wanted(index).then(|| Renderer {
+                site,
+                year,
+                index,
+                archived: index < last,
+                folder: if index < last { page::archive_folder(year.year) } else { String::new() },
+                computed,
+                theme,
+                words,
+                out: years_out.get(index).copied().unwrap_or(out),
+                ranks: ranks::ranks(site, year),
+                places: &places,
+                heads: &heads,
+                list_rows: Default::default(),
+            })
         })
         .collect();
-    let Some(current) = years.last() else { return Ok(Counts::default()) };
+    let Some(Some(current)) = years.last() else { return Ok(Counts::default()) };
     jobs.par_iter()
         .map(|job| match *job {
             Job::Page(page) => current.page(page),
-            Job::Archive(k, page) => years.get(k).map_or(Ok(Counts::default()), |r| r.page(page)),
+            Job::Archive(k, page) => {
+                years.get(k).and_then(Option::as_ref).map_or(Ok(Counts::default()), |r| r.page(page))
+            }
             Job::Syndication => current.syndication(),
             Job::Assets => current.assets(),
         })
@@ -321,6 +339,8 @@ struct Renderer<'a> {
     index: usize,
     /// Whether it is an earlier year's.
     archived: bool,
+    /// Where its pages are: `years/2025/` for an earlier year, the root for the current one.
+    folder: String,
     computed: &'a Computed,
     theme: &'a Theme,
     words: Words<'a>,
@@ -427,7 +447,7 @@ impl Renderer<'_> {
     /// current site's for every other page.
     fn path(&self, page: Page) -> String {
         if self.archived && in_archive(self.year, page) {
-            format!("{}{}", page::archive_folder(self.year.year), page.path(self.site))
+            format!("{}{}", self.folder, page.path(self.site))
         } else {
             page.path(self.site)
         }
