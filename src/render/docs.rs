@@ -182,10 +182,11 @@ impl Renderer<'_> {
         let Some(base) = site.config.base_url.as_deref() else { return Ok(Counts::default()) };
         let mut urls: Vec<String> =
             Page::all(site).into_iter().filter(|&p| p != Page::NotFound).filter_map(|p| self.canonical(p)).collect();
-        urls.extend(super::archive_pages(site, self.computed).into_iter().filter_map(|(k, p)| {
-            let folder = super::page::archive_folder(self.computed.years[k].year);
-            super::absolute(site, &format!("{folder}{}", p.path(site)))
-        }));
+        urls.extend(
+            super::archive_pages(site, self.computed)
+                .into_iter()
+                .filter_map(|(k, p)| super::absolute(site, &p.archived_path(site, self.computed.years[k].year))),
+        );
         self.write_file(SITEMAP, "sitemap.xml", &SitemapContext { urls })?;
         let stamp = |d: crate::date::Date| format!("{d}T00:00:00Z");
         let entries: Vec<FeedEntry> = (0..site.content.updates.len())

@@ -482,10 +482,7 @@ impl Renderer<'_> {
             .enumerate()
             .rev()
             .filter(|&(k, y)| k != self.index && in_archive(y, page))
-            .map(|(_, y)| YearLink {
-                label: self.years_result(y),
-                href: format!("{}{}", page::archive_folder(y.year), page.path(site)),
-            })
+            .map(|(_, y)| YearLink { label: self.years_result(y), href: page.archived_path(site, y.year) })
             .collect();
         let (note, current) = match self.computed.current() {
             Some(now) if self.archived => {

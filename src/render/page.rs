@@ -106,6 +106,11 @@ impl Page {
         matches!(self, Page::Home | Page::Locality(_) | Page::Indicator(_) | Page::Group(_))
     }
 
+    /// Where earlier year `year`'s page of this kind is written, from the site root.
+    pub fn archived_path(self, site: &Site, year: i32) -> String {
+        format!("{}{}", archive_folder(year), self.path(site))
+    }
+
     /// The pages of the navigation, in order, with the key of their section.
     pub const NAV: [(Page, &'static str); 5] = [
         (Page::Home, "nav_home"),
