@@ -1,13 +1,15 @@
 //! The command line (SPEC §3): one argument struct per subcommand, each with `run`,
 //! which calls the library and prints what it did. Errors are printed by
-//! [`print_error`], once, in `main`.
+//! [`print_error`], once, in `main`. Everything printed is worded by the catalogue of
+//! the reader's language (`--lang`, else the site's `language`, else Vietnamese).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 use tiendo::diag::Diagnostic;
-use tiendo::{BuildOptions, Error};
+use tiendo::messages::{Arg, Catalogue, Text};
+use tiendo::{BuildOptions, Error, t};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -18,6 +20,16 @@ use tiendo::{BuildOptions, Error};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// The language of messages: vi or en [default: the site's language, else vi].
+    #[arg(long, global = true, value_name = "LANG", value_parser = clap::builder::PossibleValuesParser::new(Catalogue::codes()))]
+    pub lang: Option<String>,
+}
+
+impl Cli {
+    /// The words of the messages of this run.
+    pub fn words(&self) -> &'static Catalogue {
+        tiendo::messages_for(self.command.root().unwrap_or(Path::new(".")), self.lang.as_deref())
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -38,16 +50,32 @@ pub enum Command {
 }
 
 impl Command {
-    pub fn run(self) -> Result<(), Error> {
+    pub fn run(self, words: &'static Catalogue, lang: Option<String>) -> Result<(), Error> {
         match self {
-            Command::Build(args) => args.run(),
-            Command::Check(args) => args.run(),
-            Command::Serve(args) => args.run(),
-            Command::New(args) => args.run(),
-            Command::Import(args) => args.run(),
+            Command::Build(args) => args.run(words),
+            Command::Check(args) => args.run(words),
+            Command::Serve(args) => args.run(words, lang),
+            Command::New(args) => args.run(words),
+            Command::Import(args) => args.run(words),
             Command::ReadWorkbook(args) => args.run(),
         }
     }
+
+    /// The site folder the command works on, if it has one.
+    fn root(&self) -> Option<&Path> {
+        match self {
+            Command::Build(args) => Some(&args.root.root),
+            Command::Check(args) => Some(&args.root),
+            Command::Serve(args) => Some(&args.root.root),
+            Command::Import(args) => Some(&args.root.root),
+            Command::New(_) | Command::ReadWorkbook(_) => None,
+        }
+    }
+}
+
+/// Prints `text` in the reader's language on standard output.
+fn say(words: &Catalogue, text: &Text) {
+    println!("{}", words.render(text));
 }
 
 #[derive(Args, Debug)]
@@ -59,10 +87,10 @@ pub struct RootArg {
 
 impl RootArg {
     /// `tiendo check`.
-    fn run(self) -> Result<(), Error> {
+    fn run(self, words: &Catalogue) -> Result<(), Error> {
         let warnings = tiendo::check(&self.root)?;
-        print_diagnostics(&warnings);
-        println!("no errors{}", plural_warnings(&warnings));
+        print_diagnostics(words, &warnings);
+        say(words, &t!("check_ok", warnings = plural_warnings(&warnings)));
         Ok(())
     }
 }
@@ -83,28 +111,32 @@ pub struct BuildArgs {
 }
 
 impl BuildArgs {
-    fn run(self) -> Result<(), Error> {
+    fn run(self, words: &Catalogue) -> Result<(), Error> {
         let output = self.output.unwrap_or_else(|| self.root.root.join("public"));
         let options = BuildOptions { root: self.root.root, output: output.clone(), base_url: self.base_url };
         let summary = tiendo::build(&options)?;
-        print_diagnostics(&summary.warnings);
+        print_diagnostics(words, &summary.warnings);
         if self.timings {
             for (stage, seconds) in &summary.stages {
-                println!("{stage:>12}: {:>7.1} ms", seconds * 1000.0);
+                let stage = format!("{:>12}", words.render(&Text::new(stage, Vec::new())));
+                say(words, &t!("timings_stage", stage, ms = format!("{:>7.1}", seconds * 1000.0)));
             }
             for (file, why) in &summary.slow {
-                println!("read by the YAML parser, not the fast scanner: {file} ({why})");
+                say(words, &t!("timings_slow", file = file.as_str(), why = why.clone()));
             }
         }
-        println!(
-            "built {} pages and {} charts for {} localities from {} reports in {:.2} s into {}{}",
-            summary.pages,
-            summary.charts,
-            summary.localities,
-            summary.reports,
-            summary.seconds,
-            output.display(),
-            plural_warnings(&summary.warnings),
+        say(
+            words,
+            &t!(
+                "build_done",
+                pages = summary.pages,
+                charts = summary.charts,
+                localities = summary.localities,
+                reports = summary.reports,
+                seconds = seconds(words, summary.seconds),
+                output = output.display().to_string(),
+                warnings = plural_warnings(&summary.warnings)
+            ),
         );
         Ok(())
     }
@@ -120,29 +152,37 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
-    fn run(self) -> Result<(), Error> {
-        let server = tiendo::serve::start(tiendo::serve::ServeOptions { root: self.root.root, port: self.port })?;
-        println!("serving http://{}/ (press Ctrl-C to stop)", server.addr());
-        server.run(|event| match event {
-            tiendo::serve::ServeEvent::Built(summary) => {
-                print_diagnostics(&summary.warnings);
-                let what = if summary.partial { "commentary changed: rendered" } else { "built" };
-                println!(
-                    "{what} {} page{} in {:.2} s{}",
-                    summary.pages,
-                    if summary.pages == 1 { "" } else { "s" },
-                    summary.seconds,
-                    plural_warnings(&summary.warnings)
-                );
-            }
-            tiendo::serve::ServeEvent::Failed(e) => {
-                if let Error::Input(diagnostics) = e {
-                    print_diagnostics(diagnostics);
+    fn run(self, words: &'static Catalogue, lang: Option<String>) -> Result<(), Error> {
+        let root = self.root.root.clone();
+        let server = tiendo::serve::start(tiendo::serve::ServeOptions {
+            root: self.root.root,
+            port: self.port,
+            lang: lang.clone(),
+        })?;
+        say(words, &t!("serve_started", address = server.addr().to_string()));
+        server.run(move |event| {
+            // site.yaml may have changed language since the last build.
+            let words = tiendo::messages_for(&root, lang.as_deref());
+            match event {
+                tiendo::serve::ServeEvent::Built(summary) => {
+                    print_diagnostics(words, &summary.warnings);
+                    let key = if summary.partial { "serve_rendered" } else { "serve_built" };
+                    let args: Vec<(&'static str, Arg)> = vec![
+                        ("n", summary.pages.into()),
+                        ("seconds", seconds(words, summary.seconds).into()),
+                        ("warnings", plural_warnings(&summary.warnings)),
+                    ];
+                    say(words, &Text::new(key, args));
                 }
-                eprintln!("{e}: the last good build is still served");
+                tiendo::serve::ServeEvent::Failed(e) => {
+                    if let Error::Input(diagnostics) = e {
+                        print_diagnostics(words, diagnostics);
+                    }
+                    eprintln!("{}", words.render(&t!("serve_failed", why = e.text())));
+                }
             }
         })?;
-        println!("stopped; the preview folder is removed");
+        say(words, &t!("serve_stopped"));
         Ok(())
     }
 }
@@ -154,11 +194,11 @@ pub struct NewArgs {
 }
 
 impl NewArgs {
-    fn run(self) -> Result<(), Error> {
+    fn run(self, words: &Catalogue) -> Result<(), Error> {
         let files = tiendo::new::create(&self.dir)?;
-        let dir = self.dir.display();
-        println!("created a new site in {dir} ({} files)", files.len());
-        println!("next: tiendo build --root {dir}   (or: tiendo serve --root {dir})");
+        let dir = self.dir.display().to_string();
+        say(words, &t!("new_done", dir = dir.as_str(), n = files.len()));
+        say(words, &t!("new_next", dir));
         Ok(())
     }
 }
@@ -187,7 +227,7 @@ pub struct ImportArgs {
 }
 
 impl ImportArgs {
-    fn run(self) -> Result<(), Error> {
+    fn run(self, words: &Catalogue) -> Result<(), Error> {
         let done = tiendo::import::import(&tiendo::import::ImportOptions {
             file: self.file,
             as_of: self.as_of,
@@ -200,17 +240,15 @@ impl ImportArgs {
             reader: std::env::current_exe().map_or(tiendo::import::Reader::InProcess, tiendo::import::Reader::Child),
         })?;
         for line in &done.read {
-            println!("{line}");
+            say(words, line);
         }
-        print_diagnostics(&done.warnings);
-        println!(
-            "wrote {}: {} figures for {} units{}",
-            done.report,
-            done.figures,
-            done.units,
-            plural_warnings(&done.warnings)
+        print_diagnostics(words, &done.warnings);
+        let warnings = plural_warnings(&done.warnings);
+        say(
+            words,
+            &t!("import_done", report = done.report.as_str(), figures = done.figures, units = done.units, warnings),
         );
-        println!("next: tiendo check, then tiendo build");
+        say(words, &t!("import_next"));
         Ok(())
     }
 }
@@ -230,18 +268,17 @@ impl ReadWorkbookArgs {
 
 /// Prints why a command failed: every diagnostic of the input and how many there were,
 /// or the one reason.
-pub fn print_error(e: &Error) {
+pub fn print_error(words: &Catalogue, e: &Error) {
     match e {
         Error::Input(diagnostics) => {
-            print_diagnostics(diagnostics);
-            let errors = count(diagnostics, true);
-            eprintln!(
-                "{errors} error{}{}: nothing was written; the published site is unchanged",
-                if errors == 1 { "" } else { "s" },
-                plural_warnings(diagnostics)
-            );
+            print_diagnostics(words, diagnostics);
+            let n = count(diagnostics, true);
+            eprintln!("{}", words.render(&t!("failed_input", n, warnings = plural_warnings(diagnostics))));
         }
-        Error::Usage(_) | Error::Output(_) => eprintln!("error: {e}"),
+        Error::Usage(_) | Error::Output(_) => {
+            let label = words.render(&t!("label_error"));
+            eprintln!("{label}: {}", words.render(&e.text()));
+        }
     }
 }
 
@@ -251,17 +288,101 @@ fn count(diagnostics: &[Diagnostic], errors: bool) -> usize {
 }
 
 /// ", 3 warnings" for the warnings among `diagnostics`; nothing without any.
-fn plural_warnings(diagnostics: &[Diagnostic]) -> String {
+fn plural_warnings(diagnostics: &[Diagnostic]) -> Arg {
     match count(diagnostics, false) {
-        0 => String::new(),
-        1 => ", 1 warning".to_owned(),
-        n => format!(", {n} warnings"),
+        0 => Arg::Plain(String::new()),
+        n => t!("summary_warnings", n).into(),
     }
 }
 
-fn print_diagnostics(diagnostics: &[Diagnostic]) {
+/// Seconds with two decimals, in the reader's way of writing them.
+fn seconds(words: &Catalogue, s: f64) -> String {
+    let text = format!("{s:.2}");
+    match words.render(&t!("_decimal_mark")).as_str() {
+        "," => text.replace('.', ","),
+        _ => text,
+    }
+}
+
+fn print_diagnostics(words: &Catalogue, diagnostics: &[Diagnostic]) {
     let mut err = std::io::stderr().lock();
     for d in diagnostics {
-        let _ = writeln!(err, "{d}\n");
+        let _ = writeln!(err, "{}\n", d.render(words));
     }
+}
+
+/// A command line clap refused, worded by `words`: what is wrong, the usage line, and
+/// where to find help. Help and version requests are printed as clap writes them.
+pub fn usage_error(words: &Catalogue, e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ErrorKind};
+    let get = |kind: ContextKind| e.get(kind).map(ToString::to_string).unwrap_or_default();
+    let message = match e.kind() {
+        ErrorKind::UnknownArgument => {
+            let suggested = get(ContextKind::SuggestedArg);
+            if suggested.is_empty() {
+                t!("usage_unknown_argument", argument = get(ContextKind::InvalidArg))
+            } else {
+                t!("usage_unknown_argument_close", argument = get(ContextKind::InvalidArg), suggested)
+            }
+        }
+        ErrorKind::InvalidSubcommand => {
+            let suggested = get(ContextKind::SuggestedSubcommand);
+            if suggested.is_empty() {
+                t!("usage_unknown_command", command = get(ContextKind::InvalidSubcommand))
+            } else {
+                t!("usage_unknown_command_close", command = get(ContextKind::InvalidSubcommand), suggested)
+            }
+        }
+        ErrorKind::InvalidValue => t!(
+            "usage_invalid_value",
+            value = get(ContextKind::InvalidValue),
+            argument = get(ContextKind::InvalidArg),
+            valid = get(ContextKind::ValidValue)
+        ),
+        ErrorKind::MissingRequiredArgument => t!("usage_missing_argument", argument = get(ContextKind::InvalidArg)),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            t!("usage_missing_command")
+        }
+        ErrorKind::ArgumentConflict => {
+            t!("usage_conflict", argument = get(ContextKind::InvalidArg), other = get(ContextKind::PriorArg))
+        }
+        ErrorKind::ValueValidation => {
+            t!(
+                "usage_invalid_value_plain",
+                value = get(ContextKind::InvalidValue),
+                argument = get(ContextKind::InvalidArg)
+            )
+        }
+        _ => t!(
+            "usage_other",
+            detail = e.to_string().lines().next().unwrap_or_default().trim_start_matches("error: ").to_owned()
+        ),
+    };
+    let usage = get(ContextKind::Usage);
+    let usage = usage.trim().strip_prefix("Usage:").unwrap_or(usage.trim()).trim().to_owned();
+    let label = words.render(&t!("label_error"));
+    let mut out = format!("{label}: {}\n", words.render(&message));
+    if !usage.is_empty() {
+        out.push_str(&format!("\n{}\n", words.render(&t!("usage_line", usage))));
+    }
+    out.push_str(&format!("\n{}\n", words.render(&t!("usage_more"))));
+    out
+}
+
+/// The value of `--lang` on a command line clap refused, if it can be found.
+pub fn lang_in_args() -> Option<String> {
+    option_in_args("--lang")
+}
+
+/// The value of `--root` on a command line clap refused, else the current folder.
+pub fn root_in_args() -> PathBuf {
+    option_in_args("--root").map_or_else(|| PathBuf::from("."), PathBuf::from)
+}
+
+fn option_in_args(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    let prefix = format!("{name}=");
+    args.iter().enumerate().find_map(|(k, a)| {
+        if a == name { args.get(k + 1).cloned() } else { a.strip_prefix(&prefix).map(str::to_owned) }
+    })
 }

@@ -10,6 +10,9 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
+use crate::messages::{Catalogue, Text};
+use crate::t;
+
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -56,9 +59,10 @@ pub struct Diagnostic {
     pub line: u64,
     /// 1-based column in characters; 0 when unknown.
     pub column: u64,
-    pub message: String,
-    /// What to do about it, in plain words.
-    pub help: Option<String>,
+    pub message: Text,
+    /// What to do about it, in plain words (boxed: most diagnostics are passed around
+    /// in `Result`s, and are better small).
+    pub help: Option<Box<Text>>,
     /// The text of `line`, for display under the message.
     pub source_line: Option<String>,
     /// How many more diagnostics like this one the file has, not shown (see [`Diagnostics`]).
@@ -66,20 +70,20 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(file: impl Into<String>, message: Text) -> Self {
         Diagnostic {
             severity: Severity::Error,
             file: file.into(),
             line: 0,
             column: 0,
-            message: message.into(),
+            message,
             help: None,
             source_line: None,
             more: 0,
         }
     }
 
-    pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(file: impl Into<String>, message: Text) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, message) }
     }
 
@@ -91,8 +95,8 @@ impl Diagnostic {
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+    pub fn help(mut self, help: Text) -> Self {
+        self.help = Some(Box::new(help));
         self
     }
 
@@ -100,34 +104,74 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// What this diagnostic is about, whatever it names: the message with its quoted
-    /// names and its numbers left out, so that "`a` is not a locality" and "`b` is not a
-    /// locality" are one kind.
-    fn kind(&self) -> (Severity, String) {
-        let mut shape = String::with_capacity(self.message.len());
-        let mut quoted: Option<char> = None;
-        let mut digits = false;
-        for c in self.message.chars() {
-            match quoted {
-                Some(end) if c == end => {
-                    quoted = None;
-                    shape.push(c);
+    /// What this diagnostic is about, whatever it names: its message's key, so that
+    /// "`a` is not a locality" and "`b` is not a locality" are one kind.
+    fn kind(&self) -> (Severity, &'static str) {
+        (self.severity, self.message.key())
+    }
+
+    /// The diagnostic as the reader of `words` reads it: a compiler-style report,
+    /// readable without colour:
+    ///
+    /// ```text
+    /// error: data/reports/2025-09.yaml:4:3: `long-mi` is not a locality
+    ///   |
+    /// 4 |   long-mi: { voluntary-si: 1215 }
+    ///   |   ^
+    ///   = help: ...
+    /// ```
+    ///
+    /// Everything that comes from the input is shown with its control characters escaped.
+    pub fn render(&self, words: &Catalogue) -> String {
+        let mut f = String::new();
+        let label = words.render(&match self.severity {
+            Severity::Error => t!("label_error"),
+            Severity::Warning => t!("label_warning"),
+        });
+        let file = printable(&self.file).into_owned();
+        let place = match (self.line, self.column) {
+            (0, _) => t!("at_file", file),
+            (line, 0) => t!("at_line", file, line),
+            (line, column) => t!("at_line_column", file, line, column),
+        };
+        let message = words.render(&self.message);
+        f.push_str(&words.render(&t!("diagnostic", label, place, message = printable(&message).into_owned())));
+        let gutter = self.line.to_string().len();
+        let pad = " ".repeat(gutter);
+        if let Some(text) = &self.source_line {
+            // Tabs as one space, so the caret lines up; the caret goes under the character
+            // at `column`, however wide the escapes before it are.
+            let mut shown = String::with_capacity(text.len());
+            let mut caret = 0;
+            for (k, c) in text.chars().enumerate() {
+                if (k as u64) + 1 == self.column {
+                    caret = shown.chars().count();
                 }
-                Some(_) => {}
-                None if c == '`' || c == '"' => {
-                    quoted = Some(c);
-                    shape.push(c);
-                }
-                None if c.is_ascii_digit() => {
-                    if !digits {
-                        shape.push('#');
-                    }
-                }
-                None => shape.push(c),
+                push_printable(if c == '\t' { ' ' } else { c }, &mut shown);
             }
-            digits = quoted.is_none() && c.is_ascii_digit();
+            if self.column as usize > text.chars().count() {
+                caret = shown.chars().count() + (self.column as usize - 1 - text.chars().count());
+            }
+            f.push_str(&format!("\n{pad} |\n{} | {shown}", self.line));
+            if self.column > 0 {
+                f.push_str(&format!("\n{pad} | {}^", " ".repeat(caret)));
+            }
         }
-        (self.severity, shape)
+        if let Some(help) = &self.help {
+            let label = words.render(&t!("label_help"));
+            // Continuation lines line up under the first line of the help text.
+            let indent = format!("\n{}", " ".repeat(gutter + label.chars().count() + 5));
+            let text = printable(&words.render(help)).lines().collect::<Vec<_>>().join(&indent);
+            f.push_str(&format!("\n{pad} = {label}: {text}"));
+        }
+        if self.more > 0 {
+            let more = match self.severity {
+                Severity::Error => t!("more_errors", n = self.more),
+                Severity::Warning => t!("more_warnings", n = self.more),
+            };
+            f.push_str(&format!("\n{pad} = {}", words.render(&more)));
+        }
+        f
     }
 }
 
@@ -158,63 +202,10 @@ fn push_printable(c: char, out: &mut String) {
     }
 }
 
+/// In English; a person reads [`Diagnostic::render`] in their language.
 impl fmt::Display for Diagnostic {
-    /// A compiler-style report, readable without colour:
-    ///
-    /// ```text
-    /// error: data/reports/2025-09.yaml:4:3: `long-mi` is not a locality
-    ///   |
-    /// 4 |   long-mi: { voluntary-si: 1215 }
-    ///   |   ^
-    ///   = help: ...
-    /// ```
-    ///
-    /// Everything that comes from the input is shown with its control characters escaped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{label}: {}", printable(&self.file))?;
-        if self.line > 0 {
-            write!(f, ":{}", self.line)?;
-            if self.column > 0 {
-                write!(f, ":{}", self.column)?;
-            }
-        }
-        write!(f, ": {}", printable(&self.message))?;
-        let gutter = self.line.to_string().len();
-        let pad = " ".repeat(gutter);
-        if let Some(text) = &self.source_line {
-            // Tabs as one space, so the caret lines up; the caret goes under the character
-            // at `column`, however wide the escapes before it are.
-            let mut shown = String::with_capacity(text.len());
-            let mut caret = 0;
-            for (k, c) in text.chars().enumerate() {
-                if (k as u64) + 1 == self.column {
-                    caret = shown.chars().count();
-                }
-                push_printable(if c == '\t' { ' ' } else { c }, &mut shown);
-            }
-            if self.column as usize > text.chars().count() {
-                caret = shown.chars().count() + (self.column as usize - 1 - text.chars().count());
-            }
-            write!(f, "\n{pad} |\n{} | {shown}", self.line)?;
-            if self.column > 0 {
-                write!(f, "\n{pad} | {}^", " ".repeat(caret))?;
-            }
-        }
-        if let Some(help) = &self.help {
-            // Continuation lines line up under the first line of the help text.
-            let indent = format!("\n{}", " ".repeat(gutter + 9));
-            let text = printable(help).lines().collect::<Vec<_>>().join(&indent);
-            write!(f, "\n{pad} = help: {text}")?;
-        }
-        if self.more > 0 {
-            let kind = if self.is_error() { "errors" } else { "warnings" };
-            write!(f, "\n{pad} = and {} more {kind} like this one in this file, not shown", self.more)?;
-        }
-        Ok(())
+        f.write_str(&self.render(Catalogue::english()))
     }
 }
 
@@ -227,7 +218,7 @@ pub const MAX_LIKE: usize = 20;
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
     /// For each file and kind: how many were kept, and how many more were left out.
-    counts: HashMap<(String, Severity, String), (usize, usize)>,
+    counts: HashMap<(String, Severity, &'static str), (usize, usize)>,
 }
 
 impl Diagnostics {
@@ -256,11 +247,11 @@ impl Diagnostics {
 
     /// Like [`Diagnostics::push`], with help that is worked out only if `d` is kept: a
     /// suggestion among 3,321 names is not worth making for the ten-thousandth typo.
-    pub fn push_with_help(&mut self, d: Diagnostic, help: impl FnOnce() -> String) {
+    pub fn push_with_help(&mut self, d: Diagnostic, help: impl FnOnce() -> Text) {
         if self.admit(d)
             && let Some(last) = self.items.last_mut()
         {
-            last.help = Some(help());
+            last.help = Some(Box::new(help()));
         }
     }
 
@@ -289,12 +280,14 @@ impl Diagnostics {
     /// shown diagnostic of each kind in a file says how many more of its kind were left out.
     pub fn into_sorted(self) -> Vec<Diagnostic> {
         let Diagnostics { mut items, counts } = self;
+        // At one place, in the order of their English words, whatever the reader's language.
         items.sort_by(|a, b| {
-            (&a.file, a.line, a.column, a.severity, &a.message)
-                .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
+            (&a.file, a.line, a.column, a.severity)
+                .cmp(&(&b.file, b.line, b.column, b.severity))
+                .then_with(|| a.message.to_string().cmp(&b.message.to_string()))
         });
         items.dedup();
-        let mut last_of_kind: HashMap<(String, Severity, String), usize> = HashMap::new();
+        let mut last_of_kind: HashMap<(String, Severity, &'static str), usize> = HashMap::new();
         for (k, d) in items.iter().enumerate() {
             let (severity, shape) = d.kind();
             last_of_kind.insert((d.file.clone(), severity, shape), k);
@@ -322,21 +315,21 @@ impl IntoIterator for Diagnostics {
 
 /// Shortest list of suggestions for an unknown name: the closest known names first,
 /// then as many others as fit, so a message stays one line even with 3,321 localities.
-pub fn known_list<'a>(unknown: &str, known: impl Iterator<Item = &'a str>) -> String {
+pub fn known_list<'a>(unknown: &str, known: impl Iterator<Item = &'a str>) -> Text {
     let mut all: Vec<(usize, &str)> = known.map(|k| (edit_distance(unknown, k), k)).collect();
     let total = all.len();
     if total == 0 {
-        return "(none are defined)".to_owned();
+        return t!("known_none");
     }
     const SHOWN: usize = 8;
     if total > SHOWN {
         all.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
         all.truncate(SHOWN);
         let names: Vec<&str> = all.iter().map(|(_, k)| *k).collect();
-        format!("{} … ({total} in all)", names.join(", "))
+        t!("known_some", names = names.join(", "), total)
     } else {
         let names: Vec<&str> = all.iter().map(|(_, k)| *k).collect();
-        names.join(", ")
+        t!("known_all", names = names.join(", "))
     }
 }
 
@@ -373,12 +366,18 @@ mod tests {
     #[test]
     fn renders_file_line_column_snippet_and_help() {
         let src = SourceFile::new("r", "as_of: 2025-09-30\nfigures:\n  long-mi: { voluntary-si: 1 }\n");
-        let d = Diagnostic::error("data/reports/2025-09.yaml", "`long-mi` is not a locality")
+        let d = Diagnostic::error("data/reports/2025-09.yaml", t!("unknown_locality", id = "long-mi"))
             .at(&src, 3, 3)
-            .help("did you mean `long-my`?");
+            .help(t!("unknown_locality_close", close = "long-my", known = "long-my, o-mon"));
         assert_eq!(
             d.to_string(),
-            "error: data/reports/2025-09.yaml:3:3: `long-mi` is not a locality\n  |\n3 |   long-mi: { voluntary-si: 1 }\n  |   ^\n  = help: did you mean `long-my`?"
+            "error: data/reports/2025-09.yaml:3:3: `long-mi` is not a locality\n  |\n3 |   long-mi: { voluntary-si: 1 }\n  |   ^\n  = help: did you mean `long-my`? Known locality ids: long-my, o-mon"
+        );
+        // The same in Vietnamese: the place in words, the help lined up under its label.
+        let vi = Catalogue::get("vi").unwrap();
+        assert_eq!(
+            d.render(vi),
+            "lỗi: data/reports/2025-09.yaml, dòng 3, cột 3: `long-mi` không phải mã của phường, xã nào\n  |\n3 |   long-mi: { voluntary-si: 1 }\n  |   ^\n  = gợi ý: có phải bạn muốn viết `long-my`? Các mã phường, xã hiện có: long-my, o-mon"
         );
     }
 
@@ -396,14 +395,14 @@ mod tests {
     #[test]
     fn control_characters_from_the_input_are_shown_escaped() {
         let src = SourceFile::new("r", "  \u{1b}[2Jx: 1\n");
-        let d = Diagnostic::error("data/r\u{7}.yaml", "`\u{1b}[2Jx` is not a locality\u{202e}")
+        let d = Diagnostic::error("data/r\u{7}.yaml", t!("unknown_locality", id = "\u{1b}[2Jx\u{202e}"))
             .at(&src, 1, 6)
-            .help("no\u{1b}c");
+            .help(t!("broken_link", target = "no\u{1b}c"));
         let shown = d.to_string();
         assert!(!shown.chars().any(|c| c.is_control() && c != '\n'), "{shown:?}");
         assert_eq!(
             shown,
-            "error: data/r\\u{7}.yaml:1:6: `\\u{1b}[2Jx` is not a locality\\u{202e}\n  |\n1 |   \\u{1b}[2Jx: 1\n  |           ^\n  = help: no\\u{1b}c"
+            "error: data/r\\u{7}.yaml:1:6: `\\u{1b}[2Jx\\u{202e}` is not a locality\n  |\n1 |   \\u{1b}[2Jx: 1\n  |           ^\n  = help: this is a link to no\\u{1b}c, which does not exist"
         );
     }
 
@@ -411,17 +410,19 @@ mod tests {
     fn each_kind_is_kept_twenty_times_a_file_then_counted() {
         let mut ds = Diagnostics::new();
         for k in 0..1000 {
-            ds.push(Diagnostic::error("a.yaml", format!("`x{k}` is not a locality")).at(
+            ds.push(Diagnostic::error("a.yaml", t!("unknown_locality", id = format!("x{k}"))).at(
                 &SourceFile::new("a", ""),
                 k + 1,
                 1,
             ));
-            ds.push(Diagnostic::error("b.yaml", format!("`x{k}` is not a locality")));
+            ds.push(Diagnostic::error("b.yaml", t!("unknown_locality", id = format!("x{k}"))));
         }
-        ds.push(Diagnostic::error("a.yaml", "-5 is negative"));
+        ds.push(Diagnostic::error("a.yaml", t!("number_negative", value = "-5")));
         let mut other = Diagnostics::new();
         for k in 0..30 {
-            other.push_with_help(Diagnostic::error("a.yaml", format!("`y{k}` is not a locality")), || "help".into());
+            other.push_with_help(Diagnostic::error("a.yaml", t!("unknown_locality", id = format!("y{k}"))), || {
+                t!("no_reports_help")
+            });
         }
         ds.append(other);
         let sorted = ds.into_sorted();
@@ -438,15 +439,15 @@ mod tests {
         let known = ["long-my", "o-mon", "my-tu"];
         assert_eq!(did_you_mean("long-mi", known.into_iter()), Some("long-my"));
         assert_eq!(did_you_mean("can-tho", known.into_iter()), None);
-        assert_eq!(known_list("x", known.into_iter()), "long-my, o-mon, my-tu");
+        assert_eq!(known_list("x", known.into_iter()).to_string(), "long-my, o-mon, my-tu");
     }
 
     #[test]
     fn sorted_output_is_stable_and_deduplicated() {
         let mut ds = Diagnostics::new();
-        ds.push(Diagnostic::warning("b.yaml", "w"));
-        ds.push(Diagnostic::error("a.yaml", "e"));
-        ds.push(Diagnostic::error("a.yaml", "e"));
+        ds.push(Diagnostic::warning("b.yaml", t!("file_ignored")));
+        ds.push(Diagnostic::error("a.yaml", t!("file_empty")));
+        ds.push(Diagnostic::error("a.yaml", t!("file_empty")));
         let sorted = ds.into_sorted();
         assert_eq!(sorted.len(), 2);
         assert_eq!(sorted[0].file, "a.yaml");

@@ -4,7 +4,9 @@
 use std::path::Path;
 
 use crate::diag::Diagnostic;
+use crate::messages::Text;
 use crate::output::OutputError;
+use crate::t;
 
 #[derive(Debug)]
 pub enum Error {
@@ -13,7 +15,7 @@ pub enum Error {
     Input(Vec<Diagnostic>),
     /// The command line asks for something that cannot be done: an output folder that
     /// tiendo may not replace, a date that is not one, a port already taken. Exit status 2.
-    Usage(String),
+    Usage(Text),
     /// Writing failed: the site, an imported report, a new site. Exit status 2.
     Output(OutputError),
 }
@@ -26,12 +28,12 @@ impl Error {
             Error::Usage(_) | Error::Output(_) => 2,
         }
     }
-}
 
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    /// Why the command failed, in words of the catalogues (the diagnostics of an input
+    /// error are printed on their own).
+    pub fn text(&self) -> Text {
         match self {
-            Error::Input(ds) => write!(f, "{} error(s) in the input", ds.iter().filter(|d| d.is_error()).count()),
+            Error::Input(ds) => t!("input_errors", n = ds.iter().filter(|d| d.is_error()).count()),
             Error::Output(e) if e.is_disk_full() => {
                 // The file was in the staging folder, which is gone: name the folder it was in.
                 let staging = e
@@ -39,15 +41,18 @@ impl std::fmt::Display for Error {
                     .ancestors()
                     .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().contains(".tiendo-")));
                 let place = staging.and_then(Path::parent).unwrap_or(&e.path);
-                write!(
-                    f,
-                    "the disk is full: the new site did not fit in {}; nothing was published, the published site is unchanged. Free some space and build again",
-                    place.display()
-                )
+                t!("disk_full", folder = place.display().to_string())
             }
-            Error::Output(e) => write!(f, "cannot write: {e}"),
-            Error::Usage(e) => write!(f, "{e}"),
+            Error::Output(e) => e.text(),
+            Error::Usage(e) => e.clone(),
         }
+    }
+}
+
+/// In English; a person reads [`Error::text`] in their language.
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.text())
     }
 }
 

@@ -42,11 +42,8 @@ impl Strings {
                     for (key, value) in parse(&file, diags) {
                         if !map.contains_key(&key) {
                             diags.push(
-                                Diagnostic::warning(
-                                    &file.rel,
-                                    format!("`{key}` is not an interface string; it is not used"),
-                                )
-                                .help("check the key's spelling against the built-in file in tiendo's templates/i18n/"),
+                                Diagnostic::warning(&file.rel, crate::t!("interface_key_unknown", key = key.as_str()))
+                                    .help(crate::t!("interface_key_unknown_help")),
                             );
                         }
                         map.insert(key, value);

@@ -19,6 +19,7 @@ mod i18n;
 pub mod import;
 pub mod load;
 pub mod markdown;
+pub mod messages;
 pub mod model;
 pub mod new;
 mod output;
@@ -33,10 +34,28 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use diag::{Diagnostic, Diagnostics};
+
 pub use error::Error;
 pub use output::OutputError;
 use output::Staging;
 pub use session::Session;
+
+/// The words of messages about the site at `root`: those of `lang` (`--lang`) when it
+/// is given and has a catalogue, else of the site's `language`, else Vietnamese (SPEC §1).
+/// site.yaml is only looked at for its `language:` line, so that a site.yaml broken
+/// anywhere else still gets its errors in its language.
+pub fn messages_for(root: &Path, lang: Option<&str>) -> &'static messages::Catalogue {
+    if let Some(words) = lang.and_then(messages::Catalogue::get) {
+        return words;
+    }
+    let text = load::read_bytes(&root.join(load::SITE_FILE), 1_000_000).unwrap_or_default();
+    let code = String::from_utf8_lossy(&text).lines().find_map(|line| {
+        let value = line.strip_prefix("language:")?;
+        let value = value.split('#').next().unwrap_or("").trim().trim_matches(['"', '\'']);
+        Some(value.to_owned())
+    });
+    code.as_deref().and_then(messages::Catalogue::get).unwrap_or_else(messages::Catalogue::default_language)
+}
 
 /// What `build` needs to know.
 #[derive(Debug, Clone)]
@@ -59,7 +78,7 @@ pub struct Summary {
     pub stages: Vec<(&'static str, f64)>,
     /// Report and targets files read by the YAML parser rather than the fast scanner,
     /// and why: (file, reason).
-    pub slow: Vec<(String, String)>,
+    pub slow: Vec<(String, messages::Text)>,
     /// Warnings, sorted; errors never reach a summary.
     pub warnings: Vec<Diagnostic>,
     /// Only the pages whose commentary changed were rendered (`serve`; see [`Session`]).
@@ -108,7 +127,7 @@ struct Prepared {
     theme: render::Theme,
     strings: i18n::Strings,
     diagnostics: Diagnostics,
-    slow: Vec<(String, String)>,
+    slow: Vec<(String, messages::Text)>,
 }
 
 /// Load, validate and load the theme: everything `check` does.
@@ -116,13 +135,13 @@ fn prepare(root: &Path, watch: &mut Stopwatch) -> Result<Prepared, Error> {
     let mut diags = Diagnostics::new();
     let mut input = load::load(root, &mut diags);
     let slow = std::mem::take(&mut input.slow);
-    watch.lap("load");
+    watch.lap("stage_load");
     let site = validate::validate(input, &mut diags);
-    watch.lap("validate");
+    watch.lap("stage_validate");
     let language = site.as_ref().map_or(model::Language::Vi, |s| s.config.language);
     let strings = i18n::Strings::load(language, &root.join("templates"), &mut diags);
     let theme = render::Theme::load(root, &mut diags);
-    watch.lap("theme");
+    watch.lap("stage_theme");
     match (site, theme) {
         (Some(site), Some(theme)) if !diags.has_errors() => {
             Ok(Prepared { root: root.to_owned(), site, theme, strings, diagnostics: diags, slow })
@@ -152,9 +171,7 @@ fn check_options(options: &BuildOptions) -> Result<PathBuf, Error> {
     if let Some(url) = &options.base_url
         && validate::base_url(url).is_none()
     {
-        return Err(Error::Usage(format!(
-            "--base-url {url} is not a web address: give the full address the site is published at, e.g. https://example.gov.vn/tien-do"
-        )));
+        return Err(Error::Usage(t!("base_url_option_invalid", url = url.as_str())));
     }
     output::check_output(&options.root, &options.output).map_err(Error::Usage)
 }
@@ -182,11 +199,11 @@ fn build_prepared(
     mut watch: Stopwatch,
 ) -> Result<(Summary, Kept), Error> {
     let computed = compute::compute(&prepared.site);
-    watch.lap("compute");
+    watch.lap("stage_compute");
     let staging = Staging::new(target).map_err(Error::Output)?;
     let Prepared { root, site, theme, strings, .. } = &mut prepared;
     let earlier = EarlierYears::new(root, site, &computed, theme, strings);
-    watch.lap("earlier years checked");
+    watch.lap("stage_earlier_years");
     let mut jobs = render::jobs(site, &computed);
     jobs.retain(|job| !matches!(job, render::Job::Archive(k, _) if earlier.reused(*k)));
     let keeping = earlier.sinks(&staging);
@@ -200,7 +217,7 @@ fn build_prepared(
     );
     let counts = rendered.map_err(|e| render_error(e, &prepared.diagnostics))? + copied.map_err(Error::Output)?;
     data?;
-    watch.lap("render and data files");
+    watch.lap("stage_render");
     drop(years_out);
     drop(keeping);
     let published = staging.publish().map_err(Error::Output)?;
@@ -208,14 +225,14 @@ fn build_prepared(
     earlier.keep();
     if let Some((folder, e)) = published.leftover {
         prepared.diagnostics.push(
-            Diagnostic::warning(folder.display().to_string(), format!("the replaced site could not be deleted: {e}"))
-                .help(format!(
-                    "the new site is published; delete this leftover folder yourself (it may need `sudo rm -rf {}`)",
-                    folder.display()
-                )),
+            Diagnostic::warning(
+                folder.display().to_string(),
+                t!("leftover_not_deleted", why = messages::io_reason(&e.source)),
+            )
+            .help(t!("leftover_not_deleted_help", folder = folder.display().to_string())),
         );
     }
-    watch.lap("publish");
+    watch.lap("stage_publish");
     let site = prepared.site.clone();
     let summary = Summary::new(counts, prepared, started, watch, false);
     Ok((summary, Kept { site, computed }))

@@ -14,15 +14,22 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
+        Err(e) if !e.use_stderr() => {
+            // --help and --version.
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let words = tiendo::messages_for(&cli::root_in_args(), cli::lang_in_args().as_deref());
+            eprint!("{}", cli::usage_error(words, &e));
+            return ExitCode::from(2);
         }
     };
-    match cli.command.run() {
+    let words = cli.words();
+    match cli.command.run(words, cli.lang) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            cli::print_error(&e);
+            cli::print_error(words, &e);
             ExitCode::from(e.exit_status())
         }
     }

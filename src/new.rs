@@ -31,15 +31,12 @@ const STARTER: &[(&str, &str)] = &[
 pub fn create(dir: &Path) -> Result<Vec<&'static str>, Error> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| Error::Output(OutputError { path, source })
+        move |source| Error::Output(OutputError::new(path, source))
     };
     if dir.exists() {
         let mut entries = fs::read_dir(dir).map_err(io(dir))?;
         if entries.next().is_some() {
-            return Err(Error::Usage(format!(
-                "{} is not empty; nothing was written. Give a new or empty folder",
-                dir.display()
-            )));
+            return Err(Error::Usage(crate::t!("new_not_empty", folder = dir.display().to_string())));
         }
     }
     for (rel, text) in STARTER {

@@ -42,7 +42,7 @@ impl Session {
                 &jobs,
             )
             .map_err(|e| crate::render_error(e, &prepared.diagnostics))?;
-            watch.lap("render");
+            watch.lap("stage_render_changed");
             last.site = prepared.site.clone();
             return Ok(Summary::new(counts, prepared, started, watch, true));
         }

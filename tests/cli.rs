@@ -15,15 +15,43 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn usage_errors_are_said_in_the_readers_language() {
+    // No site here: Vietnamese, unless --lang says otherwise.
+    let err = stderr(&tiendo(&["buidl"]));
+    assert!(err.starts_with("lỗi: tiendo không có lệnh `buidl`; có phải bạn muốn viết `build`?"), "{err}");
+    let err = stderr(&tiendo(&["build", "--nope"]));
+    assert!(err.contains("lỗi: lệnh này không có tuỳ chọn `--nope`"), "{err}");
+    assert!(err.contains("cách dùng: tiendo build"), "{err}");
+    let err = stderr(&tiendo(&["build", "--nope", "--lang", "en"]));
+    assert!(err.starts_with("error: `--nope` is not an option of this command"), "{err}");
+    let o = tiendo(&["check", "--lang", "fr"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("không nhận giá trị `fr`; các giá trị được nhận: en, vi"), "{}", stderr(&o));
+    // On an English site, English; --lang vi overrides the site.
+    let site = fixture("small-en");
+    let root = site.to_str().unwrap();
+    assert!(stderr(&tiendo(&["check", "--root", root, "--frob"])).starts_with("error: "));
+    assert_eq!(stdout(&tiendo(&["check", "--root", root])).trim(), "no errors, 2 warnings");
+    let o = tiendo(&["check", "--root", root, "--lang", "vi"]);
+    assert_eq!(stdout(&o).trim(), "không có lỗi, 2 cảnh báo");
+    assert!(stderr(&o).starts_with("cảnh báo: data/reports/2025-09.yaml, dòng 7, cột 22: "), "{}", stderr(&o));
+}
+
+#[test]
 fn a_folder_that_is_not_a_site_is_explained() {
     let dir = temp_dir("cli-not-a-site");
+    // Without a site.yaml to say the language, messages are in Vietnamese; --lang en asks for English.
     let o = tiendo(&["check", "--root", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("lỗi: site.yaml: trang web không có tệp site.yaml"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("tiendo new THƯ-MỤC"), "{}", stderr(&o));
+    assert!(stderr(&o).ends_with("2 lỗi: chưa ghi gì cả; trang web đang đăng vẫn giữ nguyên\n"), "{}", stderr(&o));
+    let o = tiendo_en(&["check", "--root", dir.to_str().unwrap()]);
     assert!(stderr(&o).contains("error: site.yaml: the site has no site.yaml"), "{}", stderr(&o));
     assert!(stderr(&o).contains("tiendo new DIR"));
 
     let missing = dir.join("does-not-exist");
-    let o = tiendo(&["build", "--root", missing.to_str().unwrap()]);
+    let o = tiendo_en(&["build", "--root", missing.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("this folder does not exist"), "{}", stderr(&o));
     assert!(!missing.exists(), "nothing is created for a failed build");
@@ -68,7 +96,7 @@ fn new_writes_a_site_that_checks_and_builds_and_refuses_a_non_empty_folder() {
     std::fs::write(dir.join("site.yaml"), "title: \"changed\"\n").unwrap();
     let again = tiendo(&["new", dir.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(2));
-    assert!(stderr(&again).contains("is not empty; nothing was written"));
+    assert!(stderr(&again).contains("không trống; chưa ghi gì cả"), "{}", stderr(&again));
     assert_eq!(read(dir.join("site.yaml")), "title: \"changed\"\n");
     assert!(before.contains("Thành phố Mẫu"));
 }
@@ -114,12 +142,16 @@ fn a_site_too_large_is_refused_plainly() {
         list.push_str(&format!("  - {{ id: x{k}, name: \"X {k}\", kind: ward }}\n"));
     }
     std::fs::write(site.join("data/localities.yaml"), list).unwrap();
-    let o = tiendo(&["check", "--root", site.to_str().unwrap()]);
+    let o = tiendo_en(&["check", "--root", site.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(err.contains("error: data/localities.yaml:3:3: the file lists 100001 localities"), "{err}");
     assert!(err.contains("a site can have at most 100000 localities"), "{err}");
     assert!(!err.contains("anchors"), "{err}");
+    // The site's language is Vietnamese: so are its messages.
+    let err = stderr(&tiendo(&["check", "--root", site.to_str().unwrap()]));
+    assert!(err.contains("lỗi: data/localities.yaml, dòng 3, cột 3: tệp liệt kê 100001 phường, xã"), "{err}");
+    assert!(err.ends_with("\n1 lỗi: chưa ghi gì cả; trang web đang đăng vẫn giữ nguyên\n"), "{err}");
 }
 
 #[test]

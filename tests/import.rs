@@ -36,7 +36,7 @@ fn import(site: &Path, csv: &[u8], extra: &[&str]) -> std::process::Output {
         args.extend(["--as-of", "2025-10-31"]);
     }
     args.extend_from_slice(extra);
-    tiendo(&args)
+    tiendo_en(&args)
 }
 
 #[test]
@@ -62,7 +62,7 @@ fn names_as_people_type_them_from_a_semicolon_file_with_bom() {
          van-lang-2: { voluntary-si: 60, health-insurance: 900 }\n"
     );
     // The written report is part of a valid site.
-    let check = tiendo(&["check", "--root", site.to_str().unwrap()]);
+    let check = tiendo_en(&["check", "--root", site.to_str().unwrap()]);
     assert!(check.status.success(), "{}", stderr(&check));
 }
 
@@ -144,7 +144,7 @@ fn a_source_of_several_lines_or_a_file_that_is_not_a_file_is_refused_before_anyt
         assert!(stderr(&o).contains("--source must be one line of plain text"), "{}", stderr(&o));
     }
     for (file, says) in [("/dev/zero", "is not a file"), ("/", "is not a file")] {
-        let o = tiendo(&["import", file, "--as-of", "2025-10-31", "--root", site.to_str().unwrap()]);
+        let o = tiendo_en(&["import", file, "--as-of", "2025-10-31", "--root", site.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
         assert!(stderr(&o).contains(says), "{}", stderr(&o));
     }
@@ -183,7 +183,7 @@ fn import_sheet(site: &Path, name: &str, extra: &[&str]) -> std::process::Output
         args.extend(["--as-of", "2025-10-31"]);
     }
     args.extend_from_slice(extra);
-    tiendo(&args)
+    tiendo_en(&args)
 }
 
 /// What the office's sheet of October 2025 says, in every format it comes in.
@@ -230,7 +230,7 @@ fn the_office_sheet_is_read_as_received_in_every_format() {
             "{}",
             stderr(&o)
         );
-        let check = tiendo(&["check", "--root", site.to_str().unwrap()]);
+        let check = tiendo_en(&["check", "--root", site.to_str().unwrap()]);
         assert!(check.status.success(), "{file}: {}", stderr(&check));
     }
 }
@@ -397,7 +397,7 @@ fn units_are_found_by_their_corrected_national_codes() {
     let csv = "Mã;voluntary-si\n31207;10\n31228;20\n";
     let file = site.parent().unwrap().join("codes.csv");
     std::fs::write(&file, csv).unwrap();
-    let o = tiendo(&["import", file.to_str().unwrap(), "--as-of", "2025-10-31", "--root", site.to_str().unwrap()]);
+    let o = tiendo_en(&["import", file.to_str().unwrap(), "--as-of", "2025-10-31", "--root", site.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     // Thốt Nốt is 31207 and Thuận Hưng 31228 (they were 31212 and 31207).
     assert!(
@@ -449,7 +449,7 @@ fn damaged_sheets_are_errors_never_crashes() {
             }
             let file = scratch.join(format!("{k}-{name}"));
             std::fs::write(&file, &bytes).unwrap();
-            let o = tiendo(&[
+            let o = tiendo_en(&[
                 "import",
                 file.to_str().unwrap(),
                 "--as-of",
@@ -474,7 +474,7 @@ fn headings_on_two_rows_give_the_figures_column_or_are_refused_when_it_is_not_su
     let file = site.parent().unwrap().join("hai-dong.csv");
     std::fs::write(&file, csv).unwrap();
     let run = |site: &Path| {
-        tiendo(&["import", file.to_str().unwrap(), "--as-of", "2025-10-31", "--root", site.to_str().unwrap()])
+        tiendo_en(&["import", file.to_str().unwrap(), "--as-of", "2025-10-31", "--root", site.to_str().unwrap()])
     };
     let o = run(&site);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -498,4 +498,41 @@ fn headings_on_two_rows_give_the_figures_column_or_are_refused_when_it_is_not_su
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn a_vietnamese_site_hears_what_import_read_and_refused_in_vietnamese() {
+    let site = sample_site("import-vi");
+    let run = |file: &str, extra: &[&str]| {
+        let path = fixture("import").join(file);
+        let mut args =
+            vec!["import", path.to_str().unwrap(), "--as-of", "2025-10-31", "--root", site.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        tiendo(&args)
+    };
+    let o = run("office.xlsx", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = stdout(&o);
+    for line in [
+        "tệp Excel (.xlsx), trang tính \"T10\"",
+        "  tiêu đề ở các dòng 4-5; tên đơn vị ở cột B (7 dòng)",
+        "  voluntary-si: cột E, \"BHXH tự nguyện\", cột \"Thực hiện\" bên dưới",
+        "  dòng 14 \"Sóc Trăng cũ\": tổng của 1 đơn vị, khớp",
+        "đã ghi data/reports/2025-10.yaml: 14 số liệu của 7 đơn vị, 1 cảnh báo",
+        "bước tiếp theo: tiendo check, rồi tiendo build",
+    ] {
+        assert!(said.contains(line), "no {line:?} in:\n{said}");
+    }
+    assert!(stderr(&o).contains("96 trong 103 đơn vị của trang web không có số liệu trong tệp này"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("báo cáo ngày 31/10/2025 chưa có số liệu"), "dates as the reader writes them");
+    let o = run("total-mismatch.xlsx", &["--force"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            ", dòng 16: ô E16: \"Tổng cộng\" ghi tổng voluntary-si là 4675, nhưng cộng 7 đơn vị của nó lại được 4665"
+        ),
+        "{err}"
+    );
+    assert!(err.ends_with("1 lỗi: chưa ghi gì cả; trang web đang đăng vẫn giữ nguyên\n"), "{err}");
 }

@@ -221,7 +221,10 @@ fn run(files: &[(String, Vec<u8>)]) -> bool {
         None => {
             assert!(diags.has_errors(), "validation failed without saying why");
             for d in diags.into_sorted() {
-                assert!(!d.file.is_empty() && !d.message.is_empty(), "a diagnostic without file or message: {d:?}");
+                assert!(
+                    !d.file.is_empty() && !d.message.to_string().is_empty(),
+                    "a diagnostic without file or message: {d:?}"
+                );
                 let _ = d.to_string();
             }
             false

@@ -138,13 +138,23 @@ fn serves_rebuilds_and_reloads() {
     wait_for(|| !status(port)["errors"].is_null());
     let errors = status(port)["errors"].as_str().unwrap_or("").to_owned();
     assert!(errors.contains("data/reports/2025-09.yaml:4:23: -700 is negative"), "{errors}");
+    assert!(status(port)["title"].as_str().unwrap_or("").starts_with("tiendo: the last edit has errors"));
     let (code, _, page) = get(port, "/localities/north/");
     assert_eq!(code, 200);
     assert!(page.contains("Fresh news from the north.") && page.contains("reload.js?g=2"));
     // Fixed: a new good build, no errors.
-    std::fs::write(&report, good).unwrap();
+    std::fs::write(&report, &good).unwrap();
     wait_for(|| status(port)["generation"] == 3);
     assert!(status(port)["errors"].is_null());
+    // The site turned Vietnamese: so are the messages over its pages from then on.
+    let settings = site.join("site.yaml");
+    std::fs::write(&settings, read(&settings).replace("language: en", "language: vi")).unwrap();
+    wait_for(|| status(port)["generation"] == 4);
+    std::fs::write(&report, good.replace("enrolment: 700", "enrolment: -700")).unwrap();
+    wait_for(|| !status(port)["errors"].is_null());
+    let errors = status(port)["errors"].as_str().unwrap_or("").to_owned();
+    assert!(errors.contains("lỗi: data/reports/2025-09.yaml, dòng 4, cột 23: -700 là số âm"), "{errors}");
+    assert!(status(port)["title"].as_str().unwrap_or("").starts_with("tiendo: lần sửa vừa rồi có lỗi"));
     drop(server);
     // Nothing of serve is in the site's own output folder.
     assert!(!site.join("public").exists());
@@ -155,7 +165,9 @@ fn a_folder_that_is_not_a_site_is_refused() {
     let dir = temp_dir("serve-not-a-site");
     let o = tiendo(&["serve", "--root", dir.to_str().unwrap(), "--port", "0"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("has no site.yaml"));
+    assert!(stderr(&o).contains("lỗi: ") && stderr(&o).contains("không có tệp site.yaml"), "{}", stderr(&o));
+    let o = tiendo_en(&["serve", "--root", dir.to_str().unwrap(), "--port", "0"]);
+    assert!(stderr(&o).contains("error: ") && stderr(&o).contains("has no site.yaml"), "{}", stderr(&o));
 }
 
 #[test]

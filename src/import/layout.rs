@@ -9,6 +9,8 @@ use super::Context;
 use super::names::{Miss, loose};
 use super::sheet::{Cell, Sheet};
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean, known_list};
+use crate::messages::Text;
+use crate::t;
 
 /// Headings that name the column of figures under an indicator.
 const ACTUAL: &[&str] = &[
@@ -94,7 +96,7 @@ pub(super) struct Column {
     pub indicator: usize,
     pub col: usize,
     /// How it was found, for the summary: `"BHYT", "Thực hiện" below it`.
-    pub heading: String,
+    pub heading: Text,
 }
 
 /// The indicator a heading names: by id, name, short name or alias, compared without
@@ -119,7 +121,7 @@ fn is_other(heading: &str) -> bool {
 }
 
 /// A problem at row `row` of the sheet (its number as the reader sees it).
-pub(super) fn at_row(ctx: &Context, sheet: &Sheet, row: usize, message: impl Into<String>) -> Diagnostic {
+pub(super) fn at_row(ctx: &Context, sheet: &Sheet, row: usize, message: Text) -> Diagnostic {
     Diagnostic { line: sheet.numbers.get(row).copied().unwrap_or(0), ..Diagnostic::error(ctx.shown, message) }
 }
 
@@ -128,10 +130,8 @@ pub(super) fn layout(ctx: &Context, sheet: &Sheet, diags: &mut Diagnostics) -> O
     let Some(row) = heading_row(ctx, sheet) else {
         let names = ctx.indicators.iter().map(|i| i.id.as_str());
         diags.push(
-            Diagnostic::error(ctx.shown, "no column is headed by an indicator").help(format!(
-                "head the column of each indicator's figures with its id, its name or its short name in data/indicators.yaml ({}), or add the heading the office uses as one of its aliases",
-                known_list("", names)
-            )),
+            Diagnostic::error(ctx.shown, t!("import_no_indicator_column"))
+                .help(t!("import_no_indicator_column_help", known = known_list("", names))),
         );
         return None;
     };
@@ -141,9 +141,7 @@ pub(super) fn layout(ctx: &Context, sheet: &Sheet, diags: &mut Diagnostics) -> O
     let last = sub.unwrap_or(row);
     let (units, check) = units_columns(ctx, sheet, last + 1);
     let Some(units) = units else {
-        diags.push(at_row(ctx, sheet, row, "no column holds this site's units").help(
-            "the sheet needs a column of the units' names (or codes, or ids) as in data/localities.yaml, below the headings",
-        ));
+        diags.push(at_row(ctx, sheet, row, t!("import_no_unit_column")).help(t!("import_no_unit_column_help")));
         return None;
     };
     // Problems with single columns are reported, and the rows still read, so that one run
@@ -230,28 +228,31 @@ fn figure_columns(
                 let actual: Vec<usize> =
                     (col..end).filter(|&c| sheet.cell(sub, c).text().is_some_and(is_actual)).collect();
                 if actual.len() != 1 {
-                    let under: Vec<String> =
-                        (col..end).map(|c| format!("{} \"{}\"", sheet.column(c), sheet.cell(sub, c).shown())).collect();
+                    let under: Vec<Text> = (col..end)
+                        .map(|c| {
+                            t!("import_column_shown", column = sheet.column(c), shown = sheet.cell(sub, c).shown())
+                        })
+                        .collect();
                     let message = if actual.is_empty() {
-                        format!("under \"{heading}\", no column is headed as its figures: {}", under.join(", "))
+                        t!("import_no_figures_column", heading, under)
                     } else {
-                        format!("under \"{heading}\", more than one column could be its figures: {}", under.join(", "))
+                        t!("import_several_figures_columns", heading, under)
                     };
-                    diags.push(at_row(ctx, sheet, sub, message).help(
-                        "head the column of figures \"Thực hiện\" (and the others \"Kế hoạch\", \"Tỷ lệ\"), or put the indicator's id over the column of figures alone",
-                    ));
+                    diags.push(at_row(ctx, sheet, sub, message).help(t!("import_figures_column_help")));
                     continue;
                 }
                 let c = actual[0];
-                (c, format!("\"{heading}\", \"{}\" below it", sheet.cell(sub, c).shown()))
+                (c, t!("import_heading_below", heading, below = sheet.cell(sub, c).shown()))
             }
-            _ => (col, format!("\"{heading}\"")),
+            _ => (col, t!("import_heading", heading)),
         };
         if let Some(first) = columns.iter().find(|c| c.indicator == indicator) {
             diags.push(
-                at_row(ctx, sheet, row, format!("the column `{}` appears twice", ctx.indicators[indicator].id)).help(
-                    format!("{} and {} both name it: keep one heading", sheet.column(first.col), sheet.column(col)),
-                ),
+                at_row(ctx, sheet, row, t!("import_column_twice", id = &ctx.indicators[indicator].id)).help(t!(
+                    "import_column_twice_help",
+                    first = sheet.column(first.col),
+                    second = sheet.column(col)
+                )),
             );
             continue;
         }
@@ -268,16 +269,10 @@ fn unknown_heading(ctx: &Context, sheet: &Sheet, row: usize, col: usize, heading
     }
     let known = ctx.indicators.iter().map(|i| i.id.as_str());
     let help = match did_you_mean(heading, known.clone()) {
-        Some(close) => format!(
-            "did you mean `{close}`? Head each indicator's column with its id, name or short name: {}",
-            known_list(heading, known)
-        ),
-        None => format!(
-            "head each indicator's column with its id, name or short name ({}), or add this heading to the indicator's aliases in data/indicators.yaml",
-            known_list(heading, known)
-        ),
+        Some(close) => t!("import_heading_unknown_close", close, known = known_list(heading, known)),
+        None => t!("import_heading_unknown_help", known = known_list(heading, known)),
     };
-    diags.push(at_row(ctx, sheet, row, format!("the column `{heading}` is not an indicator")).help(help));
+    diags.push(at_row(ctx, sheet, row, t!("import_heading_unknown", heading)).help(help));
 }
 
 fn has_numbers(sheet: &Sheet, from: usize, col: usize) -> bool {
@@ -318,27 +313,12 @@ fn unnamed_values(
             continue;
         }
         let left = (0..col).rev().find_map(|c| sheet.cell(row, c).text().map(|t| (c, t)));
-        let hint = match left.and_then(|(c, t)| indicator_of(ctx, t).map(|_| (c, t))) {
-            Some((c, t)) => format!(
-                " \"{t}\" heads {} to its left: in the office's layout that is the plan (Kế hoạch), with the figures (Thực hiện) and the rate beside it. Put the heading over the figures, or restore the row of sub-headings",
-                sheet.column(c)
-            ),
-            None => String::new(),
+        let help = match left.and_then(|(c, t)| indicator_of(ctx, t).map(|_| (c, t))) {
+            Some((c, heading)) => t!("import_unheaded_values_plan_help", heading, column = sheet.column(c)),
+            None => t!("import_unheaded_values_help"),
         };
-        diags.push(
-            at_row(
-                ctx,
-                sheet,
-                first,
-                format!(
-                    "{} has values but no heading ({}: {})",
-                    sheet.column(col),
-                    sheet.address(first, col),
-                    sheet.cell(first, col).shown()
-                ),
-            )
-            .help(format!("tiendo does not guess what a column holds: give it a heading, or delete its values.{hint}")),
-        );
+        let (column, cell, shown) = (sheet.column(col), sheet.address(first, col), sheet.cell(first, col).shown());
+        diags.push(at_row(ctx, sheet, first, t!("import_unheaded_values", column, cell, shown)).help(help));
     }
 }
 

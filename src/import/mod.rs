@@ -23,8 +23,10 @@ use crate::Error;
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load;
+use crate::messages::{Text, io_reason};
 use crate::model::{City, Group, Indicator, Language, Locality};
 use crate::output::OutputError;
+use crate::t;
 use names::Matcher;
 use rows::Table;
 pub use sheet::{CHILD_COMMAND, Reader, dump_workbook};
@@ -55,7 +57,7 @@ pub struct Imported {
     pub figures: usize,
     /// What was read, in plain lines: the file, the headings, which column became which
     /// indicator, the totals checked.
-    pub read: Vec<String>,
+    pub read: Vec<Text>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -75,23 +77,17 @@ pub(crate) struct Context<'a> {
 }
 
 pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
-    let as_of = Date::parse(options.as_of.trim()).map_err(|_| {
-        Error::Usage(format!("--as-of {} is not a date: write it as YYYY-MM-DD, e.g. 2025-10-31", options.as_of))
-    })?;
+    let as_of = Date::parse(options.as_of.trim())
+        .map_err(|_| Error::Usage(t!("import_as_of_not_a_date", value = options.as_of.as_str())))?;
     if let Some(source) = &options.source
         && source.chars().any(char::is_control)
     {
-        return Err(Error::Usage(
-            "--source must be one line of plain text, without line breaks or control characters; nothing was written"
-                .to_owned(),
-        ));
+        return Err(Error::Usage(t!("import_source_not_one_line")));
     }
     let rel = format!("{}/{}-{:02}.yaml", load::REPORTS_DIR, as_of.year(), as_of.month());
     let target = options.root.join(&rel);
     if target.exists() && !options.force && !options.merge {
-        return Err(Error::Usage(format!(
-            "{rel} already exists; nothing was written. Add --force to replace it, --merge to add this sheet's units to it, or check --as-of"
-        )));
+        return Err(Error::Usage(t!("import_report_exists", rel = rel.as_str())));
     }
 
     let mut diags = Diagnostics::new();
@@ -99,15 +95,14 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
         crate::validate::lists(&options.root, &mut diags).ok_or_else(|| Error::Input(diags.clone().into_sorted()))?;
     let shown = options.file.display().to_string();
     let bytes = load::read_bytes(&options.file, MAX_SHEET_BYTES).map_err(|e| {
+        let file = shown.as_str();
         Error::Usage(match e {
-            load::ReadError::BrokenLink(target) => format!("{shown} is a link to {target}, which does not exist"),
-            load::ReadError::NotAFile => format!("{shown} is not a file: give the spreadsheet file to import"),
-            load::ReadError::TooLarge(size) => format!(
-                "{shown} is too large ({} MB): a monthly report is at most {} MB; check that this is the right file",
-                size / 1_000_000,
-                MAX_SHEET_BYTES / 1_000_000
-            ),
-            load::ReadError::Io(e) => format!("cannot read {shown}: {e}"),
+            load::ReadError::BrokenLink(target) => t!("import_broken_link", file, target),
+            load::ReadError::NotAFile => t!("import_not_a_file", file),
+            load::ReadError::TooLarge(size) => {
+                t!("import_too_large", file, size = size / 1_000_000, max = MAX_SHEET_BYTES / 1_000_000)
+            }
+            load::ReadError::Io(e) => t!("import_cannot_read", file, why = io_reason(&e)),
         })
     })?;
     let ctx = Context {
@@ -130,25 +125,28 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
     }
     if !options.root.join(format!("{}/{}.yaml", load::TARGETS_DIR, as_of.year())).is_file() {
         diags.push(
-            Diagnostic::warning(&rel, format!("there is no data/targets/{}.yaml yet", as_of.year()))
-                .help("the report was written, but the site will not build until the year's targets are added"),
+            Diagnostic::warning(&rel, t!("import_no_targets", year = as_of.year()))
+                .help(t!("import_no_targets_help", year = as_of.year())),
         );
     }
     if let Some(d) = without_figures(&ctx, &table, as_of) {
         diags.push(d);
     }
 
+    let file = shown.as_str();
     let mut lines = vec![match &sheet.name {
-        Some(name) => format!("read {shown}: {}, sheet \"{name}\"", sheet.format),
-        None => format!("read {shown}: {}", sheet.format),
+        Some(name) => t!("import_read_sheet", file, format = sheet.format(), name = name.as_str()),
+        None => t!("import_read", file, format = sheet.format()),
     }];
     let (first, last) = (sheet.numbers[layout.headings.0], sheet.numbers[layout.headings.1]);
-    let headings = if first == last { format!("row {first}") } else { format!("rows {first}-{last}") };
-    lines.push(format!("  headings on {headings}; units in {} ({} rows)", sheet.column(layout.units), read.unit_rows));
+    let headings = if first == last { t!("import_row", row = first) } else { t!("import_rows", first, last) };
+    let units = sheet.column(layout.units);
+    lines.push(t!("import_read_layout", headings, units, n = read.unit_rows));
     for c in &layout.columns {
-        lines.push(format!("  {}: {}, {}", ctx.indicators[c.indicator].id, sheet.column(c.col), c.heading));
+        let indicator = ctx.indicators[c.indicator].id.as_str();
+        lines.push(t!("import_read_column", indicator, column = sheet.column(c.col), heading = c.heading.clone()));
     }
-    lines.extend(read.totals.iter().map(|t| format!("  {t}")));
+    lines.extend(read.totals.iter().map(|total| t!("import_read_total", total = total.clone())));
     let source = options
         .source
         .clone()
@@ -182,21 +180,18 @@ fn read_sheet(ctx: &Context, bytes: &[u8], options: &ImportOptions) -> Result<sh
                 input(Diagnostic::error(ctx.shown, message).help(help))
             }
             sheet::Refused::Workbook(why) => input(
-                Diagnostic::error(ctx.shown, format!("the workbook cannot be read: {why}"))
-                    .help("open it in Excel and save it again as .xlsx, then import that file"),
+                Diagnostic::error(ctx.shown, t!("workbook_unreadable", why = why.text()))
+                    .help(t!("workbook_unreadable_help")),
             ),
             sheet::Refused::Line(line, why) => input(Diagnostic { line, ..Diagnostic::error(ctx.shown, why) }),
-            sheet::Refused::NoSuchSheet(names) => {
-                Error::Usage(format!("--sheet: the workbook has no such sheet; its sheets are: {}", names.join(", ")))
-            }
+            sheet::Refused::NoSuchSheet(names) => Error::Usage(t!("import_no_such_sheet", sheets = names.join(", "))),
             sheet::Refused::WhichSheet { sheets, with_units } if with_units.is_empty() => input(
-                Diagnostic::error(ctx.shown, "no sheet of the workbook names this site's units")
-                    .help(format!("its sheets are: {}; check that this is the right file", sheets.join(", "))),
+                Diagnostic::error(ctx.shown, t!("import_no_sheet_with_units"))
+                    .help(t!("import_no_sheet_with_units_help", sheets = sheets.join(", "))),
             ),
-            sheet::Refused::WhichSheet { with_units, .. } => Error::Usage(format!(
-                "several sheets name this site's units: {}; choose one with --sheet NAME",
-                with_units.join(", ")
-            )),
+            sheet::Refused::WhichSheet { with_units, .. } => {
+                Error::Usage(t!("import_several_sheets", sheets = with_units.join(", ")))
+            }
         }
     })
 }
@@ -221,17 +216,17 @@ fn without_figures(ctx: &Context, table: &Table, as_of: Date) -> Option<Diagnost
         return None;
     }
     let listed = missing.iter().take(20).copied().collect::<Vec<_>>().join(", ");
-    let more = if missing.len() > 20 { format!(" and {} more", missing.len() - 20) } else { String::new() };
+    let listed = if missing.len() > 20 {
+        t!("import_listed_more", listed, more = missing.len() - 20)
+    } else {
+        t!("import_listed", listed)
+    };
     Some(
         Diagnostic::warning(
             ctx.shown,
-            format!(
-                "{} of the site's {} units have no figures in this file: {listed}{more}",
-                missing.len(),
-                ctx.localities.len()
-            ),
+            t!("import_units_without_figures", n = missing.len(), total = ctx.localities.len(), listed),
         )
-        .help(format!("their pages will say that the report of {as_of} has no figures for them")),
+        .help(t!("import_units_without_figures_help", date = as_of)),
     )
 }
 
@@ -255,36 +250,28 @@ fn check_date(root: &Path, rel: &str, as_of: Date, diags: &mut Diagnostics) {
         }
         if date == as_of {
             diags.push(
-                Diagnostic::error(&other, format!("this report already has the date {as_of}")).help(format!(
-                    "a site can have only one report per date: correct --as-of, or remove {other} first"
-                )),
+                Diagnostic::error(&other, t!("import_same_date", date = as_of))
+                    .help(t!("import_same_date_help", other = other.as_str())),
             );
         } else if (date.year(), date.month()) == (as_of.year(), as_of.month()) {
             diags.push(
-                Diagnostic::error(&other, format!("this report is already the one of {}-{:02}, as of {date}", date.year(), date.month()))
-                    .help(format!("a month has one report: correct --as-of, or add to that report with --merge after renaming it {rel}")),
+                Diagnostic::error(
+                    &other,
+                    t!("import_same_month", month = format!("{}-{:02}", date.year(), date.month()), date),
+                )
+                .help(t!("import_same_month_help", rel)),
             );
         }
     }
     let Some(latest) = latest else { return };
     if (as_of.year() - latest.year()).abs() > 1 {
-        diags.push(
-            Diagnostic::error(rel, format!("--as-of {as_of} is far from the latest report, of {latest}"))
-                .help("check the year of --as-of: reports follow each other month by month"),
-        );
+        diags.push(Diagnostic::error(rel, t!("import_date_far", as_of, latest)).help(t!("import_date_far_help")));
     } else if as_of < latest {
         diags.push(
-            Diagnostic::warning(rel, format!("--as-of {as_of} is before the latest report, of {latest}"))
-                .help("the site will show it as an older report; check --as-of if this is the new month"),
+            Diagnostic::warning(rel, t!("import_date_before", as_of, latest)).help(t!("import_date_before_help")),
         );
     } else if as_of.days() - latest.days() > 62 {
-        diags.push(
-            Diagnostic::warning(
-                rel,
-                format!("--as-of {as_of} is more than two months after the latest report, of {latest}"),
-            )
-            .help("check --as-of: the months in between will have no report"),
-        );
+        diags.push(Diagnostic::warning(rel, t!("import_date_gap", as_of, latest)).help(t!("import_date_gap_help")));
     }
 }
 
@@ -314,8 +301,8 @@ fn merge(
     };
     if Date::parse(report.as_of.value.trim()) != Ok(as_of) {
         diags.push(
-            Diagnostic::error(rel, format!("this report is as of {}, not {as_of}", report.as_of.value.trim()))
-                .help("--merge adds a sheet to the report of the same date: give its --as-of"),
+            Diagnostic::error(rel, t!("import_merge_other_date", date = report.as_of.value.trim(), as_of))
+                .help(t!("import_merge_other_date_help")),
         );
         return None;
     }
@@ -323,8 +310,11 @@ fn merge(
         let Some(l) = ctx.localities.iter().position(|l| l.id == id.value) else { continue };
         if table[l].iter().any(Option::is_some) {
             diags.push(
-                Diagnostic { line: u64::from(id.line), ..Diagnostic::error(rel, format!("{} is in this report and in the sheet", ctx.localities[l].name)) }
-                    .help("--merge adds units the report does not have yet: remove the unit from one of them, or use --force to replace the report"),
+                Diagnostic {
+                    line: u64::from(id.line),
+                    ..Diagnostic::error(rel, t!("import_merge_twice", name = ctx.localities[l].name.as_str()))
+                }
+                .help(t!("import_merge_twice_help")),
             );
             continue;
         }
@@ -355,7 +345,7 @@ fn report_yaml(as_of: Date, source: &str, table: &Table, ctx: &Context) -> Strin
 fn write_atomically(path: &Path, text: &str) -> Result<(), OutputError> {
     let err = |p: &Path| {
         let p = p.to_path_buf();
-        move |source| OutputError { path: p, source }
+        move |source| OutputError::new(p, source)
     };
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(err(parent))?;

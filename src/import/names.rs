@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::diag::did_you_mean;
+use crate::messages::Text;
 use crate::model::Locality;
+use crate::t;
 use crate::text::{fold, is_valid_id};
 
 /// Text from a cell as it is compared: NFC, without zero-width characters, with
@@ -164,27 +166,25 @@ impl<'a> Matcher<'a> {
         Err(Miss::Unknown)
     }
 
-    pub(super) fn message(&self, typed: &str, miss: &Miss) -> String {
+    pub(super) fn message(&self, typed: &str, miss: &Miss) -> Text {
         let typed = clean(typed);
         match miss {
-            Miss::Empty => "the unit's name is empty".into(),
+            Miss::Empty => t!("import_unit_name_empty"),
             Miss::Ambiguous(found) => {
                 let names: Vec<String> =
                     found.iter().map(|&i| format!("{} ({})", self.localities[i].name, self.localities[i].id)).collect();
-                format!("\"{typed}\" could be any of {}", names.join(", "))
+                t!("import_unit_ambiguous", typed, names = names.join(", "))
             }
-            Miss::Unknown => format!("\"{typed}\" is not a unit of this site"),
+            Miss::Unknown => t!("import_unit_unknown", typed),
         }
     }
 
     /// What to do: for an unknown name, the closest known one, which takes a look at every
     /// name of the site (so it is asked only for the messages shown).
-    pub(super) fn help(&self, typed: &str, miss: &Miss) -> String {
+    pub(super) fn help(&self, typed: &str, miss: &Miss) -> Text {
         match miss {
-            Miss::Empty => "write the unit's name, code or id".into(),
-            Miss::Ambiguous(_) => {
-                "write the unit's full name, with its diacritics and its number, or its id or code".into()
-            }
+            Miss::Empty => t!("import_unit_name_empty_help"),
+            Miss::Ambiguous(_) => t!("import_unit_ambiguous_help"),
             Miss::Unknown => {
                 let (full, rest) = name_keys(typed);
                 let folded_typed = fold(&rest.unwrap_or(full));
@@ -193,11 +193,9 @@ impl<'a> Matcher<'a> {
                     .and_then(|l| l.first())
                     .map(|&i| &self.localities[i].name);
                 match close {
-                    Some(name) => format!(
-                        "did you mean {name}? Write the name as in data/localities.yaml, or the unit's id or code"
-                    ),
-                    None if is_valid_id(typed.trim()) => "no unit has this id; see data/localities.yaml".into(),
-                    None => "write the name as in data/localities.yaml, or the unit's id or code".into(),
+                    Some(name) => t!("import_unit_unknown_close", name),
+                    None if is_valid_id(typed.trim()) => t!("import_unit_unknown_id_help"),
+                    None => t!("import_unit_unknown_help"),
                 }
             }
         }
@@ -232,7 +230,7 @@ mod tests {
         assert_eq!(m.find("văn lang"), Ok(0));
         let miss = m.find("Van Lang").unwrap_err();
         assert_eq!(
-            m.message("Van Lang", &miss),
+            m.message("Van Lang", &miss).to_string(),
             "\"Van Lang\" could be any of Xã Văn Lang (van-lang), Xã Văn Lăng (van-lang-2)"
         );
         for typed in [
@@ -257,8 +255,8 @@ mod tests {
         assert_eq!(m.find("Xà Phiên"), Ok(3));
         assert_eq!(m.find("X. Xà Phiên"), Ok(3));
         let miss = m.find("Long Mi").unwrap_err();
-        assert!(m.message("Long Mi", &miss).contains("is not a unit"));
-        assert!(m.help("Long Mi", &miss).starts_with("did you mean Phường Long Mỹ?"));
+        assert!(m.message("Long Mi", &miss).to_string().contains("is not a unit"));
+        assert!(m.help("Long Mi", &miss).to_string().starts_with("did you mean Phường Long Mỹ?"));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 
 use crate::validate::MAX_PEOPLE;
 
-/// Why a cell is not a count of people; said after the cell's value.
+/// Why a cell is not a count of people: the key of a message that says it after the
+/// cell's value.
 pub(super) type Why = &'static str;
 
 /// The Excel error values a formula can leave in a cell.
@@ -25,13 +26,13 @@ pub(super) fn count(cell: &str) -> Result<Option<u64>, Why> {
         return Ok(None);
     }
     if is_excel_error(s) {
-        return Err("is an Excel error value: fix the formula in the sheet, or leave the cell empty");
+        return Err("cell_excel_error");
     }
     if s.starts_with('-') || s.starts_with('−') {
-        return Err("is negative: figures count people, 0 or more");
+        return Err("cell_negative");
     }
     if !s.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | ' ')) {
-        return Err("is not a number");
+        return Err("cell_not_a_number");
     }
     let whole = without_zero_decimals(s)?;
     let groups: Vec<&str> = whole.split(['.', ',', ' ']).collect();
@@ -42,12 +43,12 @@ pub(super) fn count(cell: &str) -> Result<Option<u64>, Why> {
             && (1..=3).contains(&groups[0].len())
             && groups[1..].iter().all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit())));
     if !grouped || groups.iter().any(|g| g.is_empty()) {
-        return Err("is not a whole number");
+        return Err("cell_not_whole");
     }
     let digits: String = groups.concat();
     match digits.parse::<u64>() {
         Ok(n) if n <= MAX_PEOPLE => Ok(Some(n)),
-        _ => Err("is too large to be a number of people"),
+        _ => Err("cell_too_large"),
     }
 }
 
@@ -59,7 +60,7 @@ fn without_zero_decimals(s: &str) -> Result<&str, Why> {
         (Some(d), Some(c)) => {
             let (cut, mark) = if d > c { (d, '.') } else { (c, ',') };
             if s[..cut].contains(mark) {
-                return Err("is not a whole number");
+                return Err("cell_not_whole");
             }
             Some(cut)
         }
@@ -73,7 +74,7 @@ fn without_zero_decimals(s: &str) -> Result<&str, Why> {
     let Some(cut) = cut else { return Ok(s) };
     let decimals = &s[cut + 1..];
     if decimals.is_empty() || decimals.len() > 2 || !decimals.bytes().all(|b| b == b'0') {
-        return Err("is not a whole number: a count of people has no fraction");
+        return Err("cell_fraction");
     }
     Ok(&s[..cut])
 }
@@ -81,18 +82,18 @@ fn without_zero_decimals(s: &str) -> Result<&str, Why> {
 /// A count of people from a number a workbook holds (typed, or computed by a formula).
 pub(super) fn count_of_number(x: f64) -> Result<u64, Why> {
     if !x.is_finite() {
-        return Err("is not a number");
+        return Err("cell_not_a_number");
     }
     if x < 0.0 {
-        return Err("is negative: figures count people, 0 or more");
+        return Err("cell_negative");
     }
     let whole = x.round();
     // A formula's sum of whole numbers can be off by a rounding error; a fraction is not.
     if (x - whole).abs() > 1e-6 {
-        return Err("is not a whole number: a count of people has no fraction");
+        return Err("cell_fraction");
     }
     if whole > MAX_PEOPLE as f64 {
-        return Err("is too large to be a number of people");
+        return Err("cell_too_large");
     }
     Ok(whole as u64)
 }
@@ -144,7 +145,7 @@ mod tests {
         ] {
             assert!(count(cell).is_err(), "{cell:?} should be refused");
         }
-        assert!(count("#N/A").unwrap_err().contains("Excel error"));
+        assert_eq!(count("#N/A").unwrap_err(), "cell_excel_error");
     }
 
     #[test]

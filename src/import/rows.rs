@@ -8,6 +8,8 @@ use super::names::{Miss, loose};
 use super::numbers::{count, count_of_number, is_excel_error};
 use super::sheet::{Cell, Sheet};
 use crate::diag::Diagnostics;
+use crate::messages::Text;
+use crate::t;
 
 /// Figures by locality index, then indicator index; `None` for an empty cell or a unit
 /// not in the sheet.
@@ -37,7 +39,7 @@ pub(super) struct Read {
     /// Rows with a unit's figures.
     pub unit_rows: usize,
     /// One line per total row: which row, and that its units add up to it.
-    pub totals: Vec<String>,
+    pub totals: Vec<Text>,
 }
 
 pub(super) fn read(ctx: &Context, sheet: &Sheet, layout: &Layout, diags: &mut Diagnostics) -> Read {
@@ -70,9 +72,9 @@ pub(super) fn read(ctx: &Context, sheet: &Sheet, layout: &Layout, diags: &mut Di
                             ctx,
                             sheet,
                             r,
-                            format!("{} is already on row {}", ctx.localities[l].name, sheet.numbers[first]),
+                            t!("import_unit_twice", name = &ctx.localities[l].name, row = sheet.numbers[first]),
                         )
-                        .help("each unit may have only one row: remove one of them"),
+                        .help(t!("import_unit_twice_help")),
                     );
                     continue;
                 }
@@ -82,9 +84,7 @@ pub(super) fn read(ctx: &Context, sheet: &Sheet, layout: &Layout, diags: &mut Di
                         Ok(v) => table[l][column.indicator] = v,
                         Err(message) => {
                             unreadable.push((l, column.indicator));
-                            diags.push(at_row(ctx, sheet, r, message).help(
-                                "write whole numbers of people, e.g. 1215 or 1.215; leave the cell empty, or write -, when there is no figure",
-                            ));
+                            diags.push(at_row(ctx, sheet, r, message).help(t!("import_figure_help")));
                         }
                     }
                 }
@@ -134,23 +134,23 @@ fn classify(ctx: &Context, sheet: &Sheet, layout: &Layout, r: usize, diags: &mut
             .filter_map(|c| sheet.cell(r, c).text())
             .find_map(|t| total_kind(ctx, t))
     };
-    let name =
-        match sheet.cell(r, layout.units) {
-            Cell::Empty => {
-                if let Some(kind) = label() {
-                    return kind;
-                }
-                if figures_here {
-                    diags.push(at_row(ctx, sheet, r, "this row has figures but no unit").help(
-                        "write the unit's name in its column, or delete the row's figures if they belong to none",
-                    ));
-                    return Row::Unknown;
-                }
-                return Row::Blank;
+    let name = match sheet.cell(r, layout.units) {
+        Cell::Empty => {
+            if let Some(kind) = label() {
+                return kind;
             }
-            Cell::Number(x) => format!("{x}"),
-            cell => cell.shown(),
-        };
+            if figures_here {
+                diags.push(
+                    at_row(ctx, sheet, r, t!("import_figures_without_unit"))
+                        .help(t!("import_figures_without_unit_help")),
+                );
+                return Row::Unknown;
+            }
+            return Row::Blank;
+        }
+        Cell::Number(x) => format!("{x}"),
+        cell => cell.shown(),
+    };
     match ctx.matcher.find(&name) {
         Ok(l) => {
             // Names beside codes: a row whose two say different units is not guessed at.
@@ -164,15 +164,17 @@ fn classify(ctx: &Context, sheet: &Sheet, layout: &Layout, r: usize, diags: &mut
                         ctx,
                         sheet,
                         r,
-                        format!(
-                            "{} \"{name}\" and {} \"{value}\" name different units: {} and {}",
-                            sheet.address(r, layout.units),
-                            sheet.address(r, c),
-                            ctx.localities[l].name,
-                            ctx.localities[k].name
+                        t!(
+                            "import_name_and_code_differ",
+                            name_cell = sheet.address(r, layout.units),
+                            name = name.as_str(),
+                            code_cell = sheet.address(r, c),
+                            code = value.as_str(),
+                            first = &ctx.localities[l].name,
+                            second = &ctx.localities[k].name
                         ),
                     )
-                    .help("correct the name or the code: tiendo does not guess which one is right"),
+                    .help(t!("import_name_and_code_differ_help")),
                 );
                 return Row::Unknown;
             }
@@ -231,17 +233,23 @@ fn total_kind(ctx: &Context, name: &str) -> Option<Row> {
 }
 
 /// The figure of a unit's cell: `None` for an empty cell or a dash, or why it is none.
-fn figure(ctx: &Context, sheet: &Sheet, r: usize, col: usize, indicator: usize) -> Result<Option<u64>, String> {
-    let id = &ctx.indicators[indicator].id;
-    let place = if sheet.workbook { format!("{}: ", sheet.address(r, col)) } else { String::new() };
+fn figure(ctx: &Context, sheet: &Sheet, r: usize, col: usize, indicator: usize) -> Result<Option<u64>, Text> {
+    let id = ctx.indicators[indicator].id.as_str();
     let cell = sheet.cell(r, col);
     let result = match cell {
         Cell::Empty => Ok(None),
         Cell::Number(x) => count_of_number(*x).map(Some),
         Cell::Text(t) => count(t),
-        Cell::Error(_) => Err("is an Excel error value: fix the formula in the sheet, or leave the cell empty"),
+        Cell::Error(_) => Err("cell_excel_error"),
     };
-    result.map_err(|why| format!("{place}{id}: \"{}\" {why}", cell.shown()))
+    result.map_err(|why| {
+        let (shown, why) = (cell.shown(), Text::new(why, Vec::new()));
+        if sheet.workbook {
+            t!("import_bad_figure_at", cell = sheet.address(r, col), id, shown, why)
+        } else {
+            t!("import_bad_figure", id, shown, why)
+        }
+    })
 }
 
 /// Checks a total row against the sum of the units it covers, for each indicator: a
@@ -254,7 +262,7 @@ fn check_total(
     covered: &[usize],
     figures: (&Table, &[(usize, usize)]),
     diags: &mut Diagnostics,
-) -> Option<String> {
+) -> Option<Text> {
     let (table, unreadable) = figures;
     // The row's label: in the units' column, or the first words beside it.
     let label = (0..sheet.width())
@@ -284,13 +292,9 @@ fn check_total(
                     ctx,
                     sheet,
                     r,
-                    format!(
-                        "{}: the total of {id}, \"{}\", is not a number",
-                        sheet.address(r, column.col),
-                        cell.shown()
-                    ),
+                    t!("import_total_not_a_number", cell = sheet.address(r, column.col), id, shown = cell.shown()),
                 )
-                .help("a total row is checked against its units: write its sum, or leave it empty"),
+                .help(t!("import_total_not_a_number_help")),
             );
             continue;
         };
@@ -302,22 +306,20 @@ fn check_total(
                     ctx,
                     sheet,
                     r,
-                    format!(
-                        "{}: \"{label}\" gives {id} a total of {total}, but its {} add up to {sum}",
-                        sheet.address(r, column.col),
-                        units(covered.len())
+                    t!(
+                        "import_total_differs",
+                        cell = sheet.address(r, column.col),
+                        label = label.as_str(),
+                        id,
+                        total,
+                        n = covered.len(),
+                        sum
                     ),
                 )
-                .help("check the units' figures and the total: tiendo imports a sheet only when its totals agree"),
+                .help(t!("import_total_differs_help")),
             );
             return None;
         }
     }
-    (checked > 0)
-        .then(|| format!("row {} \"{label}\": the total of {}, which agrees", sheet.numbers[r], units(covered.len())))
-}
-
-/// "1 unit", "7 units".
-fn units(n: usize) -> String {
-    if n == 1 { "1 unit".to_owned() } else { format!("{n} units") }
+    (checked > 0).then(|| t!("import_total_agrees", row = sheet.numbers[r], label, n = covered.len()))
 }

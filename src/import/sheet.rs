@@ -8,6 +8,8 @@ use calamine::{Data, Reader as _};
 
 use super::names::loose;
 use super::text;
+use crate::messages::Text;
+use crate::t;
 
 /// One cell of a sheet.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,7 +67,8 @@ impl Cell {
 pub(super) struct Sheet {
     /// The sheet's name, in a workbook.
     pub name: Option<String>,
-    /// How the file was read: "Excel workbook (.xlsx)", "text in UTF-8", …
+    /// How the file was read: `xlsx`, `xls`, `xlsb`, `ods`, or `text:` and the encoding
+    /// (see [`Sheet::format`]).
     pub format: String,
     pub rows: Vec<Vec<Cell>>,
     /// The row number of each row: the workbook's row, or the line of a text file.
@@ -83,16 +86,27 @@ impl Sheet {
         self.rows.get(row).and_then(|r| r.get(col)).unwrap_or(&Cell::Empty)
     }
 
-    /// Where a cell is, as the reader finds it: `D17` in a workbook, `row 17, column 4`
-    /// in a text file.
-    pub(super) fn address(&self, row: usize, col: usize) -> String {
+    /// Where a cell is, as the reader finds it: `D17` in a workbook, `column 4` in a text
+    /// file (whose messages give the row).
+    pub(super) fn address(&self, row: usize, col: usize) -> Text {
         let number = self.numbers.get(row).copied().unwrap_or(0);
-        if self.workbook { format!("{}{number}", column_name(col)) } else { format!("column {}", col + 1) }
+        if self.workbook { t!("sheet_cell", cell = format!("{}{number}", column_name(col))) } else { self.column(col) }
     }
 
-    /// A column as the reader names it: `D` in a workbook, `column 4` in a text file.
-    pub(super) fn column(&self, col: usize) -> String {
-        if self.workbook { format!("column {}", column_name(col)) } else { format!("column {}", col + 1) }
+    /// A column as the reader names it: `column D` in a workbook, `column 4` in a text file.
+    pub(super) fn column(&self, col: usize) -> Text {
+        if self.workbook { t!("sheet_column", column = column_name(col)) } else { t!("sheet_column", column = col + 1) }
+    }
+
+    /// How the file was read, in words: "Excel workbook (.xlsx)", "text in UTF-8", …
+    pub(super) fn format(&self) -> Text {
+        match self.format.as_str() {
+            "xls" => t!("format_xls"),
+            "xlsx" => t!("format_xlsx"),
+            "xlsb" => t!("format_xlsb"),
+            "ods" => t!("format_ods"),
+            other => t!("format_text", encoding = other.strip_prefix("text:").unwrap_or(other)),
+        }
     }
 
     fn from_rows(name: Option<String>, format: String, rows: text::NumberedRows, workbook: bool) -> Sheet {
@@ -126,10 +140,10 @@ pub(super) fn column_name(col: usize) -> String {
 pub(super) enum Refused {
     /// The text is in a code that is not Unicode.
     Text(text::Unreadable),
-    /// A workbook that calamine cannot read, and what it said.
-    Workbook(String),
+    /// A workbook that cannot be read.
+    Workbook(Unopened),
     /// A line of a text export that is not CSV: its line and why.
-    Line(u64, String),
+    Line(u64, Text),
     /// `--sheet` names no sheet: the sheets there are.
     NoSuchSheet(Vec<String>),
     /// No sheet, or several, name the site's units: the sheets there are, and those that do.
@@ -164,7 +178,7 @@ pub(super) fn read(
         let (text, encoding) = text::decode(bytes).map_err(Refused::Text)?;
         let file = crate::diag::SourceFile::new(file.display().to_string(), text);
         let rows = text::rows(&file).map_err(|(line, why)| Refused::Line(line, why))?;
-        return Ok(Sheet::from_rows(None, format!("text in {encoding}"), rows, false));
+        return Ok(Sheet::from_rows(None, format!("text:{encoding}"), rows, false));
     }
     let sheets = match reader {
         Reader::InProcess => quietly(|| workbook_sheets(bytes)),
@@ -188,24 +202,74 @@ pub(super) fn read(
 
 /// Every sheet of the workbook `file`, read by `exe __read-workbook` in a child process
 /// with bounded memory and time (see [`dump_workbook`]).
-fn in_child(exe: &Path, file: &Path) -> Result<Vec<Sheet>, String> {
+fn in_child(exe: &Path, file: &Path) -> Result<Vec<Sheet>, Unopened> {
     let output = std::process::Command::new(exe)
         .arg(CHILD_COMMAND)
         .arg(file)
         .stdin(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .output()
-        .map_err(|e| format!("cannot start {}: {e}", exe.display()))?;
+        .map_err(|e| Unopened::CannotStart(format!("{}: {e}", exe.display())))?;
     if !output.status.success() {
         return Err(if output.stdout.is_empty() {
-            "the file is damaged, or too large to read".to_owned()
+            Unopened::DamagedOrTooLarge
         } else {
-            String::from_utf8_lossy(&output.stdout).trim().to_owned()
+            Unopened::decode(String::from_utf8_lossy(&output.stdout).trim())
         });
     }
-    let dumped: Vec<Dumped> =
-        serde_json::from_slice(&output.stdout).map_err(|e| format!("the reader's answer: {e}"))?;
+    let dumped: Vec<Dumped> = serde_json::from_slice(&output.stdout).map_err(|e| Unopened::Reader(e.to_string()))?;
     Ok(dumped.into_iter().map(Dumped::into_sheet).collect())
+}
+
+/// Why a workbook cannot be read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unopened {
+    /// The reader gave up on it (it panicked).
+    Damaged,
+    /// The child process that read it ended without a word: out of memory or time.
+    DamagedOrTooLarge,
+    /// The file could not be read at all.
+    CannotRead,
+    /// The child process could not be started: the program and why.
+    CannotStart(String),
+    /// The workbook reader's own words.
+    Reader(String),
+}
+
+impl Unopened {
+    pub(super) fn text(&self) -> Text {
+        match self {
+            Unopened::Damaged => t!("workbook_damaged"),
+            Unopened::DamagedOrTooLarge => t!("workbook_damaged_or_large"),
+            Unopened::CannotRead => t!("workbook_cannot_read"),
+            Unopened::CannotStart(detail) => t!("workbook_no_reader", detail = detail.as_str()),
+            Unopened::Reader(detail) => t!("workbook_reader_says", detail = detail.as_str()),
+        }
+    }
+
+    /// How the child process writes it for its parent.
+    fn encode(&self) -> String {
+        match self {
+            Unopened::Damaged => "damaged".to_owned(),
+            Unopened::DamagedOrTooLarge => "damaged or too large".to_owned(),
+            Unopened::CannotRead => "cannot read".to_owned(),
+            Unopened::CannotStart(detail) => format!("cannot start: {detail}"),
+            Unopened::Reader(detail) => format!("reader: {detail}"),
+        }
+    }
+
+    fn decode(text: &str) -> Unopened {
+        match text {
+            "damaged" => Unopened::Damaged,
+            "damaged or too large" => Unopened::DamagedOrTooLarge,
+            "cannot read" => Unopened::CannotRead,
+            _ => match text.split_once(": ") {
+                Some(("cannot start", detail)) => Unopened::CannotStart(detail.to_owned()),
+                Some(("reader", detail)) => Unopened::Reader(detail.to_owned()),
+                _ => Unopened::Reader(text.to_owned()),
+            },
+        }
+    }
 }
 
 /// The hidden subcommand that reads a workbook for [`Reader::Child`].
@@ -215,18 +279,18 @@ pub const CHILD_COMMAND: &str = "__read-workbook";
 /// cannot be read and returns an error: what the child process of [`Reader::Child`]
 /// does. Its memory and processor time are limited first, so that a damaged file ends
 /// this process, not the one that asked.
-pub fn dump_workbook(file: &Path, out: &mut impl std::io::Write) -> Result<(), String> {
+pub fn dump_workbook(file: &Path, out: &mut impl std::io::Write) -> Result<(), Text> {
     limit_resources();
-    let bytes = crate::load::read_bytes(file, super::MAX_SHEET_BYTES).map_err(|_| "cannot read the file".to_owned());
+    let bytes = crate::load::read_bytes(file, super::MAX_SHEET_BYTES).map_err(|_| Unopened::CannotRead);
     let sheets = bytes.and_then(|b| quietly(|| workbook_sheets(&b)));
     let written = match &sheets {
         Ok(sheets) => {
             let dumped: Vec<Dumped> = sheets.iter().map(Dumped::from_sheet).collect();
-            serde_json::to_writer(&mut *out, &dumped).map_err(|e| e.to_string())
+            serde_json::to_writer(&mut *out, &dumped).map_err(|e| Unopened::Reader(e.to_string()))
         }
-        Err(why) => out.write_all(why.as_bytes()).map_err(|e| e.to_string()),
+        Err(why) => out.write_all(why.encode().as_bytes()).map_err(|e| Unopened::Reader(e.to_string())),
     };
-    sheets.and(written).map(|_| ())
+    sheets.and(written).map(|_| ()).map_err(|why| why.text())
 }
 
 #[cfg(unix)]
@@ -286,17 +350,18 @@ impl Dumped {
 }
 
 /// Every sheet of a workbook, or what calamine said when it could not read it.
-fn workbook_sheets(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+fn workbook_sheets(bytes: &[u8]) -> Result<Vec<Sheet>, Unopened> {
+    let reader = |e: calamine::Error| Unopened::Reader(e.to_string());
+    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(reader)?;
     let format = match &workbook {
-        calamine::Sheets::Xls(_) => "Excel workbook (.xls)",
-        calamine::Sheets::Xlsx(_) => "Excel workbook (.xlsx)",
-        calamine::Sheets::Xlsb(_) => "Excel workbook (.xlsb)",
-        calamine::Sheets::Ods(_) => "OpenDocument spreadsheet (.ods)",
+        calamine::Sheets::Xls(_) => "xls",
+        calamine::Sheets::Xlsx(_) => "xlsx",
+        calamine::Sheets::Xlsb(_) => "xlsb",
+        calamine::Sheets::Ods(_) => "ods",
     };
     let mut sheets = Vec::new();
     for name in workbook.sheet_names() {
-        let range = workbook.worksheet_range(&name).map_err(|e| e.to_string())?;
+        let range = workbook.worksheet_range(&name).map_err(reader)?;
         let (first_row, first_col) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
         let rows = range
             .rows()
@@ -314,12 +379,12 @@ fn workbook_sheets(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
 
 /// Runs `f`, turning a panic in the workbook reader into an error: a damaged file must
 /// be a message, not a crash. The panic's own report is kept off the terminal.
-fn quietly<T>(f: impl FnOnce() -> Result<T, String> + std::panic::UnwindSafe) -> Result<T, String> {
+fn quietly<T>(f: impl FnOnce() -> Result<T, Unopened> + std::panic::UnwindSafe) -> Result<T, Unopened> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let result = std::panic::catch_unwind(f);
     std::panic::set_hook(hook);
-    result.unwrap_or_else(|_| Err("the file is damaged".to_owned()))
+    result.unwrap_or_else(|_| Err(Unopened::Damaged))
 }
 
 #[cfg(test)]

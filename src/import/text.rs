@@ -11,6 +11,8 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::sheet::Cell;
 use crate::diag::SourceFile;
+use crate::messages::Text;
+use crate::t;
 
 /// Why the text of a file cannot be read as a sheet.
 #[derive(Debug, PartialEq)]
@@ -24,20 +26,11 @@ pub(super) enum Unreadable {
 }
 
 impl Unreadable {
-    pub(super) fn message(&self) -> (&'static str, &'static str) {
+    pub(super) fn message(&self) -> (Text, Text) {
         match self {
-            Unreadable::Tcvn3 => (
-                "the file's Vietnamese letters are in the old TCVN3 (ABC, .VnTime) code, not Unicode",
-                "convert the sheet to Unicode first (in Unikey: Toolkit, from TCVN3 to Unicode), or import the .xlsx file as it was sent",
-            ),
-            Unreadable::Vni => (
-                "the file's Vietnamese letters are in the old VNI code, not Unicode",
-                "convert the sheet to Unicode first (in Unikey: Toolkit, from VNI Windows to Unicode), or import the .xlsx file as it was sent",
-            ),
-            Unreadable::Garbled => (
-                "the file's Vietnamese letters were garbled before it was saved (\"PhÆ°á»ng\" for \"Phường\"): it went through the wrong code page",
-                "import the .xlsx file as it was sent, or open it in Excel and save it as \"CSV UTF-8 (Comma delimited)\"",
-            ),
+            Unreadable::Tcvn3 => (t!("text_tcvn3"), t!("text_tcvn3_help")),
+            Unreadable::Vni => (t!("text_vni"), t!("text_vni_help")),
+            Unreadable::Garbled => (t!("text_garbled"), t!("text_garbled_help")),
         }
     }
 }
@@ -167,7 +160,7 @@ pub(super) type NumberedRows = Vec<(u64, Vec<Cell>)>;
 /// The rows of a text export, each with the number of the line it starts on (right for
 /// `\r\n` line endings and for cells that hold a line break), or the line a row that
 /// cannot be read is on, and why.
-pub(super) fn rows(file: &SourceFile) -> Result<NumberedRows, (u64, String)> {
+pub(super) fn rows(file: &SourceFile) -> Result<NumberedRows, (u64, Text)> {
     let starts: Vec<usize> = std::iter::once(0).chain(file.text.match_indices('\n').map(|(k, _)| k + 1)).collect();
     // The csv crate puts a record after `\r\n` at its `\n` (and counts its lines so too):
     // the record starts after the line breaks there.
@@ -188,7 +181,7 @@ pub(super) fn rows(file: &SourceFile) -> Result<NumberedRows, (u64, String)> {
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| line_of(p.byte()));
-            (line, format!("this row cannot be read: {e}"))
+            (line, t!("text_row_unreadable", detail = e.to_string()))
         })?;
         let line = record.position().map_or(0, |p| line_of(p.byte()));
         out.push((line, record.iter().map(Cell::from_text).collect()));

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use super::SourceFile;
 use super::yaml::{self, At};
 use crate::diag::Diagnostic;
+use crate::t;
 
 /// A Markdown file split into its front matter and body.
 #[derive(Debug, Clone)]
@@ -51,9 +52,9 @@ fn split_front_matter(file: &SourceFile) -> Result<Option<(&str, &str)>, Diagnos
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(&file.rel, "the front matter is not closed")
+    Err(Diagnostic::error(&file.rel, t!("front_matter_not_closed"))
         .at(file, 1, 1)
-        .help("end the front matter with a line holding only ---, then write the text below it"))
+        .help(t!("front_matter_not_closed_help")))
 }
 
 #[cfg(test)]

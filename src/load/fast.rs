@@ -6,6 +6,8 @@
 //! tests compare the two on every fixture and on random mutations.
 
 use super::yaml::{At, Entries, Scalar, TableRow};
+use crate::messages::Text;
+use crate::t;
 
 /// Whether a line holds only text the YAML parser reads plainly: no control characters,
 /// tabs, byte-order marks or Unicode line separators, for which it has rules of its own.
@@ -162,18 +164,18 @@ impl<'a> Cursor<'a> {
 /// The lines of a file in the canonical layout: `(line number, indentation, text)` for
 /// each line that is not blank or a comment; lines may end in `\r\n`. Why not, for a
 /// line that is not plainly printable.
-pub fn lines(text: &str) -> Result<Vec<(u32, usize, &str)>, String> {
+pub fn lines(text: &str) -> Result<Vec<(u32, usize, &str)>, Text> {
     let mut out = Vec::with_capacity(text.len() / 40);
     for (index, line) in text.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
         if !printable(line) {
-            return Err(format!("line {} has a tab or another control character", index + 1));
+            return Err(t!("fast_control", line = index + 1));
         }
         let trimmed = line.trim_start_matches(' ');
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        out.push((u32::try_from(index + 1).map_err(|_| "the file is too long")?, line.len() - trimmed.len(), trimmed));
+        out.push((u32::try_from(index + 1).map_err(|_| t!("fast_too_long"))?, line.len() - trimmed.len(), trimmed));
     }
     Ok(out)
 }
@@ -227,7 +229,7 @@ pub fn table<T>(
     headers: &[(&str, Header)],
     section: &str,
     mut value: impl FnMut(&mut Cursor, &str) -> Option<At<T>>,
-) -> Result<Table<T>, String> {
+) -> Result<Table<T>, Text> {
     let mut found: Vec<Option<At<String>>> = vec![None; headers.len()];
     let mut rows: Option<Vec<TableRow<T>>> = None;
     let mut indent: Option<usize> = None;
@@ -235,21 +237,21 @@ pub fn table<T>(
     for (number, spaces, line) in lines(text)? {
         if let Some(rows) = rows.as_mut() {
             if spaces == 0 || *indent.get_or_insert(spaces) != spaces {
-                return Err(format!("line {number} is not indented like the rows above it"));
+                return Err(t!("fast_indent", line = number));
             }
             let mut c = Cursor::new(line, number, spaces);
             let row = c.key().and_then(|key| Some((key, c.map(&mut value)?))).filter(|_| c.at_end());
             let Some(row) = row else {
-                return Err(format!("line {number} is not written `id: {{ key: number, … }}` on one line"));
+                return Err(t!("fast_not_one_line", line = number));
             };
             if !keys.insert(line.split(':').next().unwrap_or_default()) {
-                return Err(format!("line {number} repeats an id"));
+                return Err(t!("fast_repeats", line = number));
             }
             rows.push(row);
             continue;
         }
         if spaces > 0 {
-            return Err(format!("line {number} is indented before `{section}:`"));
+            return Err(t!("fast_indented_before", line = number, section));
         }
         if line.trim_end_matches(' ') == format!("{section}:") {
             rows = Some(Vec::new());
@@ -257,7 +259,7 @@ pub fn table<T>(
         }
         let known = headers.iter().enumerate().find_map(|(k, (name, kind))| Some((k, header(line, name)?, *kind)));
         let Some((k, (raw, column), kind)) = known else {
-            return Err(format!("line {number} is not one of the lines this scanner reads"));
+            return Err(t!("fast_unknown_line", line = number));
         };
         let value = match kind {
             Header::Date if raw.bytes().all(|b| b.is_ascii_digit() || b == b'-') => Some(raw),
@@ -268,13 +270,13 @@ pub fn table<T>(
             _ => None,
         };
         let Some(value) = value.filter(|_| found[k].is_none()) else {
-            return Err(format!("line {number} is written in a way only the YAML parser reads"));
+            return Err(t!("fast_yaml_only", line = number));
         };
         found[k] = Some(At::new(value.to_owned(), number, column));
     }
     match rows {
         // An empty table is an error whose position the parser knows best.
         Some(rows) if !rows.is_empty() => Ok(Table { headers: found, rows }),
-        _ => Err(format!("there are no rows under `{section}:`")),
+        _ => Err(t!("fast_no_rows", section)),
     }
 }

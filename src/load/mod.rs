@@ -20,6 +20,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::t;
 
 pub use crate::diag::SourceFile;
 pub use read::{MAX_INPUT_BYTES, ReadError, decode, read, read_bytes, relative, walk_error};
@@ -44,7 +45,7 @@ pub struct Input {
     /// so that validation does not also report what their absence would mean.
     pub unreadable: Vec<String>,
     /// Table files read by the YAML parser instead of the fast scanner, and why.
-    pub slow: Vec<(String, String)>,
+    pub slow: Vec<(String, crate::messages::Text)>,
 }
 
 pub const SITE_FILE: &str = "site.yaml";
@@ -97,7 +98,7 @@ enum Parsed {
 
 /// Decodes and parses one file of kind `kind`; with the reason a table file needed the
 /// YAML parser, if it did.
-fn parse(kind: Kind, rel: String, bytes: Vec<u8>) -> Result<(Parsed, Option<String>), Diagnostic> {
+fn parse(kind: Kind, rel: String, bytes: Vec<u8>) -> Result<(Parsed, Option<crate::messages::Text>), Diagnostic> {
     let file = decode(rel, bytes)?;
     let loaded = |raw| Loaded { file: file.clone(), raw };
     Ok(match kind {
@@ -117,7 +118,12 @@ fn parse(kind: Kind, rel: String, bytes: Vec<u8>) -> Result<(Parsed, Option<Stri
 }
 
 impl Input {
-    fn add(&mut self, rel: String, result: Result<(Parsed, Option<String>), Diagnostic>, diags: &mut Diagnostics) {
+    fn add(
+        &mut self,
+        rel: String,
+        result: Result<(Parsed, Option<crate::messages::Text>), Diagnostic>,
+        diags: &mut Diagnostics,
+    ) {
         let (parsed, slow) = match result {
             Ok(ok) => ok,
             Err(d) => {
@@ -157,20 +163,26 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>, diags: &mut Diagnostics) ->
     input
 }
 
+/// "yaml or yml", in the reader's language.
+fn either(extensions: &[&str]) -> crate::messages::Text {
+    match extensions {
+        [one] => t!("either_one", one = *one),
+        [first @ .., last] => t!("either_many", first = first.join(", ."), last = *last),
+        [] => t!("either_one", one = ""),
+    }
+}
+
 /// Reads and parses every input file under `root`.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Input {
     if !root.is_dir() {
-        diags.push(
-            Diagnostic::error(root.display().to_string(), "this folder does not exist")
-                .help("give the folder of a tiendo site with --root, or run the command inside it"),
-        );
+        diags.push(Diagnostic::error(root.display().to_string(), t!("no_such_folder")).help(t!("no_such_folder_help")));
         return Input::default();
     }
     if !root.join(SITE_FILE).is_file() {
-        diags.push(Diagnostic::error(SITE_FILE, "the site has no site.yaml").help(format!(
-            "{} is not a tiendo site folder; run the command inside one, give one with --root, or create one with `tiendo new DIR`",
-            root.display()
-        )));
+        diags.push(
+            Diagnostic::error(SITE_FILE, t!("no_site_yaml"))
+                .help(t!("no_site_yaml_help", folder = root.display().to_string())),
+        );
         return Input::default();
     }
     let mut paths = required(root, &[SITE_FILE, LOCALITIES_FILE, INDICATORS_FILE], diags);
@@ -188,10 +200,10 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Input {
 /// Only the settings and the lists of localities and indicators, for commands that need nothing else.
 pub fn load_lists(root: &Path, diags: &mut Diagnostics) -> Input {
     if !root.join(SITE_FILE).is_file() {
-        diags.push(Diagnostic::error(SITE_FILE, "the site has no site.yaml").help(format!(
-            "{} is not a tiendo site folder; run the command inside one or give one with --root",
-            root.display()
-        )));
+        diags.push(
+            Diagnostic::error(SITE_FILE, t!("no_site_yaml"))
+                .help(t!("no_site_yaml_lists_help", folder = root.display().to_string())),
+        );
         return Input::default();
     }
     let paths = required(root, &[SITE_FILE, LOCALITIES_FILE, INDICATORS_FILE], diags);
@@ -225,10 +237,7 @@ fn required(root: &Path, files: &[&str], diags: &mut Diagnostics) -> Vec<String>
         if std::fs::symlink_metadata(root.join(rel)).is_ok() {
             found.push(rel.to_owned());
         } else {
-            diags.push(
-                Diagnostic::error(rel, "this required file is missing")
-                    .help("create it; see README.md for its format, or `tiendo new DIR` for an example"),
-            );
+            diags.push(Diagnostic::error(rel, t!("required_file_missing")).help(t!("required_file_missing_help")));
         }
     }
     found
@@ -272,10 +281,11 @@ fn list_files(
         if extensions.contains(&ext) {
             files.push(rel);
         } else {
-            diags.push(
-                Diagnostic::warning(&rel, "this file is ignored")
-                    .help(format!("only files ending in .{} are read from {dir}/", extensions.join(" or ."))),
-            );
+            diags.push(Diagnostic::warning(&rel, t!("file_ignored")).help(t!(
+                "file_ignored_help",
+                extensions = either(extensions),
+                dir
+            )));
         }
     }
     files

@@ -5,25 +5,25 @@ use std::path::Path;
 
 use super::SourceFile;
 use crate::diag::Diagnostic;
+use crate::messages::io_reason;
+use crate::t;
 
 /// What went wrong while listing a folder's files, at the entry at fault.
 pub fn walk_error(root: &Path, dir: &str, e: &walkdir::Error) -> Diagnostic {
     let rel = e.path().map_or_else(|| dir.to_owned(), |p| relative(root, p));
     if e.loop_ancestor().is_some() {
-        return Diagnostic::error(rel, "this link leads back into a folder that holds it (a loop)")
-            .help("remove the link, or point it at a file or folder outside this one");
+        return Diagnostic::error(rel, t!("link_loop")).help(t!("link_loop_help"));
     }
     match (e.io_error(), e.path()) {
         (Some(io), Some(path)) if io.kind() == std::io::ErrorKind::NotFound => broken_link(rel, path),
-        (Some(io), _) => Diagnostic::error(rel, format!("cannot be read: {io}")),
-        (None, _) => Diagnostic::error(rel, "cannot be read"),
+        (Some(io), _) => Diagnostic::error(rel, t!("cannot_read", why = io_reason(io))),
+        (None, _) => Diagnostic::error(rel, t!("cannot_read_at_all")),
     }
 }
 
 pub(super) fn broken_link(rel: String, path: &Path) -> Diagnostic {
     let target = std::fs::read_link(path).map(|t| t.display().to_string()).unwrap_or_default();
-    Diagnostic::error(rel, format!("this is a link to {target}, which does not exist"))
-        .help("point the link at the file, or put the file itself here")
+    Diagnostic::error(rel, t!("broken_link", target)).help(t!("broken_link_help"))
 }
 
 /// The largest input file read, in bytes: a national list of localities is about 1 MB,
@@ -48,16 +48,12 @@ impl ReadError {
         let limit = MAX_INPUT_BYTES / 1_000_000;
         match self {
             ReadError::BrokenLink(target) => {
-                Diagnostic::error(rel, format!("this is a link to {target}, which does not exist"))
-                    .help("point the link at the file, or put the file itself here")
+                Diagnostic::error(rel, t!("broken_link", target)).help(t!("broken_link_help"))
             }
-            ReadError::NotAFile => Diagnostic::error(rel, "this is not a file (a folder, a device or a pipe)")
-                .help("put a text file here, or remove this entry"),
-            ReadError::TooLarge(size) => {
-                Diagnostic::error(rel, format!("the file is too large: {} MB", size / 1_000_000))
-                    .help(format!("a site's files are at most {limit} MB; check that this is the right file"))
-            }
-            ReadError::Io(e) => Diagnostic::error(rel, format!("cannot read the file: {e}")),
+            ReadError::NotAFile => Diagnostic::error(rel, t!("not_a_file")).help(t!("not_a_file_help")),
+            ReadError::TooLarge(size) => Diagnostic::error(rel, t!("file_too_large", size = size / 1_000_000))
+                .help(t!("file_too_large_help", limit)),
+            ReadError::Io(e) => Diagnostic::error(rel, t!("cannot_read_file", why = io_reason(&e))),
         }
     }
 }
@@ -115,9 +111,7 @@ pub fn decode(rel: String, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
             let line = before.matches('\n').count() as u64 + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
             let lossy = SourceFile::new("", String::from_utf8_lossy(bytes));
-            return Err(Diagnostic::error(&rel, "the file is not UTF-8 text")
-                .at(&lossy, line, column)
-                .help("save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)"));
+            return Err(Diagnostic::error(&rel, t!("not_utf8")).at(&lossy, line, column).help(t!("not_utf8_help")));
         }
     };
     let text = match text.strip_prefix('\u{feff}') {
@@ -139,7 +133,7 @@ mod tests {
         std::fs::write(&path, b"a: 1\nb: caf\xe9\n").unwrap();
         let d = read(&path, "bad.yaml".into()).unwrap_err();
         assert_eq!((d.line, d.column), (2, 7));
-        assert!(d.message.contains("UTF-8"));
+        assert_eq!(d.message.key(), "not_utf8");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

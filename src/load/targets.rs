@@ -81,11 +81,11 @@ impl<'de> Deserialize<'de> for RawTarget {
 /// targets:
 ///   long-my: { voluntary-si: 1509, health-insurance: { rate: 95.0, base: 40000 } }
 /// ```
-pub fn scan(text: &str) -> Result<RawTargets, String> {
+pub fn scan(text: &str) -> Result<RawTargets, crate::messages::Text> {
     let table = fast::table(text, &[("year", Header::Count), ("due", Header::Date)], "targets", target)?;
-    let [year, due] = <[Option<At<String>>; 2]>::try_from(table.headers).map_err(|_| "two headers")?;
-    let year = year.ok_or("there is no `year:` line")?;
-    let number = year.value.parse().map_err(|_| "the year is not a number")?;
+    let [year, due] = <[Option<At<String>>; 2]>::try_from(table.headers).map_err(|_| crate::t!("fast_headers"))?;
+    let year = year.ok_or_else(|| crate::t!("fast_no_line", key = "year"))?;
+    let number = year.value.parse().map_err(|_| crate::t!("fast_year_not_a_number"))?;
     let (line, column) = (table.rows[0].0.line, table.rows[0].0.column);
     Ok(RawTargets {
         year: At::new(Scalar::Int(number), year.line, year.column),

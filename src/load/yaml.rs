@@ -8,13 +8,14 @@ use serde_saphyr::{DuplicateKeyPolicy, SnippetMode, Spanned};
 
 use super::SourceFile;
 use crate::diag::Diagnostic;
+use crate::messages::Text;
+use crate::t;
 
 /// Parses `text` into `T`. `text` is the file's text, or a part of it padded so that
 /// its line numbers are the file's (front matter).
 pub fn parse<T: DeserializeOwned>(file: &SourceFile, text: &str) -> Result<T, Diagnostic> {
     if is_blank(text) {
-        return Err(Diagnostic::error(&file.rel, "the file has no content")
-            .help("write the settings this file needs; see README.md for the format of each file"));
+        return Err(Diagnostic::error(&file.rel, t!("file_empty")).help(t!("file_empty_help")));
     }
     let mut options = serde_saphyr::Options::default();
     options.strict_booleans = true;
@@ -53,10 +54,16 @@ fn from_yaml_error(file: &SourceFile, e: &serde_saphyr::Error) -> Diagnostic {
         snippets: SnippetMode::Off,
     });
     // The position is shown separately, so drop the one the message ends with.
-    let message = strip_position(&plain).to_owned();
-    let (help, message) = explain(&message);
+    let detail = strip_position(&plain);
+    let location = e.location().filter(|l| l.line() > 0);
+    let line = location.and_then(|l| file.line(l.line())).unwrap_or("");
+    let (message, help) = if lacks_colon(line) {
+        (t!("yaml_missing_colon", detail), Some(t!("yaml_missing_colon_help")))
+    } else {
+        explain(detail)
+    };
     let mut d = Diagnostic::error(&file.rel, message);
-    if let Some(loc) = e.location().filter(|l| l.line() > 0) {
+    if let Some(loc) = location {
         d = d.at(file, loc.line(), loc.column());
     }
     match help {
@@ -69,19 +76,11 @@ fn from_yaml_error(file: &SourceFile, e: &serde_saphyr::Error) -> Diagnostic {
 fn budget_error(file: &SourceFile, breach: &serde_saphyr::budget::BudgetBreach) -> Diagnostic {
     use serde_saphyr::budget::BudgetBreach as B;
     let (message, help) = match breach {
-        B::Events { .. } | B::Nodes { .. } | B::ScalarBytes { .. } | B::InputBytes { .. } | B::Documents { .. } => (
-            format!("the file is too large: it holds more than {MAX_NODES} values"),
-            "a site's file holds at most 100,000 localities, or one report's figures for them; check that this is the right file, or split it".to_owned(),
-        ),
-        B::Depth { .. } => (
-            "the file is nested too deeply".to_owned(),
-            "entries are at most a few levels deep: check the indentation and the brackets".to_owned(),
-        ),
-        _ => (
-            "the file expands to far more data than a site can have".to_owned(),
-            "remove the repeated anchors and aliases (&name and *name): a site's files never need them to expand this far"
-                .to_owned(),
-        ),
+        B::Events { .. } | B::Nodes { .. } | B::ScalarBytes { .. } | B::InputBytes { .. } | B::Documents { .. } => {
+            (t!("yaml_too_many_values", max = MAX_NODES), t!("yaml_too_many_values_help"))
+        }
+        B::Depth { .. } => (t!("yaml_too_deep"), t!("yaml_too_deep_help")),
+        _ => (t!("yaml_expands"), t!("yaml_expands_help")),
     };
     Diagnostic::error(&file.rel, message).help(help)
 }
@@ -96,58 +95,77 @@ fn strip_position(message: &str) -> &str {
     if shape { &message[..i] } else { message }
 }
 
-/// Plain-words advice for the parser messages staff meet most often.
-fn explain(message: &str) -> (Option<String>, String) {
-    if message.contains("too large or too complex") || message.contains("budget") {
+/// Whether `line` is a key and its value without the `:` between them, as in
+/// `long-my { voluntary-si: 1215 }`: the parser then reads the whole line as a key, and
+/// says something about types that does not help.
+fn lacks_colon(line: &str) -> bool {
+    let entry = line.trim_start().trim_start_matches("- ");
+    let Some(open) = entry.find(['{', '[']) else { return false };
+    let key = &entry[..open];
+    !key.trim().is_empty()
+        && key.ends_with(' ')
+        && !key.contains([':', '"', '\'', '#'])
+        && !key.trim().contains(char::is_whitespace)
+}
+
+/// The parser's message `detail` in plain words, and what to do, for the mistakes staff
+/// make most often. Each case keeps the parser's words as `detail`, which a catalogue
+/// may show (English does: it is what the parser says) or replace with plain words.
+fn explain(detail: &str) -> (Text, Option<Text>) {
+    if detail.contains("too large or too complex") || detail.contains("budget") {
         // The parser's own text lists internal counters; say what it means instead.
-        return (
-            Some(
-                "remove the repeated anchors and aliases (&name and *name): a site's files never need them to expand this far"
-                    .to_owned(),
-            ),
-            "the file expands to far more data than a site can have".to_owned(),
-        );
+        return (t!("yaml_expands"), Some(t!("yaml_expands_help")));
     }
-    if let Some(help) = unknown_field_help(message) {
-        return (Some(help), message.to_owned());
+    if let Some(explained) = unknown_field(detail) {
+        return explained;
     }
-    let help = if message.starts_with("missing field") {
-        Some("add the missing key; see README.md for the format of this file")
-    } else if message.contains("duplicate mapping key") {
-        Some("each key may appear only once here: remove or rename one of them")
-    } else if message.contains("found a tab") || message.contains("indentation") {
-        Some("indent with spaces, never tabs, and line up entries of the same list or map")
-    } else if message.contains("mapping values are not allowed") {
-        Some("a value that contains `: ` must be quoted, e.g. title: \"Tháng 9: kết quả\"")
-    } else if message.contains("end of file") || message.contains("end of input") {
-        Some("the file ends too early: check for an unclosed bracket or quote")
-    } else if message.contains("flow mapping") || message.contains("flow sequence") {
-        Some("check this line and the one above: every { needs its }, and every [ its ], on the same entry")
-    } else if message.contains("expected sequence start") {
-        Some("this key needs a list: one entry per line, each starting with `- `")
-    } else if message.contains("expected mapping start") || message.contains("a map of `key: value` lines") {
-        Some("this key needs `key: value` entries, one per line and indented under it")
-    } else if message.contains("invalid boolean") {
-        Some("write true or false (draft: true leaves the page out of the site)")
-    } else if message.contains("alias") || message.contains("anchor") {
-        Some("an alias (*name) must refer to an anchor (&name) defined above it")
+    let has = |words: &str| detail.contains(words);
+    let (message, help) = if let Some(field) = detail.strip_prefix("missing field `").and_then(|r| r.split('`').next())
+    {
+        (t!("yaml_missing_field", detail, field), t!("yaml_missing_field_help"))
+    } else if has("duplicate mapping key") {
+        (t!("yaml_duplicate_key", detail), t!("yaml_duplicate_key_help"))
+    } else if has("tabs ") || has("a tab") || has("tab character") {
+        (t!("yaml_tab", detail), t!("yaml_indentation_help"))
+    } else if has("indentation") || has("did not find expected key") {
+        (t!("yaml_indentation", detail), t!("yaml_indentation_help"))
+    } else if has("mapping values are not allowed") {
+        (t!("yaml_needs_quotes", detail), t!("yaml_needs_quotes_help"))
+    } else if has("could not find expected ':'") || has("expected ':'") {
+        (t!("yaml_missing_colon", detail), t!("yaml_missing_colon_help"))
+    } else if has("end of file") || has("end of input") || has("end of the stream") {
+        (t!("yaml_ends_early", detail), t!("yaml_ends_early_help"))
+    } else if has("flow mapping") {
+        (t!("yaml_unclosed_brace", detail), t!("yaml_brackets_help"))
+    } else if has("flow sequence") {
+        (t!("yaml_unclosed_bracket", detail), t!("yaml_brackets_help"))
+    } else if has("expected sequence start") {
+        (t!("yaml_needs_list", detail), t!("yaml_needs_list_help"))
+    } else if has("expected mapping start") || has("a map of `key: value` lines") {
+        (t!("yaml_needs_map", detail), t!("yaml_needs_map_help"))
+    } else if has("invalid boolean") {
+        (t!("yaml_not_boolean", detail), t!("yaml_not_boolean_help"))
+    } else if has("alias") || has("anchor") {
+        (t!("yaml_alias", detail), t!("yaml_alias_help"))
     } else {
-        None
+        return (t!("yaml_other", detail), None);
     };
-    (help.map(str::to_owned), message.to_owned())
+    (message, Some(help))
 }
 
 /// For "unknown field `nmae`, expected one of id, name, kind": the closest known key.
-fn unknown_field_help(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
+fn unknown_field(detail: &str) -> Option<(Text, Option<Text>)> {
+    let rest = detail.strip_prefix("unknown field `")?;
     let (field, rest) = rest.split_once('`')?;
     let expected =
         rest.split_once("expected one of ").map(|(_, e)| e).or_else(|| rest.split_once("expected ").map(|(_, e)| e));
     let known: Vec<&str> = expected.map(|e| e.split(", ").map(|k| k.trim_matches('`')).collect()).unwrap_or_default();
-    Some(match crate::diag::did_you_mean(field, known.iter().copied()) {
-        Some(close) => format!("did you mean `{close}`? This key is not part of the format: correct it, or remove it"),
-        None => "this key is not part of the format: check its spelling, or remove it".to_owned(),
-    })
+    let help = match crate::diag::did_you_mean(field, known.iter().copied()) {
+        Some(close) => t!("yaml_unknown_field_close", close),
+        None => t!("yaml_unknown_field_help"),
+    };
+    let known = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+    Some((t!("yaml_unknown_field", detail, field, known), Some(help)))
 }
 
 /// The entries of a YAML mapping, in file order. Unlike a `HashMap` the order is the
@@ -253,6 +271,17 @@ impl<'de> Deserialize<'de> for Scalar {
     }
 }
 
+impl Scalar {
+    /// The value as a message shows it: as written, or in words when there is nothing to quote.
+    pub fn describe(&self) -> crate::messages::Arg {
+        match self {
+            Scalar::Null => t!("value_empty").into(),
+            Scalar::Nested => t!("value_nested").into(),
+            other => other.to_string().into(),
+        }
+    }
+}
+
 impl fmt::Display for Scalar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -312,9 +341,16 @@ mod tests {
 
     #[test]
     fn misspelt_keys_get_a_suggestion() {
-        let help = super::unknown_field_help("unknown field `as_off`, expected one of as_of, source, figures").unwrap();
+        assert!(super::lacks_colon("  long-my { voluntary-si: 1215 }"));
+        assert!(super::lacks_colon("- o-mon [1, 2]"));
+        assert!(!super::lacks_colon("  long-my: { voluntary-si: 1215 }"));
+        assert!(!super::lacks_colon("title: \"a { b }\""));
+        assert!(!super::lacks_colon("  Phường Long Mỹ { x: 1 }"), "several words are not one key");
+        let help = super::unknown_field("unknown field `as_off`, expected one of as_of, source, figures").unwrap().1;
+        let help = help.unwrap().to_string();
         assert!(help.starts_with("did you mean `as_of`?"), "{help}");
-        let help = super::unknown_field_help("unknown field `colour`, expected one of as_of, source, figures").unwrap();
+        let help = super::unknown_field("unknown field `colour`, expected one of as_of, source, figures").unwrap().1;
+        let help = help.unwrap().to_string();
         assert!(help.starts_with("this key is not part of the format"), "{help}");
     }
 }

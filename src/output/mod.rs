@@ -24,6 +24,9 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::messages::{Text, io_reason};
+use crate::t;
+
 /// The file that marks a folder as a site tiendo built, at the root of every output.
 pub const MARKER: &str = ".tiendo-site";
 
@@ -34,9 +37,29 @@ const MARKER_TEXT: &str = "This folder is a site built by tiendo.\ntiendo replac
 pub struct OutputError {
     pub path: PathBuf,
     pub source: io::Error,
+    /// Why tiendo itself refused, when it was not the system.
+    pub why: Option<Text>,
 }
 
 impl OutputError {
+    pub fn new(path: PathBuf, source: io::Error) -> OutputError {
+        OutputError { path, source, why: None }
+    }
+
+    /// tiendo's own refusal to write at `path`, for `why`.
+    pub fn refused(path: PathBuf, why: Text) -> OutputError {
+        OutputError { path, source: io::Error::other(why.to_string()), why: Some(why) }
+    }
+
+    /// What went wrong, in words of the catalogues.
+    pub fn text(&self) -> Text {
+        let path = self.path.display().to_string();
+        match &self.why {
+            Some(why) => t!("cannot_write", path, why = why.clone()),
+            None => t!("cannot_write", path, why = io_reason(&self.source)),
+        }
+    }
+
     /// Whether the disk (or the user's quota) is full.
     pub fn is_disk_full(&self) -> bool {
         if self.source.kind() == io::ErrorKind::StorageFull || self.source.kind() == io::ErrorKind::QuotaExceeded {
@@ -62,7 +85,7 @@ pub use target::{check_output, is_marked};
 use target::{is_empty, replaceable};
 
 fn at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
-    move |source| OutputError { path: path.to_owned(), source }
+    move |source| OutputError::new(path.to_owned(), source)
 }
 
 /// A folder being filled with a new site. Dropped without [`Staging::publish`], it is
@@ -94,7 +117,7 @@ impl Staging {
         if let Err(e) = fs::create_dir(&dir) {
             // Left by an earlier build of this process, or of a process that had its id.
             if e.kind() != io::ErrorKind::AlreadyExists || !remove_ours(&dir) {
-                return Err(OutputError { path: dir, source: e });
+                return Err(OutputError::new(dir, e));
             }
             fs::create_dir(&dir).map_err(at(&dir))?;
         }
@@ -151,8 +174,7 @@ impl Staging {
     /// Puts the new site in place of the old one, then deletes the old one.
     pub fn publish(mut self) -> Result<Published, OutputError> {
         // Checked before the build, and again now: the build may have been overtaken.
-        replaceable(&self.output)
-            .map_err(|why| OutputError { path: self.output.clone(), source: io::Error::other(why) })?;
+        replaceable(&self.output).map_err(|why| OutputError::refused(self.output.clone(), why))?;
         if fs::symlink_metadata(&self.output).is_err() {
             fs::rename(&self.dir, &self.output).map_err(at(&self.output))?;
             self.published = true;
@@ -214,7 +236,7 @@ impl Sink for InPlace {
 pub fn remove_tree(dir: &Path) -> Result<(), OutputError> {
     let meta = fs::symlink_metadata(dir).map_err(at(dir))?;
     if !meta.is_dir() {
-        return Err(OutputError { path: dir.to_owned(), source: io::Error::other("not a folder") });
+        return Err(OutputError::refused(dir.to_owned(), t!("output_is_a_file")));
     }
     remove_contents(dir)?;
     fs::remove_dir(dir).map_err(at(dir))

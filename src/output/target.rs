@@ -5,6 +5,9 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use crate::messages::{Text, io_reason};
+use crate::t;
+
 use super::MARKER;
 
 /// At most this many symbolic links are followed while resolving one path, as the system does.
@@ -61,81 +64,57 @@ fn push_components(path: &Path, done: &mut PathBuf, todo: &mut Vec<std::ffi::OsS
 /// Where a build of the site at `root` may publish when asked for `output`: the output
 /// resolved (a symlinked output is published at its target). Refused, with what to do,
 /// when it would replace the site's own files, or is a folder tiendo did not make.
-pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf, String> {
-    let shown = output.display();
-    let root = resolve(root).map_err(|e| format!("the site folder {}: {e}", root.display()))?;
-    let target = resolve(output).map_err(|e| format!("the output folder {shown}: {e}"))?;
-    let via = if target == std::path::absolute(output).unwrap_or_default() {
-        String::new()
+pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf, Text> {
+    let shown = output.display().to_string();
+    let root = resolve(root)
+        .map_err(|e| t!("site_folder_unreadable", folder = root.display().to_string(), why = io_reason(&e)))?;
+    let target =
+        resolve(output).map_err(|e| t!("output_folder_unreadable", folder = shown.as_str(), why = io_reason(&e)))?;
+    let folder = if target == std::path::absolute(output).unwrap_or_default() {
+        t!("output_folder", folder = target.display().to_string())
     } else {
-        format!(" (where {shown} leads)")
+        t!("output_folder_via", folder = target.display().to_string(), link = shown.as_str())
     };
+    let public = root.join("public").display().to_string();
     if root.starts_with(&target) {
-        return Err(format!(
-            "the output folder {}{via} holds the site itself, and publishing replaces the whole folder; \
-             give a folder inside it, like {}",
-            target.display(),
-            root.join("public").display()
-        ));
+        return Err(t!("output_holds_site", folder, public));
     }
     for input in ["data", "content", "templates"] {
         if target.starts_with(root.join(input)) {
-            return Err(format!(
-                "the output folder {}{via} is inside the site's {input}/ folder; give another one, like {}",
-                target.display(),
-                root.join("public").display()
-            ));
+            return Err(t!("output_inside_input", folder, input, public));
         }
     }
-    replaceable(&target).map_err(|why| format!("{}{via}: {why}", target.display()))?;
+    replaceable(&target).map_err(|why| t!("output_refused", folder, why))?;
     Ok(target)
 }
 
 /// Whether a build may put a new site at `dir`: it does not exist, or it is a folder
 /// that tiendo made (it carries the marker) or an empty one, and can be replaced.
 /// The reason and what to do otherwise.
-pub(super) fn replaceable(dir: &Path) -> Result<(), String> {
+pub(super) fn replaceable(dir: &Path) -> Result<(), Text> {
     let parent = dir.parent().unwrap_or(dir);
     let meta = match fs::symlink_metadata(dir) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             // Its parent must take the staging folder; creating missing folders is left to the build.
             return match nearest_existing(parent) {
-                Some(p) if !writable(&p) => Err(format!(
-                    "tiendo cannot create the output here: {} is not writable for you; give a folder you can write to",
-                    p.display()
-                )),
+                Some(p) if !writable(&p) => Err(t!("output_parent_not_writable", parent = p.display().to_string())),
                 _ => Ok(()),
             };
         }
-        Err(e) => return Err(format!("cannot be read: {e}")),
+        Err(e) => return Err(t!("cannot_read", why = io_reason(&e))),
         Ok(meta) => meta,
     };
     if !meta.is_dir() {
-        return Err("this is a file, not a folder; give a folder for the site with --output".to_owned());
+        return Err(t!("output_is_a_file"));
     }
     if !is_marked(dir) && !is_empty(dir) {
-        return Err(format!(
-            "this folder already exists and tiendo did not make it (it has no {MARKER} file), \
-             so it is left as it is: a build replaces the whole folder.\n\
-             Give a new or empty folder with --output (for a web server, a folder of its own, e.g. /var/www/html/tien-do). \
-             If it only holds a site that an older tiendo built, delete it and build again."
-        ));
+        return Err(t!("output_not_ours", marker = MARKER));
     }
     if !writable(dir) {
-        return Err(format!(
-            "this site cannot be replaced: the folder is read-only for you, or belongs to another user \
-             (after `sudo tiendo build`, for example).\n\
-             Make it yours again with `sudo chown -R $USER {0}` (or make it writable with `chmod -R u+w {0}`), \
-             or delete it with `sudo rm -rf {0}`, then build again.",
-            dir.display()
-        ));
+        return Err(t!("output_read_only", folder = dir.display().to_string()));
     }
     if !writable(parent) {
-        return Err(format!(
-            "tiendo writes the new site beside it and swaps the two, but {} is not writable for you; \
-             give a folder inside a folder you can write to",
-            parent.display()
-        ));
+        return Err(t!("output_beside_not_writable", parent = parent.display().to_string()));
     }
     Ok(())
 }
@@ -182,7 +161,7 @@ mod tests {
         assert_eq!(check_output(&root, &out).unwrap(), out);
         fs::write(out.join("other-site.html"), "keep").unwrap();
         let why = check_output(&root, &out).unwrap_err();
-        assert!(why.contains("tiendo did not make it"), "{why}");
+        assert!(why.to_string().contains("tiendo did not make it"), "{why}");
         fs::remove_dir_all(&base).unwrap();
     }
 

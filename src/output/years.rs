@@ -136,9 +136,9 @@ impl Pack {
     /// Writes every page of the pack into `out`; how many. The pack was checked when it
     /// was opened: one that changed since is an error.
     pub fn copy_into(&self, out: &dyn Sink) -> Result<usize, OutputError> {
-        let changed = || OutputError { path: self.path.clone(), source: io::Error::other("changed during the build") };
-        let mut file = fs::File::open(&self.path).map_err(|e| OutputError { path: self.path.clone(), source: e })?;
-        file.seek(SeekFrom::Start(self.start)).map_err(|e| OutputError { path: self.path.clone(), source: e })?;
+        let changed = || OutputError::refused(self.path.clone(), crate::t!("cache_changed"));
+        let mut file = fs::File::open(&self.path).map_err(|e| OutputError::new(self.path.clone(), e))?;
+        file.seek(SeekFrom::Start(self.start)).map_err(|e| OutputError::new(self.path.clone(), e))?;
         let mut reader = BufReader::with_capacity(1 << 18, file);
         let (mut line, mut page, mut pages) = (Vec::new(), Vec::new(), 0);
         loop {

@@ -60,7 +60,7 @@ impl Theme {
             .map(|(n, t)| ((*n).to_owned(), (format!("(built-in) templates/{n}"), (*t).to_owned())))
             .collect();
         if let Err(e) = tera.add_raw_templates(TEMPLATES.iter().copied()) {
-            diags.push(Diagnostic::error("(built-in) templates", e.to_string()));
+            diags.push(Diagnostic::error("(built-in) templates", crate::t!("template_error", detail = e.to_string())));
             return None;
         }
         let mut assets: Vec<(String, Vec<u8>)> =
@@ -129,7 +129,7 @@ impl Theme {
         };
         match self.sources.get(name) {
             Some((file, text)) => template_error(file, text, e),
-            None => Diagnostic::error("templates", e.to_string()),
+            None => Diagnostic::error("templates", crate::t!("template_error", detail = e.to_string())),
         }
     }
 }
@@ -139,13 +139,13 @@ fn template_error(file: &str, text: &str, e: &tera::Error) -> Diagnostic {
     let d = match e.kind() {
         ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
             let span = r.span();
-            Diagnostic::error(file, r.message()).at(
+            Diagnostic::error(file, crate::t!("template_error", detail = r.message())).at(
                 &load::SourceFile::new(file, text),
                 span.start_line as u64,
                 span.start_col as u64 + 1,
             )
         }
-        other => Diagnostic::error(file, other.to_string()),
+        other => Diagnostic::error(file, crate::t!("template_error", detail = other.to_string())),
     };
-    d.help("fix the template, or delete it from the site's templates/ folder to use the built-in one")
+    d.help(crate::t!("template_error_help"))
 }

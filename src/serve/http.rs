@@ -140,7 +140,12 @@ fn answer(target: &str, shared: &Shared) -> Reply {
     let status = shared.status.lock().unwrap_or_else(PoisonError::into_inner);
     match path {
         "/__tiendo/status" => {
-            let body = serde_json::json!({ "generation": status.generation, "builds": status.builds, "errors": status.errors });
+            let body = serde_json::json!({
+                "generation": status.generation,
+                "builds": status.builds,
+                "errors": status.errors,
+                "title": status.title,
+            });
             return reply(200, "application/json", body.to_string());
         }
         "/__tiendo/reload.js" => return reply(200, "text/javascript; charset=utf-8", RELOAD_JS),
@@ -150,7 +155,7 @@ fn answer(target: &str, shared: &Shared) -> Reply {
     if generation == 0 {
         // No good build yet: the diagnostics are the page.
         let errors = status.errors.clone().unwrap_or_default();
-        return reply(500, "text/html; charset=utf-8", error_page(&errors, generation));
+        return reply(500, "text/html; charset=utf-8", error_page(&status.title, &errors, generation));
     }
     drop(status);
     let Some(file) = resolve(&shared.output, path) else {
@@ -239,9 +244,10 @@ fn with_reload(mut html: Vec<u8>, generation: u64) -> Vec<u8> {
     html
 }
 
-fn error_page(errors: &str, generation: u64) -> Vec<u8> {
+fn error_page(title: &str, errors: &str, generation: u64) -> Vec<u8> {
+    let title = crate::text::escape_html(title);
     let page = format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>tiendo: errors</title></head><body>\n<h1>The site could not be built</h1>\n<pre>{}</pre>\n</body></html>\n",
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>tiendo</title></head><body>\n<h1>{title}</h1>\n<pre>{}</pre>\n</body></html>\n",
         crate::text::escape_html(errors)
     );
     with_reload(page.into_bytes(), generation)

@@ -27,7 +27,8 @@ use std::time::Duration;
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
-use crate::diag::Diagnostic;
+use crate::messages::io_reason;
+use crate::t;
 use crate::{BuildOptions, Error, Session, Summary};
 
 /// The folders of a site whose files are inputs (with `site.yaml` at its root).
@@ -43,6 +44,8 @@ pub(crate) const TIMEOUT: Duration = Duration::from_secs(10);
 pub struct ServeOptions {
     pub root: PathBuf,
     pub port: u16,
+    /// The language of messages (`--lang`); by default the site's.
+    pub lang: Option<String>,
 }
 
 /// What the loop tells the terminal about.
@@ -60,6 +63,8 @@ pub(crate) struct Status {
     builds: u64,
     /// The diagnostics of the last build, if it failed.
     errors: Option<String>,
+    /// The heading of the errors shown over the page, in the reader's language.
+    title: String,
 }
 
 /// The private folder a preview is built in: created new (never one that already
@@ -108,20 +113,22 @@ pub struct Server {
 /// built until [`Server::run`].
 pub fn start(mut options: ServeOptions) -> Result<Server, Error> {
     if !options.root.join(crate::load::SITE_FILE).is_file() {
-        return Err(Error::Usage(format!(
-            "{} has no site.yaml: give a site folder with --root",
-            options.root.display()
-        )));
+        return Err(Error::Usage(t!("serve_no_site", folder = options.root.display().to_string())));
     }
     // The watcher reports absolute paths; they are compared with the root.
-    options.root = options.root.canonicalize().map_err(|e| Error::Usage(format!("{}: {e}", options.root.display())))?;
+    options.root = options.root.canonicalize().map_err(|e| {
+        Error::Usage(t!("serve_root_unreadable", folder = options.root.display().to_string(), why = io_reason(&e)))
+    })?;
     let listener = TcpListener::bind(("127.0.0.1", options.port))
-        .map_err(|e| Error::Usage(format!("cannot listen on 127.0.0.1:{}: {e}", options.port)))?;
-    let addr = listener.local_addr().map_err(|e| Error::Usage(format!("cannot listen on 127.0.0.1: {e}")))?;
+        .map_err(|e| Error::Usage(t!("serve_cannot_listen", port = options.port, why = io_reason(&e))))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::Usage(t!("serve_cannot_listen", port = options.port, why = io_reason(&e))))?;
     let preview = Preview::create().map_err(|e| {
-        Error::Usage(format!(
-            "cannot create a private folder for the preview in {}: {e}",
-            std::env::temp_dir().display()
+        Error::Usage(t!(
+            "serve_no_preview_folder",
+            folder = std::env::temp_dir().display().to_string(),
+            why = io_reason(&e)
         ))
     })?;
     Ok(Server { listener, addr, preview, options })
@@ -132,6 +139,8 @@ pub(crate) struct Shared {
     output: PathBuf,
     port: u16,
     status: Mutex<Status>,
+    root: PathBuf,
+    lang: Option<String>,
 }
 
 impl Server {
@@ -147,6 +156,8 @@ impl Server {
             output: preview.dir.join("public"),
             port: addr.port(),
             status: Mutex::new(Status::default()),
+            root: options.root.clone(),
+            lang: options.lang.clone(),
         });
         let session = Arc::new(Mutex::new(Session::new(BuildOptions {
             root: options.root.clone(),
@@ -190,7 +201,7 @@ impl Server {
 fn stop_on_signals(stop: Arc<AtomicBool>, addr: SocketAddr) -> Result<(), Error> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
-        .map_err(|e| Error::Usage(format!("cannot handle Ctrl-C: {e}")))?;
+        .map_err(|e| Error::Usage(t!("serve_no_signals", why = io_reason(&e))))?;
     std::thread::spawn(move || {
         if signals.forever().next().is_some() {
             stop.store(true, Ordering::SeqCst);
@@ -216,12 +227,12 @@ fn watch(
 ) -> Result<std::thread::JoinHandle<()>, Error> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let mut debouncer = new_debouncer(Duration::from_millis(150), None, tx)
-        .map_err(|e| Error::Usage(format!("cannot watch the site's files: {e}")))?;
+        .map_err(|e| Error::Usage(t!("serve_cannot_watch", detail = e.to_string())))?;
     // The root itself only for site.yaml and the input folders appearing: its other
     // entries (public/, .git, target/) are not inputs.
-    debouncer
-        .watch(root, RecursiveMode::NonRecursive)
-        .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", root.display())))?;
+    debouncer.watch(root, RecursiveMode::NonRecursive).map_err(|e| {
+        Error::Usage(t!("serve_cannot_watch_folder", folder = root.display().to_string(), detail = e.to_string()))
+    })?;
     let mut watched: Vec<PathBuf> = Vec::new();
     watch_input_dirs(&mut debouncer, root, &mut watched);
     let root = root.to_owned();
@@ -279,10 +290,13 @@ fn rebuild(
             on_event(ServeEvent::Built(summary));
         }
         Err(e) => {
+            // In the language of the site as it is now: site.yaml may be the file just edited.
+            let words = crate::messages_for(&shared.root, shared.lang.as_deref());
             s.errors = Some(match e {
-                Error::Input(ds) => ds.iter().map(Diagnostic::to_string).collect::<Vec<_>>().join("\n\n"),
-                other => other.to_string(),
+                Error::Input(ds) => ds.iter().map(|d| d.render(words)).collect::<Vec<_>>().join("\n\n"),
+                other => words.render(&other.text()),
             });
+            s.title = words.render(&t!("serve_overlay_title"));
             drop(s);
             on_event(ServeEvent::Failed(e));
         }

@@ -1,11 +1,13 @@
 //! Commentary: where each Markdown file belongs, and its front matter.
 
-use super::{Ids, date};
+use super::{Ids, Kind, date};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::content::RawContent;
 use crate::load::yaml::At;
 use crate::load::{Loaded, SourceFile};
+use crate::messages::Text;
 use crate::model::{Content, Doc};
+use crate::t;
 use crate::text;
 
 /// The file, under `content/`, that says how to take part (shown on many pages).
@@ -36,36 +38,47 @@ pub(super) fn content(files: Vec<Loaded<RawContent>>, ids: &Ids, diags: &mut Dia
             ["localities", id] => match ids.locality_by_id(id) {
                 Some(Some(l)) => content.localities[l] = Some(doc(&file, raw, id, false, diags)),
                 Some(None) => drop(doc(&file, raw, id, false, diags)),
-                None => diags.push(unknown_file(&file, id, "locality", ids.locality_list.iter().map(|l| l.id.as_str()))),
+                None => {
+                    diags.push(unknown_file(&file, id, Kind::Locality, ids.locality_list.iter().map(|l| l.id.as_str())))
+                }
             },
             ["indicators", id] => match ids.indicator_by_id(id) {
                 Some(Some(i)) => content.indicators[i] = Some(doc(&file, raw, id, false, diags)),
                 Some(None) => drop(doc(&file, raw, id, false, diags)),
-                None => diags.push(unknown_file(&file, id, "indicator", ids.indicator_list.iter().map(|i| i.id.as_str()))),
+                None => diags.push(unknown_file(
+                    &file,
+                    id,
+                    Kind::Indicator,
+                    ids.indicator_list.iter().map(|i| i.id.as_str()),
+                )),
             },
             ["updates", slug] => {
                 if check_slug(&file, slug, diags) {
                     let date_missing = raw.front.date.is_none();
                     let d = doc(&file, raw, slug, true, diags);
                     if date_missing {
-                        diags.push(Diagnostic::error(&file.rel, "a bulletin needs a date").at(&file, 1, 1).help(
-                            "start the file with front matter giving its date:\n---\ntitle: \"Kết quả tháng 9/2025\"\ndate: 2025-10-05\n---",
-                        ));
+                        diags.push(
+                            Diagnostic::error(&file.rel, t!("bulletin_without_date"))
+                                .at(&file, 1, 1)
+                                .help(t!("bulletin_without_date_help")),
+                        );
                     }
                     content.updates.push(d);
                 }
             }
             [slug] => {
                 if RESERVED.contains(slug) {
-                    diags.push(Diagnostic::error(&file.rel, format!("`{slug}` is the name of one of the site's own sections"))
-                        .help("give the page another file name"));
+                    diags.push(
+                        Diagnostic::error(&file.rel, t!("page_name_reserved", slug = *slug))
+                            .help(t!("page_name_reserved_help")),
+                    );
                 } else if check_slug(&file, slug, diags) {
                     content.pages.push(doc(&file, raw, slug, true, diags));
                 }
             }
-            _ => diags.push(Diagnostic::error(&file.rel, "tiendo does not read Markdown files from this folder").help(
-                "put commentary in content/index.md, content/tham-gia.md, content/localities/<id>.md, content/indicators/<id>.md, content/updates/<name>.md or content/<name>.md",
-            )),
+            _ => diags.push(
+                Diagnostic::error(&file.rel, t!("markdown_folder_unknown")).help(t!("markdown_folder_unknown_help")),
+            ),
         }
     }
     // Newest first; the slug breaks ties so the order never depends on the file system.
@@ -113,28 +126,30 @@ fn check_slug(file: &SourceFile, slug: &str, diags: &mut Diagnostics) -> bool {
         return true;
     }
     let suggestion = text::slug(slug);
-    diags.push(Diagnostic::error(&file.rel, format!("`{slug}` cannot be part of a web address")).help(format!(
-        "name the file with lowercase letters a-z, digits and - only{}",
-        if suggestion.is_empty() { String::new() } else { format!(", e.g. {suggestion}.md") }
-    )));
+    let help = if suggestion.is_empty() { t!("page_name_rule") } else { t!("page_name_rule_example", suggestion) };
+    diags.push(Diagnostic::error(&file.rel, t!("page_name_invalid", slug)).help(help));
     false
 }
 
 fn unknown_file<'k>(
     file: &SourceFile,
     id: &str,
-    what: &str,
+    kind: Kind,
     known: impl Iterator<Item = &'k str> + Clone,
 ) -> Diagnostic {
     let close = crate::diag::did_you_mean(id, known.clone());
-    let list = crate::diag::known_list(id, known);
-    let help = match close {
-        Some(c) => format!("did you mean {c}.md? Known {what} ids: {list}"),
-        None => format!("name the file after the id of {} {what}: {list}", super::article(what)),
+    let known = crate::diag::known_list(id, known);
+    let (message, close_help, help) = match kind {
+        Kind::Indicator => ("commentary_not_indicator", "commentary_indicator_close", "commentary_indicator_help"),
+        Kind::Locality | Kind::City => {
+            ("commentary_not_locality", "commentary_locality_close", "commentary_locality_help")
+        }
     };
-    let message =
-        format!("`{id}` is not the id of {} {what}, so this commentary belongs nowhere", super::article(what));
-    Diagnostic::error(&file.rel, message).help(help)
+    let help = match close {
+        Some(c) => Text::new(close_help, vec![("close", c.into()), ("known", known.into())]),
+        None => Text::new(help, vec![("known", known.into())]),
+    };
+    Diagnostic::error(&file.rel, Text::new(message, vec![("id", id.into())])).help(help)
 }
 
 #[cfg(test)]

@@ -3,21 +3,19 @@
 
 use std::collections::HashMap;
 
-use super::{MAX_LOCALITIES, check_id, error_at};
+use super::{Kind, MAX_LOCALITIES, check_id, error_at};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::Loaded;
 use crate::load::site::RawSite;
 use crate::load::yaml::Scalar;
 use crate::model::{City, Config, Group, Indicator, IndicatorKind, Language, Locality, LocalityKind};
+use crate::t;
 use crate::text;
 
 pub(super) fn config(loaded: &Loaded<RawSite>, diags: &mut Diagnostics) -> Config {
     let (file, raw) = (&loaded.file, &loaded.raw);
     if raw.title.value.trim().is_empty() {
-        diags.push(
-            error_at(file, &raw.title, "the title is empty")
-                .help("give the site a title, e.g. title: \"Tiến độ BHXH — Thành phố Cần Thơ\""),
-        );
+        diags.push(error_at(file, &raw.title, t!("title_empty")).help(t!("title_empty_help")));
     }
     let language = match raw.language.as_ref().map(|l| l.value.trim()) {
         None | Some("vi") => Language::Vi,
@@ -25,9 +23,9 @@ pub(super) fn config(loaded: &Loaded<RawSite>, diags: &mut Diagnostics) -> Confi
         Some(other) => {
             let at = raw.language.as_ref().map(|l| (u64::from(l.line), u64::from(l.column))).unwrap_or((0, 0));
             diags.push(
-                Diagnostic::error(&file.rel, format!("the language `{other}` is not supported"))
+                Diagnostic::error(&file.rel, t!("language_unsupported", language = other))
                     .at(file, at.0, at.1)
-                    .help("write language: vi (Vietnamese) or language: en (English)"),
+                    .help(t!("language_unsupported_help")),
             );
             Language::Vi
         }
@@ -35,10 +33,7 @@ pub(super) fn config(loaded: &Loaded<RawSite>, diags: &mut Diagnostics) -> Confi
     let base_url = raw.base_url.as_ref().and_then(|u| match base_url(&u.value) {
         Some(url) => Some(url),
         None => {
-            diags.push(
-                error_at(file, u, format!("`{}` is not a web address", u.value))
-                    .help("write the full address the site will be published at, e.g. base_url: \"https://example.gov.vn/tien-do\""),
-            );
+            diags.push(error_at(file, u, t!("not_a_web_address", value = &u.value)).help(t!("not_a_web_address_help")));
             None
         }
     });
@@ -47,8 +42,8 @@ pub(super) fn config(loaded: &Loaded<RawSite>, diags: &mut Diagnostics) -> Confi
         match v.value {
             Scalar::Float(f) if f > 0.0 && f < 1.0 => at_risk = f,
             _ => diags.push(
-                error_at(file, v, format!("at_risk must be a share between 0 and 1, not {}", v.value))
-                    .help("e.g. at_risk: 0.9 means a projection of at least 90 % of the target is \"at risk\" rather than \"behind\""),
+                error_at(file, v, t!("at_risk_not_a_share", value = v.value.describe()))
+                    .help(t!("at_risk_not_a_share_help")),
             ),
         }
     }
@@ -79,22 +74,19 @@ pub(super) fn localities(
 ) -> (City, Vec<Locality>, Vec<Group>) {
     let (file, raw) = (&loaded.file, &loaded.raw);
     let city = &raw.city.value;
-    if let Err(d) = check_id(file, &city.id, "city") {
+    if let Err(d) = check_id(file, &city.id, Kind::City) {
         diags.push(d);
     }
     if city.name.value.trim().is_empty() {
-        diags.push(error_at(file, &city.name, "the city's name is empty").help("e.g. name: \"Thành phố Cần Thơ\""));
+        diags.push(error_at(file, &city.name, t!("city_name_empty")).help(t!("city_name_empty_help")));
     }
     if raw.localities.value.is_empty() {
-        diags.push(
-            error_at(file, &raw.localities, "the list of localities is empty")
-                .help("list every ward and commune, e.g.\n- { id: long-my, name: \"Phường Long Mỹ\", kind: ward }"),
-        );
+        diags.push(error_at(file, &raw.localities, t!("localities_empty")).help(t!("localities_empty_help")));
     }
     if raw.localities.value.len() > MAX_LOCALITIES {
         diags.push(
-            error_at(file, &raw.localities, format!("the file lists {} localities", raw.localities.value.len()))
-                .help(format!("a site can have at most {MAX_LOCALITIES} localities (a national site has 3,321)")),
+            error_at(file, &raw.localities, t!("too_many_localities", n = raw.localities.value.len()))
+                .help(t!("too_many_localities_help", max = MAX_LOCALITIES)),
         );
     }
     let mut seen: HashMap<&str, u32> = HashMap::new();
@@ -103,24 +95,22 @@ pub(super) fn localities(
     let mut list = Vec::with_capacity(raw.localities.value.len());
     for (index, l) in raw.localities.value.iter().enumerate() {
         let id = &l.id;
-        match check_id(file, id, "locality") {
+        match check_id(file, id, Kind::Locality) {
             Err(d) => diags.push(d),
             Ok(()) => {
                 if let Some(first) = seen.insert(&id.value, id.line) {
                     diags.push(
-                        error_at(file, id, format!("the id `{}` is used twice", id.value))
-                            .help(format!("it is already used on line {first}; every locality needs its own id")),
+                        error_at(file, id, t!("id_used_twice", id = &id.value))
+                            .help(t!("id_used_twice_locality_help", first)),
                     );
                 } else if id.value == city.id.value {
-                    diags.push(
-                        error_at(file, id, format!("`{}` is the city's id", id.value))
-                            .help("the city and its localities need different ids, because figures.csv names both"),
-                    );
+                    diags
+                        .push(error_at(file, id, t!("id_is_the_city", id = &id.value)).help(t!("id_is_the_city_help")));
                 }
             }
         }
         if l.name.value.trim().is_empty() {
-            diags.push(error_at(file, &l.name, "the name is empty").help("e.g. name: \"Phường Long Mỹ\""));
+            diags.push(error_at(file, &l.name, t!("name_empty")).help(t!("locality_name_empty_help")));
         }
         let kind = match l.kind.value.trim() {
             "ward" => LocalityKind::Ward,
@@ -128,8 +118,8 @@ pub(super) fn localities(
             "special-zone" => LocalityKind::SpecialZone,
             other => {
                 diags.push(
-                    error_at(file, &l.kind, format!("`{other}` is not a kind of locality"))
-                        .help("write kind: ward (phường), kind: commune (xã) or kind: special-zone (đặc khu)"),
+                    error_at(file, &l.kind, t!("locality_kind_unknown", kind = other))
+                        .help(t!("locality_kind_unknown_help")),
                 );
                 LocalityKind::Ward
             }
@@ -141,8 +131,7 @@ pub(super) fn localities(
             }
             other => {
                 diags.push(
-                    error_at(file, c, format!("{other} is not a code"))
-                        .help("write the statistics office's code as digits, e.g. code: 31471, or leave it out"),
+                    error_at(file, c, t!("code_not_a_code", value = other.describe())).help(t!("code_not_a_code_help")),
                 );
                 None
             }
@@ -151,17 +140,15 @@ pub(super) fn localities(
             let name = g.value.trim();
             let slug = text::slug(name);
             if slug.is_empty() {
-                diags.push(
-                    error_at(file, g, "the group name has no letters or digits").help("e.g. group: \"Sóc Trăng cũ\""),
-                );
+                diags.push(error_at(file, g, t!("group_name_blank")).help(t!("group_name_blank_help")));
                 return None;
             }
             if slug.len() > text::MAX_ID_LEN {
                 // The slug names the group's folder, and file systems limit names.
-                diags.push(error_at(file, g, "the group name is too long").help(format!(
-                    "its page's address would be {} characters long, and may be at most {}: shorten the name",
-                    slug.len(),
-                    text::MAX_ID_LEN
+                diags.push(error_at(file, g, t!("group_name_too_long")).help(t!(
+                    "group_name_too_long_help",
+                    length = slug.len(),
+                    max = text::MAX_ID_LEN
                 )));
                 return None;
             }
@@ -171,12 +158,8 @@ pub(super) fn localities(
             });
             if groups[gi].name != name {
                 diags.push(
-                    error_at(
-                        file,
-                        g,
-                        format!("the group \"{name}\" differs from \"{}\" only in spelling", groups[gi].name),
-                    )
-                    .help("both would get the same page; write the group's name the same way everywhere"),
+                    error_at(file, g, t!("group_spelt_two_ways", name, first = &groups[gi].name))
+                        .help(t!("group_spelt_two_ways_help")),
                 );
             }
             groups[gi].members.push(index);
@@ -196,35 +179,32 @@ pub(super) fn indicators(
     let mut seen: HashMap<&str, u32> = HashMap::new();
     let mut list = Vec::with_capacity(raw.len());
     if raw.is_empty() {
-        diags.push(Diagnostic::error(&file.rel, "no indicators are defined").help(
-            "list at least one, e.g.\n- { id: voluntary-si, name: \"Người tham gia BHXH tự nguyện\", kind: count }",
-        ));
+        diags.push(Diagnostic::error(&file.rel, t!("indicators_empty")).help(t!("indicators_empty_help")));
     }
     for entry in raw {
         let i = &entry.value;
-        match check_id(file, &i.id, "indicator") {
+        match check_id(file, &i.id, Kind::Indicator) {
             Err(d) => diags.push(d),
             Ok(()) => {
                 if let Some(first) = seen.insert(&i.id.value, i.id.line) {
                     diags.push(
-                        error_at(file, &i.id, format!("the id `{}` is used twice", i.id.value))
-                            .help(format!("it is already used on line {first}; every indicator needs its own id")),
+                        error_at(file, &i.id, t!("id_used_twice", id = &i.id.value))
+                            .help(t!("id_used_twice_indicator_help", first)),
                     );
                 }
             }
         }
         if i.name.value.trim().is_empty() {
-            diags.push(
-                error_at(file, &i.name, "the name is empty").help("e.g. name: \"Người tham gia BHXH tự nguyện\""),
-            );
+            diags.push(error_at(file, &i.name, t!("name_empty")).help(t!("indicator_name_empty_help")));
         }
         let kind = match i.kind.value.trim() {
             "count" => IndicatorKind::Count,
             "coverage" => IndicatorKind::Coverage,
             other => {
-                diags.push(error_at(file, &i.kind, format!("`{other}` is not a kind of indicator")).help(
-                    "write kind: count (progress = value / target) or kind: coverage (a rate of a base population)",
-                ));
+                diags.push(
+                    error_at(file, &i.kind, t!("indicator_kind_unknown", kind = other))
+                        .help(t!("indicator_kind_unknown_help")),
+                );
                 IndicatorKind::Count
             }
         };

@@ -16,7 +16,9 @@ use crate::date::{Date, DateError, MAX_YEAR, MIN_YEAR};
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean, known_list};
 use crate::load::yaml::{At, Scalar};
 use crate::load::{Input, SourceFile};
+use crate::messages::Text;
 use crate::model::{City, Config, Group, Indicator, Locality, Site};
+use crate::t;
 use crate::text;
 pub use definition::base_url;
 
@@ -41,9 +43,7 @@ pub fn validate(input: Input, diags: &mut Diagnostics) -> Option<Site> {
     let targets = targets::targets(&input.targets, &input.unreadable, &ids, diags);
     let reports_failed = input.unreadable.iter().any(|rel| rel.starts_with(crate::load::REPORTS_DIR));
     if input.reports.is_empty() && !reports_failed {
-        diags.push(Diagnostic::error(crate::load::REPORTS_DIR, "the site has no reports yet").help(
-            "add the first report as a file in data/reports/, e.g. data/reports/2025-09.yaml:\nas_of: 2025-09-30\nfigures:\n  long-my: { voluntary-si: 1215 }",
-        ));
+        diags.push(Diagnostic::error(crate::load::REPORTS_DIR, t!("no_reports")).help(t!("no_reports_help")));
     }
     let (reports, figures) = reports::reports(input.reports, &ids, &targets, diags);
     let content = content::content(input.content, &ids, diags);
@@ -108,7 +108,7 @@ impl<'a> Ids<'a> {
         let found = map.get(id.value.as_str()).copied();
         if found.is_none() {
             let known = self.locality_list.iter().map(|l| l.id.as_str());
-            unknown(file, id, "locality", crate::load::LOCALITIES_FILE, known, diags);
+            unknown(file, id, Kind::Locality, crate::load::LOCALITIES_FILE, known, diags);
         }
         found
     }
@@ -118,7 +118,7 @@ impl<'a> Ids<'a> {
         let found = map.get(id.value.as_str()).copied();
         if found.is_none() {
             let known = self.indicator_list.iter().map(|l| l.id.as_str());
-            unknown(file, id, "indicator", crate::load::INDICATORS_FILE, known, diags);
+            unknown(file, id, Kind::Indicator, crate::load::INDICATORS_FILE, known, diags);
         }
         found
     }
@@ -149,47 +149,57 @@ impl<'a> Ids<'a> {
 fn unknown<'k>(
     file: &SourceFile,
     id: &At<String>,
-    what: &str,
+    kind: Kind,
     defined_in: &str,
     known: impl Iterator<Item = &'k str> + Clone,
     diags: &mut Diagnostics,
 ) {
-    let d = error_at(file, id, format!("`{}` is not {} {what}", id.value, article(what)));
-    diags.push_with_help(d, || match did_you_mean(&id.value, known.clone()) {
-        Some(close) => format!("did you mean `{close}`? Known {what} ids: {}", known_list(&id.value, known)),
-        None => format!(
-            "known {what} ids: {}; a new {what} must first be added to {defined_in}",
-            known_list(&id.value, known)
-        ),
+    let (message, close_help, help) = match kind {
+        Kind::Locality => ("unknown_locality", "unknown_locality_close", "unknown_locality_help"),
+        Kind::Indicator => ("unknown_indicator", "unknown_indicator_close", "unknown_indicator_help"),
+        Kind::City => ("unknown_city", "unknown_city_close", "unknown_city_help"),
+    };
+    let d = error_at(file, id, Text::new(message, vec![("id", id.value.as_str().into())]));
+    diags.push_with_help(d, || {
+        let list = known_list(&id.value, known.clone()).into();
+        match did_you_mean(&id.value, known) {
+            Some(close) => Text::new(close_help, vec![("close", close.into()), ("known", list)]),
+            None => Text::new(help, vec![("known", list), ("file", defined_in.into())]),
+        }
     });
 }
 
-fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+/// What an id names, for messages about it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    City,
+    Locality,
+    Indicator,
 }
 
 /// An error at the position of a value read from `file`.
-pub(crate) fn error_at<T>(file: &SourceFile, at: &At<T>, message: impl Into<String>) -> Diagnostic {
+pub(crate) fn error_at<T>(file: &SourceFile, at: &At<T>, message: Text) -> Diagnostic {
     Diagnostic::error(&file.rel, message).at(file, u64::from(at.line), u64::from(at.column))
 }
 
 /// Checks an id, with a suggested correction when it is not valid.
-pub(crate) fn check_id(file: &SourceFile, id: &At<String>, what: &str) -> Result<(), Diagnostic> {
+pub(crate) fn check_id(file: &SourceFile, id: &At<String>, kind: Kind) -> Result<(), Diagnostic> {
     if text::is_valid_id(&id.value) {
         return Ok(());
     }
     let suggestion = text::slug(&id.value);
-    let help = if text::is_valid_id(&suggestion) {
-        format!("ids use only lowercase letters a-z, digits and -, e.g. `{suggestion}`")
-    } else {
-        "ids use only lowercase letters a-z, digits and -".to_owned()
+    let help = if text::is_valid_id(&suggestion) { t!("id_rule_example", suggestion) } else { t!("id_rule") };
+    let what = match kind {
+        Kind::City => t!("kind_city"),
+        Kind::Locality => t!("kind_locality"),
+        Kind::Indicator => t!("kind_indicator"),
     };
     let message = if id.value.is_empty() {
-        format!("the {what} id is empty")
+        t!("id_empty", what)
     } else if id.value.len() > text::MAX_ID_LEN {
-        format!("the {what} id is longer than {} characters", text::MAX_ID_LEN)
+        t!("id_too_long", what, max = text::MAX_ID_LEN)
     } else {
-        format!("`{}` is not a valid {what} id", id.value)
+        t!("id_invalid", what, id = &id.value)
     };
     Err(error_at(file, id, message).help(help))
 }
@@ -203,36 +213,25 @@ pub const MAX_LOCALITIES: usize = 100_000;
 pub const MAX_PEOPLE: u64 = 10_000_000_000;
 
 /// A whole number of people, or a message and advice saying why `value` is not one.
-pub(crate) fn whole_number(value: &Scalar) -> Result<u64, (String, String)> {
-    const SEPARATOR: &str = "write digits only, without a thousands separator: 1215, not 1.215 or 1,215";
+pub(crate) fn whole_number(value: &Scalar) -> Result<u64, (Text, Text)> {
+    let separator = || t!("number_separator_help");
     match value {
-        Scalar::Int(i) if *i < 0 => {
-            Err((format!("{i} is negative"), "figures and targets count people: 0 or more".into()))
-        }
+        Scalar::Int(i) if *i < 0 => Err((t!("number_negative", value = *i), t!("number_negative_help"))),
         Scalar::Int(i) => match u64::try_from(*i) {
             Ok(n) if n <= MAX_PEOPLE => Ok(n),
-            _ => {
-                Err((format!("{i} is too large to be a number of people"), "check the number for extra digits".into()))
-            }
+            _ => Err((t!("number_too_large", value = *i), t!("number_too_large_help"))),
         },
-        Scalar::Float(f) if !f.is_finite() => Err(("this is not a number".into(), SEPARATOR.into())),
-        Scalar::Float(f) if *f < 0.0 => {
-            Err((format!("{f} is negative"), "figures and targets count people: 0 or more".into()))
-        }
-        Scalar::Float(f) if *f > MAX_PEOPLE as f64 => Err((
-            "this number is too large to be a number of people".into(),
-            "check the number for extra digits".into(),
-        )),
-        Scalar::Float(f) if f.fract() != 0.0 => Err((format!("{f} is not a whole number"), SEPARATOR.into())),
+        Scalar::Float(f) if !f.is_finite() => Err((t!("number_not_finite"), separator())),
+        Scalar::Float(f) if *f < 0.0 => Err((t!("number_negative", value = f.to_string()), t!("number_negative_help"))),
+        Scalar::Float(f) if *f > MAX_PEOPLE as f64 => Err((t!("number_far_too_large"), t!("number_too_large_help"))),
+        Scalar::Float(f) if f.fract() != 0.0 => Err((t!("number_not_whole", value = f.to_string()), separator())),
         // Integral and in range, so the conversion is exact.
         Scalar::Float(f) => Ok(*f as u64),
-        Scalar::Text(t) => Err((format!("\"{t}\" is text, not a number"), SEPARATOR.into())),
+        Scalar::Text(text) => Err((t!("number_is_text", value = text.as_str()), separator())),
         Scalar::Bool(_) | Scalar::Nested => {
-            Err((format!("{value} is not a number"), "write a whole number of people, e.g. 1215".into()))
+            Err((t!("number_not_a_number", value = value.describe()), t!("number_not_a_number_help")))
         }
-        Scalar::Null => {
-            Err(("the value is empty".into(), "write the number, or remove the line if there is no figure".into()))
-        }
+        Scalar::Null => Err((t!("number_empty"), t!("number_empty_help"))),
     }
 }
 
@@ -240,10 +239,8 @@ pub(crate) fn whole_number(value: &Scalar) -> Result<u64, (String, String)> {
 /// written with a comma separator. Said once, plainly, instead of "`40` is not an indicator".
 pub(super) fn split_number(file: &SourceFile, key: &At<String>) -> Option<Diagnostic> {
     let k = key.value.trim();
-    (!k.is_empty() && k.bytes().all(|b| b.is_ascii_digit())).then(|| {
-        error_at(file, key, format!("a comma splits this number: `,{k}` reads as a new entry"))
-            .help("inside { }, commas separate entries: write numbers without separators, e.g. 1215, not 1,215")
-    })
+    (!k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| error_at(file, key, t!("comma_splits_number", digits = k)).help(t!("comma_splits_number_help")))
 }
 
 /// A date written as YYYY-MM-DD.
@@ -251,15 +248,14 @@ pub(super) fn date(file: &SourceFile, at: &At<String>, diags: &mut Diagnostics) 
     match Date::parse(at.value.trim()) {
         Ok(d) => Some(d),
         Err(DateError::Format) => {
-            diags.push(
-                error_at(file, at, format!("`{}` is not a date", at.value))
-                    .help("write dates as YYYY-MM-DD, e.g. 2025-09-30"),
-            );
+            diags.push(error_at(file, at, t!("not_a_date", value = &at.value)).help(t!("not_a_date_help")));
             None
         }
         Err(DateError::Impossible) => {
-            diags.push(error_at(file, at, format!("the date {} does not exist", at.value)).help(format!(
-                "check the day and the month (years {MIN_YEAR}–{MAX_YEAR}); e.g. the last day of September is 2025-09-30"
+            diags.push(error_at(file, at, t!("date_does_not_exist", value = &at.value)).help(t!(
+                "date_does_not_exist_help",
+                min = MIN_YEAR,
+                max = MAX_YEAR
             )));
             None
         }

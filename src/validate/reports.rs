@@ -13,7 +13,9 @@ use crate::format::plain_count;
 use crate::load::reports::RawReport;
 use crate::load::yaml::At;
 use crate::load::{Loaded, SourceFile};
+use crate::messages::Text;
 use crate::model::{Figure, Grid, Report, YearTargets};
+use crate::t;
 
 /// One report file checked on its own, against the lists of localities and indicators:
 /// everything that does not need the other reports.
@@ -34,10 +36,7 @@ fn check_report(Loaded { file, raw }: Loaded<RawReport>, ids: &Ids) -> Checked {
     let mut diags = Diagnostics::new();
     let as_of = date(&file, &raw.as_of, &mut diags);
     if raw.figures.value.0.is_empty() {
-        diags
-            .push(error_at(&file, &raw.figures, "the report has no figures").help(
-                "list each locality's figures, e.g.\n  long-my: { voluntary-si: 1215, health-insurance: 35300 }",
-            ));
+        diags.push(error_at(&file, &raw.figures, t!("report_no_figures")).help(t!("report_no_figures_help")));
     }
     let mut figures = Vec::with_capacity(raw.figures.value.0.len() * ids.indicator_list.len());
     let mut entries = HashMap::new();
@@ -48,8 +47,8 @@ fn check_report(Loaded { file, raw }: Loaded<RawReport>, ids: &Ids) -> Checked {
         }
         if inner.value.0.is_empty() {
             diags.push(
-                error_at(&file, inner, format!("`{}` has no figures", loc_key.value))
-                    .help("give its figures, e.g. { voluntary-si: 1215 }, or remove the line if it did not report"),
+                error_at(&file, inner, t!("locality_no_figures", id = &loc_key.value))
+                    .help(t!("locality_no_figures_help")),
             );
         }
         for (ind_key, value) in &inner.value.0 {
@@ -93,8 +92,8 @@ pub(super) fn reports(
         let file = &report.file;
         if let Some(first) = dates.insert(d, file.rel.clone()) {
             diags.push(
-                error_at(file, &report.as_of_at, format!("{first} has the same date, {d}"))
-                    .help("two reports cannot have the same date: correct the date of one, or merge them"),
+                error_at(file, &report.as_of_at, t!("report_same_date", first, date = d))
+                    .help(t!("report_same_date_help")),
             );
         }
         if targets.broken.contains(&d.year()) {
@@ -134,9 +133,7 @@ fn without_targets(untargeted: &[(Date, String)], diags: &mut Diagnostics) {
     years.dedup_by_key(|(d, _)| d.year());
     for (d, file) in years {
         let year = d.year();
-        diags.push(Diagnostic::warning(file, format!("there are no targets for {year} yet")).help(format!(
-            "the site shows the {year} figures without progress or status until data/targets/{year}.yaml is added"
-        )));
+        diags.push(Diagnostic::warning(file, t!("no_targets_yet", year)).help(t!("no_targets_yet_help", year)));
     }
 }
 
@@ -164,11 +161,12 @@ fn missing_targets(targets: &Targets, with_figures: &[(i32, Vec<Option<String>>)
         let Some((_, with)) = with_figures.iter().find(|(year, _)| *year == y.year) else { continue };
         for (l, i, _) in given.iter().filter(|(_, _, given)| !**given) {
             let Some(report) = &with[i] else { continue };
-            let message =
-                format!("`{}` has no {} target for `{}`", ids.locality_list[l].id, y.year, ids.indicator_list[i].id);
-            diags.push(Diagnostic::error(&y.file, message).help(format!(
-                "{} has figures for `{}` (e.g. in {report}), so every locality needs a target for it",
-                y.year, ids.indicator_list[i].id
+            let (locality, indicator) = (&ids.locality_list[l].id, &ids.indicator_list[i].id);
+            diags.push(Diagnostic::error(&y.file, t!("missing_target", locality, year = y.year, indicator)).help(t!(
+                "missing_target_help",
+                year = y.year,
+                indicator,
+                report
             )));
         }
     }
@@ -191,18 +189,21 @@ fn figure_warnings(
             let Some(figure) = figure else { continue };
             let value = figure.value;
             let file = &reports[k].1.file;
-            let at = |message: String| {
+            let at = |message: Text| {
                 Diagnostic::warning(&file.rel, message).at(file, u64::from(figure.line), u64::from(figure.column))
             };
             if let Some((before, pk)) = previous
                 && value < before
             {
                 diags.push(
-                    at(format!("`{locality}` {indicator} fell from {} to {}", plain_count(before), plain_count(value)))
-                        .help(format!(
-                            "the previous figure is in {}; check both, and if they are right nothing needs doing",
-                            reports[pk].1.file.rel
-                        )),
+                    at(t!(
+                        "figure_fell",
+                        locality,
+                        indicator,
+                        before = plain_count(before),
+                        value = plain_count(value)
+                    ))
+                    .help(t!("figure_fell_help", file = &reports[pk].1.file.rel)),
                 );
             }
             previous = Some((value, k));
@@ -211,24 +212,20 @@ fn figure_warnings(
                 && value > base
             {
                 diags.push(
-                    at(format!(
-                        "`{locality}` {indicator}: {} people is more than the base of {} (coverage above 100 %)",
-                        plain_count(value),
-                        plain_count(base)
-                    ))
-                    .help(
-                        "this happens when the base is an estimate; check the figure and the base in the targets file",
-                    ),
+                    at(t!("above_base", locality, indicator, value = plain_count(value), base = plain_count(base)))
+                        .help(t!("above_base_help")),
                 );
             }
             if value as f64 > 3.0 * goal.people as f64 {
                 diags.push(
-                    at(format!(
-                        "`{locality}` {indicator}: {} is more than three times the target of {}",
-                        plain_count(value),
-                        plain_count(goal.people)
+                    at(t!(
+                        "three_times_target",
+                        locality,
+                        indicator,
+                        value = plain_count(value),
+                        target = plain_count(goal.people)
                     ))
-                    .help("check the figure for an extra digit, and the target"),
+                    .help(t!("three_times_target_help")),
                 );
             }
         }
@@ -247,21 +244,20 @@ fn missing_from_latest(
     let file = &latest.file;
     for (l, locality) in ids.locality_list.iter().enumerate() {
         let (line, column) = latest.entries.get(&l).copied().unwrap_or((0, 0));
-        let warn = |message: String| {
-            Diagnostic::warning(&file.rel, message).at(file, line, column).help(
-                "its page will show its last figure and say that this report has none; add the figures if they exist",
-            )
+        let warn = |message: Text| {
+            Diagnostic::warning(&file.rel, message).at(file, line, column).help(t!("missing_latest_help"))
         };
         let cells = figures.locality(l);
         if cells.iter().all(|series| series[k].is_none()) {
-            diags.push(warn(format!("`{}` has no figures in the latest report", locality.id)));
+            diags.push(warn(t!("missing_latest", locality = &locality.id)));
             continue;
         }
         for (i, series) in cells.iter().enumerate() {
             if series[k].is_none() {
-                diags.push(warn(format!(
-                    "`{}` has no {} figure in the latest report",
-                    locality.id, ids.indicator_list[i].id
+                diags.push(warn(t!(
+                    "missing_latest_figure",
+                    locality = &locality.id,
+                    indicator = &ids.indicator_list[i].id
                 )));
             }
         }

@@ -11,6 +11,7 @@ use crate::load::yaml::{At, Scalar};
 use crate::load::{Loaded, SourceFile};
 use crate::model::{Grid, IndicatorKind, YearTargets};
 use crate::progress::{Goal, Rate, RateError};
+use crate::t;
 
 /// The targets files, checked.
 pub(super) struct Targets {
@@ -75,19 +76,15 @@ fn year_targets<'f>(
     let stem = file.rel.rsplit('/').next().and_then(|n| n.split('.').next()).unwrap_or("");
     if stem != year.to_string() {
         let help = match stem.parse::<i32>() {
-            Ok(named) => format!(
-                "if these are the targets for {named}, change this line to `year: {named}`; if they are {year}'s, rename the file to data/targets/{year}.yaml"
-            ),
-            Err(_) => format!("name the file after its year: data/targets/{year}.yaml"),
+            Ok(named) => t!("targets_year_differs_help", named, year),
+            Err(_) => t!("targets_name_after_year_help", year),
         };
-        diags.push(error_at(file, &raw.year, format!("this file is named {stem} but says `year: {year}`")).help(help));
+        diags.push(error_at(file, &raw.year, t!("targets_year_differs", stem, year)).help(help));
         return None;
     }
     if let Some(first) = seen.insert(year, &file.rel) {
-        diags.push(
-            error_at(file, &raw.year, format!("{first} already gives the targets for {year}"))
-                .help("keep one targets file per year: merge the two files"),
-        );
+        diags
+            .push(error_at(file, &raw.year, t!("targets_year_twice", first, year)).help(t!("targets_year_twice_help")));
         return None;
     }
     let due = match &raw.due {
@@ -96,8 +93,7 @@ fn year_targets<'f>(
             let ok = due.year() >= year;
             if !ok {
                 diags.push(
-                    error_at(file, d, format!("the due date {due} is before the year {year} starts"))
-                        .help(format!("the due date is when the year's targets must be met, normally {year}-12-31")),
+                    error_at(file, d, t!("due_before_year", due = *due, year)).help(t!("due_before_year_help", year)),
                 );
             }
             ok
@@ -131,10 +127,7 @@ fn year(file: &SourceFile, at: &At<Scalar>, diags: &mut Diagnostics) -> Option<i
     match &at.value {
         Scalar::Int(y) if (i128::from(MIN_YEAR)..=i128::from(MAX_YEAR)).contains(y) => i32::try_from(*y).ok(),
         other => {
-            diags.push(
-                error_at(file, at, format!("{other} is not a year"))
-                    .help("write the year in four digits, e.g. year: 2025"),
-            );
+            diags.push(error_at(file, at, t!("not_a_year", value = other.describe())).help(t!("not_a_year_help")));
             None
         }
     }
@@ -145,10 +138,7 @@ fn goal(file: &SourceFile, target: &At<RawTarget>, ids: &Ids, ind: usize, diags:
     match (&target.value, indicator.kind) {
         (RawTarget::Count(n), IndicatorKind::Count) => match whole_number(n) {
             Ok(0) => {
-                diags.push(
-                    error_at(file, target, "a target of 0 cannot be measured against")
-                        .help("targets must be at least 1 person"),
-                );
+                diags.push(error_at(file, target, t!("target_zero")).help(t!("target_zero_help")));
                 None
             }
             Ok(t) => Some(Goal::count(t)),
@@ -160,19 +150,15 @@ fn goal(file: &SourceFile, target: &At<RawTarget>, ids: &Ids, ind: usize, diags:
         (RawTarget::Coverage(c), IndicatorKind::Coverage) => coverage(file, target, c, diags),
         (RawTarget::Coverage(_), IndicatorKind::Count) => {
             diags.push(
-                error_at(file, target, format!("`{}` is a count indicator, so its target is a number", indicator.id))
-                    .help("write the number of people to reach, e.g. voluntary-si: 1509"),
+                error_at(file, target, t!("count_target_not_a_number", id = &indicator.id))
+                    .help(t!("count_target_not_a_number_help")),
             );
             None
         }
         (RawTarget::Count(_), IndicatorKind::Coverage) => {
             diags.push(
-                error_at(
-                    file,
-                    target,
-                    format!("`{}` is a coverage indicator, so its target is a rate and a base", indicator.id),
-                )
-                .help("write the target rate in percent and the base population, e.g. { rate: 95.0, base: 40000 }"),
+                error_at(file, target, t!("coverage_target_needs_parts", id = &indicator.id))
+                    .help(t!("coverage_target_needs_parts_help")),
             );
             None
         }
@@ -181,10 +167,8 @@ fn goal(file: &SourceFile, target: &At<RawTarget>, ids: &Ids, ind: usize, diags:
 
 fn coverage(file: &SourceFile, target: &At<RawTarget>, c: &RawCoverage, diags: &mut Diagnostics) -> Option<Goal> {
     let (Some(rate_at), Some(base_at)) = (&c.rate, &c.base) else {
-        let missing = if c.rate.is_none() { "rate" } else { "base" };
-        diags.push(error_at(file, target, format!("this coverage target has no {missing}")).help(
-            "a coverage target is a target rate in percent and the population it is a share of, e.g. { rate: 95.0, base: 40000 }",
-        ));
+        let message = if c.rate.is_none() { t!("coverage_without_rate") } else { t!("coverage_without_base") };
+        diags.push(error_at(file, target, message).help(t!("coverage_parts_help")));
         return None;
     };
     let rate = match &rate_at.value {
@@ -197,18 +181,15 @@ fn coverage(file: &SourceFile, target: &At<RawTarget>, c: &RawCoverage, diags: &
         Ok(r) => Some(r),
         Err(e) => {
             let (message, help) = match e {
-                RateError::OutOfRange => (
-                    format!("the target rate {} is not between 0 and 100", rate_at.value),
-                    "write a percentage above 0 and at most 100, e.g. rate: 95.0",
-                ),
-                RateError::TooManyDecimals => (
-                    format!("the target rate {} has more than four decimals", rate_at.value),
-                    "round it to four decimals at most, e.g. rate: 92.75",
-                ),
-                RateError::NotANumber => (
-                    format!("the target rate {} is not a number", rate_at.value),
-                    "write the percentage as a number with a decimal point, e.g. rate: 95.0",
-                ),
+                RateError::OutOfRange => {
+                    (t!("rate_out_of_range", value = rate_at.value.describe()), t!("rate_out_of_range_help"))
+                }
+                RateError::TooManyDecimals => {
+                    (t!("rate_too_many_decimals", value = rate_at.value.describe()), t!("rate_too_many_decimals_help"))
+                }
+                RateError::NotANumber => {
+                    (t!("rate_not_a_number", value = rate_at.value.describe()), t!("rate_not_a_number_help"))
+                }
             };
             diags.push(error_at(file, rate_at, message).help(help));
             None
@@ -216,10 +197,7 @@ fn coverage(file: &SourceFile, target: &At<RawTarget>, c: &RawCoverage, diags: &
     };
     let base = match whole_number(&base_at.value) {
         Ok(0) => {
-            diags.push(
-                error_at(file, base_at, "the base is 0")
-                    .help("the base is the population the rate is a share of: at least 1"),
-            );
+            diags.push(error_at(file, base_at, t!("base_zero")).help(t!("base_zero_help")));
             None
         }
         Ok(b) => Some(b),

@@ -5,7 +5,7 @@
   var me = document.currentScript;
   var generation = Number(new URL(me.src, location.href).searchParams.get("g"));
   var box = null;
-  function show(errors) {
+  function show(errors, heading) {
     if (!errors) {
       if (box) { box.remove(); box = null; }
       return;
@@ -17,20 +17,20 @@
         "color:#1a1a1a;padding:1rem;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;border-top:6px solid #b3261e";
       var title = document.createElement("p");
       title.style.cssText = "font:bold 16px/1.3 system-ui,sans-serif;margin:0 0 .8rem";
-      title.textContent = "tiendo: the last edit has errors, listed below. Until they are fixed, the last good build is served. Fix them and save the file.";
       var pre = document.createElement("pre");
       pre.style.whiteSpace = "pre-wrap";
       box.appendChild(title);
       box.appendChild(pre);
       document.body.appendChild(box);
     }
+    box.firstChild.textContent = heading;
     box.lastChild.textContent = errors;
   }
   function poll() {
     fetch("/__tiendo/status", { cache: "no-store" })
       .then(function (r) { return r.json(); })
       .then(function (s) {
-        show(s.errors);
+        show(s.errors, s.title);
         if (s.generation !== generation && !s.errors) { location.reload(); }
       })
       .catch(function () {})

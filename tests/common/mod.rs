@@ -280,3 +280,10 @@ pub fn assert_identical(a: &Path, b: &Path) {
         assert!(x == y, "{f} differs between two builds of the same input");
     }
 }
+
+/// [`tiendo`] with its messages in English (`--lang en`), for tests that read them.
+pub fn tiendo_en(args: &[&str]) -> Output {
+    let mut args = args.to_vec();
+    args.extend(["--lang", "en"]);
+    tiendo(&args)
+}
