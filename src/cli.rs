@@ -11,11 +11,14 @@ use tiendo::diag::Diagnostic;
 use tiendo::messages::{Arg, Catalogue, Text};
 use tiendo::{BuildOptions, Error, t};
 
+/// The command line. Its help is worded by the catalogues too (see [`command`]); the
+/// doc comments here are for readers of the code.
 #[derive(Parser, Debug)]
 #[command(
     name = "tiendo",
     version,
-    about = "Builds a static progress-report site from YAML figures and Markdown commentary."
+    about = "Builds a static progress-report site from YAML figures and Markdown commentary.",
+    disable_help_subcommand = true
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -47,6 +50,111 @@ pub enum Command {
     /// Reads a workbook for `import`, in a process of its own (see `tiendo::import::Reader`).
     #[command(name = "__read-workbook", hide = true)]
     ReadWorkbook(ReadWorkbookArgs),
+    /// Print the help of tiendo or of one of its commands.
+    Help(HelpArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct HelpArgs {
+    /// The command to explain.
+    pub command: Option<String>,
+}
+
+/// The command line with its help in the words of `words`: what each command and
+/// option is for, the headings, and the `--help` and `--version` flags.
+pub fn command(words: &Catalogue) -> clap::Command {
+    use clap::{Arg, ArgAction, CommandFactory};
+    let say = |key: &str| words.render(&Text::new(leak(key), Vec::new()));
+    // Headings are kept by clap as `&'static str`.
+    let (usage, commands, arguments, options) =
+        (say("help_usage"), leak(&say("help_commands")), leak(&say("help_arguments")), leak(&say("help_options")));
+    let template = format!("{{about-with-newline}}\n{usage} {{usage}}\n\n{{all-args}}{{after-help}}");
+    let flags = |cmd: clap::Command, version: bool| {
+        let cmd = cmd.disable_help_flag(true).arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help(say("help_flag_help"))
+                .help_heading(options),
+        );
+        if !version {
+            return cmd;
+        }
+        cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help(say("help_flag_version"))
+                .help_heading(options),
+        )
+    };
+    let options_value = format!("[{}]", say("help_options_value"));
+    let command_value = leak(&say("help_command_value"));
+    let lang = |a: Arg| {
+        a.help(say("help_arg_lang"))
+            .help_heading(options)
+            .hide_possible_values(true)
+            .value_name(leak(&say("help_value_lang")))
+    };
+    let mut cli = Cli::command()
+        .about(say("help_about"))
+        .help_template(&template)
+        .subcommand_help_heading(commands)
+        .subcommand_value_name(command_value)
+        .mut_arg("lang", lang)
+        .override_usage(format!("tiendo {options_value} <{command_value}>"));
+    cli = flags(cli, true);
+    let names: Vec<String> = cli.get_subcommands().map(|c| c.get_name().to_owned()).collect();
+    for name in names.iter().filter(|n| !n.starts_with("__")) {
+        let key = name.replace('-', "_");
+        cli = cli.mut_subcommand(name, |sub| {
+            let ids: Vec<String> = sub.get_arguments().map(|a| a.get_id().as_str().to_owned()).collect();
+            let mut sub = sub.about(say(&format!("help_cmd_{key}"))).help_template(&template);
+            for id in ids {
+                let positional = sub.get_arguments().any(|a| a.get_id() == id.as_str() && a.is_positional());
+                let heading = if positional { arguments } else { options };
+                let help = say(&format!("help_arg_{key}_{id}"));
+                let value = leak(&say(&format!("help_value_{id}")));
+                sub = sub.mut_arg(&id, |a| {
+                    let a = a.help(help).help_heading(heading);
+                    if a.get_action().takes_values() { a.hide_default_value(true).value_name(value) } else { a }
+                });
+            }
+            let sub = flags(sub, false);
+            let usage = sub.clone().bin_name(format!("tiendo {name}")).render_usage().to_string();
+            let usage = usage
+                .trim()
+                .split_once(':')
+                .map_or(usage.trim(), |(_, u)| u.trim())
+                .replace("[OPTIONS]", &options_value);
+            sub.override_usage(usage)
+        });
+    }
+    cli
+}
+
+/// A key made at run time, for [`Text::new`]: help is built once a run, so the few
+/// bytes this keeps are nothing.
+fn leak(key: &str) -> &'static str {
+    Box::leak(key.to_owned().into_boxed_str())
+}
+
+/// `tiendo help [COMMAND]`: the help of tiendo, or of one of its commands, as `--help`
+/// prints it.
+pub fn print_help(words: &Catalogue, name: Option<&str>) -> Result<(), Error> {
+    let mut cli = command(words);
+    cli.build();
+    let help = match name {
+        None => cli.render_help(),
+        Some(name) => match cli.find_subcommand_mut(name).filter(|c| !c.is_hide_set()) {
+            Some(sub) => sub.render_help(),
+            None => return Err(Error::Usage(t!("usage_unknown_command", command = name))),
+        },
+    };
+    println!("{}", help.to_string().trim_end());
+    Ok(())
 }
 
 impl Command {
@@ -58,6 +166,7 @@ impl Command {
             Command::New(args) => args.run(words),
             Command::Import(args) => args.run(words),
             Command::ReadWorkbook(args) => args.run(),
+            Command::Help(args) => print_help(words, args.command.as_deref()),
         }
     }
 
@@ -68,7 +177,7 @@ impl Command {
             Command::Check(args) => Some(&args.root),
             Command::Serve(args) => Some(&args.root.root),
             Command::Import(args) => Some(&args.root.root),
-            Command::New(_) | Command::ReadWorkbook(_) => None,
+            Command::New(_) | Command::ReadWorkbook(_) | Command::Help(_) => None,
         }
     }
 }

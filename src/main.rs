@@ -9,10 +9,14 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 fn main() -> ExitCode {
-    let cli = match cli::Cli::try_parse() {
+    // The language is needed before the command line is understood: for its help and
+    // its usage errors. It is looked for in the arguments as they are.
+    let words = tiendo::messages_for(&cli::root_in_args(), cli::lang_in_args().as_deref());
+    let parsed = cli::command(words).try_get_matches().and_then(|m| cli::Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) if !e.use_stderr() => {
             // --help and --version.
@@ -20,7 +24,6 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            let words = tiendo::messages_for(&cli::root_in_args(), cli::lang_in_args().as_deref());
             eprint!("{}", cli::usage_error(words, &e));
             return ExitCode::from(2);
         }

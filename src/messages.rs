@@ -345,6 +345,17 @@ mod tests {
     }
 
     #[test]
+    fn every_file_of_templates_messages_is_built_in() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/messages");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".yaml").map(str::to_owned))
+            .collect();
+        files.sort();
+        assert_eq!(Catalogue::codes(), files);
+    }
+
+    #[test]
     fn fills_values_dates_and_inner_messages() {
         let vi = Catalogue::get("vi").unwrap();
         let date = Date::new(2025, 10, 31).unwrap();

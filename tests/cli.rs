@@ -15,6 +15,25 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn help_is_in_the_readers_language() {
+    let help = stdout(&tiendo(&["--help"]));
+    assert!(help.contains("Cách dùng: tiendo [TUỲ-CHỌN] <LỆNH>"), "{help}");
+    assert!(help.contains("Các lệnh:") && help.contains("  import  Chuyển bảng tính cơ quan gửi"), "{help}");
+    let help = stdout(&tiendo(&["help", "import"]));
+    assert!(help.contains("Cách dùng: tiendo import [TUỲ-CHỌN] --as-of <YYYY-MM-DD> <TỆP>"), "{help}");
+    assert!(help.contains("--sheet <TÊN>") && help.contains("[mặc định: tiêu đề của bảng tính]"), "{help}");
+    assert_eq!(stdout(&tiendo(&["import", "--help"])), help, "`help import` is `import --help`");
+    let help = stdout(&tiendo(&["build", "--help", "--lang", "en"]));
+    assert!(help.contains("Usage: tiendo build [OPTIONS]") && help.contains("--output <DIR>"), "{help}");
+    assert!(help.contains("Where to write the site [default: ROOT/public]"), "{help}");
+    // Every command has its own words for itself and each of its options.
+    for command in ["build", "check", "serve", "new", "import"] {
+        let help = stdout(&tiendo(&["help", command]));
+        assert!(!help.contains("help_"), "{command}: a key without words:\n{help}");
+    }
+}
+
+#[test]
 fn usage_errors_are_said_in_the_readers_language() {
     // No site here: Vietnamese, unless --lang says otherwise.
     let err = stderr(&tiendo(&["buidl"]));
