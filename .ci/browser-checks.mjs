@@ -81,6 +81,7 @@ async function checkServe() {
     await page.waitForSelector("[role=alert]", { timeout: 10000 });
     const alert = await page.textContent("[role=alert]");
     check(alert.includes("-700 is negative"), "a broken edit shows its error over the page");
+    check(alert.startsWith("tiendo: the last edit has errors"), "the box over the page says what it is, in the site's language");
     check((await page.textContent("main")).includes("News typed a moment ago."), "the last good build stays on screen");
     fs.writeFileSync(report, good);
     await page.waitForFunction(() => !document.querySelector("[role=alert]"), null, { timeout: 10000 });

@@ -247,7 +247,7 @@ fn with_reload(mut html: Vec<u8>, generation: u64) -> Vec<u8> {
 fn error_page(title: &str, errors: &str, generation: u64) -> Vec<u8> {
     let title = crate::text::escape_html(title);
     let page = format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>tiendo</title></head><body>\n<h1>{title}</h1>\n<pre>{}</pre>\n</body></html>\n",
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>tiendo</title></head><body>\n<h1 style=\"font:bold 1.2rem/1.3 system-ui,sans-serif\">{title}</h1>\n<pre style=\"white-space:pre-wrap;font:14px/1.45 'Cascadia Mono',Consolas,Menlo,'Liberation Mono','Courier New','Noto Sans Mono',monospace\">{}</pre>\n</body></html>\n",
         crate::text::escape_html(errors)
     );
     with_reload(page.into_bytes(), generation)

@@ -14,11 +14,11 @@
       box = document.createElement("div");
       box.setAttribute("role", "alert");
       box.style.cssText = "position:fixed;inset:0;overflow:auto;z-index:99999;background:#fff;" +
-        "color:#1a1a1a;padding:1rem;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;border-top:6px solid #b3261e";
+        "color:#1a1a1a;padding:1rem;font:14px/1.45 \"Cascadia Mono\",Consolas,Menlo,\"Liberation Mono\",\"Courier New\",\"Noto Sans Mono\",monospace;border-top:6px solid #b3261e";
       var title = document.createElement("p");
       title.style.cssText = "font:bold 16px/1.3 system-ui,sans-serif;margin:0 0 .8rem";
       var pre = document.createElement("pre");
-      pre.style.whiteSpace = "pre-wrap";
+      pre.style.cssText = "white-space:pre-wrap;font:inherit;margin:0";
       box.appendChild(title);
       box.appendChild(pre);
       document.body.appendChild(box);
