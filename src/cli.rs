@@ -226,8 +226,11 @@ impl BuildArgs {
         let summary = tiendo::build(&options)?;
         print_diagnostics(words, &summary.warnings);
         if self.timings {
-            for (stage, seconds) in &summary.stages {
-                let stage = format!("{:>12}", words.render(&Text::new(stage, Vec::new())));
+            let names: Vec<String> =
+                summary.stages.iter().map(|(stage, _)| words.render(&Text::new(stage, Vec::new()))).collect();
+            let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+            for (name, (_, seconds)) in names.iter().zip(&summary.stages) {
+                let stage = format!("{name:>width$}");
                 say(words, &t!("timings_stage", stage, ms = format!("{:>7.1}", seconds * 1000.0)));
             }
             for (file, why) in &summary.slow {
