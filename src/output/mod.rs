@@ -113,7 +113,7 @@ impl Staging {
         fs::create_dir_all(&parent).map_err(at(&parent))?;
         let prefix = staging_prefix(output);
         remove_stale(&parent, &prefix);
-        let dir = parent.join(format!("{prefix}{}", std::process::id()));
+        let dir = parent.join(format!("{prefix}{}", build_id()));
         if let Err(e) = fs::create_dir(&dir) {
             // Left by an earlier build of this process, or of a process that had its id.
             if e.kind() != io::ErrorKind::AlreadyExists || !remove_ours(&dir) {
@@ -263,36 +263,88 @@ fn remove_ours(dir: &Path) -> bool {
     is_folder && (is_marked(dir) || is_empty(dir)) && remove_tree(dir).is_ok()
 }
 
-/// `.public.tiendo-` for an output folder named `public`; the process id follows.
+/// `.public.tiendo-` for an output folder named `public`; the build's id follows.
 fn staging_prefix(output: &Path) -> String {
     let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     format!(".{name}.tiendo-")
 }
 
-/// Removes the staging folders in `parent` (named `prefix` and a process id) of processes
+/// Removes the staging folders in `parent` (named `prefix` and a build's id) of builds
 /// no longer running (killed, or crashed), when they are tiendo's: marked, or empty.
 pub fn remove_stale(parent: &Path, prefix: &str) {
     let Ok(entries) = fs::read_dir(parent) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(prefix)).and_then(|p| p.parse::<u32>().ok()) else {
-            continue;
-        };
-        if pid != std::process::id() && !is_running(pid) {
+        let Some(id) = name.to_str().and_then(|n| n.strip_prefix(prefix)) else { continue };
+        if ended(id) {
             remove_ours(&entry.path());
         }
     }
 }
 
+/// This build's id, for the names of what it leaves while it runs: its process id and,
+/// where the system tells it, when the process started, so that a later process given
+/// the same id by the system is not taken for it.
+pub(crate) fn build_id() -> String {
+    let pid = std::process::id();
+    match started(pid) {
+        Some(start) => format!("{pid}-{start}"),
+        None => pid.to_string(),
+    }
+}
+
+/// Whether the build of `id` (see [`build_id`]) has surely ended: not this one, and no
+/// process of its id has been running since it started. `false` for what is not a
+/// build's id, and wherever this cannot be known.
+pub(crate) fn ended(id: &str) -> bool {
+    let (pid, start) = match id.split_once('-') {
+        Some((pid, start)) => (pid, start.parse::<u64>().ok()),
+        None => (id, None),
+    };
+    let Ok(pid) = pid.parse::<u32>() else { return false };
+    if pid == std::process::id() {
+        return false;
+    }
+    if !cfg!(target_os = "linux") {
+        return !exists(pid);
+    }
+    match (started(pid), start) {
+        (None, _) => !exists(pid),
+        (Some(now), Some(then)) => now != then,
+        (Some(_), None) => false,
+    }
+}
+
+/// When process `pid` started, in clock ticks since boot (`/proc/PID/stat`, field 22).
 #[cfg(target_os = "linux")]
-fn is_running(pid: u32) -> bool {
-    Path::new("/proc").join(pid.to_string()).exists()
+fn started(pid: u32) -> Option<u64> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name, field 2, is in parentheses and may hold spaces.
+    let after = &stat[stat.rfind(')')? + 1..];
+    after.split_whitespace().nth(19)?.parse().ok()
 }
 
 #[cfg(not(target_os = "linux"))]
-fn is_running(_pid: u32) -> bool {
-    // Without /proc, a leftover folder may belong to a build that is still running.
-    true
+fn started(_pid: u32) -> Option<u64> {
+    None
+}
+
+/// Whether a process `pid` exists (where this cannot be known: yes).
+fn exists(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        // No process has an id the system's type cannot hold.
+        let Ok(pid) = libc::pid_t::try_from(pid) else { return false };
+        // Signal 0 only asks whether the process exists; EPERM means it does.
+        // SAFETY: kill with signal 0 sends nothing and touches no memory of ours.
+        let r = unsafe { libc::kill(pid, 0) };
+        r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
 }
 
 /// Exchanges two folders' names in one atomic step where the system can.
@@ -399,6 +451,21 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
         assert_eq!(names(&base), vec!["public"]);
         fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_build_is_known_by_its_process_and_when_that_started() {
+        let me = build_id();
+        assert!(me.starts_with(&format!("{}-", std::process::id())), "{me}");
+        assert!(!ended(&me), "this build runs");
+        // A running process (init) that started at another time is another build.
+        let init = started(1).unwrap();
+        assert!(!ended(&format!("1-{init}")));
+        assert!(ended(&format!("1-{}", init + 1)), "the id was given to a later process");
+        assert!(!ended("1"), "an id without its start, of a running process, may be a build");
+        assert!(ended(&format!("{}", u32::MAX - 1)));
+        assert!(!ended("not-a-build"));
     }
 
     #[test]

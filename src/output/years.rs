@@ -171,7 +171,7 @@ pub struct Keeper {
 impl Keeper {
     pub fn new(dir: &Path, year: i32, key: &str) -> Keeper {
         remove_abandoned(dir, year);
-        let temp = dir.join(format!(".{year}.pack.{}.tmp", std::process::id()));
+        let temp = dir.join(format!(".{year}.pack.{}.tmp", super::build_id()));
         let _ = fs::remove_file(&temp);
         let file = fs::OpenOptions::new()
             .write(true)
@@ -235,30 +235,12 @@ fn remove_abandoned(dir: &Path, year: i32) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(&prefix)?.strip_suffix(".tmp")?.parse::<u32>().ok())
-        else {
+        let Some(id) = name.to_str().and_then(|n| n.strip_prefix(&prefix)?.strip_suffix(".tmp")) else {
             continue;
         };
-        if pid != std::process::id() && !running(pid) && entry.file_type().is_ok_and(|t| t.is_file()) {
+        if super::ended(id) && entry.file_type().is_ok_and(|t| t.is_file()) {
             let _ = fs::remove_file(entry.path());
         }
-    }
-}
-
-/// Whether process `pid` is running (on a system where this cannot be known: yes).
-fn running(pid: u32) -> bool {
-    #[cfg(unix)]
-    {
-        let Ok(pid) = libc::pid_t::try_from(pid) else { return true };
-        // Signal 0 only asks whether the process exists; EPERM means it does.
-        // SAFETY: kill with signal 0 sends nothing and touches no memory of ours.
-        let r = unsafe { libc::kill(pid, 0) };
-        r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = pid;
-        true
     }
 }
 
