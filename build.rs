@@ -1,10 +1,60 @@
 //! Embeds every message catalogue of `templates/messages/` in the binary, so that a
-//! catalogue for another language is added as one file, without touching the code.
+//! catalogue for another language is added as one file, without touching the code; and
+//! a hash of the program's sources, by which what a build keeps for the next one (the
+//! earlier years' pages) knows the program that made it.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+/// Every file under `dir`, sorted.
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
 
 fn main() {
+    program_hash();
+    catalogues();
+}
+
+/// `PROGRAM`: a hash of everything the program is made from (its code, its built-in
+/// templates, fonts and words, and the exact versions of the crates it uses).
+fn program_hash() {
+    let mut all = Vec::new();
+    for dir in ["src", "templates"] {
+        println!("cargo:rerun-if-changed={dir}");
+        files(Path::new(dir), &mut all);
+    }
+    for file in ["Cargo.toml", "Cargo.lock", "build.rs"] {
+        println!("cargo:rerun-if-changed={file}");
+        all.push(PathBuf::from(file));
+    }
+    all.sort();
+    // SipHash with fixed keys: the same hash for the same files on every machine.
+    let mut h = std::hash::DefaultHasher::new();
+    for path in &all {
+        path.to_string_lossy().replace('\\', "/").hash(&mut h);
+        std::fs::read(path).unwrap_or_default().hash(&mut h);
+    }
+    let target = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("program.rs");
+    let text = format!(
+        "/// A hash of the program's sources (see build.rs).\npub const PROGRAM: u64 = {:#018x};\n",
+        h.finish()
+    );
+    if let Err(e) = std::fs::write(&target, text) {
+        println!("cargo:warning=cannot write {}: {e}", target.display());
+    }
+}
+
+fn catalogues() {
     let dir = Path::new("templates/messages");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut codes: Vec<String> = match std::fs::read_dir(dir) {

@@ -323,7 +323,8 @@ fn run_build(root: &Path, out: &Path) -> Run {
     let (seconds, status, peak_kib, stdout) =
         run_tiendo(&["build", "--root", root.to_str().unwrap(), "--output", out.to_str().unwrap(), "--lang", "en"]);
     assert!(status == 0, "build of {} failed", root.display());
-    // "built N pages and M charts for …", in English whatever the site's language.
+    // "built N pages, M charts and K share images for …", in English whatever the site's
+    // language.
     let number_after = |word: &str| {
         stdout
             .split_whitespace()

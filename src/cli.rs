@@ -243,6 +243,7 @@ impl BuildArgs {
                 "build_done",
                 pages = summary.pages,
                 charts = summary.charts,
+                images = summary.images,
                 localities = summary.localities,
                 reports = summary.reports,
                 seconds = seconds(words, summary.seconds),

@@ -27,6 +27,7 @@ mod progress;
 mod render;
 pub mod serve;
 mod session;
+pub mod share;
 mod text;
 pub mod validate;
 
@@ -71,6 +72,9 @@ pub struct BuildOptions {
 pub struct Summary {
     pub pages: usize,
     pub charts: usize,
+    /// Share images in the site, and how many of them were drawn (not from the cache).
+    pub images: usize,
+    pub drawn: usize,
     pub localities: usize,
     pub reports: usize,
     pub seconds: f64,
@@ -90,6 +94,8 @@ impl Summary {
         Summary {
             pages: counts.pages,
             charts: counts.charts,
+            images: counts.images,
+            drawn: 0,
             localities: prepared.site.localities.len(),
             reports: prepared.site.reports.len(),
             seconds: started.elapsed().as_secs_f64(),
@@ -161,7 +167,73 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
     let mut watch = Stopwatch::new();
     let target = check_options(options)?;
     let prepared = prepare_for(options, &mut watch)?;
-    build_prepared(&target, prepared, started, watch).map(|(summary, _)| summary)
+    build_prepared(&target, prepared, started, watch, Images::All).map(|(summary, _)| summary)
+}
+
+/// Which share images a build writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Images {
+    /// Every page's, drawn where the cache does not have it.
+    All,
+    /// Only those the cache has: `serve` does not wait for pictures to be drawn.
+    Kept,
+}
+
+/// The share images a build wrote, and the cache they came from.
+struct Pictures {
+    /// How many are in the site.
+    written: usize,
+    /// How many of them were drawn, not taken from the cache.
+    drawn: usize,
+    cache: Option<share::Cache>,
+    /// The cache's pictures this site uses.
+    used: std::collections::HashSet<String>,
+}
+
+/// Writes every page's share image into `staging`: from the cache when it has the
+/// picture, else drawn (on every core) and kept there (see `share`). A picture that
+/// cannot be drawn is left out, never the build.
+fn share_images(
+    root: &Path,
+    site: &model::Site,
+    computed: &compute::Computed,
+    strings: &i18n::Strings,
+    staging: &Staging,
+    images: Images,
+) -> Result<Pictures, output::OutputError> {
+    use output::Sink;
+    use rayon::prelude::*;
+    let cards = render::share_cards(site, computed, strings);
+    let cache = share::Cache::open(root);
+    let painter: std::sync::OnceLock<share::Painter> = std::sync::OnceLock::new();
+    // (key, whether it was drawn) of each picture written.
+    let written: Vec<Option<(String, bool)>> = cards
+        .par_iter()
+        .map(|(rel, card)| {
+            let svg = card.svg();
+            let key = share::key(&svg);
+            if let Some(path) = cache.as_ref().and_then(|c| c.get(&key)) {
+                staging.copy_file(rel, &path)?;
+                return Ok(Some((key, false)));
+            }
+            if images == Images::Kept {
+                return Ok(None);
+            }
+            let Ok(png) = painter.get_or_init(share::Painter::new).png(&svg) else { return Ok(None) };
+            match cache.as_ref().map(|c| c.put(&key, &png)) {
+                Some(Ok(path)) => staging.copy_file(rel, &path)?,
+                _ => staging.write(rel, &png)?,
+            }
+            Ok(Some((key, true)))
+        })
+        .collect::<Result<_, output::OutputError>>()?;
+    let written: Vec<(String, bool)> = written.into_iter().flatten().collect();
+    Ok(Pictures {
+        written: written.len(),
+        drawn: written.iter().filter(|(_, drawn)| *drawn).count(),
+        used: written.into_iter().map(|(key, _)| key).collect(),
+        cache,
+    })
 }
 
 /// What the command line asks for that can be refused before the input is read: an
@@ -197,6 +269,7 @@ fn build_prepared(
     mut prepared: Prepared,
     started: Instant,
     mut watch: Stopwatch,
+    images: Images,
 ) -> Result<(Summary, Kept), Error> {
     let computed = compute::compute(&prepared.site);
     watch.lap("stage_compute");
@@ -211,11 +284,19 @@ fn build_prepared(
     // The data files and the pages kept from an earlier build are independent of the
     // pages rendered: written alongside them, they fill the gaps the rendering leaves on
     // the other core.
-    let (rendered, (data, copied)) = rayon::join(
+    let (rendered, ((data, copied), pictures)) = rayon::join(
         || render::render(site, &computed, theme, strings, &staging, &years_out, &jobs),
-        || rayon::join(|| write_data(site, &computed, &staging), || copy_kept(&earlier.kept, &staging)),
+        || {
+            rayon::join(
+                || rayon::join(|| write_data(site, &computed, &staging), || copy_kept(&earlier.kept, &staging)),
+                || share_images(root, site, &computed, strings, &staging, images),
+            )
+        },
     );
-    let counts = rendered.map_err(|e| render_error(e, &prepared.diagnostics))? + copied.map_err(Error::Output)?;
+    let pictures = pictures.map_err(Error::Output)?;
+    let counts = rendered.map_err(|e| render_error(e, &prepared.diagnostics))?
+        + copied.map_err(Error::Output)?
+        + render::Counts { images: pictures.written, ..Default::default() };
     data?;
     watch.lap("stage_render");
     drop(years_out);
@@ -223,6 +304,11 @@ fn build_prepared(
     let published = staging.publish().map_err(Error::Output)?;
     // Kept only once the site they were written into is published.
     earlier.keep();
+    if images == Images::All
+        && let Some(cache) = &pictures.cache
+    {
+        cache.keep_only(&pictures.used);
+    }
     if let Some((folder, e)) = published.leftover {
         prepared.diagnostics.push(
             Diagnostic::warning(
@@ -234,7 +320,7 @@ fn build_prepared(
     }
     watch.lap("stage_publish");
     let site = prepared.site.clone();
-    let summary = Summary::new(counts, prepared, started, watch, false);
+    let summary = Summary { drawn: pictures.drawn, ..Summary::new(counts, prepared, started, watch, false) };
     Ok((summary, Kept { site, computed }))
 }
 
@@ -297,7 +383,7 @@ fn copy_kept(kept: &[Option<output::years::Pack>], staging: &Staging) -> Result<
     for pack in kept.iter().flatten() {
         pages += pack.copy_into(staging)?;
     }
-    Ok(render::Counts { pages, charts: 0 })
+    Ok(render::Counts { pages, charts: 0, images: 0 })
 }
 
 /// A template's failure is reported with the input's other diagnostics.

@@ -46,7 +46,8 @@ impl Session {
             last.site = prepared.site.clone();
             return Ok(Summary::new(counts, prepared, started, watch, true));
         }
-        let (summary, kept) = build_prepared(&target, prepared, started, watch)?;
+        // Only the pictures the cache has: a preview does not wait for them to be drawn.
+        let (summary, kept) = build_prepared(&target, prepared, started, watch, crate::Images::Kept)?;
         self.last = Some(kept);
         Ok(summary)
     }

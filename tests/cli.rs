@@ -85,9 +85,11 @@ fn build_defaults_to_root_public_and_reports_what_it_did() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(site.join("public/index.html").is_file());
     assert!(
-        // 21 pages of 2025, and 2024's home, 4 localities, 3 indicators and 1 group, whose
-        // charts are on its pages only: the count is of chart files.
-        stdout(&o).starts_with("built 30 pages and 21 charts for 4 localities from 5 reports in "),
+        // 21 pages of 2025, 12 embedded charts (4 localities × 3 indicators), and 2024's
+        // home, 4 localities, 3 indicators and 1 group, whose charts are on its pages only:
+        // the count is of chart files. A share image for the home, each locality, indicator
+        // and group.
+        stdout(&o).starts_with("built 42 pages, 21 charts and 9 share images for 4 localities from 5 reports in "),
         "{}",
         stdout(&o)
     );

@@ -19,7 +19,7 @@ const ELEMENTS: &[&str] = &[
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "dl", "dt", "dd", "span", "strong", "em", "figure",
     "figcaption", "table", "caption", "thead", "tbody", "tr", "th", "td", "br", "hr", "img", "code", "pre",
     "blockquote", "del", "sup", "svg", "rect", "polyline", "circle", "text", "tspan", "g", "path", "line", "desc", "input",
-    "details", "summary",
+    "details", "summary", "label", "textarea",
     // Only the two scripts the theme writes; checked one by one below.
     "script",
     // Only in 404.html, the theme's own stylesheet; checked below.
@@ -35,6 +35,8 @@ const ATTRIBUTES: &[&str] = &[
     "stroke", "stroke-width", "stroke-dasharray", "points", "cx", "cy", "r", "transform", "font-weight", "start",
     "disabled", "checked", "align", "x1", "y1", "x2", "y2", "property", "defer", "data-search", "data-placeholder",
     "data-found", "d", "preserveaspectratio", "stroke-linecap",
+    // Embedded charts: links that open in the window holding the frame, and the code to copy.
+    "target", "readonly", "rows", "spellcheck",
 ];
 
 /// Every element and attribute name in `markup`. Text and attribute values come out of

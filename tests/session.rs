@@ -11,9 +11,14 @@ use std::path::Path;
 use common::*;
 use tiendo::{BuildOptions, Session};
 
-/// Every file of a site with its bytes.
+/// Every file of a site with its bytes, but its share images: `serve` does not wait for
+/// pictures to be drawn, and has those a build already drew.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    files(dir).into_iter().map(|f| (f.clone(), fs::read(dir.join(&f)).unwrap())).collect()
+    files(dir)
+        .into_iter()
+        .filter(|f| !f.starts_with("share/"))
+        .map(|f| (f.clone(), fs::read(dir.join(&f)).unwrap()))
+        .collect()
 }
 
 /// The files whose bytes differ between two snapshots, or that only one has.
@@ -50,7 +55,7 @@ impl Fixture {
         let after = snapshot(&self.out);
         let _ = fs::remove_dir_all(&self.fresh);
         build(&self.site, &self.fresh);
-        assert_identical(&self.out, &self.fresh);
+        assert_eq!(after, snapshot(&self.fresh), "serve's site is not what a full build writes");
         (summary, changed(&before, &after))
     }
 }

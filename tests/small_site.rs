@@ -69,8 +69,12 @@ fn writes_every_page_of_the_spec() {
     assert!(feed.contains("<updated>2025-10-10T00:00:00Z</updated>"));
     assert!(!feed.contains("Not ready"));
     let pages = all.iter().filter(|f| f.ends_with(".html")).count();
-    assert_eq!(pages, 21 + 9);
-    assert!(stdout(&o).contains("built 30 pages"), "{}", stdout(&o));
+    // And each locality's chart of each indicator, to embed in another site.
+    assert_eq!(pages, 21 + 9 + 12);
+    assert!(stdout(&o).contains("built 42 pages, 21 charts and 9 share images"), "{}", stdout(&o));
+    for l in ["north", "south", "west", "lone"] {
+        assert!(all.contains(&format!("share/localities/{l}.png")), "no share image of {l}");
+    }
     // Lone Island's figures fell from the end of 2024: a warning, not an error.
     assert!(
         stderr(&o).contains("warning: data/reports/2025-09.yaml:7:22: `lone` enrolment fell from 180 to 120"),
@@ -229,8 +233,8 @@ fn every_link_resolves_and_every_chart_has_an_alternative_and_a_table() {
     let (charts, problems) = chart_problems(&out);
     assert!(problems.is_empty(), "{problems:#?}");
     // Home 3, four units × 3, the group 3, indicators 3 city; rankings are HTML. The same
-    // again for 2024, under years/2024/.
-    assert_eq!(charts, 2 * (3 + 12 + 3 + 3));
+    // again for 2024, under years/2024/. And each unit's 3 on the pages that embed them.
+    assert_eq!(charts, 2 * (3 + 12 + 3 + 3) + 12);
 }
 
 #[test]

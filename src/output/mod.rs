@@ -83,6 +83,7 @@ impl std::error::Error for OutputError {}
 
 pub use target::{check_output, is_marked};
 use target::{is_empty, replaceable};
+pub use years::cache_folder;
 
 fn at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     move |source| OutputError::new(path.to_owned(), source)
@@ -201,11 +202,42 @@ impl Drop for Staging {
 pub trait Sink: Sync {
     /// Writes `bytes` at `rel`, a `/`-separated path made from validated ids.
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError>;
+
+    /// Puts at `rel` the same bytes as the file `from` of tiendo's cache, which is never
+    /// changed once written.
+    fn copy_file(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
+        let bytes = fs::read(from).map_err(at(from))?;
+        self.write(rel, &bytes)
+    }
 }
 
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         Staging::write(self, rel, bytes)
+    }
+
+    /// A second name for the cached file, where the system allows (the cache and the
+    /// output on one disk): no bytes are copied. The file is never written again by
+    /// either: a build writes every file of a site new, and the cache replaces files by
+    /// renaming others over them. Elsewhere, a copy.
+    fn copy_file(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
+        let path = self.dir.join(rel);
+        let link = |path: &Path| fs::hard_link(from, path);
+        let linked = match link(&path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => match path.parent() {
+                Some(parent) => fs::create_dir_all(parent).and_then(|()| link(&path)),
+                None => Err(e),
+            },
+            other => other,
+        };
+        match linked {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(OutputError::new(path, e)),
+            Err(_) => {
+                let bytes = fs::read(from).map_err(at(from))?;
+                self.write(rel, &bytes)
+            }
+        }
     }
 }
 

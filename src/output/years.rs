@@ -31,8 +31,14 @@ const MAGIC: &[u8] = b"tiendo earlier-year pages 1\n";
 /// Where the site at `root` keeps its earlier years' pages; `None` when `.tiendo-cache`
 /// is anything but a folder (a link, a file) or cannot be made.
 pub fn folder(root: &Path) -> Option<PathBuf> {
+    cache_folder(root, "years")
+}
+
+/// The folder `name` of the site's cache at `root`, made if it is missing; `None` when it
+/// or `.tiendo-cache` is anything but a folder (a link, a file) or cannot be made.
+pub fn cache_folder(root: &Path, name: &str) -> Option<PathBuf> {
     let cache = root.join(CACHE_DIR);
-    let years = cache.join("years");
+    let years = cache.join(name);
     for dir in [&cache, &years] {
         match fs::create_dir(dir) {
             Ok(()) => {}

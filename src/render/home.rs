@@ -166,7 +166,7 @@ impl Renderer<'_> {
         let jsonld = (!self.archived).then(|| self.dataset_jsonld(&description));
         let ctx = HomeContext { home, join: self.join().filter(|_| !self.archived) };
         self.write_page(Page::Home, site.config.title.clone(), description, jsonld, &ctx)?;
-        Ok(Counts { pages: 1, charts })
+        Ok(Counts { pages: 1, charts, images: 0 })
     }
 
     /// The city's standing on indicator `i` in a few lines: the first number in plain

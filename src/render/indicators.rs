@@ -211,7 +211,7 @@ impl Renderer<'_> {
         };
         let description = ctx.city.sentence.clone();
         self.write_page(Page::Indicator(i), ind.name.clone(), description, None, &ctx)?;
-        Ok(Counts { pages: 1, charts: usize::from(!ctx.ranking.file.is_empty()) })
+        Ok(Counts { pages: 1, charts: usize::from(!ctx.ranking.file.is_empty()), images: 0 })
     }
 
     /// Whether an indicator's page ranks every locality; if not, each group's page ranks

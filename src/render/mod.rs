@@ -14,6 +14,7 @@
 //! `years/<YYYY>/`: the same code renders them, through a [`Renderer`] of that year,
 //! whose links stay inside that year's pages where it has them.
 
+mod cards;
 mod docs;
 mod home;
 mod indicators;
@@ -33,10 +34,11 @@ use crate::format::Fmt;
 use crate::i18n::Strings;
 use crate::model::{Doc, Site};
 use crate::output::{OutputError, Sink};
+pub use cards::{share_cards, share_path};
 pub use page::{FIGURES_CSV, FIGURES_JSON, Page, locality_csv};
 pub use theme::Theme;
 use units::Order;
-use views::{NavItem, PageMeta, Words, YearLink, YearsView};
+use views::{ImageMeta, NavItem, PageMeta, Words, YearLink, YearsView};
 
 /// Why rendering stopped.
 #[derive(Debug)]
@@ -57,17 +59,19 @@ impl From<OutputError> for RenderError {
 pub struct Counts {
     pub pages: usize,
     pub charts: usize,
+    /// Share images, drawn or taken from the cache.
+    pub images: usize,
 }
 
 impl std::ops::Add for Counts {
     type Output = Counts;
     fn add(self, o: Counts) -> Counts {
-        Counts { pages: self.pages + o.pages, charts: self.charts + o.charts }
+        Counts { pages: self.pages + o.pages, charts: self.charts + o.charts, images: self.images + o.images }
     }
 }
 
 /// One page, without charts of its own.
-const PAGE: Counts = Counts { pages: 1, charts: 0 };
+const PAGE: Counts = Counts { pages: 1, charts: 0, images: 0 };
 
 /// One piece of rendering work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,23 +121,17 @@ fn in_archive(year: &YearData, page: Page) -> bool {
 /// `output::years`), by the year's place in [`Computed::years`]: a hash of everything
 /// they read. They show that year and the years before it; of the rest of the site, its
 /// settings, units, groups, indicators, standalone pages' titles, theme and interface
-/// text, and which years there are. The program itself is in the key, so a new version
-/// renders them again. Empty when the program cannot be read, and then they are
-/// rendered every time.
+/// text, and which years there are. The program itself is in the key (a hash of its
+/// sources, made when it was compiled), so a new version renders them again.
 pub fn archive_keys(site: &Site, computed: &Computed, theme: &Theme, strings: &Strings) -> Vec<String> {
     use std::hash::{Hash, Hasher};
-    static PROGRAM: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
-    let program = PROGRAM.get_or_init(|| {
-        let bytes = std::fs::read(std::env::current_exe().ok()?).ok()?;
-        let mut h = std::hash::DefaultHasher::new();
-        bytes.hash(&mut h);
-        Some(h.finish())
-    });
-    let Some(program) = *program else { return Vec::new() };
+    mod program {
+        include!(concat!(env!("OUT_DIR"), "/program.rs"));
+    }
     // SipHash with fixed keys: the same key in every run of the same program. What every
     // earlier year shares is hashed once, and each year's key goes on from there.
     let mut common = std::hash::DefaultHasher::new();
-    program.hash(&mut common);
+    program::PROGRAM.hash(&mut common);
     theme.hash_into(&mut common);
     strings.map().hash(&mut common);
     // Every field by name: a field added to `Site` must be thought about here.
@@ -194,6 +192,7 @@ pub fn render(
     // year's whose pages were not kept from the build before.
     let last = computed.years.len() - 1;
     let wanted = |k: usize| k == last || jobs.iter().any(|job| matches!(job, Job::Archive(j, _) if *j == k));
+    let whole = jobs.contains(&Job::Assets);
     let years: Vec<Option<Renderer>> = computed
         .years
         .iter()
@@ -213,6 +212,8 @@ pub fn render(
                 places: &places,
                 heads: &heads,
                 list_rows: Default::default(),
+                home_alt: Default::default(),
+                whole,
             })
         })
         .collect();
@@ -319,13 +320,13 @@ fn set_globals(theme: &mut Theme, site: &Site, year: &YearData, words: &Words) {
 
 /// The address of `path` (from the site root) on the web, when the site has a base URL;
 /// a folder's `index.html` is left out.
-fn absolute(site: &Site, path: &str) -> Option<String> {
+pub(super) fn absolute(site: &Site, path: &str) -> Option<String> {
     let base = site.config.base_url.as_deref()?;
     Some(format!("{base}/{}", path.strip_suffix("index.html").unwrap_or(path)))
 }
 
 /// `../` once per folder between `path` and the site root.
-fn root_of(path: &str) -> String {
+pub(super) fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
@@ -353,6 +354,11 @@ struct Renderer<'a> {
     heads: &'a place::Heads,
     /// Each locality's row in the lists of every locality, written by the first of them.
     list_rows: std::sync::OnceLock<Vec<String>>,
+    /// What the home page's share image shows, for the pages that share it.
+    home_alt: std::sync::OnceLock<String>,
+    /// Whether the whole site is rendered; `serve`, after an edit of commentary, renders
+    /// only the pages that show it, and not the embedded charts, which show none.
+    whole: bool,
 }
 
 impl Renderer<'_> {
@@ -401,6 +407,7 @@ impl Renderer<'_> {
             Page::Home => self.years_result(self.year),
             _ => self.words.s.fill("archive_title", &[("title", &title), ("year", &self.year.year.to_string())]),
         };
+        let image = self.image(page, &description);
         let meta = PageMeta {
             title,
             description,
@@ -409,6 +416,7 @@ impl Renderer<'_> {
             jsonld,
             years: self.years_view(page),
             as_of: self.year.dates.last().filter(|_| self.archived).map(|&d| self.words.fmt.date(d)),
+            image,
         };
         let mut ctx =
             tera::Context::from_serialize(context).map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;
@@ -461,6 +469,27 @@ impl Renderer<'_> {
     /// The canonical address of `page`, when the site has a base URL.
     fn canonical(&self, page: Page) -> Option<String> {
         absolute(self.site, &self.path(page))
+    }
+
+    /// The share image of `page`, with a base URL: its own, described by the page's
+    /// sentences, or the home page's. An earlier year's pages have none: the pictures show
+    /// the current figures.
+    fn image(&self, page: Page, description: &str) -> Option<ImageMeta> {
+        if self.archived || page == Page::NotFound {
+            return None;
+        }
+        match cards::share_path(self.site, page) {
+            Some(path) => Some(ImageMeta { url: absolute(self.site, &path)?, alt: description.to_owned() }),
+            None => Some(ImageMeta {
+                url: absolute(self.site, "share/home.png")?,
+                alt: self
+                    .home_alt
+                    .get_or_init(|| {
+                        cards::home_card(self.site, self.year, self.words).map(|c| c.alt()).unwrap_or_default()
+                    })
+                    .clone(),
+            }),
+        }
     }
 
     /// "Kết quả năm 2025".

@@ -177,7 +177,14 @@ impl Renderer<'_> {
             "table_trend_caption",
             &[("indicator", &ind.short), ("name", place.name), ("year", &year.to_string())],
         );
-        figure.chart = Some(ChartView { html, file, table: self.trend_table(caption, ind, series)? });
+        // A locality's chart can be downloaded as a picture and embedded in another site.
+        let (png, embed) = match place.which {
+            Which::Locality(l) if !self.archived => {
+                (super::share_path(self.site, Page::Locality(l)).unwrap_or_default(), self.embed_code(l, i))
+            }
+            _ => (String::new(), None),
+        };
+        figure.chart = Some(ChartView { html, file, table: self.trend_table(caption, ind, series)?, png, embed });
         Ok(figure)
     }
 

@@ -192,6 +192,13 @@ impl Renderer<'_> {
             f.compare = self.compare(l, i);
         }
         let mut figures = self.this_years(figures);
+        let mut embeds = 0;
+        if !self.archived && self.whole {
+            for (i, f) in figures.iter().enumerate() {
+                self.embed_page(l, i, f)?;
+                embeds += 1;
+            }
+        }
         let pending_note = self.pending_note(&figures);
         self.written_figures(&mut figures, 2, true, Page::Locality(l));
         let mut facts = self.s(match loc.kind {
@@ -224,7 +231,109 @@ impl Renderer<'_> {
             history: if self.archived { Vec::new() } else { self.history(l)? },
         };
         self.write_page(Page::Locality(l), loc.name.clone(), description, None, &ctx)?;
-        Ok(Counts { pages: 1, charts })
+        Ok(Counts { pages: 1 + embeds, charts, images: 0 })
+    }
+
+    /// Where the page that embeds locality `l`'s chart of indicator `i` is written.
+    fn embed_path(&self, l: usize, i: usize) -> String {
+        format!("embed/localities/{}/{}/index.html", self.site.localities[l].id, self.site.indicators[i].id)
+    }
+
+    /// The `<iframe>` that shows locality `l`'s chart of indicator `i` on another site,
+    /// with a base URL (another site needs its address in full).
+    pub(super) fn embed_code(&self, l: usize, i: usize) -> Option<String> {
+        let url = super::absolute(self.site, &self.embed_path(l, i))?;
+        let title = self.embed_title(l, i);
+        Some(format!(
+            "<iframe src=\"{url}\" title=\"{}\" width=\"100%\" height=\"620\" style=\"border:0;max-width:760px\" loading=\"lazy\"></iframe>",
+            text::escape_html(&title)
+        ))
+    }
+
+    fn embed_title(&self, l: usize, i: usize) -> String {
+        let (loc, ind) = (&self.site.localities[l], &self.site.indicators[i]);
+        self.words.s.fill("embed_title", &[("indicator", &ind.short), ("name", &loc.name)])
+    }
+
+    /// The page another site embeds to show locality `l`'s figure `f` on indicator `i`:
+    /// its sentence and status, its chart, the date and source of the figures, and links
+    /// to the locality's page, without the site's header, navigation or notice. Links
+    /// open in the window that holds the frame.
+    fn embed_page(&self, l: usize, i: usize, f: &FigureView) -> Result<(), RenderError> {
+        let (site, s) = (self.site, self.words.s);
+        let path = self.embed_path(l, i);
+        let root = super::root_of(&path);
+        let unit = format!("{root}{}", self.href(Page::Locality(l)));
+        let esc = |t: &str, out: &mut String| text::push_escaped_html(t, out);
+        let mut out = String::with_capacity(8 * 1024 + f.chart.as_ref().map_or(0, |c| c.html.len()));
+        out.push_str("<!DOCTYPE html>\n<html lang=\"");
+        out.push_str(site.config.language.code());
+        out.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+        esc(&self.embed_title(l, i), &mut out);
+        out.push_str("</title>\n<meta name=\"robots\" content=\"noindex\">\n");
+        if let Some(canonical) = self.canonical(Page::Locality(l)) {
+            out.push_str("<link rel=\"canonical\" href=\"");
+            esc(&canonical, &mut out);
+            out.push_str("\">\n");
+        }
+        out.push_str("<link rel=\"stylesheet\" href=\"");
+        esc(&root, &mut out);
+        out.push_str("assets/style.css\">\n</head>\n<body class=\"embed\">\n<main>\n<h1><a href=\"");
+        esc(&unit, &mut out);
+        out.push_str("\" target=\"_top\">");
+        esc(&site.localities[l].name, &mut out);
+        out.push_str("</a> · ");
+        esc(&site.indicators[i].name, &mut out);
+        out.push_str("</h1>\n<p class=\"standing status-");
+        out.push_str(f.status);
+        out.push_str("\"><span class=\"sentence\">");
+        esc(&f.sentence, &mut out);
+        out.push_str("</span>");
+        if f.pending.is_none() && f.has_data {
+            out.push_str(" <span class=\"badge-sm status-word\"><span class=\"icon\" aria-hidden=\"true\">");
+            out.push_str(f.icon);
+            out.push_str("</span> ");
+            esc(&f.status_label, &mut out);
+            out.push_str("</span>");
+        }
+        out.push_str("</p>\n");
+        if let Some(chart) = &f.chart {
+            out.push_str("<figure class=\"chart-box chart\">\n");
+            out.push_str(&chart.html);
+            out.push_str("\n</figure>\n");
+            chart.write_table(&mut out, s);
+        }
+        if let Some(p) = &f.pending {
+            out.push_str("<p class=\"big\">");
+            esc(&p.value, &mut out);
+            if let Some(change) = &p.change {
+                out.push_str(" (");
+                esc(change, &mut out);
+                out.push(')');
+            }
+            out.push_str("</p>\n<p>");
+            esc(&p.note, &mut out);
+            out.push_str("</p>\n");
+        }
+        out.push_str("<p class=\"source\">");
+        esc(s.get("fig_as_of"), &mut out);
+        out.push(' ');
+        esc(&f.as_of, &mut out);
+        if let Some(source) = f.source.as_deref().filter(|t| !t.trim().is_empty()) {
+            out.push_str(" · ");
+            esc(s.get("fig_source"), &mut out);
+            out.push_str(": ");
+            esc(source, &mut out);
+        }
+        out.push_str("<br><a href=\"");
+        esc(&unit, &mut out);
+        out.push_str("\" target=\"_top\">");
+        esc(&s.fill("embed_open", &[("name", &site.localities[l].name)]), &mut out);
+        out.push_str("</a> · ");
+        esc(&site.config.title, &mut out);
+        out.push_str("</p>\n</main>\n</body>\n</html>\n");
+        self.out.write(&path, out.as_bytes())?;
+        Ok(())
     }
 
     /// Every report's figures for one locality up to this year's last, a table per year,
@@ -315,7 +424,7 @@ impl Renderer<'_> {
             rows: self.unit_rows(group.members.iter().copied(), Page::Group(g)),
         };
         self.write_page(Page::Group(g), group.name.clone(), description, None, &ctx)?;
-        Ok(Counts { pages: 1, charts })
+        Ok(Counts { pages: 1, charts, images: 0 })
     }
 
     /// Where locality `l` stands on indicator `i`: its rank overall and in its group, the

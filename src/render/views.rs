@@ -32,6 +32,15 @@ pub struct PageMeta {
     /// The date of the page's figures, when it is not the site's latest report's: an
     /// earlier year's last.
     pub as_of: Option<String>,
+    /// The picture a link to the page shows when shared, with a base URL.
+    pub image: Option<ImageMeta>,
+}
+
+/// A share image: its absolute address, and what it shows in words.
+#[derive(Serialize)]
+pub struct ImageMeta {
+    pub url: String,
+    pub alt: String,
 }
 
 /// A page's links to the same page in other years.
@@ -159,6 +168,12 @@ pub struct ChartView {
     /// Path of the standalone `.svg`, relative to the site root.
     pub file: String,
     pub table: TableView,
+    /// Path of a PNG to download of it (a locality's share image), relative to the site
+    /// root; empty where there is none.
+    pub png: String,
+    /// The HTML a newspaper pastes to show the chart on its own page (a locality's, with
+    /// a base URL): an `<iframe>` of its embed page.
+    pub embed: Option<String>,
 }
 
 /// One indicator's standing for one place (a locality, a group or the city).
@@ -348,9 +363,33 @@ impl ChartView {
             push_escaped_html(&self.file, out);
             out.push_str("\">");
             push_escaped_html(s.get("chart_download"), out);
-            out.push_str("</a></figcaption>");
+            out.push_str("</a>");
+            if !self.png.is_empty() {
+                out.push_str(" · <a href=\"");
+                push_escaped_html(root, out);
+                push_escaped_html(&self.png, out);
+                out.push_str("\">");
+                push_escaped_html(s.get("image_download"), out);
+                out.push_str("</a>");
+            }
+            out.push_str("</figcaption>");
         }
-        out.push_str("\n</figure>\n<details class=\"data\">\n<summary>");
+        if let Some(code) = &self.embed {
+            out.push_str("\n<details class=\"embed\"><summary>");
+            push_escaped_html(s.get("embed_label"), out);
+            out.push_str("</summary>\n<label>");
+            push_escaped_html(s.get("embed_help"), out);
+            out.push_str("\n<textarea readonly rows=\"4\" spellcheck=\"false\">");
+            push_escaped_html(code, out);
+            out.push_str("</textarea></label>\n</details>");
+        }
+        out.push_str("\n</figure>\n");
+        self.write_table(out, s);
+    }
+
+    /// The chart's numbers, in a table that opens.
+    pub fn write_table(&self, out: &mut String, s: &Strings) {
+        out.push_str("<details class=\"data\">\n<summary>");
         push_escaped_html(s.get("table_show"), out);
         out.push_str("</summary>\n<table style=\"");
         push_escaped_html(&self.table.labels, out);

@@ -1,0 +1,429 @@
+//! Share images: the 1200×630 picture a link shows when it is shared on Zalo or
+//! Facebook (`og:image`), one per page that has a place to be shared.
+//!
+//! A [`Card`] says what the picture shows in plain values (the place's name, each
+//! indicator's progress, status and bar, the date of the figures, the site's name);
+//! [`Card::svg`] lays it out, and [`Painter`] turns that SVG into a PNG with resvg and
+//! the Be Vietnam Pro font built into the program (SIL Open Font License, see
+//! `fonts/OFL.txt`), never a font of the machine: the same card gives the same bytes
+//! everywhere. Rendering costs milliseconds a picture, so pictures are kept between
+//! builds in the site's `.tiendo-cache/share/`, named by a hash of their SVG (see
+//! [`Cache`]): a build renders only the pictures whose content changed.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::text::escape_html;
+
+/// The width and height of every share image, as platforms want them.
+pub const WIDTH: u32 = 1200;
+pub const HEIGHT: u32 = 630;
+
+/// Part of every picture's cache name: changing how pictures are drawn or encoded
+/// changes it, so no picture of an older drawing is reused.
+const DRAWING: &str = "share-card 2";
+
+const REGULAR: &[u8] = include_bytes!("fonts/BeVietnamPro-Regular.ttf");
+const BOLD: &[u8] = include_bytes!("fonts/BeVietnamPro-Bold.ttf");
+const FONT: &str = "Be Vietnam Pro";
+
+const INK: &str = "#1a1a1a";
+const MUTED: &str = "#555555";
+const TRACK: &str = "#e3e3e3";
+const ACCENT: &str = "#1f4e9c";
+const PAPER: &str = "#ffffff";
+
+/// What one share image shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    /// The site's name, at the top.
+    pub site: String,
+    /// The place (or indicator) the page is about.
+    pub title: String,
+    /// The date of the figures, as a sentence: "Số liệu đến ngày 30/09/2025".
+    pub as_of: String,
+    /// One line per indicator, at most [`MAX_LINES`] of them shown.
+    pub lines: Vec<Line>,
+}
+
+/// The most indicator lines a picture has room for, legible on a phone's preview.
+pub const MAX_LINES: usize = 3;
+
+/// One indicator on a card.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// The indicator's short name.
+    pub label: String,
+    /// The large number: progress ("80,52 %"), or the figure while the year has no target.
+    pub big: String,
+    /// Beside the number: "1.215 / 1.509 người".
+    pub detail: String,
+    /// The bar: the share of the target reached (0 to 1), when there is a target.
+    pub fill: Option<f64>,
+    /// The status in words and its colour (`#rrggbb`), when there is one.
+    pub status: Option<(String, &'static str)>,
+}
+
+impl Card {
+    /// What the picture shows, in words, for those who cannot see it (`og:image:alt`).
+    pub fn alt(&self) -> String {
+        let mut alt = format!("{}. {}.", self.title, self.as_of);
+        for line in &self.lines {
+            let _ = write!(alt, " {}: {}", line.label, line.big);
+            if let Some((word, _)) = &line.status {
+                let _ = write!(alt, ", {word}");
+            }
+            if !line.detail.is_empty() {
+                let _ = write!(alt, " ({})", line.detail);
+            }
+            alt.push('.');
+        }
+        alt
+    }
+
+    /// The picture as SVG, 1200×630, drawn with the built-in font. From the top: the
+    /// place's name and the date of its figures; a block per indicator (its name and
+    /// status in words, its progress as a large number beside a bar whose end is the
+    /// target, and the numbers under the bar); the site's name at the foot. Sizes are for
+    /// a preview 300 px wide, where the smallest of them is still about 8 px.
+    pub fn svg(&self) -> String {
+        const LEFT: f64 = 56.0;
+        const RIGHT: f64 = WIDTH as f64 - 56.0;
+        const WIDE: f64 = RIGHT - LEFT;
+        let mut svg = String::with_capacity(4096);
+        let _ = write!(
+            svg,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{FONT}">"#
+        );
+        let _ = write!(svg, r#"<rect width="{WIDTH}" height="{HEIGHT}" fill="{PAPER}"/>"#);
+        let _ = write!(svg, r#"<rect width="{WIDTH}" height="16" fill="{ACCENT}"/>"#);
+        text(&mut svg, LEFT, 96.0, fit(&self.title, 66.0, WIDE), INK, true, "start", &self.title);
+        text(&mut svg, LEFT, 146.0, fit(&self.as_of, 36.0, WIDE), MUTED, false, "start", &self.as_of);
+        // The foot: the site's name under a rule.
+        let _ = write!(svg, r#"<rect x="{LEFT}" y="{}" width="{WIDE}" height="2" fill="{TRACK}"/>"#, HEIGHT - 78);
+        text(&mut svg, LEFT, HEIGHT as f64 - 30.0, fit(&self.site, 32.0, WIDE), MUTED, false, "start", &self.site);
+        let shown = &self.lines[..self.lines.len().min(MAX_LINES)];
+        let (top, bottom) = (176.0, HEIGHT as f64 - 96.0);
+        let height = ((bottom - top) / shown.len().max(1) as f64).min(180.0);
+        let s = (height / 160.0).min(1.0);
+        for (k, line) in shown.iter().enumerate() {
+            let y = top + k as f64 * height;
+            let label = 40.0 * s;
+            let first = y + label;
+            // The status on the right, as a word in a coloured box: never colour alone.
+            let mut room = WIDE;
+            if let Some((word, colour)) = &line.status {
+                let w = estimate(word, label, true) + 32.0 * s;
+                let _ = write!(
+                    svg,
+                    r#"<rect x="{:.1}" y="{:.1}" width="{w:.1}" height="{:.1}" rx="{:.1}" fill="{colour}"/>"#,
+                    RIGHT - w,
+                    first - label * 0.98,
+                    label * 1.32,
+                    8.0 * s
+                );
+                text(&mut svg, RIGHT - 16.0 * s, first, label, PAPER, true, "end", word);
+                room -= w + 24.0;
+            }
+            text(&mut svg, LEFT, first, fit(&line.label, label, room), INK, false, "start", &line.label);
+            let big = 60.0 * s;
+            let second = first + 14.0 * s + big;
+            text(&mut svg, LEFT, second, big, INK, true, "start", &line.big);
+            let x = (LEFT + estimate(&line.big, big, true) + 32.0 * s).max(LEFT + 380.0 * s);
+            let detail = 30.0 * s;
+            match line.fill {
+                Some(fill) => {
+                    // The track is the target, marked at its end; the bar, what was reached.
+                    let (w, h) = (RIGHT - x, 28.0 * s);
+                    let bar = second - big * 0.36 - h / 2.0;
+                    let colour = line.status.as_ref().map_or(ACCENT, |st| st.1);
+                    let r = h / 2.0;
+                    let _ = write!(
+                        svg,
+                        r#"<rect x="{x:.1}" y="{bar:.1}" width="{w:.1}" height="{h:.1}" rx="{r:.1}" fill="{TRACK}"/>"#
+                    );
+                    let filled = (w * fill.clamp(0.0, 1.0)).max(h);
+                    let _ = write!(
+                        svg,
+                        r#"<rect x="{x:.1}" y="{bar:.1}" width="{filled:.1}" height="{h:.1}" rx="{r:.1}" fill="{colour}"/>"#
+                    );
+                    let _ = write!(
+                        svg,
+                        r#"<rect x="{:.1}" y="{:.1}" width="6" height="{:.1}" fill="{INK}"/>"#,
+                        RIGHT - 6.0,
+                        bar - 9.0 * s,
+                        h + 18.0 * s
+                    );
+                    let under = bar + h + 14.0 * s + detail;
+                    text(&mut svg, RIGHT, under, fit(&line.detail, detail, w), MUTED, false, "end", &line.detail);
+                }
+                None => {
+                    text(
+                        &mut svg,
+                        x,
+                        second,
+                        fit(&line.detail, detail, RIGHT - x),
+                        MUTED,
+                        false,
+                        "start",
+                        &line.detail,
+                    );
+                }
+            }
+        }
+        svg.push_str("</svg>");
+        svg
+    }
+}
+
+/// Writes one line of text at (`x`, `y`), its baseline.
+#[allow(clippy::too_many_arguments)]
+fn text(svg: &mut String, x: f64, y: f64, size: f64, fill: &str, bold: bool, anchor: &str, words: &str) {
+    if words.is_empty() {
+        return;
+    }
+    let weight = if bold { "700" } else { "400" };
+    let _ = write!(
+        svg,
+        r#"<text x="{x:.1}" y="{y:.1}" font-size="{size:.1}" font-weight="{weight}" fill="{fill}" text-anchor="{anchor}">{}</text>"#,
+        escape_html(words)
+    );
+}
+
+/// About how wide `words` are at `size`: generous, so that what is laid out to fit does.
+fn estimate(words: &str, size: f64, bold: bool) -> f64 {
+    let per = if bold { 0.62 } else { 0.56 };
+    words
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() {
+                0.3
+            } else if c.is_ascii_digit() {
+                0.6
+            } else {
+                per
+            }
+        })
+        .sum::<f64>()
+        * size
+}
+
+/// `size`, made smaller when `words` would not fit in `room` (but never below 60 % of it:
+/// a name that long is rare, and it is still shown whole).
+fn fit(words: &str, size: f64, room: f64) -> f64 {
+    let wide = estimate(words, size, true);
+    if wide <= room { size } else { (size * room / wide).max(size * 0.6) }
+}
+
+/// Turns cards into PNG pictures with the built-in font.
+pub struct Painter {
+    fonts: Arc<resvg::usvg::fontdb::Database>,
+}
+
+impl Default for Painter {
+    fn default() -> Self {
+        Painter::new()
+    }
+}
+
+impl Painter {
+    pub fn new() -> Painter {
+        let mut fonts = resvg::usvg::fontdb::Database::new();
+        fonts.load_font_data(REGULAR.to_vec());
+        fonts.load_font_data(BOLD.to_vec());
+        Painter { fonts: Arc::new(fonts) }
+    }
+
+    /// The PNG of `svg` (a card's), or why it cannot be drawn (never for a card's own SVG).
+    pub fn png(&self, svg: &str) -> Result<Vec<u8>, String> {
+        let options =
+            resvg::usvg::Options { fontdb: self.fonts.clone(), font_family: FONT.to_owned(), ..Default::default() };
+        let tree = resvg::usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
+        let mut pixmap = resvg::tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("no room for the picture")?;
+        resvg::render(&tree, resvg::tiny_skia::Transform::default(), &mut pixmap.as_mut());
+        encode(&pixmap)
+    }
+}
+
+/// The pixels as a PNG of at most 256 colours. A card is flat colours and the edges of
+/// its letters: some 270 colours in all, of which the 256 most used are kept and each
+/// other pixel takes the nearest of them, a difference no one sees at the edge of a
+/// letter. A quarter of the bytes of full colour, and quicker to compress.
+fn encode(pixmap: &resvg::tiny_skia::Pixmap) -> Result<Vec<u8>, String> {
+    use std::collections::HashMap;
+    // The card's background is opaque, so premultiplied pixels are the colours themselves.
+    let pixels: Vec<u32> = pixmap.data().chunks_exact(4).map(|p| u32::from_be_bytes([0, p[0], p[1], p[2]])).collect();
+    // Counted a run at a time: most pixels are the colour of the one before.
+    let mut counts: HashMap<u32, usize> = HashMap::new();
+    let mut k = 0;
+    while k < pixels.len() {
+        let run = pixels[k..].iter().take_while(|&&p| p == pixels[k]).count();
+        *counts.entry(pixels[k]).or_default() += run;
+        k += run;
+    }
+    let mut colours: Vec<(u32, usize)> = counts.into_iter().collect();
+    colours.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    colours.truncate(256);
+    let palette: Vec<u32> = colours.iter().map(|c| c.0).collect();
+    let mut index: HashMap<u32, u8> = palette.iter().enumerate().map(|(i, &c)| (c, i as u8)).collect();
+    let nearest = |c: u32| {
+        let rgb = |c: u32| [(c >> 16) as i32 & 255, (c >> 8) as i32 & 255, c as i32 & 255];
+        let want = rgb(c);
+        let distance = |q: u32| rgb(q).iter().zip(want).map(|(a, b)| (a - b) * (a - b)).sum::<i32>();
+        (0..palette.len()).min_by_key(|&i| (distance(palette[i]), i)).unwrap_or(0) as u8
+    };
+    let mut indexed = Vec::with_capacity(pixels.len());
+    let mut last: Option<(u32, u8)> = None;
+    for &p in &pixels {
+        let i = match last {
+            Some((c, i)) if c == p => i,
+            _ => *index.entry(p).or_insert_with(|| nearest(p)),
+        };
+        last = Some((p, i));
+        indexed.push(i);
+    }
+    let mut out = Vec::with_capacity(48 * 1024);
+    let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    encoder.set_color(png::ColorType::Indexed);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_palette(palette.iter().flat_map(|c| [(c >> 16) as u8, (c >> 8) as u8, *c as u8]).collect::<Vec<u8>>());
+    encoder.set_compression(png::Compression::Balanced);
+    encoder.set_filter(png::Filter::NoFilter);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer.write_image_data(&indexed).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// The name a card's picture is kept under: a hash of its SVG and of how it is drawn.
+pub fn key(svg: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    // SipHash with fixed keys: the same name in every run, for the same drawing.
+    let mut h = std::hash::DefaultHasher::new();
+    DRAWING.hash(&mut h);
+    svg.hash(&mut h);
+    format!("{:016x}", h.finish())
+}
+
+/// The site's kept pictures: `.tiendo-cache/share/<key>.png`, each written once, by a
+/// rename, and never changed. Like the rest of the cache it is never reached through a
+/// link; a picture that is not a regular file is not used.
+pub struct Cache {
+    dir: PathBuf,
+}
+
+impl Cache {
+    /// The cache of the site at `root`; `None` when `.tiendo-cache` or its `share` folder
+    /// is anything but a folder (a link, a file) or cannot be made.
+    pub fn open(root: &Path) -> Option<Cache> {
+        crate::output::cache_folder(root, "share").map(|dir| Cache { dir })
+    }
+
+    /// Where the picture of `key` is, if it is kept.
+    pub fn get(&self, key: &str) -> Option<PathBuf> {
+        let path = self.path(key);
+        fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()).then_some(path)
+    }
+
+    /// Keeps `png` as the picture of `key`; where it now is.
+    pub fn put(&self, key: &str, png: &[u8]) -> io::Result<PathBuf> {
+        let path = self.path(key);
+        let temp = self.dir.join(format!(".{key}.{}.tmp", crate::output::build_id()));
+        fs::write(&temp, png)?;
+        fs::rename(&temp, &path)?;
+        Ok(path)
+    }
+
+    fn path(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{key}.png"))
+    }
+
+    /// Removes the kept pictures not among `used`, and what builds that ended left half
+    /// written, so that the cache holds one site's pictures, not every month's.
+    pub fn keep_only(&self, used: &std::collections::HashSet<String>) {
+        let Ok(entries) = fs::read_dir(&self.dir) else { return };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            let stale = match name.strip_suffix(".png") {
+                Some(key) => is_key(key) && !used.contains(key),
+                None => name
+                    .strip_prefix('.')
+                    .and_then(|n| n.strip_suffix(".tmp"))
+                    .and_then(|n| n.split_once('.'))
+                    .is_some_and(|(key, id)| is_key(key) && crate::output::ended(id)),
+            };
+            if stale && entry.file_type().is_ok_and(|t| t.is_file()) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// Whether `name` is a picture's key: sixteen lowercase hexadecimal digits.
+fn is_key(name: &str) -> bool {
+    name.len() == 16 && name.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card() -> Card {
+        Card {
+            site: "Tiến độ BHXH tự nguyện và BHYT — Thành phố Cần Thơ".into(),
+            title: "Phường Long Mỹ <&>".into(),
+            as_of: "Số liệu đến ngày 30/09/2025".into(),
+            lines: vec![
+                Line {
+                    label: "BHXH tự nguyện".into(),
+                    big: "80,52 %".into(),
+                    detail: "1.215 / 1.509 người".into(),
+                    fill: Some(0.8052),
+                    status: Some(("Chậm tiến độ".into(), "#b3261e")),
+                },
+                Line {
+                    label: "BHYT".into(),
+                    big: "1.215 người".into(),
+                    detail: "+12 so với ngày 31/08/2025".into(),
+                    fill: None,
+                    status: None,
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn a_card_is_a_1200_by_630_png_the_same_every_time() {
+        let painter = Painter::new();
+        let svg = card().svg();
+        assert!(svg.contains("Phường Long Mỹ &lt;&amp;&gt;"), "names are escaped");
+        let png = painter.png(&svg).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        // IHDR: width and height, big-endian, after the chunk's length and name.
+        assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), WIDTH);
+        assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), HEIGHT);
+        assert_eq!(Painter::new().png(&svg).unwrap(), png, "the same bytes from another painter");
+        assert_eq!(key(&svg), key(&card().svg()));
+        let mut other = card();
+        other.lines[0].big = "80,53 %".into();
+        assert_ne!(key(&svg), key(&other.svg()));
+    }
+
+    #[test]
+    fn text_is_drawn_with_the_built_in_font() {
+        // A card whose text is drawn has far more colours than one with no text.
+        let painter = Painter::new();
+        let mut blank = card();
+        blank.lines.clear();
+        blank.site.clear();
+        blank.title.clear();
+        blank.as_of.clear();
+        let with_text = painter.png(&card().svg()).unwrap();
+        let without = painter.png(&blank.svg()).unwrap();
+        assert!(with_text.len() > 2 * without.len(), "{} against {}", with_text.len(), without.len());
+    }
+}
