@@ -76,9 +76,11 @@ fn main() {
         "{:<28} {:>8} {:>7} {:>8} {:>9} {:>10} {:>9}",
         "site", "run", "wall s", "pages", "pages/s", "charts/s", "peak MiB"
     );
-    // "cold": no output and no cache; "warm": over the previous output, the earlier
-    // years' pages copied from the cache the cold build made; "uncached": over the
-    // previous output, the cache deleted first, so the earlier years are rendered.
+    // "cold": no output and no cache, so every share image is drawn; "warm": over the
+    // previous output, the earlier years' pages and the pictures taken from the cache the
+    // cold build made; "uncached": over the previous output, the earlier years' pages
+    // no longer kept, so they are rendered (the pictures still are).
+    let mut drawing = Vec::new();
     for (name, root) in [("Cần Thơ sample (103)", repo.clone()), ("national (3,321)", national.clone())] {
         let out = work.join(format!("out-{}", if root == repo { "sample" } else { "national" }));
         let cache = root.join(".tiendo-cache");
@@ -89,11 +91,12 @@ fn main() {
         let warm = median_run(warm);
         let uncached: Vec<Run> = (0..3)
             .map(|_| {
-                let _ = fs::remove_dir_all(&cache);
+                let _ = fs::remove_dir_all(cache.join("years"));
                 run_build(&root, &out)
             })
             .collect();
         let uncached = median_run(uncached);
+        drawing.push((name, cold.images, cold.seconds, warm.seconds));
         for (label, r) in [("cold", &cold), ("warm", &warm), ("uncached", &uncached)] {
             println!(
                 "{:<28} {:>8} {:>7.3} {:>8} {:>9.0} {:>10.0} {:>9.1}",
@@ -106,6 +109,15 @@ fn main() {
                 r.peak_kib as f64 / 1024.0
             );
         }
+    }
+    println!();
+    // What drawing every share image costs: a cold build's time over a warm one's.
+    for (name, images, cold, warm) in drawing {
+        let extra = (cold - warm).max(f64::EPSILON);
+        println!(
+            "{name}: {images} share images, drawn in a cold build in about {extra:.2} s more than a warm one: {:.0} images/s on all cores",
+            images as f64 / extra
+        );
     }
     println!();
     hugo_pairs(&work, &national, value("--pairs").and_then(|v| v.parse().ok()).unwrap_or(5));
@@ -297,6 +309,7 @@ struct Run {
     seconds: f64,
     pages: u64,
     charts: u64,
+    images: u64,
     peak_kib: u64,
 }
 
@@ -334,7 +347,13 @@ fn run_build(root: &Path, out: &Path) -> Run {
             .and_then(|w| w[0].parse().ok())
             .unwrap_or(0)
     };
-    Run { seconds, pages: number_after("pages"), charts: number_after("charts"), peak_kib }
+    Run {
+        seconds,
+        pages: number_after("pages,"),
+        charts: number_after("charts"),
+        images: number_after("share"),
+        peak_kib,
+    }
 }
 
 /// Waits for a child and returns its exit status and peak resident memory in KiB.
@@ -387,18 +406,20 @@ fn hugo_pairs(work: &Path, national: &Path, pairs: usize) {
     }
     let hugo_out = work.join("hugo-out");
     let ours = work.join("out-pairs");
-    let (mut ratios, mut uncached_ratios) = (Vec::new(), Vec::new());
+    let (mut ratios, mut uncached_ratios, mut hugo_times) = (Vec::new(), Vec::new(), Vec::new());
     println!(
         "{:>5} {:>10} {:>10} {:>9} {:>7} {:>9} {:>10} {:>10}",
         "pair", "tiendo s", "uncached s", "Hugo s", "ratio", "uncached", "tiendo MiB", "Hugo MiB"
     );
     // All start from an empty output folder, removed before the clock starts; tiendo
-    // once with the earlier years' pages kept from the build before (a monthly build),
-    // once without (the first build of a year, or after an upgrade).
+    // once with the earlier years' pages and the share images kept from the build before
+    // (a monthly build), once with the earlier years rendered again (the first build of a
+    // year, or after an upgrade). The share images are kept in both: an empty cache is
+    // timed once, after the pairs.
     let cache = national.join(".tiendo-cache");
     for pair in 1..=pairs {
         let _ = fs::remove_dir_all(&ours);
-        let _ = fs::remove_dir_all(&cache);
+        let _ = fs::remove_dir_all(cache.join("years"));
         let u = run_build(national, &ours);
         let _ = fs::remove_dir_all(&ours);
         let t = run_build(national, &ours);
@@ -414,6 +435,7 @@ fn hugo_pairs(work: &Path, national: &Path, pairs: usize) {
         let h = started.elapsed().as_secs_f64();
         ratios.push(t.seconds / h);
         uncached_ratios.push(u.seconds / h);
+        hugo_times.push(h);
         println!(
             "{pair:>5} {:>10.3} {:>10.3} {h:>9.3} {:>7.2} {:>9.2} {:>10.1} {:>10.1}",
             t.seconds,
@@ -424,10 +446,21 @@ fn hugo_pairs(work: &Path, national: &Path, pairs: usize) {
             hugo_kib as f64 / 1024.0
         );
     }
+    let hugo = median(hugo_times);
     println!(
         "median ratio tiendo / Hugo (3,321 units): {:.2}; with the earlier years rendered: {:.2}",
         median(ratios),
         median(uncached_ratios)
+    );
+    // Once with nothing kept: every picture drawn, every earlier year rendered.
+    let _ = fs::remove_dir_all(&ours);
+    let _ = fs::remove_dir_all(&cache);
+    let empty = run_build(national, &ours);
+    println!(
+        "national build with an empty cache: {:.2} s ({} share images drawn), {:.1} × Hugo's median {hugo:.3} s",
+        empty.seconds,
+        empty.images,
+        empty.seconds / hugo
     );
     println!();
 }

@@ -1,0 +1,147 @@
+//! Share images and embedded charts: what a link shows when it is shared, and what a
+//! newspaper puts in its article.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+use tiendo::BuildOptions;
+
+/// The English test site built into a scratch folder of its own: the output, and the site.
+fn built(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = temp_dir(name);
+    let site = dir.join("site");
+    copy_dir(&fixture("small-en"), &site, &[]);
+    let out = dir.join("public");
+    build(&site, &out);
+    (out, site)
+}
+
+/// Builds `site` into `out` through the library, for the summary's counts.
+fn build_summary(site: &Path, out: &Path) -> tiendo::Summary {
+    tiendo::build(&BuildOptions { root: site.to_owned(), output: out.to_owned(), base_url: None })
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The width and height of a PNG, decoded.
+fn png_size(path: &Path) -> (u32, u32) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut pixels).unwrap();
+    (frame.width, frame.height)
+}
+
+#[test]
+fn every_place_has_a_picture_and_pages_name_it_with_a_base_url() {
+    let (out, _) = built("share-pictures");
+    for picture in
+        ["share/home.png", "share/localities/north.png", "share/indicators/insured.png", "share/groups/east-bank.png"]
+    {
+        assert_eq!(png_size(&out.join(picture)), (1200, 630), "{picture}");
+    }
+    let page = read(out.join("localities/north/index.html"));
+    assert!(
+        page.contains(
+            r#"<meta property="og:image" content="https://example.org/progress/share/localities/north.png">"#
+        )
+    );
+    assert!(page.contains(r#"<meta name="twitter:card" content="summary_large_image">"#));
+    assert!(
+        page.contains(r#"<meta property="og:image:alt" content="North Ward has reached 70.00% of its 2025 Enrolment"#)
+    );
+    // A bulletin shares the home page's picture, described by what it shows.
+    let bulletin = read(out.join("updates/q3-2025/index.html"));
+    assert!(bulletin.contains(r#"content="https://example.org/progress/share/home.png""#));
+    assert!(
+        bulletin.contains(r#"<meta property="og:image:alt" content="Riverside City. Figures as of 30 Sep 2025. Enrolment: 76.15%, At risk"#),
+        "{bulletin}"
+    );
+    // An earlier year's pages show no picture of today's figures.
+    assert!(!read(out.join("years/2024/localities/north/index.html")).contains("og:image"));
+}
+
+#[test]
+fn without_a_base_url_there_is_no_og_image_but_the_pictures_are_there_to_download() {
+    let dir = temp_dir("share-no-base");
+    let site = dir.join("site");
+    copy_dir(&fixture("small-en"), &site, &[]);
+    let settings = site.join("site.yaml");
+    let text: String =
+        read(&settings).lines().filter(|l| !l.starts_with("base_url")).map(|l| format!("{l}\n")).collect();
+    fs::write(&settings, text).unwrap();
+    let out = dir.join("public");
+    build(&site, &out);
+    let page = read(out.join("localities/north/index.html"));
+    assert!(
+        !page.contains("og:image")
+            && page.contains(r#"<meta name="twitter:card" content="summary">"#) == page.contains("twitter:card")
+    );
+    assert!(page.contains(r#"<a href="../../share/localities/north.png">Download the picture (PNG)</a>"#));
+    assert!(!page.contains("<iframe") && !page.contains("&lt;iframe"), "embedding needs the site's address");
+    assert!(out.join("share/localities/north.png").is_file());
+}
+
+#[test]
+fn pictures_are_the_same_bytes_from_two_sites_and_a_changed_figure_draws_only_what_it_changes() {
+    let dir = temp_dir("share-cache");
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    copy_dir(&fixture("small-en"), &a, &[".tiendo-cache"]);
+    copy_dir(&fixture("small-en"), &b, &[".tiendo-cache"]);
+    let first = build_summary(&a, &dir.join("out-a"));
+    let other = build_summary(&b, &dir.join("out-b"));
+    assert_eq!((first.images, first.drawn), (9, 9), "an empty cache: every picture drawn");
+    assert_eq!(other.drawn, 9);
+    for f in files(&dir.join("out-a/share")) {
+        assert!(
+            fs::read(dir.join("out-a/share").join(&f)).unwrap() == fs::read(dir.join("out-b/share").join(&f)).unwrap(),
+            "{f}"
+        );
+    }
+    // Nothing changed: nothing drawn.
+    assert_eq!(build_summary(&a, &dir.join("out-a")).drawn, 0);
+    let before = |name: &str| fs::read(dir.join("out-a/share").join(name)).unwrap();
+    let (south, east) = (before("localities/south.png"), before("groups/east-bank.png"));
+    let north = before("localities/north.png");
+    // North Ward's enrolment rises: its picture is drawn again, and those of the places
+    // that add it up (the city, its area, the indicator); no other locality's.
+    let report = a.join("data/reports/2025-09.yaml");
+    let text = read(&report);
+    assert!(text.contains("north: { enrolment: 700"));
+    fs::write(&report, text.replace("north: { enrolment: 700", "north: { enrolment: 720")).unwrap();
+    let again = build_summary(&a, &dir.join("out-a"));
+    assert_eq!(again.images, 9);
+    assert!(again.drawn >= 1 && again.drawn <= 4, "drew {} pictures", again.drawn);
+    assert!(before("localities/north.png") != north, "north's picture shows its new figure");
+    assert!(before("localities/south.png") == south, "south's is the one kept");
+    assert!(before("groups/east-bank.png") != east || again.drawn < 4);
+    // The cache holds this site's pictures only.
+    let kept = fs::read_dir(a.join(".tiendo-cache/share")).unwrap().count();
+    assert_eq!(kept, 9);
+}
+
+#[test]
+fn an_embedded_chart_has_no_chrome_and_its_links_resolve() {
+    let (out, _) = built("share-embed");
+    let embeds: Vec<String> = files(&out).into_iter().filter(|f| f.starts_with("embed/")).collect();
+    assert_eq!(embeds.len(), 12, "every locality's chart of every indicator");
+    let page = read(out.join("embed/localities/north/enrolment/index.html"));
+    for chrome in ["<nav", "site-header", "site-footer", "class=\"notice\"", "class=\"skip\""] {
+        assert!(!page.contains(chrome), "{chrome} in an embedded chart");
+    }
+    assert!(page.contains("<svg") && page.contains("<details class=\"data\">"), "the chart and its numbers");
+    assert!(page.contains("North Ward has reached 70.00% of its 2025 Enrolment target"));
+    assert!(page.contains(r#"<a href="../../../../localities/north/index.html" target="_top">"#));
+    assert!(page.contains(r#"<meta name="robots" content="noindex">"#));
+    // Light enough for a newspaper's page: under 30 KiB as sent even uncompressed, with
+    // the stylesheet it shares with the site.
+    let sent = page.len() + fs::metadata(out.join("assets/style.css")).unwrap().len() as usize;
+    assert!(sent < 30 * 1024, "{sent} bytes");
+    let broken = broken_links(&out);
+    assert!(broken.is_empty(), "{broken:#?}");
+    // The unit's page offers the code to paste, with a title for the frame.
+    let unit = read(out.join("localities/north/index.html"));
+    assert!(unit.contains("&lt;iframe src=&quot;https://example.org/progress/embed/localities/north/enrolment/&quot; title=&quot;Enrolment of North Ward&quot;"));
+}
