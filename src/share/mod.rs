@@ -24,7 +24,7 @@ pub const HEIGHT: u32 = 630;
 
 /// Part of every picture's cache name: changing how pictures are drawn or encoded
 /// changes it, so no picture of an older drawing is reused.
-const DRAWING: &str = "share-card 2";
+const DRAWING: &str = "share-card 3";
 
 const REGULAR: &[u8] = include_bytes!("fonts/BeVietnamPro-Regular.ttf");
 const BOLD: &[u8] = include_bytes!("fonts/BeVietnamPro-Bold.ttf");
@@ -108,7 +108,11 @@ impl Card {
         let shown = &self.lines[..self.lines.len().min(MAX_LINES)];
         let (top, bottom) = (176.0, HEIGHT as f64 - 96.0);
         let height = ((bottom - top) / shown.len().max(1) as f64).min(180.0);
-        let s = (height / 160.0).min(1.0);
+        // A block needs 160 px with the numbers under its bar, 124 without: with three
+        // indicators those are left out (they are on the page), so that the rest stays
+        // large enough to read on a phone's preview.
+        let details = height >= 140.0;
+        let s = (height / if details { 160.0 } else { 124.0 }).min(1.0);
         for (k, line) in shown.iter().enumerate() {
             let y = top + k as f64 * height;
             let label = 40.0 * s;
@@ -157,8 +161,10 @@ impl Card {
                         bar - 9.0 * s,
                         h + 18.0 * s
                     );
-                    let under = bar + h + 14.0 * s + detail;
-                    text(&mut svg, RIGHT, under, fit(&line.detail, detail, w), MUTED, false, "end", &line.detail);
+                    if details {
+                        let under = bar + h + 14.0 * s + detail;
+                        text(&mut svg, RIGHT, under, fit(&line.detail, detail, w), MUTED, false, "end", &line.detail);
+                    }
                 }
                 None => {
                     text(
