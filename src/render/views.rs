@@ -357,20 +357,20 @@ impl ChartView {
     fn write_html(&self, out: &mut String, s: &Strings, root: &str) {
         out.push_str("<figure class=\"chart-box chart\">\n");
         out.push_str(&self.html);
-        if !self.file.is_empty() {
-            out.push_str("<figcaption><a href=\"");
+        let link = |out: &mut String, file: &str, key: &str| {
+            out.push_str("<a href=\"");
             push_escaped_html(root, out);
-            push_escaped_html(&self.file, out);
+            push_escaped_html(file, out);
             out.push_str("\">");
-            push_escaped_html(s.get("chart_download"), out);
+            push_escaped_html(s.get(key), out);
             out.push_str("</a>");
+        };
+        if !self.file.is_empty() {
+            out.push_str("<figcaption>");
+            link(out, &self.file, "chart_download");
             if !self.png.is_empty() {
-                out.push_str(" · <a href=\"");
-                push_escaped_html(root, out);
-                push_escaped_html(&self.png, out);
-                out.push_str("\">");
-                push_escaped_html(s.get("image_download"), out);
-                out.push_str("</a>");
+                out.push_str(" · ");
+                link(out, &self.png, "image_download");
             }
             out.push_str("</figcaption>");
         }
