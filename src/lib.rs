@@ -261,6 +261,27 @@ fn prepare_for(options: &BuildOptions, watch: &mut Stopwatch) -> Result<Prepared
 struct Kept {
     site: model::Site,
     computed: compute::Computed,
+    /// The site's folder and interface text, for drawing the pictures the build left out.
+    root: PathBuf,
+    strings: i18n::Strings,
+}
+
+/// Draws into the site's cache the share images that are not in it yet, one at a time:
+/// what `serve` does after a build that did not wait for them, so that its next build
+/// has them. The cache is written only by renames of whole files named by their content,
+/// so a build running meanwhile takes a picture or leaves it out, never half of one.
+fn draw_missing(kept: &Kept) {
+    let Some(cache) = share::Cache::open(&kept.root) else { return };
+    let painter = share::Painter::new();
+    for (_, card) in render::share_cards(&kept.site, &kept.computed, &kept.strings) {
+        let svg = card.svg();
+        let key = share::key(&svg);
+        if cache.get(&key).is_none()
+            && let Ok(png) = painter.png(&svg)
+        {
+            let _ = cache.put(&key, &png);
+        }
+    }
 }
 
 /// Builds into `target`, an output folder [`check_options`] accepted.
@@ -320,8 +341,10 @@ fn build_prepared(
     }
     watch.lap("stage_publish");
     let site = prepared.site.clone();
+    let (prepared_root, prepared_strings) = (prepared.root.clone(), prepared.strings.clone());
     let summary = Summary { drawn: pictures.drawn, ..Summary::new(counts, prepared, started, watch, false) };
-    Ok((summary, Kept { site, computed }))
+    let (root, strings) = (prepared_root, prepared_strings);
+    Ok((summary, Kept { site, computed, root, strings }))
 }
 
 /// The earlier years of a build: for each, its pages kept from an earlier build (when

@@ -14,11 +14,36 @@ use crate::{
 pub struct Session {
     options: BuildOptions,
     last: Option<Kept>,
+    /// Set while pictures the last build left out are drawn in the background.
+    drawing: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Session {
     pub fn new(options: BuildOptions) -> Self {
-        Session { options, last: None }
+        Session { options, last: None, drawing: Default::default() }
+    }
+
+    /// Draws, on a thread of its own, the share images the last build did not have in the
+    /// cache (a build in `serve` does not wait for them), so that the next build does.
+    /// `false` when pictures are being drawn already, or nothing was built yet.
+    pub fn draw_pictures(&self) -> bool {
+        use std::sync::atomic::Ordering;
+        let Some(last) = &self.last else { return false };
+        if self.drawing.swap(true, Ordering::SeqCst) {
+            return false;
+        }
+        let kept = Kept {
+            site: last.site.clone(),
+            computed: last.computed.clone(),
+            root: last.root.clone(),
+            strings: last.strings.clone(),
+        };
+        let drawing = self.drawing.clone();
+        std::thread::spawn(move || {
+            crate::draw_missing(&kept);
+            drawing.store(false, Ordering::SeqCst);
+        });
+        true
     }
 
     /// Builds after an edit. `templates_changed` says a template or a translation may have

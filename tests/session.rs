@@ -129,3 +129,28 @@ fn a_broken_edit_keeps_the_last_good_site_and_the_next_good_one_continues() {
     assert!(summary.partial);
     assert_eq!(changed, vec!["localities/south/index.html"]);
 }
+
+#[test]
+fn pictures_a_preview_did_not_wait_for_are_drawn_for_its_next_build() {
+    let base = temp_dir("session-pictures");
+    let site = base.join("site");
+    copy_dir(&fixture("small-en"), &site, &[".tiendo-cache"]);
+    let mut session = Session::new(BuildOptions { root: site.clone(), output: base.join("out"), base_url: None });
+    let first = session.rebuild(true).unwrap();
+    assert_eq!((first.images, first.drawn), (0, 0), "serve does not wait for pictures");
+    assert!(session.draw_pictures());
+    let cache = site.join(".tiendo-cache/share");
+    let count = || {
+        fs::read_dir(&cache).map_or(0, |d| {
+            d.filter(|e| e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".png"))).count()
+        })
+    };
+    let started = std::time::Instant::now();
+    while count() < 9 {
+        assert!(started.elapsed().as_secs() < 60, "the pictures were not drawn");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let next = session.rebuild(true).unwrap();
+    assert_eq!((next.images, next.drawn), (9, 0), "the next build takes them from the cache");
+    assert!(base.join("out/share/localities/north.png").is_file());
+}

@@ -288,6 +288,10 @@ fn rebuild(
             s.errors = None;
             drop(s);
             on_event(ServeEvent::Built(summary));
+            // The pictures this build did not wait for, ready for the next one.
+            if !summary.partial {
+                session.draw_pictures();
+            }
         }
         Err(e) => {
             // In the language of the site as it is now: site.yaml may be the file just edited.
