@@ -192,10 +192,13 @@ fn text(svg: &mut String, x: f64, y: f64, size: f64, fill: &str, bold: bool, anc
         return;
     }
     let weight = if bold { "700" } else { "400" };
+    // Characters XML does not allow (control characters from a name) would make the
+    // picture undrawable: they are left out.
+    let allowed: String = words.chars().filter(|&c| !c.is_control() && !matches!(c, '\u{fffe}' | '\u{ffff}')).collect();
     let _ = write!(
         svg,
         r#"<text x="{x:.1}" y="{y:.1}" font-size="{size:.1}" font-weight="{weight}" fill="{fill}" text-anchor="{anchor}">{}</text>"#,
-        escape_html(words)
+        escape_html(&allowed)
     );
 }
 
@@ -422,6 +425,13 @@ mod tests {
         let mut other = card();
         other.lines[0].big = "80,53 %".into();
         assert_ne!(key(&svg), key(&other.svg()));
+    }
+
+    #[test]
+    fn a_name_with_control_characters_is_still_drawn() {
+        let mut c = card();
+        c.title = "Phường\u{1b}[2J Long\u{7} Mỹ\u{0}".into();
+        assert!(Painter::new().png(&c.svg()).is_ok());
     }
 
     #[test]
