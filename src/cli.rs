@@ -4,7 +4,7 @@
 //! the reader's language (`--lang`, else the site's `language`, else Vietnamese).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use tiendo::diag::Diagnostic;
@@ -26,13 +26,6 @@ pub struct Cli {
     /// The language of messages: vi or en [default: the site's language, else vi].
     #[arg(long, global = true, value_name = "LANG", value_parser = clap::builder::PossibleValuesParser::new(Catalogue::codes()))]
     pub lang: Option<String>,
-}
-
-impl Cli {
-    /// The words of the messages of this run.
-    pub fn words(&self) -> &'static Catalogue {
-        tiendo::messages_for(self.command.root().unwrap_or(Path::new(".")), self.lang.as_deref())
-    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -167,17 +160,6 @@ impl Command {
             Command::Import(args) => args.run(words),
             Command::ReadWorkbook(args) => args.run(),
             Command::Help(args) => print_help(words, args.command.as_deref()),
-        }
-    }
-
-    /// The site folder the command works on, if it has one.
-    fn root(&self) -> Option<&Path> {
-        match self {
-            Command::Build(args) => Some(&args.root.root),
-            Command::Check(args) => Some(&args.root),
-            Command::Serve(args) => Some(&args.root.root),
-            Command::Import(args) => Some(&args.root.root),
-            Command::New(_) | Command::ReadWorkbook(_) | Command::Help(_) => None,
         }
     }
 }

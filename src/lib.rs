@@ -219,10 +219,15 @@ fn share_images(
             if images == Images::Kept {
                 return Ok(None);
             }
-            let Ok(png) = painter.get_or_init(share::Painter::new).png(&svg) else { return Ok(None) };
-            match cache.as_ref().map(|c| c.put(&key, &png)) {
-                Some(Ok(path)) => staging.copy_file(rel, &path)?,
-                _ => staging.write(rel, &png)?,
+            let painter = painter.get_or_init(share::Painter::new);
+            let drawn = match &cache {
+                Some(c) => c.draw(painter, &svg, &key),
+                None => painter.png(&svg).map(|png| (png, None)),
+            };
+            match drawn {
+                Ok((_, Some(path))) => staging.copy_file(rel, &path)?,
+                Ok((png, None)) => staging.write(rel, &png)?,
+                Err(_) => return Ok(None),
             }
             Ok(Some((key, true)))
         })
@@ -276,10 +281,8 @@ fn draw_missing(kept: &Kept) {
     for (_, card) in render::share_cards(&kept.site, &kept.computed, &kept.strings) {
         let svg = card.svg();
         let key = share::key(&svg);
-        if cache.get(&key).is_none()
-            && let Ok(png) = painter.png(&svg)
-        {
-            let _ = cache.put(&key, &png);
+        if cache.get(&key).is_none() {
+            let _ = cache.draw(&painter, &svg, &key);
         }
     }
 }

@@ -12,8 +12,9 @@ use std::process::ExitCode;
 use clap::FromArgMatches;
 
 fn main() -> ExitCode {
-    // The language is needed before the command line is understood: for its help and
-    // its usage errors. It is looked for in the arguments as they are.
+    // The language is needed before the command line is understood, for its help and its
+    // usage errors: `--lang` and `--root` are looked for in the arguments as they are, and
+    // the words found serve the whole run.
     let words = tiendo::messages_for(&cli::root_in_args(), cli::lang_in_args().as_deref());
     let parsed = cli::command(words).try_get_matches().and_then(|m| cli::Cli::from_arg_matches(&m));
     let cli = match parsed {
@@ -28,7 +29,6 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let words = cli.words();
     match cli.command.run(words, cli.lang) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -94,7 +94,7 @@ impl Cards<'_> {
     /// the year has no target, its figure; nothing when the year has no figure here.
     fn line(&self, label: String, i: usize, series: &Series) -> Option<Line> {
         let (s, fmt, ind) = (self.words.s, self.words.fmt, &self.site.indicators[i]);
-        let people = |n: u64| if ind.unit.is_empty() { fmt.count(n) } else { format!("{} {}", fmt.count(n), ind.unit) };
+        let people = |n: u64| self.words.people(ind, n);
         let (Some(goal), Some(st)) = (&series.goal, series.latest()) else {
             let (_, value) = series.latest_figure()?;
             let year = self.year.year.to_string();

@@ -197,7 +197,7 @@ impl Renderer<'_> {
             .collect();
         let series = &self.year.city[i];
         let latest = series.latest();
-        let unit = if ind.unit.is_empty() { String::new() } else { format!(" {}", ind.unit) };
+        let unit = self.words.unit_of(ind);
         let need = match latest {
             Some(st) if st.remaining > 0 => {
                 s.fill("home_need", &[("n", &format!("{}{unit}", fmt.count(st.remaining)))])

@@ -197,7 +197,7 @@ impl Renderer<'_> {
         let Some((k, value)) = series.latest_figure().filter(|_| series.goal.is_none()) else { return };
         let (s, fmt, ind) = (self.words.s, self.words.fmt, &self.site.indicators[i]);
         let year = self.year.year;
-        let people = |n: u64| if ind.unit.is_empty() { fmt.count(n) } else { format!("{} {}", fmt.count(n), ind.unit) };
+        let people = |n: u64| self.words.people(ind, n);
         let previous_year = self.computed.years.iter().rev().find(|y| y.year == year - 1);
         let before = (0..k).rev().find_map(|j| Some((self.year.dates[j], series.figures[j]?))).or_else(|| {
             let p = previous_year?;

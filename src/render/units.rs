@@ -316,15 +316,7 @@ impl Renderer<'_> {
             out.push_str("</p>\n");
         }
         out.push_str("<p class=\"source\">");
-        esc(s.get("fig_as_of"), &mut out);
-        out.push(' ');
-        esc(&f.as_of, &mut out);
-        if let Some(source) = f.source.as_deref().filter(|t| !t.trim().is_empty()) {
-            out.push_str(" · ");
-            esc(s.get("fig_source"), &mut out);
-            out.push_str(": ");
-            esc(source, &mut out);
-        }
+        f.write_source(&mut out, s);
         out.push_str("<br><a href=\"");
         esc(&unit, &mut out);
         out.push_str("\" target=\"_top\">");

@@ -224,6 +224,20 @@ fn shown(text: &Option<String>) -> Option<&str> {
 }
 
 impl FigureView {
+    /// The date of the figure and where it comes from: "Số liệu đến ngày 30/09/2025 ·
+    /// Nguồn: Báo cáo tháng 9/2025".
+    pub fn write_source(&self, out: &mut String, s: &Strings) {
+        push_escaped_html(s.get("fig_as_of"), out);
+        out.push(' ');
+        push_escaped_html(&self.as_of, out);
+        if let Some(src) = shown(&self.source) {
+            out.push_str(" · ");
+            push_escaped_html(s.get("fig_source"), out);
+            out.push_str(": ");
+            push_escaped_html(src, out);
+        }
+    }
+
     /// The templates [`FigureView::to_html`] writes as: a site that has its own of any of
     /// them gets its figures from the templates.
     pub const TEMPLATES: [&'static str; 5] =
@@ -258,15 +272,7 @@ impl FigureView {
         };
         let source = |out: &mut String| {
             out.push_str("<p class=\"source\">");
-            key(out, "fig_as_of");
-            out.push(' ');
-            text(out, &self.as_of);
-            if let Some(src) = shown(&self.source) {
-                out.push_str(" · ");
-                key(out, "fig_source");
-                out.push_str(": ");
-                text(out, src);
-            }
+            self.write_source(out, s);
             out.push_str("</p>\n");
         };
         out.push_str("<section class=\"figure status-");
@@ -662,8 +668,13 @@ impl<'a> Words<'a> {
         self.fmt.progress(st.progress, st.status == Status::Achieved)
     }
 
-    fn unit_of(&self, ind: &Indicator) -> String {
+    pub(super) fn unit_of(&self, ind: &Indicator) -> String {
         if ind.unit.is_empty() { String::new() } else { format!(" {}", ind.unit) }
+    }
+
+    /// `n` of `ind`'s unit: "1.215 người".
+    pub(super) fn people(&self, ind: &Indicator, n: u64) -> String {
+        format!("{}{}", self.fmt.count(n), self.unit_of(ind))
     }
 
     /// The plain sentence of SPEC §2: where `name` stands on `ind` in `year`.

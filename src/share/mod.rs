@@ -351,6 +351,14 @@ impl Cache {
         Ok(path)
     }
 
+    /// Draws `svg` (a card's, of key `key`) and keeps it; its PNG, and where it is kept
+    /// (`None` when it could not be written there).
+    pub fn draw(&self, painter: &Painter, svg: &str, key: &str) -> Result<(Vec<u8>, Option<PathBuf>), String> {
+        let png = painter.png(svg)?;
+        let kept = self.put(key, &png).ok();
+        Ok((png, kept))
+    }
+
     fn path(&self, key: &str) -> PathBuf {
         self.dir.join(format!("{key}.png"))
     }
