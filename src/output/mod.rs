@@ -132,19 +132,7 @@ impl Staging {
     /// must not exist yet: every file of a site is new.
     fn create(&self, rel: &str) -> Result<fs::File, OutputError> {
         let path = self.dir.join(rel);
-        let open = |path: &Path| fs::OpenOptions::new().write(true).create_new(true).open(path);
-        // Most folders hold one file or a few: try first, and make the folder only when it
-        // is missing, rather than checking every folder of the path each time.
-        match open(&path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent).map_err(at(parent))?;
-                }
-                open(&path)
-            }
-            other => other,
-        }
-        .map_err(at(&path))
+        in_folder(&path, rel, |path| fs::OpenOptions::new().write(true).create_new(true).open(path)).map_err(at(&path))
     }
 
     /// Writes `bytes` at `rel`.
@@ -222,14 +210,7 @@ impl Sink for Staging {
     /// renaming others over them. Elsewhere, a copy.
     fn copy_file(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
         let path = self.dir.join(rel);
-        let link = |path: &Path| fs::hard_link(from, path);
-        let linked = match link(&path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => match path.parent() {
-                Some(parent) => fs::create_dir_all(parent).and_then(|()| link(&path)),
-                None => Err(e),
-            },
-            other => other,
-        };
+        let linked = in_folder(&path, rel, |path| fs::hard_link(from, path));
         match linked {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(OutputError::new(path, e)),
@@ -238,6 +219,27 @@ impl Sink for Staging {
                 self.write(rel, &bytes)
             }
         }
+    }
+}
+
+/// Makes `path` (`rel` in the site) with `make`, and the folders it is in when they are
+/// missing.
+fn in_folder<T>(path: &Path, rel: &str, make: impl Fn(&Path) -> io::Result<T>) -> io::Result<T> {
+    let Some(parent) = path.parent() else { return make(path) };
+    // A page is the only file of its folder, which is new: make the folder first, rather
+    // than fail to make the page in it.
+    if rel.ends_with("/index.html") {
+        fs::create_dir_all(parent)?;
+        return make(path);
+    }
+    // Other folders hold many files: try first, and make the folder only when it is
+    // missing, rather than check every folder of the path each time.
+    match make(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            fs::create_dir_all(parent)?;
+            make(path)
+        }
+        other => other,
     }
 }
 
