@@ -354,8 +354,8 @@ fn build_prepared(
 /// their key matches), or a keeper that writes them into the site and keeps them for the
 /// next one (see `output::years`).
 struct EarlierYears {
-    /// By earlier year: its pack from an earlier build, checked.
-    kept: Vec<Option<output::years::Pack>>,
+    /// By earlier year: its pages kept by an earlier build, checked.
+    kept: Vec<Option<output::years::Kept>>,
     keepers: Vec<Option<output::years::Keeper>>,
 }
 
@@ -378,9 +378,9 @@ impl EarlierYears {
                 continue;
             };
             let year = computed.years[k].year;
-            let pack = output::years::open(dir, year, key);
-            keepers.push(pack.is_none().then(|| output::years::Keeper::new(dir, year, key)));
-            kept.push(pack);
+            let pages = output::years::open(dir, year, key);
+            keepers.push(pages.is_none().then(|| output::years::Keeper::new(dir, year, key)));
+            kept.push(pages);
         }
         EarlierYears { kept, keepers }
     }
@@ -395,7 +395,7 @@ impl EarlierYears {
         self.keepers.iter().map(|k| output::years::Keeping { site: staging, keeper: k.as_ref() }).collect()
     }
 
-    /// Puts the packs written in this build in place.
+    /// Puts the earlier years kept in this build in place.
     fn keep(self) {
         for keeper in self.keepers.into_iter().flatten() {
             keeper.finish();
@@ -404,10 +404,10 @@ impl EarlierYears {
 }
 
 /// Writes the pages kept from an earlier build into the new site; how many.
-fn copy_kept(kept: &[Option<output::years::Pack>], staging: &Staging) -> Result<render::Counts, output::OutputError> {
+fn copy_kept(kept: &[Option<output::years::Kept>], staging: &Staging) -> Result<render::Counts, output::OutputError> {
     let mut pages = 0;
-    for pack in kept.iter().flatten() {
-        pages += pack.copy_into(staging)?;
+    for year in kept.iter().flatten() {
+        pages += year.copy_into(staging)?;
     }
     Ok(render::Counts { pages, charts: 0, images: 0 })
 }

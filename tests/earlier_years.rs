@@ -1,7 +1,7 @@
 //! Earlier years' pages kept between builds in the site's `.tiendo-cache/years/`: a
-//! build that copies them must write exactly what a build that renders them writes,
-//! whatever was edited in between, and a damaged or foreign cache only makes a build
-//! slower. The site is `tests/fixtures/year-change` over the English one: 2024 and 2025
+//! build that takes them from there must write exactly what a build that renders them
+//! writes, whatever was edited in between, and a damaged or foreign cache only makes a
+//! build slower. The site is `tests/fixtures/year-change` over the English one: 2024 and 2025
 //! are earlier years, 2026 the current one.
 
 mod common;
@@ -36,8 +36,14 @@ fn fresh(site: &Path, name: &str) -> PathBuf {
     out
 }
 
-fn pack(site: &Path, year: i32) -> PathBuf {
-    site.join(format!(".tiendo-cache/years/{year}.pack"))
+/// The folder that keeps `year`'s pages.
+fn kept(site: &Path, year: i32) -> PathBuf {
+    site.join(format!(".tiendo-cache/years/{year}"))
+}
+
+/// The list of `year`'s kept pages.
+fn list(site: &Path, year: i32) -> PathBuf {
+    kept(site, year).join("pages")
 }
 
 fn edit(path: PathBuf, from: &str, to: &str) {
@@ -52,15 +58,27 @@ fn a_build_with_kept_pages_writes_what_a_build_without_them_writes() {
     let out = site.parent().unwrap().join("public");
     built(&site, &out);
     // Each earlier year is kept; the current one is not.
-    assert!(pack(&site, 2024).is_file() && pack(&site, 2025).is_file());
-    assert!(!pack(&site, 2026).exists());
-    let first = fs::read(pack(&site, 2025)).unwrap();
+    assert!(list(&site, 2024).is_file() && list(&site, 2025).is_file());
+    assert!(!kept(&site, 2026).exists());
+    let first = fs::read(list(&site, 2025)).unwrap();
+    let page = |i: usize| fs::metadata(kept(&site, 2025).join(i.to_string())).unwrap();
+    assert!(page(0).permissions().readonly(), "sites built from the cache share its files");
 
-    // Built again, unchanged: the packs are used as they are, and the site is the same.
+    // Built again, unchanged: the pages are used as they are, and the site is the same.
     let again = site.parent().unwrap().join("again");
+    let before = page(0).modified().unwrap();
     built(&site, &again);
     assert_identical(&out, &again);
-    assert!(fs::read(pack(&site, 2025)).unwrap() == first, "a pack that was used is not written again");
+    assert!(fs::read(list(&site, 2025)).unwrap() == first, "pages that were used are not written again");
+    assert_eq!(page(0).modified().unwrap(), before);
+    #[cfg(unix)]
+    {
+        // A second name for the cache's file, not a copy of it.
+        use std::os::unix::fs::MetadataExt;
+        let home = fs::metadata(again.join("years/2025/index.html")).unwrap();
+        let cached = (0..9).map(page).find(|m| m.ino() == home.ino());
+        assert!(cached.is_some_and(|m| m.nlink() >= 2), "the page is the cache's file");
+    }
 
     // Edits of the current year, of commentary and of bulletins leave the earlier years'
     // pages as they were: still the same as a fresh build's.
@@ -69,13 +87,15 @@ fn a_build_with_kept_pages_writes_what_a_build_without_them_writes() {
     fs::write(site.join("content/updates/jan-2026.md"), "---\ntitle: January\ndate: 2026-02-05\n---\n\nNews.\n")
         .unwrap();
     built(&site, &out);
-    assert!(fs::read(pack(&site, 2025)).unwrap() == first);
+    assert!(fs::read(list(&site, 2025)).unwrap() == first);
     assert_identical(&out, &fresh(&site, "kept-edits-fresh-1"));
 
-    // An edit of 2025's figures is shown on 2025's pages: its pack is made again.
+    // An edit of 2025's figures is shown on 2025's pages: they are kept again, and the
+    // folder of the old ones is gone.
     edit(site.join("data/reports/2025-12.yaml"), "north: { enrolment: 760", "north: { enrolment: 770");
     built(&site, &out);
-    assert!(fs::read(pack(&site, 2025)).unwrap() != first);
+    assert!(fs::read(list(&site, 2025)).unwrap() != first);
+    assert_eq!(names(&site.join(".tiendo-cache/years")), ["2024", "2025"]);
     let north = text_of(&read(out.join("years/2025/localities/north/index.html")));
     assert!(north.contains("North Ward has reached 77.00% of its 2025 Enrolment target"), "{north}");
     assert_identical(&out, &fresh(&site, "kept-edits-fresh-2"));
@@ -92,62 +112,128 @@ fn a_build_with_kept_pages_writes_what_a_build_without_them_writes() {
     assert_identical(&out, &fresh(&site, "kept-edits-fresh-3"));
 }
 
+/// The names in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+/// The lines of a list of kept pages, sorted: the same pages may be kept in another order.
+fn lines(list: &[u8]) -> Vec<String> {
+    let mut lines: Vec<String> = String::from_utf8_lossy(list).lines().map(str::to_owned).collect();
+    lines.sort();
+    lines
+}
+
+/// Makes `path` writable again, to damage it.
+fn writable(path: &Path) {
+    let mut permissions = fs::metadata(path).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    permissions.set_readonly(false);
+    fs::set_permissions(path, permissions).unwrap();
+}
+
 #[test]
 fn a_damaged_or_foreign_cache_only_makes_the_build_slower() {
     let site = site("kept-damaged");
     let out = site.parent().unwrap().join("public");
     built(&site, &out);
-    let whole = fs::read(pack(&site, 2025)).unwrap();
+    let whole = fs::read(list(&site, 2025)).unwrap();
     let expected = fresh(&site, "kept-damaged-fresh");
+    let made_again = || {
+        let again = fs::read(list(&site, 2025)).unwrap();
+        assert_eq!(lines(&again), lines(&whole), "the year is kept again");
+        assert!(again.ends_with(b"\nend 9\n"));
+    };
 
-    // Cut short, run on, or with a page's length changed: not used, and made again.
+    // A list cut short, run on, or naming a page more: not used, and made again.
+    let text = String::from_utf8_lossy(&whole).into_owned();
     for damaged in [
-        whole[..whole.len() / 2].to_vec(),
-        [&whole[..], b"more"].concat(),
-        String::from_utf8_lossy(&whole).replacen("index.html\t", "index.html\t1", 1).into_bytes(),
+        text[..text.len() / 2].to_owned(),
+        format!("{text}more"),
+        text.replacen("years/2025/index.html\n", "years/2025/index.html\nyears/2025/more.html\n", 1),
     ] {
-        fs::write(pack(&site, 2025), &damaged).unwrap();
+        fs::write(list(&site, 2025), &damaged).unwrap();
         built(&site, &out);
         assert_identical(&out, &expected);
-        // Made again: the same pages, perhaps in another order.
-        let again = fs::read(pack(&site, 2025)).unwrap();
-        assert!(again.len() == whole.len() && again.ends_with(b"\nend 9\n"), "the pack is made again");
+        made_again();
     }
 
-    // A file that is not a pack is not used, and not written over.
-    fs::write(pack(&site, 2025), "mine").unwrap();
+    // A page's file missing, or a link in its place: not used, and made again; what the
+    // link leads to is neither read nor changed.
+    fs::remove_file(kept(&site, 2025).join("3")).unwrap();
     built(&site, &out);
     assert_identical(&out, &expected);
-    assert_eq!(read(pack(&site, 2025)), "mine");
-    fs::write(pack(&site, 2025), &whole).unwrap();
+    made_again();
+    #[cfg(unix)]
+    {
+        let elsewhere = site.parent().unwrap().join("elsewhere.html");
+        fs::write(&elsewhere, "not a page").unwrap();
+        fs::remove_file(kept(&site, 2025).join("3")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, kept(&site, 2025).join("3")).unwrap();
+        built(&site, &out);
+        assert_identical(&out, &expected);
+        made_again();
+        assert_eq!(read(&elsewhere), "not a page");
+    }
 
-    // A page path out of the year's folder is never written from a pack.
-    let text = String::from_utf8_lossy(&whole).into_owned();
-    let escaped = text.replacen("years/2025/index.html\t", "years/2025/../../../escaped.html\t", 1);
+    // A page path out of the year's folder is never written from the cache.
+    let escaped = text.replacen("years/2025/index.html\n", "years/2025/../../../escaped.html\n", 1);
     assert_ne!(text, escaped);
-    fs::write(pack(&site, 2025), escaped).unwrap();
+    writable(&list(&site, 2025));
+    fs::write(list(&site, 2025), escaped).unwrap();
     built(&site, &out);
     assert_identical(&out, &expected);
     assert!(!site.parent().unwrap().join("escaped.html").exists());
+    made_again();
+
+    // A folder or file that is not tiendo's is not used, and not written over.
+    fs::remove_dir_all(kept(&site, 2025)).unwrap();
+    fs::create_dir(kept(&site, 2025)).unwrap();
+    fs::write(kept(&site, 2025).join("mine.txt"), "mine").unwrap();
+    built(&site, &out);
+    assert_identical(&out, &expected);
+    assert_eq!(names(&kept(&site, 2025)), ["mine.txt"]);
+    fs::remove_dir_all(kept(&site, 2025)).unwrap();
+    fs::write(kept(&site, 2025), "mine").unwrap();
+    built(&site, &out);
+    assert_identical(&out, &expected);
+    assert_eq!(read(kept(&site, 2025)), "mine");
+}
+
+#[test]
+fn a_year_kept_in_one_file_by_an_earlier_version_is_replaced() {
+    let site = site("kept-pack");
+    let out = site.parent().unwrap().join("public");
+    let years = site.join(".tiendo-cache/years");
+    fs::create_dir_all(&years).unwrap();
+    fs::write(years.join("2025.pack"), "tiendo earlier-year pages 1\nkey 0123456789abcdef\nend 0\n").unwrap();
+    fs::write(years.join("2024.pack"), "mine").unwrap();
+    built(&site, &out);
+    assert_identical(&out, &fresh(&site, "kept-pack-fresh"));
+    assert_eq!(names(&years), ["2024", "2024.pack", "2025"], "the old pack is gone, the foreign file kept");
 }
 
 #[cfg(unix)]
 #[test]
-fn a_pack_left_half_written_by_a_build_that_stopped_is_removed() {
+fn a_folder_left_half_written_by_a_build_that_stopped_is_removed() {
     let site = site("kept-abandoned");
     let out = site.parent().unwrap().join("public");
     built(&site, &out);
     let years = site.join(".tiendo-cache/years");
     // No process has this id (it is above any system's limit); this test's process runs.
-    let (gone, alive) =
-        (years.join(".2025.pack.2147483646.tmp"), years.join(format!(".2025.pack.{}.tmp", std::process::id())));
-    fs::write(&gone, "half").unwrap();
-    fs::write(&alive, "being written").unwrap();
-    fs::remove_file(pack(&site, 2025)).unwrap();
+    let (gone, alive) = (years.join(".2025.2147483646.tmp"), years.join(format!(".2025.{}.tmp", std::process::id())));
+    for dir in [&gone, &alive] {
+        fs::create_dir(dir).unwrap();
+        fs::write(dir.join("0"), "half").unwrap();
+    }
+    fs::remove_dir_all(kept(&site, 2025)).unwrap();
     built(&site, &out);
-    assert!(!gone.exists(), "the stopped build's pack is removed");
-    assert_eq!(read(&alive), "being written", "a running build's is left alone");
-    assert!(pack(&site, 2025).is_file());
+    assert!(!gone.exists(), "the stopped build's folder is removed");
+    assert_eq!(read(alive.join("0")), "half", "a running build's is left alone");
+    assert!(list(&site, 2025).is_file());
 }
 
 #[cfg(unix)]

@@ -4,29 +4,41 @@
 //! targets (or an earlier year's), the site's units and indicators, the theme, or the
 //! program. Each month's build would otherwise render them all again (on a national
 //! site, some 3,400 pages per earlier year). So the pages of an earlier year are kept in
-//! the site's `.tiendo-cache/years/<YYYY>.pack`, under a key made from everything they
-//! read (see `render::archive_key`), and a build whose key matches copies them into the
-//! new site instead of rendering them. A pack that is missing, unreadable, damaged or of
-//! another key is ignored, and the year is rendered and kept again: deleting the cache
-//! only makes the next build slower.
+//! the site's `.tiendo-cache/years/<YYYY>/`, under a key made from everything they read
+//! (see `render::archive_key`), and a build whose key matches puts them into the new site
+//! instead of rendering them. A year's folder holds one file per page, named by its
+//! number, and the list of their paths (`pages`), written last. A folder that is
+//! missing, unreadable, incomplete or of another key is ignored, and the year is rendered
+//! and kept again: deleting the cache only makes the next build slower.
+//!
+//! A kept page is put into the site as a second name for the cache's file where the
+//! system allows (see `Sink::copy_file`), so a monthly build writes none of the year's
+//! bytes. The files are read-only, and never written again: a year's folder is replaced
+//! whole, by renaming another in its place.
 //!
 //! The cache is tiendo's own: it lives in a folder `.tiendo-cache` it creates, is never
-//! reached through a link, and a pack is replaced only by a rename over a file that is
-//! itself a pack. Every page copied from it is still a new file of the new site.
+//! reached through a link, and a year's folder is replaced only when it is itself one.
 
 use std::fs;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{OutputError, Sink};
 
 /// The site's cache folder, for everything that can be reused between builds.
 pub const CACHE_DIR: &str = ".tiendo-cache";
 
-/// The first line of every pack.
-const MAGIC: &[u8] = b"tiendo earlier-year pages 1\n";
+/// The first line of every year's list of pages.
+const MAGIC: &str = "tiendo earlier-year pages 2\n";
+
+/// What the first line of a list of any version starts with (the first version kept a
+/// year in one file, `<YYYY>.pack`).
+const ANY_MAGIC: &[u8] = b"tiendo earlier-year pages ";
+
+/// The list of a year's pages, in its folder.
+const LIST: &str = "pages";
 
 /// Where the site at `root` keeps its earlier years' pages; `None` when `.tiendo-cache`
 /// is anything but a folder (a link, a file) or cannot be made.
@@ -53,10 +65,6 @@ pub fn cache_folder(root: &Path, name: &str) -> Option<PathBuf> {
     Some(years)
 }
 
-fn pack(dir: &Path, year: i32) -> PathBuf {
-    dir.join(format!("{year}.pack"))
-}
-
 /// Whether `rel` is a path an earlier year's page may have: under `years/<year>/`, in
 /// segments of letters, digits, `.`, `-` and `_`, none of them `.` or `..`.
 fn page_path(rel: &str, year: i32) -> bool {
@@ -70,193 +78,198 @@ fn page_path(rel: &str, year: i32) -> bool {
     })
 }
 
-/// An earlier year's pack, checked: its pages are copied from the file as they are
-/// written, so that they are never all in memory at once.
-pub struct Pack {
-    path: PathBuf,
-    year: i32,
-    /// Where its first page starts.
-    start: u64,
+/// Whether `dir` is a folder (not a link to one) that holds a year's pages, of any
+/// version of the cache: one that may be replaced.
+fn is_year_folder(dir: &Path) -> bool {
+    let list = dir.join(LIST);
+    fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
+        && fs::symlink_metadata(&list).is_ok_and(|m| m.is_file())
+        && starts_with_magic(&list)
 }
 
-/// The next line of `reader` without its newline; `None` at the end or on a line that
-/// is not text.
-fn next_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> Option<String> {
-    line.clear();
-    match reader.read_until(b'\n', line) {
-        Ok(n) if n > 0 && line.last() == Some(&b'\n') => {
-            line.pop();
-            String::from_utf8(std::mem::take(line)).ok()
-        }
-        _ => None,
-    }
+/// An earlier year's kept pages, checked: each page's path in the site, page `i` being
+/// the file `i` of the folder.
+pub struct Kept {
+    dir: PathBuf,
+    pages: Vec<String>,
 }
 
-/// A page's line, `<path>\t<length>`, when the path is one of `year`'s.
-fn page_line(text: &str, year: i32) -> Option<(&str, u64)> {
-    let (rel, len) = text.split_once('\t')?;
-    if !page_path(rel, year) {
-        return None;
-    }
-    Some((rel, len.parse().ok()?))
-}
-
-/// `year`'s pack of key `key`, checked from end to end; `None` if there is no such pack,
-/// or it is damaged, or of another key.
+/// `year`'s kept pages of key `key`, checked; `None` if there are none, or they are
+/// incomplete, or of another key.
 ///
-/// A pack is its first line ([`MAGIC`]), `key <key>`, then each page as `<path>\t<length>`
-/// and its bytes, then `end <pages>`: a pack cut short has no end, and is not used.
-pub fn open(dir: &Path, year: i32, key: &str) -> Option<Pack> {
-    let path = pack(dir, year);
-    let meta = fs::symlink_metadata(&path).ok().filter(fs::Metadata::is_file)?;
-    let size = meta.len();
-    let mut reader = BufReader::new(fs::File::open(&path).ok()?);
-    // The key first: a pack of another key is not read further.
-    let header = format!("key {key}\n");
-    let mut head = vec![0u8; MAGIC.len() + header.len()];
-    reader.read_exact(&mut head).ok()?;
-    if head[..MAGIC.len()] != *MAGIC || head[MAGIC.len()..] != *header.as_bytes() {
+/// The list is [`MAGIC`], `key <key>`, then each page's path on a line, then
+/// `end <pages>`; a list cut short has no end, and is not used. Every page's file must be
+/// there, a file and not a link.
+pub fn open(dir: &Path, year: i32, key: &str) -> Option<Kept> {
+    let dir = dir.join(year.to_string());
+    if !fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
         return None;
     }
-    let start = head.len() as u64;
-    // Each page's line, skipping its bytes, to the end.
-    let (mut line, mut at, mut pages) = (Vec::new(), start, 0usize);
-    loop {
-        let text = next_line(&mut reader, &mut line)?;
-        at += text.len() as u64 + 1;
-        if let Some(n) = text.strip_prefix("end ") {
-            // Nothing after the end, and every page there.
-            return (at == size && n.parse() == Ok(pages)).then_some(Pack { path, year, start });
-        }
-        let (_, len) = page_line(&text, year)?;
-        if len > size - at {
-            return None;
-        }
-        reader.seek_relative(i64::try_from(len).ok()?).ok()?;
-        at += len;
-        pages += 1;
+    let list = dir.join(LIST);
+    if !fs::symlink_metadata(&list).is_ok_and(|m| m.is_file()) {
+        return None;
     }
+    let text = fs::read_to_string(&list).ok()?;
+    let body = text.strip_prefix(MAGIC)?.strip_prefix(&format!("key {key}\n"))?.strip_suffix('\n')?;
+    let (paths, end) = match body.rsplit_once('\n') {
+        Some((paths, end)) => (paths.split('\n').collect(), end),
+        None => (Vec::new(), body),
+    };
+    let count: usize = end.strip_prefix("end ")?.parse().ok()?;
+    if count != paths.len() || !paths.iter().all(|rel| page_path(rel, year)) {
+        return None;
+    }
+    // Every page's file, as the folder lists it: its type is the entry's own, so a link
+    // is seen as a link.
+    let mut there = vec![false; count];
+    for entry in fs::read_dir(&dir).ok()? {
+        let entry = entry.ok()?;
+        let Some(i) = entry.file_name().to_str().and_then(|n| n.parse::<usize>().ok()) else { continue };
+        if i < count && entry.file_type().ok()?.is_file() {
+            there[i] = true;
+        }
+    }
+    there.iter().all(|&t| t).then(|| Kept { dir, pages: paths.into_iter().map(str::to_owned).collect() })
 }
 
-impl Pack {
-    /// Writes every page of the pack into `out`; how many. The pack was checked when it
-    /// was opened: one that changed since is an error.
+impl Kept {
+    /// Puts every kept page into `out`; how many. A page whose file has gone since the
+    /// folder was checked is an error.
     pub fn copy_into(&self, out: &dyn Sink) -> Result<usize, OutputError> {
-        let changed = || OutputError::refused(self.path.clone(), crate::t!("cache_changed"));
-        let mut file = fs::File::open(&self.path).map_err(|e| OutputError::new(self.path.clone(), e))?;
-        file.seek(SeekFrom::Start(self.start)).map_err(|e| OutputError::new(self.path.clone(), e))?;
-        let mut reader = BufReader::with_capacity(1 << 18, file);
-        let (mut line, mut page, mut pages) = (Vec::new(), Vec::new(), 0);
-        loop {
-            let text = next_line(&mut reader, &mut line).ok_or_else(changed)?;
-            if text.starts_with("end ") {
-                return Ok(pages);
-            }
-            let (rel, len) = page_line(&text, self.year).ok_or_else(changed)?;
-            page.resize(usize::try_from(len).map_err(|_| changed())?, 0);
-            reader.read_exact(&mut page).map_err(|_| changed())?;
-            out.write(rel, &page)?;
-            pages += 1;
-        }
+        use rayon::prelude::*;
+        self.pages.par_iter().enumerate().try_for_each(|(i, rel)| {
+            let from = self.dir.join(i.to_string());
+            out.copy_file(rel, &from).map_err(|e| {
+                if fs::symlink_metadata(&from).is_ok() {
+                    e
+                } else {
+                    OutputError::refused(from.clone(), crate::t!("cache_changed"))
+                }
+            })
+        })?;
+        Ok(self.pages.len())
     }
 }
 
-/// A new pack of an earlier year's pages, filled as they are written (see [`Keeping`]);
-/// [`Keeper::finish`] puts it in place once the build has succeeded. Keeping is best
-/// effort: a pack that cannot be written is dropped, and the build goes on.
+/// A new folder of an earlier year's pages, filled as they are written (see
+/// [`Keeping`]); [`Keeper::finish`] puts it in place once the build has succeeded.
+/// Keeping is best effort: a folder that cannot be written is dropped, and the build
+/// goes on.
 pub struct Keeper {
     year: i32,
+    key: String,
     dir: PathBuf,
-    /// The pack being written, beside where it goes.
+    /// The folder being filled, beside where it goes.
     temp: PathBuf,
-    file: Mutex<Option<BufWriter<fs::File>>>,
-    pages: AtomicUsize,
+    /// Each page's path, page `i` being the file `i`.
+    pages: Mutex<Vec<String>>,
     failed: AtomicBool,
 }
 
 impl Keeper {
     pub fn new(dir: &Path, year: i32, key: &str) -> Keeper {
         remove_abandoned(dir, year);
-        let temp = dir.join(format!(".{year}.pack.{}.tmp", super::build_id()));
-        let _ = fs::remove_file(&temp);
-        let file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)
-            .map(BufWriter::new)
-            .and_then(|mut f| {
-                f.write_all(MAGIC)?;
-                writeln!(f, "key {key}")?;
-                Ok(f)
-            })
-            .ok();
-        let failed = AtomicBool::new(file.is_none());
-        Keeper { year, dir: dir.to_owned(), temp, file: Mutex::new(file), pages: AtomicUsize::new(0), failed }
+        let temp = dir.join(format!(".{year}.{}.tmp", super::build_id()));
+        // This process's own, from a build that stopped before it was dropped.
+        if fs::symlink_metadata(&temp).is_ok_and(|m| m.is_dir()) {
+            let _ = super::remove_tree(&temp);
+        }
+        let failed = AtomicBool::new(fs::create_dir(&temp).is_err());
+        Keeper { year, key: key.to_owned(), dir: dir.to_owned(), temp, pages: Mutex::new(Vec::new()), failed }
     }
 
-    /// Adds a page to the pack.
+    /// Adds a page to the folder, read-only: sites built from the cache share its files.
     fn keep(&self, rel: &str, bytes: &[u8]) {
         if self.failed.load(Ordering::Relaxed) {
             return;
         }
-        let kept = page_path(rel, self.year)
-            && self.file.lock().ok().is_some_and(|mut file| {
-                file.as_mut()
-                    .is_some_and(|f| writeln!(f, "{rel}\t{}", bytes.len()).and_then(|()| f.write_all(bytes)).is_ok())
-            });
-        if kept {
-            self.pages.fetch_add(1, Ordering::Relaxed);
-        } else {
+        let number = page_path(rel, self.year)
+            .then(|| {
+                let mut pages = self.pages.lock().ok()?;
+                pages.push(rel.to_owned());
+                Some(pages.len() - 1)
+            })
+            .flatten();
+        let kept = number.is_some_and(|i| {
+            let path = self.temp.join(i.to_string());
+            fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .and_then(|mut f| f.write_all(bytes))
+                .and_then(|()| read_only(&path))
+                .is_ok()
+        });
+        if !kept {
             self.failed.store(true, Ordering::Relaxed);
         }
     }
 
-    /// Ends the pack and puts it in place, over an earlier pack of the year but over
-    /// nothing else; on any failure, removes it.
+    /// Ends the list of pages and puts the folder in place, instead of an earlier one of
+    /// the year but of nothing else. What is left under the temporary name (this build's
+    /// folder when it could not be put in place, or the one it replaced) is removed when
+    /// the keeper is dropped.
     pub fn finish(self) {
-        let file = self.file.lock().ok().and_then(|mut f| f.take());
-        let path = pack(&self.dir, self.year);
-        let ours = match fs::symlink_metadata(&path) {
-            Err(e) => e.kind() == io::ErrorKind::NotFound,
-            Ok(m) => m.is_file() && starts_with_magic(&path),
-        };
-        let done = !self.failed.load(Ordering::Relaxed)
-            && ours
-            && file.is_some_and(|mut f| {
-                writeln!(f, "end {}", self.pages.load(Ordering::Relaxed)).is_ok()
-                    && f.into_inner().is_ok()
-                    && fs::rename(&self.temp, &path).is_ok()
+        let path = self.dir.join(self.year.to_string());
+        let listed = !self.failed.load(Ordering::Relaxed)
+            && self.pages.lock().is_ok_and(|pages| {
+                let mut list = format!("{MAGIC}key {}\n", self.key);
+                for rel in pages.iter() {
+                    list.push_str(rel);
+                    list.push('\n');
+                }
+                list.push_str(&format!("end {}\n", pages.len()));
+                fs::write(self.temp.join(LIST), list).is_ok()
             });
-        if !done {
-            let _ = fs::remove_file(&self.temp);
+        if listed {
+            match fs::symlink_metadata(&path) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    let _ = fs::rename(&self.temp, &path);
+                }
+                Ok(_) if is_year_folder(&path) => {
+                    let _ = super::swap(&self.temp, &path);
+                }
+                _ => {}
+            }
+        }
+        // Left by a version of tiendo that kept a year in one file.
+        let pack = self.dir.join(format!("{}.pack", self.year));
+        if fs::symlink_metadata(&pack).is_ok_and(|m| m.is_file()) && starts_with_magic(&pack) {
+            let _ = fs::remove_file(&pack);
         }
     }
 }
 
-/// Removes the packs of `year` that builds which are no longer running (killed, or
+fn read_only(path: &Path) -> io::Result<()> {
+    let mut permissions = fs::metadata(path)?.permissions();
+    permissions.set_readonly(true);
+    fs::set_permissions(path, permissions)
+}
+
+/// Removes the folders of `year` that builds which are no longer running (killed, or
 /// stopped by a power cut) left half written. A build's own is named with its process
 /// id, so that one running at the same time (`serve` and `build`) keeps its own.
 fn remove_abandoned(dir: &Path, year: i32) {
-    let prefix = format!(".{year}.pack.");
+    let prefix = format!(".{year}.");
     let Ok(entries) = fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(id) = name.to_str().and_then(|n| n.strip_prefix(&prefix)?.strip_suffix(".tmp")) else {
             continue;
         };
-        if super::ended(id) && entry.file_type().is_ok_and(|t| t.is_file()) {
-            let _ = fs::remove_file(entry.path());
+        if super::ended(id) && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = super::remove_tree(&entry.path());
         }
     }
 }
 
 fn starts_with_magic(path: &Path) -> bool {
-    let mut head = [0u8; MAGIC.len()];
-    fs::File::open(path).and_then(|mut f| io::Read::read_exact(&mut f, &mut head)).is_ok() && head == MAGIC
+    let mut head = [0u8; ANY_MAGIC.len()];
+    fs::File::open(path).and_then(|mut f| io::Read::read_exact(&mut f, &mut head)).is_ok() && head == ANY_MAGIC
 }
 
-/// Where an earlier year's pages are written: into the site, and into its new pack when
-/// it has a keeper.
+/// Where an earlier year's pages are written: into the site, and into its new folder
+/// when it has a keeper.
 pub struct Keeping<'a> {
     pub site: &'a dyn Sink,
     pub keeper: Option<&'a Keeper>,
@@ -273,12 +286,11 @@ impl Sink for Keeping<'_> {
 }
 
 impl Drop for Keeper {
-    /// A build that stopped before [`Keeper::finish`] leaves no file behind.
+    /// A build that stopped before [`Keeper::finish`] leaves no folder behind.
     fn drop(&mut self) {
-        if let Ok(mut file) = self.file.lock() {
-            file.take();
+        if fs::symlink_metadata(&self.temp).is_ok_and(|m| m.is_dir()) {
+            let _ = super::remove_tree(&self.temp);
         }
-        let _ = fs::remove_file(&self.temp);
     }
 }
 
@@ -287,7 +299,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_an_earlier_years_page_paths_are_taken_from_a_pack() {
+    fn only_an_earlier_years_page_paths_are_taken_from_the_cache() {
         assert!(page_path("years/2024/localities/long-my/index.html", 2024));
         assert!(page_path("years/2024/index.html", 2024));
         for bad in [

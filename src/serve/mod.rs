@@ -332,7 +332,7 @@ mod tests {
         assert!(is_input(root, Path::new("/srv/site/templates")));
         assert!(!is_input(root, Path::new("/srv/site/public/index.html")));
         assert!(!is_input(root, Path::new("/srv/site/.public.tiendo-12")));
-        assert!(!is_input(root, Path::new("/srv/site/.tiendo-cache/years/2024.pack")));
+        assert!(!is_input(root, Path::new("/srv/site/.tiendo-cache/years/2024/pages")));
         assert!(!is_input(root, Path::new("/elsewhere/site.yaml")));
     }
 }
