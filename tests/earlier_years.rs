@@ -73,11 +73,13 @@ fn a_build_with_kept_pages_writes_what_a_build_without_them_writes() {
     assert_eq!(page(0).modified().unwrap(), before);
     #[cfg(unix)]
     {
-        // A second name for the cache's file, not a copy of it.
+        // A second name for the cache's file, not a copy of it: in the site the page was
+        // rendered for, and in the one it was kept for.
         use std::os::unix::fs::MetadataExt;
-        let home = fs::metadata(again.join("years/2025/index.html")).unwrap();
-        let cached = (0..9).map(page).find(|m| m.ino() == home.ino());
-        assert!(cached.is_some_and(|m| m.nlink() >= 2), "the page is the cache's file");
+        for site in [&out, &again] {
+            let home = fs::metadata(site.join("years/2025/index.html")).unwrap();
+            assert!((0..9).map(page).any(|m| m.ino() == home.ino()), "the page is the cache's file");
+        }
     }
 
     // Edits of the current year, of commentary and of bulletins leave the earlier years'

@@ -197,11 +197,22 @@ pub trait Sink: Sync {
         let bytes = fs::read(from).map_err(at(from))?;
         self.write(rel, &bytes)
     }
+
+    /// Where the file `rel` written into this sink is, when it is a new file that nothing
+    /// writes again (a staging folder's): the cache may give it a second name rather than
+    /// keep a copy of its bytes.
+    fn written(&self, _rel: &str) -> Option<PathBuf> {
+        None
+    }
 }
 
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         Staging::write(self, rel, bytes)
+    }
+
+    fn written(&self, rel: &str) -> Option<PathBuf> {
+        Some(self.dir.join(rel))
     }
 
     /// A second name for the cached file, where the system allows (the cache and the

@@ -179,7 +179,8 @@ impl Keeper {
     }
 
     /// Adds a page to the folder, read-only: sites built from the cache share its files.
-    fn keep(&self, rel: &str, bytes: &[u8]) {
+    /// `written` is where the site has it, when the folder may take that file itself.
+    fn keep(&self, rel: &str, bytes: &[u8], written: Option<&Path>) {
         if self.failed.load(Ordering::Relaxed) {
             return;
         }
@@ -192,13 +193,15 @@ impl Keeper {
             .flatten();
         let kept = number.is_some_and(|i| {
             let path = self.temp.join(i.to_string());
-            fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-                .and_then(|mut f| f.write_all(bytes))
-                .and_then(|()| read_only(&path))
-                .is_ok()
+            let linked = written.is_some_and(|from| fs::hard_link(from, &path).is_ok());
+            let made = linked
+                || fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)
+                    .and_then(|mut f| f.write_all(bytes))
+                    .is_ok();
+            made && read_only(&path).is_ok()
         });
         if !kept {
             self.failed.store(true, Ordering::Relaxed);
@@ -279,7 +282,7 @@ impl Sink for Keeping<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         self.site.write(rel, bytes)?;
         if let Some(keeper) = self.keeper {
-            keeper.keep(rel, bytes);
+            keeper.keep(rel, bytes, self.site.written(rel).as_deref());
         }
         Ok(())
     }
