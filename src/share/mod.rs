@@ -267,12 +267,22 @@ fn encode(pixmap: &resvg::tiny_skia::Pixmap) -> Result<Vec<u8>, String> {
     // each colour as 0xRRGGBB: the card's background is opaque, so premultiplied pixels
     // are the colours themselves.
     let mut runs: Vec<(u32, usize)> = Vec::with_capacity(1 << 16);
+    let colour = |p: [u8; 4]| u32::from_be_bytes([0, p[0], p[1], p[2]]);
+    let (mut last, mut n) = ([0u8; 4], 0);
+    // Pixels compared as they are, and made colours once a run.
     for p in pixmap.data().chunks_exact(4) {
-        let colour = u32::from_be_bytes([0, p[0], p[1], p[2]]);
-        match runs.last_mut() {
-            Some((c, n)) if *c == colour => *n += 1,
-            _ => runs.push((colour, 1)),
+        if p == last {
+            n += 1;
+            continue;
         }
+        if n > 0 {
+            runs.push((colour(last), n));
+        }
+        last.copy_from_slice(p);
+        n = 1;
+    }
+    if n > 0 {
+        runs.push((colour(last), n));
     }
     let mut counts: HashMap<u32, usize, Colours> = HashMap::default();
     for &(colour, n) in &runs {
