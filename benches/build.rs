@@ -3,10 +3,12 @@
 //! Generates a national site deterministically from the real list of Vietnam's 3,321
 //! wards and communes (`../shared/data/vn-divisions-2025.json`): three indicators,
 //! monthly reports for two full years (2024 and 2025, so 2024 is published as an earlier
-//! year under `years/2024/`), targets for each year, some commentary and bulletins. It checks the site with `tiendo check`, then builds it and the Cần Thơ
-//! sample with the release binary, cold (no previous output) and warm (rebuilding over
-//! the previous output), printing wall time, pages and charts per second and peak
-//! memory. With Hugo installed it also times Hugo on the equivalent plain corpus of
+//! year under `years/2024/`), targets for each year, some commentary and bulletins. It
+//! checks the site with `tiendo check`, then builds it and the Cần Thơ sample with the
+//! release binary, cold (no previous output), warm (rebuilding over the previous output)
+//! and uncached (the earlier years rendered again), and the national site once more as
+//! its month's build (the latest report added to the site built without it), printing
+//! wall time, pages and charts per second and peak memory. With Hugo installed it also times Hugo on the equivalent plain corpus of
 //! `../shared/tools/hugo-baseline`, alternating the two. It also times the rebuilds
 //! `tiendo serve` makes after an edit: to one locality's commentary (that page alone is
 //! rendered) and to one figure of the latest report (everything is rebuilt). And it times
@@ -73,7 +75,7 @@ fn main() {
     println!();
 
     println!(
-        "{:<28} {:>8} {:>7} {:>8} {:>9} {:>10} {:>9}",
+        "{:<28} {:>10} {:>7} {:>8} {:>9} {:>10} {:>9}",
         "site", "run", "wall s", "pages", "pages/s", "charts/s", "peak MiB"
     );
     // "cold": no output and no cache, so every share image is drawn; "warm": over the
@@ -97,9 +99,16 @@ fn main() {
             .collect();
         let uncached = median_run(uncached);
         drawing.push((name, cold.images, cold.seconds, warm.seconds));
-        for (label, r) in [("cold", &cold), ("warm", &warm), ("uncached", &uncached)] {
+        let mut runs = vec![("cold", cold), ("warm", warm), ("uncached", uncached)];
+        // The month's build: over the site built without the latest report, with the
+        // cache that build left, the report added (on the generated site only: the
+        // sample is the repository's own).
+        if root == national {
+            runs.push(("new report", new_report(&root, &out)));
+        }
+        for (label, r) in &runs {
             println!(
-                "{:<28} {:>8} {:>7.3} {:>8} {:>9.0} {:>10.0} {:>9.1}",
+                "{:<28} {:>10} {:>7.3} {:>8} {:>9.0} {:>10.0} {:>9.1}",
                 name,
                 label,
                 r.seconds,
@@ -311,6 +320,22 @@ struct Run {
     charts: u64,
     images: u64,
     peak_kib: u64,
+}
+
+/// A build after the latest report of `root` arrives: built once without it, then timed
+/// with it, over that output and with the cache that build left. Every picture that
+/// shows the new figures or date is drawn.
+fn new_report(root: &Path, out: &Path) -> Run {
+    let reports = root.join("data/reports");
+    let mut names: Vec<PathBuf> =
+        fs::read_dir(&reports).expect("the reports").map(|e| e.expect("a report").path()).collect();
+    names.sort();
+    let latest = names.pop().expect("a report");
+    let aside = root.join("latest-report.yaml.aside");
+    fs::rename(&latest, &aside).expect("the latest report set aside");
+    run_build(root, out);
+    fs::rename(&aside, &latest).expect("the latest report put back");
+    run_build(root, out)
 }
 
 /// One run of the release binary: wall seconds, exit status, peak memory in KiB, and
