@@ -16,6 +16,11 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use resvg::tiny_skia::{IntRect, Pixmap, Transform};
+
 use crate::text::escape_html;
 
 /// The width and height of every share image, as platforms want them.
@@ -24,7 +29,7 @@ pub const HEIGHT: u32 = 630;
 
 /// Part of every picture's cache name: changing how pictures are drawn or encoded
 /// changes it, so no picture of an older drawing is reused.
-const DRAWING: &str = "share-card 4";
+const DRAWING: &str = "share-card 5";
 
 const REGULAR: &[u8] = include_bytes!("fonts/BeVietnamPro-Regular.ttf");
 const BOLD: &[u8] = include_bytes!("fonts/BeVietnamPro-Bold.ttf");
@@ -94,17 +99,23 @@ impl Card {
         const RIGHT: f64 = WIDTH as f64 - 56.0;
         const WIDE: f64 = RIGHT - LEFT;
         let mut svg = String::with_capacity(4096);
-        let _ = write!(
-            svg,
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{FONT}">"#
-        );
+        open_svg(&mut svg);
         let _ = write!(svg, r#"<rect width="{WIDTH}" height="{HEIGHT}" fill="{PAPER}"/>"#);
         let _ = write!(svg, r#"<rect width="{WIDTH}" height="16" fill="{ACCENT}"/>"#);
         text(&mut svg, LEFT, 96.0, fit(&self.title, 66.0, WIDE), INK, true, "start", &self.title);
-        text(&mut svg, LEFT, 146.0, fit(&self.as_of, 36.0, WIDE), MUTED, false, "start", &self.as_of);
+        common_text(&mut svg, LEFT, 146.0, fit(&self.as_of, 36.0, WIDE), MUTED, false, "start", &self.as_of);
         // The foot: the site's name under a rule.
         let _ = write!(svg, r#"<rect x="{LEFT}" y="{}" width="{WIDE}" height="2" fill="{TRACK}"/>"#, HEIGHT - 78);
-        text(&mut svg, LEFT, HEIGHT as f64 - 30.0, fit(&self.site, 32.0, WIDE), MUTED, false, "start", &self.site);
+        common_text(
+            &mut svg,
+            LEFT,
+            HEIGHT as f64 - 30.0,
+            fit(&self.site, 32.0, WIDE),
+            MUTED,
+            false,
+            "start",
+            &self.site,
+        );
         let shown = &self.lines[..self.lines.len().min(MAX_LINES)];
         let (top, bottom) = (176.0, HEIGHT as f64 - 96.0);
         let height = ((bottom - top) / shown.len().max(1) as f64).min(180.0);
@@ -129,10 +140,10 @@ impl Card {
                     label * 1.32,
                     8.0 * s
                 );
-                text(&mut svg, RIGHT - 16.0 * s, first, label, PAPER, true, "end", word);
+                common_text(&mut svg, RIGHT - 16.0 * s, first, label, PAPER, true, "end", word);
                 room -= w + 24.0;
             }
-            text(&mut svg, LEFT, first, fit(&line.label, label, room), INK, false, "start", &line.label);
+            common_text(&mut svg, LEFT, first, fit(&line.label, label, room), INK, false, "start", &line.label);
             let big = 60.0 * s;
             let second = first + 14.0 * s + big;
             text(&mut svg, LEFT, second, big, INK, true, "start", &line.big);
@@ -185,9 +196,42 @@ impl Card {
     }
 }
 
+/// The picture's `<svg>` element, opened.
+fn open_svg(svg: &mut String) {
+    let _ = write!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{FONT}">"#
+    );
+}
+
 /// Writes one line of text at (`x`, `y`), its baseline.
 #[allow(clippy::too_many_arguments)]
 fn text(svg: &mut String, x: f64, y: f64, size: f64, fill: &str, bold: bool, anchor: &str, words: &str) {
+    write_text(svg, "", x, y, size, fill, bold, anchor, words);
+}
+
+/// [`text`] that many pictures of a site have at the same place (an indicator's name, a
+/// status, the date, the site's name): the [`Painter`] draws it once for them all.
+#[allow(clippy::too_many_arguments)]
+fn common_text(svg: &mut String, x: f64, y: f64, size: f64, fill: &str, bold: bool, anchor: &str, words: &str) {
+    write_text(svg, COMMON, x, y, size, fill, bold, anchor, words);
+}
+
+/// What a [`common_text`]'s element starts with.
+const COMMON: &str = r#" class="common""#;
+
+#[allow(clippy::too_many_arguments)]
+fn write_text(
+    svg: &mut String,
+    class: &str,
+    x: f64,
+    y: f64,
+    size: f64,
+    fill: &str,
+    bold: bool,
+    anchor: &str,
+    words: &str,
+) {
     if words.is_empty() {
         return;
     }
@@ -197,7 +241,7 @@ fn text(svg: &mut String, x: f64, y: f64, size: f64, fill: &str, bold: bool, anc
     let allowed: String = words.chars().filter(|&c| !c.is_control() && !matches!(c, '\u{fffe}' | '\u{ffff}')).collect();
     let _ = write!(
         svg,
-        r#"<text x="{x:.1}" y="{y:.1}" font-size="{size:.1}" font-weight="{weight}" fill="{fill}" text-anchor="{anchor}">{}</text>"#,
+        r#"<text{class} x="{x:.1}" y="{y:.1}" font-size="{size:.1}" font-weight="{weight}" fill="{fill}" text-anchor="{anchor}">{}</text>"#,
         escape_html(&allowed)
     );
 }
@@ -228,9 +272,28 @@ fn fit(words: &str, size: f64, room: f64) -> f64 {
 }
 
 /// Turns cards into PNG pictures with the built-in font.
+///
+/// Letters are most of the work of drawing a picture, and many of them are the same on
+/// every picture of a site: the indicators' names, the statuses, the date, the site's
+/// name ([`common_text`]). Each of those is drawn once, alone on a picture of the same
+/// size, and laid over every picture that has it; the rest is drawn for each picture.
+/// The result differs from drawing all at once by at most a unit of rounding at the
+/// edges of those letters, and is the same whatever the order pictures are drawn in.
 pub struct Painter {
     fonts: Arc<resvg::usvg::fontdb::Database>,
+    /// Each common text drawn so far, by its SVG element.
+    common: Mutex<HashMap<String, Arc<Layer>>>,
 }
+
+/// A text drawn alone: its pixels, cut to where it has any, and where they go.
+struct Layer {
+    x: i32,
+    y: i32,
+    pixels: Option<Pixmap>,
+}
+
+/// The most common texts a painter keeps: a site has a few dozen (about 40 KB each).
+const MAX_COMMON: usize = 256;
 
 impl Default for Painter {
     fn default() -> Self {
@@ -243,26 +306,114 @@ impl Painter {
         let mut fonts = resvg::usvg::fontdb::Database::new();
         fonts.load_font_data(REGULAR.to_vec());
         fonts.load_font_data(BOLD.to_vec());
-        Painter { fonts: Arc::new(fonts) }
+        Painter { fonts: Arc::new(fonts), common: Mutex::new(HashMap::new()) }
     }
 
     /// The PNG of `svg` (a card's), or why it cannot be drawn (never for a card's own SVG).
     pub fn png(&self, svg: &str) -> Result<Vec<u8>, String> {
+        encode(&self.picture(svg)?)
+    }
+
+    /// The pixels of `svg`: what is not common drawn, the common texts laid over it.
+    fn picture(&self, svg: &str) -> Result<Pixmap, String> {
+        let (rest, common) = split_common(svg);
+        let mut pixmap = self.draw(&rest)?;
+        for element in common {
+            let layer = self.layer(element)?;
+            if let Some(pixels) = &layer.pixels {
+                lay_over(&mut pixmap, pixels, layer.x, layer.y);
+            }
+        }
+        Ok(pixmap)
+    }
+
+    /// `svg` drawn on a picture of its own.
+    fn draw(&self, svg: &str) -> Result<Pixmap, String> {
         let options =
             resvg::usvg::Options { fontdb: self.fonts.clone(), font_family: FONT.to_owned(), ..Default::default() };
         let tree = resvg::usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
-        let mut pixmap = resvg::tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("no room for the picture")?;
-        resvg::render(&tree, resvg::tiny_skia::Transform::default(), &mut pixmap.as_mut());
-        encode(&pixmap)
+        let mut pixmap = Pixmap::new(WIDTH, HEIGHT).ok_or("no room for the picture")?;
+        resvg::render(&tree, Transform::default(), &mut pixmap.as_mut());
+        Ok(pixmap)
     }
+
+    /// The common text `element` drawn alone, from those drawn before when it was.
+    fn layer(&self, element: &str) -> Result<Arc<Layer>, String> {
+        if let Some(layer) = self.common.lock().ok().and_then(|common| common.get(element).cloned()) {
+            return Ok(layer);
+        }
+        let mut svg = String::with_capacity(element.len() + 200);
+        open_svg(&mut svg);
+        svg.push_str(element);
+        svg.push_str("</svg>");
+        let layer = Arc::new(cut(&self.draw(&svg)?));
+        if let Ok(mut common) = self.common.lock()
+            && common.len() < MAX_COMMON
+        {
+            common.insert(element.to_owned(), layer.clone());
+        }
+        Ok(layer)
+    }
+}
+
+/// The SVG without its common texts, and those texts' elements, in order.
+fn split_common(svg: &str) -> (String, Vec<&str>) {
+    let open = format!("<text{COMMON}");
+    let (mut rest, mut common) = (String::with_capacity(svg.len()), Vec::new());
+    let mut from = 0;
+    while let Some(start) = svg[from..].find(&open).map(|i| from + i) {
+        // The text is escaped: its element ends at the first `</text>`.
+        let Some(end) = svg[start..].find("</text>").map(|i| start + i + "</text>".len()) else { break };
+        rest.push_str(&svg[from..start]);
+        common.push(&svg[start..end]);
+        from = end;
+    }
+    rest.push_str(&svg[from..]);
+    (rest, common)
+}
+
+/// Lays `top` over `pixmap` with its top left corner at (`x`, `y`) (inside it): each
+/// premultiplied pixel over the one under it ("source over").
+fn lay_over(pixmap: &mut Pixmap, top: &Pixmap, x: i32, y: i32) {
+    let (width, w) = (pixmap.width() as usize, top.width() as usize);
+    let (x, y) = (x.max(0) as usize, y.max(0) as usize);
+    let under = pixmap.data_mut();
+    for (row, line) in top.data().chunks_exact(w * 4).enumerate() {
+        let start = ((y + row) * width + x) * 4;
+        let Some(dst) = under.get_mut(start..start + line.len()) else { break };
+        for (d, s) in dst.chunks_exact_mut(4).zip(line.chunks_exact(4)) {
+            let keep = 255 - u32::from(s[3]);
+            if keep == 255 {
+                continue;
+            }
+            for c in 0..4 {
+                // The pixel under, times what the one over it leaves (keep / 255), rounded.
+                let t = u32::from(d[c]) * keep + 128;
+                d[c] = s[c].saturating_add(((t + (t >> 8)) >> 8) as u8);
+            }
+        }
+    }
+}
+
+/// The part of `pixmap` that has any pixel drawn, and where it is.
+fn cut(pixmap: &Pixmap) -> Layer {
+    let (width, height) = (pixmap.width() as usize, pixmap.height() as usize);
+    let drawn = |x: usize, y: usize| pixmap.data()[(y * width + x) * 4 + 3] != 0;
+    let rows: Vec<usize> = (0..height).filter(|&y| (0..width).any(|x| drawn(x, y))).collect();
+    let (Some(&top), Some(&bottom)) = (rows.first(), rows.last()) else {
+        return Layer { x: 0, y: 0, pixels: None };
+    };
+    let columns = || (0..width).filter(|&x| (top..=bottom).any(|y| drawn(x, y)));
+    let (left, right) = (columns().next().unwrap_or(0), columns().next_back().unwrap_or(0));
+    let rect = IntRect::from_xywh(left as i32, top as i32, (right - left + 1) as u32, (bottom - top + 1) as u32);
+    Layer { x: left as i32, y: top as i32, pixels: rect.and_then(|r| pixmap.clone_rect(r)) }
 }
 
 /// The pixels as a PNG of at most 256 colours. A card is flat colours and the edges of
 /// its letters: some 270 colours in all, of which the 256 most used are kept and each
 /// other pixel takes the nearest of them, a difference no one sees at the edge of a
 /// letter. A quarter of the bytes of full colour, and quicker to compress.
-fn encode(pixmap: &resvg::tiny_skia::Pixmap) -> Result<Vec<u8>, String> {
-    use std::collections::HashMap;
+fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, String> {
     // The picture as runs of one colour (most pixels are the colour of the one before),
     // each colour as 0xRRGGBB: the card's background is opaque, so premultiplied pixels
     // are the colours themselves.
@@ -436,6 +587,31 @@ fn is_key(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_texts_are_drawn_once_and_laid_over_as_if_drawn_with_the_rest() {
+        let svg = card().svg();
+        let (rest, common) = split_common(&svg);
+        assert_eq!(common.len(), 5, "the date, the site's name, two indicators' names, a status: {common:?}");
+        assert!(common.iter().all(|e| e.starts_with("<text class=\"common\"") && e.ends_with("</text>")));
+        assert!(!rest.contains("common") && rest.contains("Phường Long Mỹ") && rest.contains("80,52 %"));
+
+        let painter = Painter::new();
+        let layered = painter.picture(&svg).unwrap();
+        let at_once = painter.draw(&svg.replace(COMMON, "")).unwrap();
+        let without = painter.draw(&rest).unwrap();
+        let differ = |a: &Pixmap, b: &Pixmap| a.data().iter().zip(b.data()).map(|(x, y)| x.abs_diff(*y)).max();
+        assert!(differ(&without, &at_once) > Some(100), "the common texts are drawn");
+        assert!(differ(&layered, &at_once) <= Some(1), "at most a unit of rounding apart");
+        assert_eq!(painter.common.lock().unwrap().len(), 5);
+
+        // The same bytes whichever picture a painter draws first.
+        let other = Card { title: "Xã Ô Môn".into(), ..card() };
+        let (first, second) = (Painter::new(), Painter::new());
+        let a = (first.png(&svg).unwrap(), first.png(&other.svg()).unwrap());
+        let b = (second.png(&other.svg()).unwrap(), second.png(&svg).unwrap());
+        assert!(a.0 == b.1 && a.1 == b.0);
+    }
 
     fn card() -> Card {
         Card {
