@@ -217,8 +217,8 @@ impl Sink for Staging {
 
     /// A second name for the cached file, where the system allows (the cache and the
     /// output on one disk): no bytes are copied. The file is never written again by
-    /// either: a build writes every file of a site new, and the cache replaces files by
-    /// renaming others over them. Elsewhere, a copy.
+    /// either: a build writes every file of a site new, and the cache replaces a picture
+    /// or a year's folder by renaming another in its place. Elsewhere, a copy.
     fn copy_file(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
         let path = self.dir.join(rel);
         let linked = in_folder(&path, rel, |path| fs::hard_link(from, path));
