@@ -264,3 +264,30 @@ fn check_keeps_nothing() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!site.join(".tiendo-cache").exists());
 }
+
+/// With the output on another disk than the site (and its cache), kept pages and pictures
+/// cannot be second names of the cache's files: they are copied, and the site is the same.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_on_another_disk_gets_copies() {
+    use std::os::unix::fs::MetadataExt;
+    let site = site("kept-other-disk");
+    let shm = Path::new("/dev/shm");
+    let device = |p: &Path| fs::metadata(p).map(|m| m.dev()).ok();
+    if device(shm).is_none() || device(shm) == device(&site) {
+        eprintln!("no second file system at /dev/shm: nothing to check");
+        return;
+    }
+    let dir = shm.join(format!("tiendo-test-other-disk-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let out = dir.join("public");
+    // Rendered and kept (the keeper cannot link across disks either), then taken from the cache.
+    built(&site, &out);
+    built(&site, &out);
+    assert!(list(&site, 2025).is_file() && kept(&site, 2025).join("0").is_file());
+    for page in ["years/2025/index.html", "share/home.png"] {
+        assert_eq!(fs::metadata(out.join(page)).unwrap().nlink(), 1, "{page} is a copy");
+    }
+    assert_identical(&out, &fresh(&site, "kept-other-disk-fresh"));
+    let _ = fs::remove_dir_all(&dir);
+}
