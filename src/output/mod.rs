@@ -84,6 +84,7 @@ impl std::error::Error for OutputError {}
 pub use target::{check_output, is_marked};
 use target::{is_empty, replaceable};
 pub use years::cache_folder;
+pub(crate) use years::read_only;
 
 fn at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     move |source| OutputError::new(path.to_owned(), source)

@@ -78,13 +78,18 @@ fn page_path(rel: &str, year: i32) -> bool {
     })
 }
 
-/// Whether `dir` is a folder (not a link to one) that holds a year's pages, of any
-/// version of the cache: one that may be replaced.
-fn is_year_folder(dir: &Path) -> bool {
+/// The list of pages in `dir`, when `dir` is a folder (not a link to one) and the list a
+/// file.
+fn list_in(dir: &Path) -> Option<PathBuf> {
     let list = dir.join(LIST);
-    fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
-        && fs::symlink_metadata(&list).is_ok_and(|m| m.is_file())
-        && starts_with_magic(&list)
+    (fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) && fs::symlink_metadata(&list).is_ok_and(|m| m.is_file()))
+        .then_some(list)
+}
+
+/// Whether `dir` holds a year's pages, of any version of the cache: one that may be
+/// replaced.
+fn is_year_folder(dir: &Path) -> bool {
+    list_in(dir).is_some_and(|list| starts_with_magic(&list))
 }
 
 /// An earlier year's kept pages, checked: each page's path in the site, page `i` being
@@ -102,14 +107,7 @@ pub struct Kept {
 /// there, a file and not a link.
 pub fn open(dir: &Path, year: i32, key: &str) -> Option<Kept> {
     let dir = dir.join(year.to_string());
-    if !fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
-        return None;
-    }
-    let list = dir.join(LIST);
-    if !fs::symlink_metadata(&list).is_ok_and(|m| m.is_file()) {
-        return None;
-    }
-    let text = fs::read_to_string(&list).ok()?;
+    let text = fs::read_to_string(list_in(&dir)?).ok()?;
     let body = text.strip_prefix(MAGIC)?.strip_prefix(&format!("key {key}\n"))?.strip_suffix('\n')?;
     let (paths, end) = match body.rsplit_once('\n') {
         Some((paths, end)) => (paths.split('\n').collect(), end),
@@ -243,7 +241,10 @@ impl Keeper {
     }
 }
 
-fn read_only(path: &Path) -> io::Result<()> {
+/// Makes the cache's file at `path` read-only: the sites built from the cache share it
+/// (see `Sink::copy_file`), and a program that would change a site's file in place must
+/// not change the cache's.
+pub(crate) fn read_only(path: &Path) -> io::Result<()> {
     let mut permissions = fs::metadata(path)?.permissions();
     permissions.set_readonly(true);
     fs::set_permissions(path, permissions)

@@ -531,16 +531,13 @@ impl Cache {
         fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()).then_some(path)
     }
 
-    /// Keeps `png` as the picture of `key`; where it now is. It is made read-only: the
-    /// sites built from the cache share the file (see `Sink::copy_file`), and a program
-    /// that would change a site's picture in place must not change the cache's.
+    /// Keeps `png` as the picture of `key`, read-only like the rest of the cache; where it
+    /// now is.
     pub fn put(&self, key: &str, png: &[u8]) -> io::Result<PathBuf> {
         let path = self.path(key);
         let temp = self.dir.join(format!(".{key}.{}.tmp", crate::output::build_id()));
         fs::write(&temp, png)?;
-        let mut permissions = fs::metadata(&temp)?.permissions();
-        permissions.set_readonly(true);
-        fs::set_permissions(&temp, permissions)?;
+        crate::output::read_only(&temp)?;
         fs::rename(&temp, &path)?;
         Ok(path)
     }
