@@ -1,5 +1,6 @@
-//! Open data: `data/figures.csv` and `data/figures.json` exactly as SPEC §4 describes,
-//! and one CSV per locality with that locality's rows.
+//! Open data, the build's data-files stage ([`write`]): `data/figures.csv` and
+//! `data/figures.json` exactly as SPEC §4 describes, and one CSV per locality with that
+//! locality's rows, where the page table (`pages`) puts them.
 //!
 //! Machine formats whatever the site's language: ISO dates, `.` decimals, no
 //! thousands separators, two decimals for progress and rates. One row per figure:
@@ -13,6 +14,8 @@
 use crate::compute::{Computed, Series};
 use crate::date::Date;
 use crate::model::Site;
+use crate::output::{OutputError, Staging};
+use crate::pages;
 use crate::progress::Standing;
 
 pub const HEADER: &str = "as_of,year,locality_id,locality,indicator_id,value,target,progress_percent,remaining,status,base,rate_percent,target_rate_percent";
@@ -29,6 +32,32 @@ pub struct Row<'a> {
     /// `None` in a year whose targets are not published yet: the row then has its figure
     /// and leaves target, progress, remaining, status and rates empty.
     pub standing: Option<&'a Standing>,
+}
+
+/// The data-files stage: `data/figures.csv`, `data/figures.json`, and each locality's
+/// share of the CSV, written into `out`.
+pub fn write(site: &Site, computed: &Computed, out: &Staging) -> Result<(), OutputError> {
+    use rayon::prelude::*;
+    let rows = rows(site, computed);
+    let (csv, json) = rayon::join(
+        || -> Result<(), OutputError> {
+            let lines = csv_rows(site, &rows);
+            out.write_parts(pages::FIGURES_CSV, &[HEADER.as_bytes(), b"\n", lines.text.as_bytes()])?;
+            // Each locality's file is its lines of figures.csv, found by index once.
+            let mut by_locality: Vec<Vec<usize>> = vec![Vec::new(); site.localities.len()];
+            for (k, row) in rows.iter().enumerate() {
+                if let Some(l) = row.locality {
+                    by_locality[l].push(k);
+                }
+            }
+            by_locality.par_iter().enumerate().try_for_each(|(l, ks)| {
+                let text = csv(ks.iter().map(|&k| lines.line(k)));
+                out.write(&pages::locality_csv(site, l), text.as_bytes())
+            })
+        },
+        || out.write_with(pages::FIGURES_JSON, |file| write_json(site, &rows, file)),
+    );
+    csv.and(json)
 }
 
 /// Every row, in the order of SPEC §4: by report date; at each date the city first, then

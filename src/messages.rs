@@ -135,6 +135,23 @@ pub fn io_reason(e: &std::io::Error) -> Text {
     }
 }
 
+/// The words of messages about the site at `root`: those of `lang` (`--lang`) when it
+/// is given and has a catalogue, else of the site's `language`, else Vietnamese (SPEC §1).
+/// site.yaml is only looked at for its `language:` line, so that a site.yaml broken
+/// anywhere else still gets its errors in its language.
+pub fn for_site(root: &std::path::Path, lang: Option<&str>) -> &'static Catalogue {
+    if let Some(words) = lang.and_then(Catalogue::get) {
+        return words;
+    }
+    let text = crate::load::read_bytes(&root.join(crate::load::SITE_FILE), 1_000_000).unwrap_or_default();
+    let code = String::from_utf8_lossy(&text).lines().find_map(|line| {
+        let value = line.strip_prefix("language:")?;
+        let value = value.split('#').next().unwrap_or("").trim().trim_matches(['"', '\'']);
+        Some(value.to_owned())
+    });
+    code.as_deref().and_then(Catalogue::get).unwrap_or_else(Catalogue::default_language)
+}
+
 /// The words of every message in one language.
 #[derive(Debug)]
 pub struct Catalogue {

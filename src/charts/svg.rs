@@ -118,7 +118,24 @@ impl Svg {
         Svg { out, text_size: 0.0, text_fill: Colour("#000000") }
     }
 
+    /// Opens a picture of `width` × `height` in `font`, without a text alternative: one
+    /// that is not shown on a page (a share image, described beside it by `og:image:alt`).
+    pub fn picture(width: u32, height: u32, font: &str) -> Svg {
+        let mut out = String::with_capacity(4096);
+        let _ = writeln!(
+            out,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"{}\">",
+            escape_html(font)
+        );
+        Svg { out, text_size: 0.0, text_fill: Colour("#000000") }
+    }
+
     pub fn rect(&mut self, x: f64, y: f64, width: f64, height: f64, fill: Colour) {
+        self.rounded_rect(x, y, width, height, 0.0, fill);
+    }
+
+    /// A rectangle whose corners are rounded to `r`.
+    pub fn rounded_rect(&mut self, x: f64, y: f64, width: f64, height: f64, r: f64, fill: Colour) {
         self.out.push_str("<rect x=\"");
         num(&mut self.out, x);
         self.out.push_str("\" y=\"");
@@ -127,7 +144,56 @@ impl Svg {
         num(&mut self.out, width.max(0.0));
         self.out.push_str("\" height=\"");
         num(&mut self.out, height.max(0.0));
+        if r > 0.0 {
+            self.out.push_str("\" rx=\"");
+            num(&mut self.out, r);
+        }
         let _ = writeln!(self.out, "\" fill=\"{}\"/>", fill.0);
+    }
+
+    /// A line of text whose baseline is at `y`, in its own size, weight and colour, with a
+    /// `class` when one is given. Characters XML does not allow (control characters from
+    /// a name) are left out: they would make the picture undrawable.
+    #[allow(clippy::too_many_arguments)]
+    pub fn line(
+        &mut self,
+        class: Option<&str>,
+        (x, y): Point,
+        anchor: Anchor,
+        size: f64,
+        bold: bool,
+        fill: Colour,
+        text: &str,
+    ) {
+        if text.is_empty() {
+            return;
+        }
+        self.out.push_str("<text");
+        if let Some(class) = class {
+            self.out.push_str(" class=\"");
+            push_escaped_html(class, &mut self.out);
+            self.out.push('"');
+        }
+        self.out.push_str(" x=\"");
+        num(&mut self.out, x);
+        self.out.push_str("\" y=\"");
+        num(&mut self.out, y);
+        self.out.push_str("\" font-size=\"");
+        num(&mut self.out, size);
+        self.out.push_str(if bold { "\" font-weight=\"700" } else { "\" font-weight=\"400" });
+        self.out.push_str("\" fill=\"");
+        self.out.push_str(fill.0);
+        self.anchor(anchor);
+        self.out.push_str("\">");
+        let allowed: String =
+            text.chars().filter(|&c| !c.is_control() && !matches!(c, '\u{fffe}' | '\u{ffff}')).collect();
+        push_escaped_html(&allowed, &mut self.out);
+        self.out.push_str("</text>\n");
+    }
+
+    /// Adds `element`, an element this writer wrote for another drawing of the same size.
+    pub fn element(&mut self, element: &str) {
+        self.out.push_str(element);
     }
 
     /// A line through `points`.

@@ -18,7 +18,6 @@
 //! replaced site is deleted without following any link inside it.
 
 mod target;
-pub mod years;
 
 use std::fs;
 use std::io;
@@ -83,8 +82,6 @@ impl std::error::Error for OutputError {}
 
 pub use target::{check_output, is_marked};
 use target::{is_empty, replaceable};
-pub use years::cache_folder;
-pub(crate) use years::read_only;
 
 fn at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     move |source| OutputError::new(path.to_owned(), source)
@@ -395,7 +392,7 @@ fn exists(pid: u32) -> bool {
 
 /// Exchanges two folders' names in one atomic step where the system can.
 #[cfg(target_os = "linux")]
-fn swap(new: &Path, old: &Path) -> io::Result<()> {
+pub(crate) fn swap(new: &Path, old: &Path) -> io::Result<()> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
     let a = CString::new(new.as_os_str().as_bytes())?;
@@ -415,7 +412,7 @@ fn swap(new: &Path, old: &Path) -> io::Result<()> {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn swap(new: &Path, old: &Path) -> io::Result<()> {
+pub(crate) fn swap(new: &Path, old: &Path) -> io::Result<()> {
     swap_by_renames(new, old)
 }
 

@@ -3,12 +3,13 @@
 //! in the site's language. Only the current year's pages have one.
 
 use super::Page;
-use super::place::{Place, Which};
+use super::place::Place;
 use super::views::Words;
 use crate::compute::{Computed, Series, YearData};
 use crate::format::Fmt;
 use crate::i18n::Strings;
 use crate::model::{IndicatorKind, Site};
+use crate::pages::Which;
 use crate::progress::Status;
 use crate::share::{Card, Line};
 
@@ -23,23 +24,12 @@ fn colour(s: Status) -> &'static str {
     }
 }
 
-/// Where a page's share image is written, for the pages that have one of their own.
-pub fn share_path(site: &Site, page: Page) -> Option<String> {
-    match page {
-        Page::Home => Some("share/home.png".to_owned()),
-        Page::Locality(l) => Some(format!("share/localities/{}.png", site.localities[l].id)),
-        Page::Indicator(i) => Some(format!("share/indicators/{}.png", site.indicators[i].id)),
-        Page::Group(g) => Some(format!("share/groups/{}.png", site.groups[g].slug)),
-        _ => None,
-    }
-}
-
 /// Every share image of the site: where it goes, and what it shows.
 pub fn share_cards(site: &Site, computed: &Computed, strings: &Strings) -> Vec<(String, Card)> {
     let Some(year) = computed.current() else { return Vec::new() };
     let words = Words { site, s: strings, fmt: Fmt::new(site.config.language) };
     let cards = Cards { site, year, words };
-    Page::all(site).into_iter().filter_map(|page| Some((share_path(site, page)?, cards.card(page)?))).collect()
+    Page::all(site).into_iter().filter_map(|page| Some((page.share_image(site)?, cards.card(page)?))).collect()
 }
 
 /// The home page's card, which pages without a picture of their own share.

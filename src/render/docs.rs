@@ -3,11 +3,11 @@
 
 use serde::Serialize;
 
-use super::page::{FEED, SITEMAP};
 use super::views::JoinView;
 use super::{Counts, PAGE, Page, RenderError, Renderer};
 use crate::markdown;
 use crate::model::Doc;
+use crate::pages::{FEED, SITEMAP};
 
 #[derive(Serialize)]
 pub(super) struct UpdateItem {
@@ -183,7 +183,7 @@ impl Renderer<'_> {
         let mut urls: Vec<String> =
             Page::all(site).into_iter().filter(|&p| p != Page::NotFound).filter_map(|p| self.canonical(p)).collect();
         urls.extend(
-            super::archive_pages(site, self.computed)
+            crate::archive::pages(site, self.computed)
                 .into_iter()
                 .filter_map(|(k, p)| super::absolute(site, &p.archived_path(site, self.computed.years[k].year))),
         );

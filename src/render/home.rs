@@ -7,9 +7,10 @@ use super::docs::UpdateItem;
 use super::place::{Place, Which};
 use super::ranks::BarRow;
 use super::views::{BarsView, FigureView, JoinView, icon};
-use super::{Counts, FIGURES_CSV, FIGURES_JSON, Page, RenderError, Renderer};
+use super::{Counts, Page, RenderError, Renderer};
 use crate::markdown;
 use crate::model::IndicatorKind;
+use crate::pages::{FIGURES_CSV, FIGURES_JSON};
 use crate::progress::Status;
 
 #[derive(Serialize)]
@@ -166,7 +167,7 @@ impl Renderer<'_> {
         let jsonld = (!self.archived).then(|| self.dataset_jsonld(&description));
         let ctx = HomeContext { home, join: self.join().filter(|_| !self.archived) };
         self.write_page(Page::Home, site.config.title.clone(), description, jsonld, &ctx)?;
-        Ok(Counts { pages: 1, charts, images: 0 })
+        Ok(Counts { pages: 1, charts })
     }
 
     /// The city's standing on indicator `i` in a few lines: the first number in plain

@@ -211,7 +211,7 @@ impl Renderer<'_> {
         };
         let description = ctx.city.sentence.clone();
         self.write_page(Page::Indicator(i), ind.name.clone(), description, None, &ctx)?;
-        Ok(Counts { pages: 1, charts: usize::from(!ctx.ranking.file.is_empty()), images: 0 })
+        Ok(Counts { pages: 1, charts: usize::from(!ctx.ranking.file.is_empty()) })
     }
 
     /// Whether an indicator's page ranks every locality; if not, each group's page ranks
@@ -315,7 +315,7 @@ impl Renderer<'_> {
             bars: &bars,
             ticks,
         });
-        let file = format!("charts/indicators/{}/ranking.svg", ind.id);
+        let file = crate::pages::ranking_chart(self.site, i);
         self.out.write(&file, svg.as_bytes())?;
         Ok(file)
     }

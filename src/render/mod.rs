@@ -3,7 +3,7 @@
 //! Each page is one job: build its typed context, draw its charts, render the
 //! template, and write the page and its standalone `.svg` files into the staging
 //! folder at once, so no page is held in memory after it is written. Where each page
-//! goes is said once, in [`Page`]. Links are relative (`root` is `../` repeated), so
+//! and file goes is said once, in the page table (`pages`). Links are relative (`root` is `../` repeated), so
 //! the site works under any path and from disk.
 //!
 //! One file per kind of page: `home`, `units` (the list of localities, a locality, a
@@ -11,14 +11,17 @@
 //! sitemap); `place` draws the figures and charts that several of them show.
 //!
 //! Each earlier year keeps its home, localities', indicators' and groups' pages under
-//! `years/<YYYY>/`: the same code renders them, through a [`Renderer`] of that year,
-//! whose links stay inside that year's pages where it has them.
+//! `years/<YYYY>/` (see `archive`): the same code renders them, through a [`Renderer`] of
+//! that year, whose links stay inside that year's pages where it has them.
+//!
+//! Some templates are also written in Rust for speed, byte for byte as the built-in
+//! templates write them: `mirrors` lists them.
 
 mod cards;
 mod docs;
 mod home;
 mod indicators;
-mod page;
+mod mirrors;
 mod place;
 mod ranks;
 mod theme;
@@ -34,8 +37,8 @@ use crate::format::Fmt;
 use crate::i18n::Strings;
 use crate::model::{Doc, Site};
 use crate::output::{OutputError, Sink};
-pub use cards::{share_cards, share_path};
-pub use page::{FIGURES_CSV, FIGURES_JSON, Page, locality_csv};
+pub use crate::pages::Page;
+pub use cards::share_cards;
 pub use theme::Theme;
 use units::Order;
 use views::{ImageMeta, NavItem, PageMeta, Words, YearLink, YearsView};
@@ -59,19 +62,17 @@ impl From<OutputError> for RenderError {
 pub struct Counts {
     pub pages: usize,
     pub charts: usize,
-    /// Share images, drawn or taken from the cache.
-    pub images: usize,
 }
 
 impl std::ops::Add for Counts {
     type Output = Counts;
     fn add(self, o: Counts) -> Counts {
-        Counts { pages: self.pages + o.pages, charts: self.charts + o.charts, images: self.images + o.images }
+        Counts { pages: self.pages + o.pages, charts: self.charts + o.charts }
     }
 }
 
 /// One page, without charts of its own.
-const PAGE: Counts = Counts { pages: 1, charts: 0, images: 0 };
+const PAGE: Counts = Counts { pages: 1, charts: 0 };
 
 /// One piece of rendering work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,10 +87,11 @@ pub enum Job {
     Assets,
 }
 
-/// Everything a full build renders.
-pub fn jobs(site: &Site, computed: &Computed) -> Vec<Job> {
+/// Everything a full build renders: every page, and the earlier years' pages `archive`
+/// (see `archive::Archive::pages`).
+pub fn jobs(site: &Site, archive: Vec<(usize, Page)>) -> Vec<Job> {
     let mut jobs: Vec<Job> = Page::all(site).into_iter().map(Job::Page).collect();
-    jobs.extend(archive_pages(site, computed).into_iter().map(|(k, page)| Job::Archive(k, page)));
+    jobs.extend(archive.into_iter().map(|(k, page)| Job::Archive(k, page)));
     if site.config.base_url.is_some() {
         jobs.push(Job::Syndication);
     }
@@ -97,87 +99,25 @@ pub fn jobs(site: &Site, computed: &Computed) -> Vec<Job> {
     jobs
 }
 
-/// Every earlier year's pages, by the year's place in [`Computed::years`]: its home, every
-/// locality's and group's page, and the page of each indicator it has figures for.
-fn archive_pages(site: &Site, computed: &Computed) -> Vec<(usize, Page)> {
-    let past = computed.years.len().saturating_sub(1);
-    (0..past)
-        .flat_map(|k| {
-            let year = &computed.years[k];
-            Page::all(site).into_iter().filter(move |&p| in_archive(year, p)).map(move |p| (k, p))
-        })
-        .collect()
+/// What rendering reads: the site, what was computed of it, and its interface text.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    pub site: &'a Site,
+    pub computed: &'a Computed,
+    pub strings: &'a Strings,
 }
 
-/// Whether `year`'s archive has `page`: an indicator's only if the year has figures for it.
-fn in_archive(year: &YearData, page: Page) -> bool {
-    match page {
-        Page::Indicator(i) => year.city[i].latest_figure().is_some(),
-        _ => page.archived(),
-    }
+/// Where rendered files go: the site's own, and by earlier year (its place in
+/// [`Computed::years`]) where that year's pages go when it is given (see
+/// `archive::Archive::sinks`).
+pub struct Outputs<'a> {
+    pub site: &'a dyn Sink,
+    pub years: Vec<&'a dyn Sink>,
 }
 
-/// The keys under which each earlier year's pages are kept between builds (see
-/// `output::years`), by the year's place in [`Computed::years`]: a hash of everything
-/// they read. They show that year and the years before it; of the rest of the site, its
-/// settings, units, groups, indicators, standalone pages' titles, theme and interface
-/// text, and which years there are. The program itself is in the key (a hash of its
-/// sources, made when it was compiled), so a new version renders them again.
-pub fn archive_keys(site: &Site, computed: &Computed, theme: &Theme, strings: &Strings) -> Vec<String> {
-    use std::hash::{Hash, Hasher};
-    mod program {
-        include!(concat!(env!("OUT_DIR"), "/program.rs"));
-    }
-    // SipHash with fixed keys: the same key in every run of the same program. What every
-    // earlier year shares is hashed once, and each year's key goes on from there.
-    let mut common = std::hash::DefaultHasher::new();
-    program::PROGRAM.hash(&mut common);
-    theme.hash_into(&mut common);
-    strings.map().hash(&mut common);
-    // Every field by name: a field added to `Site` must be thought about here.
-    let Site { config, city, localities, groups, indicators, years, reports, figures, content } = site;
-    format!("{config:?}{city:?}{localities:?}{groups:?}{indicators:?}").hash(&mut common);
-    // Of the content, only the standalone pages' titles, in every page's footer: the
-    // commentary, the bulletins and how to take part are about now, and not shown.
-    for page in &content.pages {
-        (&page.slug, &page.title).hash(&mut common);
-    }
-    for y in &computed.years {
-        (y.year, y.targeted).hash(&mut common);
-    }
-    let past = computed.years.len().saturating_sub(1);
-    computed.years[..past]
-        .iter()
-        .enumerate()
-        .map(|(k, year)| {
-            let mut h = common.clone();
-            k.hash(&mut h);
-            for targets in years.iter().filter(|t| t.year <= year.year) {
-                format!("{targets:?}").hash(&mut h);
-            }
-            let end = year.reports.end.min(reports.len());
-            format!("{:?}", &reports[..end]).hash(&mut h);
-            for (_, _, cell) in figures.iter() {
-                for figure in &cell[..end.min(cell.len())] {
-                    figure.map(|f| f.value).hash(&mut h);
-                }
-            }
-            format!("{:016x}", h.finish())
-        })
-        .collect()
-}
-
-/// Renders `jobs` of `site` into `out`, in parallel; earlier year `k`'s pages into
-/// `years_out[k]` where it is given.
-pub fn render(
-    site: &Site,
-    computed: &Computed,
-    theme: &mut Theme,
-    strings: &Strings,
-    out: &dyn Sink,
-    years_out: &[&dyn Sink],
-    jobs: &[Job],
-) -> Result<Counts, RenderError> {
+/// The render stage: renders `jobs` of `input` with `theme` into `out`, in parallel.
+pub fn render(input: Input, theme: &mut Theme, out: &Outputs, jobs: &[Job]) -> Result<Counts, RenderError> {
+    let Input { site, computed, strings } = input;
     let Some(year) = computed.current() else {
         return Ok(Counts::default());
     };
@@ -203,11 +143,11 @@ pub fn render(
                 year,
                 index,
                 archived: index < last,
-                folder: if index < last { page::archive_folder(year.year) } else { String::new() },
+                folder: if index < last { crate::pages::archive_folder(year.year) } else { String::new() },
                 computed,
                 theme,
                 words,
-                out: years_out.get(index).copied().unwrap_or(out),
+                out: out.years.get(index).copied().unwrap_or(out.site),
                 ranks: ranks::ranks(site, year),
                 places: &places,
                 heads: &heads,
@@ -307,7 +247,7 @@ fn set_globals(theme: &mut Theme, site: &Site, year: &YearData, words: &Words) {
     ctx.insert("t", words.s.map());
     ctx.insert("site", &globals);
     ctx.insert("nav", &nav);
-    ctx.insert("paths", &page::Paths::new(site));
+    ctx.insert("paths", &crate::pages::Paths::new(site));
     let pages: Vec<NavItem> = (0..site.content.pages.len())
         .map(|k| NavItem {
             key: "",
@@ -377,12 +317,14 @@ impl Renderer<'_> {
             Page::Standalone(k) => self.standalone(k),
             Page::Methodology => self.methodology(),
             Page::NotFound => self.not_found(),
+            // Written with their locality's page, which draws the chart once for both.
+            Page::Embed(..) => Ok(Counts::default()),
         }
     }
 
     fn assets(&self) -> Result<Counts, RenderError> {
         for (name, bytes) in &self.theme.assets {
-            self.out.write(&format!("assets/{name}"), bytes)?;
+            self.out.write(&crate::pages::asset(name), bytes)?;
         }
         Ok(Counts::default())
     }
@@ -412,7 +354,7 @@ impl Renderer<'_> {
             title,
             description,
             section: page.section(),
-            canonical: self.canonical(page),
+            canonical: self.canonical(page.canonical()),
             jsonld,
             years: self.years_view(page),
             as_of: self.year.dates.last().filter(|_| self.archived).map(|&d| self.words.fmt.date(d)),
@@ -451,10 +393,10 @@ impl Renderer<'_> {
     }
 
     /// Where `page` is written, from the site root: an earlier year's renderer writes its
-    /// year's own pages (see [`in_archive`]) under `years/<YYYY>/`, and links to the
+    /// year's own pages (see `archive::has`) under `years/<YYYY>/`, and links to the
     /// current site's for every other page.
     fn path(&self, page: Page) -> String {
-        if self.archived && in_archive(self.year, page) {
+        if self.archived && crate::archive::has(self.year, page) {
             format!("{}{}", self.folder, page.path(self.site))
         } else {
             page.path(self.site)
@@ -478,10 +420,10 @@ impl Renderer<'_> {
         if self.archived || page == Page::NotFound {
             return None;
         }
-        match cards::share_path(self.site, page) {
+        match page.share_image(self.site) {
             Some(path) => Some(ImageMeta { url: absolute(self.site, &path)?, alt: description.to_owned() }),
             None => Some(ImageMeta {
-                url: absolute(self.site, "share/home.png")?,
+                url: absolute(self.site, crate::pages::HOME_IMAGE)?,
                 alt: self
                     .home_alt
                     .get_or_init(|| {
@@ -510,7 +452,7 @@ impl Renderer<'_> {
             .iter()
             .enumerate()
             .rev()
-            .filter(|&(k, y)| k != self.index && in_archive(y, page))
+            .filter(|&(k, y)| k != self.index && crate::archive::has(y, page))
             .map(|(_, y)| YearLink { label: self.years_result(y), href: page.archived_path(site, y.year) })
             .collect();
         let (note, current) = match self.computed.current() {

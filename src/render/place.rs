@@ -1,13 +1,15 @@
 //! What several pages show of a place (the city, a group, a locality): its figure for
 //! each indicator, with the trend chart and the table of its numbers.
 
-use super::views::{ChartView, FigureView, PendingView, TableRows, TableView, column_labels};
+use super::mirrors::{TableRows, mirrored};
+use super::views::{ChartView, FigureView, PendingView, TableView, column_labels};
 use super::{Page, RenderError, Renderer};
 use crate::charts::{self, Trend, TrendLabels};
 use crate::compute::{Computed, Series, YearData};
 use crate::format::Fmt;
 use crate::i18n::Strings;
 use crate::model::{Indicator, IndicatorKind, Site};
+pub(super) use crate::pages::Which;
 
 /// A place, the name it is called by, and which one it is.
 pub(super) struct Place<'p> {
@@ -17,14 +19,6 @@ pub(super) struct Place<'p> {
     pub id_prefix: &'p str,
 }
 
-/// Which place: the city, a locality or a group (by index).
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Which {
-    City,
-    Locality(usize),
-    Group(usize),
-}
-
 impl Place<'_> {
     /// Its series on indicator `i` in `year`.
     pub fn series<'y>(&self, year: &'y YearData, i: usize) -> &'y Series {
@@ -32,17 +26,6 @@ impl Place<'_> {
             Which::City => &year.city[i],
             Which::Locality(l) => year.units.get(l, i),
             Which::Group(g) => &year.groups[g][i],
-        }
-    }
-
-    /// Where its chart on `indicator` goes under `charts/`: a folder per kind of place
-    /// and indicator, e.g. `localities/voluntary-si/long-my.svg`, so that a national site
-    /// makes a few folders for its 10,000 charts rather than one per place.
-    fn chart_file(&self, site: &Site, indicator: &str) -> String {
-        match self.which {
-            Which::City => format!("charts/city/{indicator}.svg"),
-            Which::Locality(l) => format!("charts/localities/{indicator}/{}.svg", site.localities[l].id),
-            Which::Group(g) => format!("charts/groups/{indicator}/{}.svg", site.groups[g].slug),
         }
     }
 }
@@ -165,7 +148,7 @@ impl Renderer<'_> {
         };
         // An earlier year's charts are on its pages only, not files of their own: the
         // current year's are (SPEC §4), and they are most of the files a site has.
-        let file = if self.archived { String::new() } else { place.chart_file(self.site, &ind.id) };
+        let file = if self.archived { String::new() } else { crate::pages::trend_chart(self.site, place.which, i) };
         let html = if write_chart && !self.archived {
             let (html, svg) = charts::trend_both(&trend);
             self.out.write(&file, svg.as_bytes())?;
@@ -180,7 +163,7 @@ impl Renderer<'_> {
         // A locality's chart can be downloaded as a picture and embedded in another site.
         let (png, embed) = match place.which {
             Which::Locality(l) if !self.archived => {
-                (super::share_path(self.site, Page::Locality(l)).unwrap_or_default(), self.embed_code(l, i))
+                (Page::Locality(l).share_image(self.site).unwrap_or_default(), self.embed_code(l, i))
             }
             _ => (String::new(), None),
         };
@@ -274,10 +257,10 @@ impl Renderer<'_> {
 
     /// `figures` written as HTML for page `on`, under headings of `level`, without their
     /// sentences when the page has them above, unless the site has its own template of a
-    /// figure (see [`FigureView::TEMPLATES`]). What only the templates read of them is
-    /// then dropped, so it is not handed to Tera for nothing.
+    /// figure (see `mirrors`). What only the templates read of them is then dropped, so
+    /// it is not handed to Tera for nothing.
     pub(super) fn written_figures(&self, figures: &mut [FigureView], level: usize, sentences_above: bool, on: Page) {
-        if FigureView::TEMPLATES.iter().any(|t| self.theme.overrides(t)) {
+        if !mirrored(self.theme, FigureView::TEMPLATE) {
             return;
         }
         let root = super::root_of(&self.path(on));
@@ -289,7 +272,7 @@ impl Renderer<'_> {
 
     /// The rows of a table of numbers, written as the theme wants them (see [`TableRows`]).
     pub(super) fn table_rows(&self) -> TableRows {
-        TableRows::new(!self.theme.overrides(TableRows::TEMPLATE))
+        TableRows::new(mirrored(self.theme, TableRows::TEMPLATE))
     }
 
     pub(super) fn finish_rows(&self, rows: TableRows) -> Result<String, RenderError> {

@@ -90,7 +90,7 @@ impl Renderer<'_> {
 
     /// Bars for `rows` (`ranked`: an ordered list) on page `on`, progress `scale` being a
     /// full bar; rows without a figure are left out. Written as HTML here unless the site
-    /// has its own `bars.html` (as [`TableRows`](super::views::TableRows) does, and for the
+    /// has its own `bars.html` (as [`TableRows`](super::mirrors::TableRows) does, and for the
     /// same reason: a national site draws some 50,000 bars).
     pub(super) fn bars_to_scale(&self, rows: Vec<BarRow>, scale: f64, ranked: bool, on: Page) -> BarsView {
         self.written(self.bar_items(rows, scale, ranked), on)
@@ -121,7 +121,7 @@ impl Renderer<'_> {
 
     /// `view` written as HTML for page `on`, unless the site has its own `bars.html`.
     pub(super) fn written(&self, mut view: BarsView, on: Page) -> BarsView {
-        if !self.theme.overrides(BarsView::TEMPLATE) {
+        if super::mirrors::mirrored(self.theme, BarsView::TEMPLATE) {
             view.html = Some(view.to_html(&super::root_of(&self.path(on))));
             view.items = Vec::new();
         }

@@ -14,6 +14,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("figure.html", include_str!("../../templates/figure.html")),
     ("chart.html", include_str!("../../templates/chart.html")),
+    ("chart-table.html", include_str!("../../templates/chart-table.html")),
     ("unit-table.html", include_str!("../../templates/unit-table.html")),
     ("bars.html", include_str!("../../templates/bars.html")),
     ("join.html", include_str!("../../templates/join.html")),
@@ -30,6 +31,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("page.html", include_str!("../../templates/page.html")),
     ("methodology.html", include_str!("../../templates/methodology.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("embed.html", include_str!("../../templates/embed.html")),
     ("feed.xml", include_str!("../../templates/feed.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
 ];

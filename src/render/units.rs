@@ -3,10 +3,11 @@
 
 use serde::Serialize;
 
+use super::mirrors::{Chrome, mirrored};
 use super::place::{Place, Which};
 use super::ranks::{self, BarRow};
-use super::views::{BarsView, CompareView, FigureView, JoinView, TableView, UnitRow, UnitRows, column_labels};
-use super::{Counts, PAGE, Page, RenderError, Renderer, locality_csv};
+use super::views::{CompareView, EmbedView, FigureView, JoinView, TableView, UnitRow, UnitRows, column_labels};
+use super::{Counts, PAGE, Page, RenderError, Renderer};
 use crate::markdown;
 use crate::model::LocalityKind;
 use crate::text;
@@ -217,7 +218,7 @@ impl Renderer<'_> {
                 facts,
                 group: loc.group.map(|g| site.groups[g].name.clone()),
                 group_href: loc.group.map(|g| self.href(Page::Group(g))).unwrap_or_default(),
-                csv: locality_csv(site, l),
+                csv: crate::pages::locality_csv(site, l),
             },
             figures,
             join: self.join().filter(|_| !self.archived),
@@ -231,18 +232,13 @@ impl Renderer<'_> {
             history: if self.archived { Vec::new() } else { self.history(l)? },
         };
         self.write_page(Page::Locality(l), loc.name.clone(), description, None, &ctx)?;
-        Ok(Counts { pages: 1 + embeds, charts, images: 0 })
-    }
-
-    /// Where the page that embeds locality `l`'s chart of indicator `i` is written.
-    fn embed_path(&self, l: usize, i: usize) -> String {
-        format!("embed/localities/{}/{}/index.html", self.site.localities[l].id, self.site.indicators[i].id)
+        Ok(Counts { pages: 1 + embeds, charts })
     }
 
     /// The `<iframe>` that shows locality `l`'s chart of indicator `i` on another site,
     /// with a base URL (another site needs its address in full).
     pub(super) fn embed_code(&self, l: usize, i: usize) -> Option<String> {
-        let url = super::absolute(self.site, &self.embed_path(l, i))?;
+        let url = super::absolute(self.site, &Page::Embed(l, i).path(self.site))?;
         let title = self.embed_title(l, i);
         Some(format!(
             "<iframe src=\"{url}\" title=\"{}\" width=\"100%\" height=\"620\" style=\"border:0;max-width:760px\" loading=\"lazy\"></iframe>",
@@ -255,76 +251,29 @@ impl Renderer<'_> {
         self.words.s.fill("embed_title", &[("indicator", &ind.short), ("name", &loc.name)])
     }
 
-    /// The page another site embeds to show locality `l`'s figure `f` on indicator `i`:
-    /// its sentence and status, its chart, the date and source of the figures, and links
-    /// to the locality's page, without the site's header, navigation or notice. Links
-    /// open in the window that holds the frame.
+    /// The page another site embeds to show locality `l`'s figure `f` on indicator `i`
+    /// (see [`EmbedView`]). Links open in the window that holds the frame.
     fn embed_page(&self, l: usize, i: usize, f: &FigureView) -> Result<(), RenderError> {
         let (site, s) = (self.site, self.words.s);
-        let path = self.embed_path(l, i);
-        let root = super::root_of(&path);
-        let unit = format!("{root}{}", self.href(Page::Locality(l)));
-        let esc = |t: &str, out: &mut String| text::push_escaped_html(t, out);
-        let mut out = String::with_capacity(8 * 1024 + f.chart.as_ref().map_or(0, |c| c.html.len()));
-        out.push_str("<!DOCTYPE html>\n<html lang=\"");
-        out.push_str(site.config.language.code());
-        out.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-        esc(&self.embed_title(l, i), &mut out);
-        out.push_str("</title>\n<meta name=\"robots\" content=\"noindex\">\n");
-        if let Some(canonical) = self.canonical(Page::Locality(l)) {
-            out.push_str("<link rel=\"canonical\" href=\"");
-            esc(&canonical, &mut out);
-            out.push_str("\">\n");
+        let page = Page::Embed(l, i);
+        let name = &site.localities[l].name;
+        let view =
+            EmbedView { name, href: self.href(Page::Locality(l)), f, open: s.fill("embed_open", &[("name", name)]) };
+        let title = self.embed_title(l, i);
+        if !mirrored(self.theme, EmbedView::TEMPLATE) {
+            return self.write_page(page, title, f.sentence.clone(), None, &view);
         }
-        out.push_str("<link rel=\"stylesheet\" href=\"");
-        esc(&root, &mut out);
-        out.push_str("assets/style.css\">\n</head>\n<body class=\"embed\">\n<main>\n<h1><a href=\"");
-        esc(&unit, &mut out);
-        out.push_str("\" target=\"_top\">");
-        esc(&site.localities[l].name, &mut out);
-        out.push_str("</a> · ");
-        esc(&site.indicators[i].name, &mut out);
-        out.push_str("</h1>\n<p class=\"standing status-");
-        out.push_str(f.status);
-        out.push_str("\"><span class=\"sentence\">");
-        esc(&f.sentence, &mut out);
-        out.push_str("</span>");
-        if f.pending.is_none() && f.has_data {
-            out.push_str(" <span class=\"badge-sm status-word\"><span class=\"icon\" aria-hidden=\"true\">");
-            out.push_str(f.icon);
-            out.push_str("</span> ");
-            esc(&f.status_label, &mut out);
-            out.push_str("</span>");
-        }
-        out.push_str("</p>\n");
-        if let Some(chart) = &f.chart {
-            out.push_str("<figure class=\"chart-box chart\">\n");
-            out.push_str(&chart.html);
-            out.push_str("\n</figure>\n");
-            chart.write_table(&mut out, s);
-        }
-        if let Some(p) = &f.pending {
-            out.push_str("<p class=\"big\">");
-            esc(&p.value, &mut out);
-            if let Some(change) = &p.change {
-                out.push_str(" (");
-                esc(change, &mut out);
-                out.push(')');
-            }
-            out.push_str("</p>\n<p>");
-            esc(&p.note, &mut out);
-            out.push_str("</p>\n");
-        }
-        out.push_str("<p class=\"source\">");
-        f.write_source(&mut out, s);
-        out.push_str("<br><a href=\"");
-        esc(&unit, &mut out);
-        out.push_str("\" target=\"_top\">");
-        esc(&s.fill("embed_open", &[("name", &site.localities[l].name)]), &mut out);
-        out.push_str("</a> · ");
-        esc(&site.config.title, &mut out);
-        out.push_str("</p>\n</main>\n</body>\n</html>\n");
-        self.out.write(&path, out.as_bytes())?;
+        let path = page.path(site);
+        let canonical = self.canonical(page.canonical());
+        let chrome = Chrome {
+            lang: site.config.language.code(),
+            site_title: &site.config.title,
+            title: &title,
+            canonical: canonical.as_deref(),
+            root: &super::root_of(&path),
+            style: &crate::pages::asset("style.css"),
+        };
+        self.out.write(&path, view.to_html(&chrome, s).as_bytes())?;
         Ok(())
     }
 
@@ -416,7 +365,7 @@ impl Renderer<'_> {
             rows: self.unit_rows(group.members.iter().copied(), Page::Group(g)),
         };
         self.write_page(Page::Group(g), group.name.clone(), description, None, &ctx)?;
-        Ok(Counts { pages: 1, charts, images: 0 })
+        Ok(Counts { pages: 1, charts })
     }
 
     /// Where locality `l` stands on indicator `i`: its rank overall and in its group, the
@@ -486,7 +435,7 @@ impl Renderer<'_> {
         rank.push('.');
         let mut view = CompareView { rank, neighbours, references, ranking_href, html: None };
         let on = Page::Locality(l);
-        if self.theme.overrides(CompareView::TEMPLATE) || self.theme.overrides(BarsView::TEMPLATE) {
+        if !mirrored(self.theme, CompareView::TEMPLATE) {
             view.neighbours = self.written(view.neighbours, on);
             view.references = self.written(view.references, on);
         } else {
@@ -536,7 +485,7 @@ impl Renderer<'_> {
     /// standing on each indicator. The lists of every locality (one folder deep) share
     /// each locality's row, written once.
     fn unit_rows(&self, members: impl Iterator<Item = usize>, on: Page) -> UnitRows {
-        if self.theme.overrides(UnitRows::TEMPLATE) {
+        if !mirrored(self.theme, UnitRows::TEMPLATE) {
             return UnitRows { rows: members.map(|l| self.unit_row(l)).collect(), html: None };
         }
         let root = super::root_of(&self.path(on));

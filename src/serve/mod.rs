@@ -16,6 +16,9 @@
 //! limits and a bounded request, so no client can hold it up for the others.
 
 mod http;
+mod session;
+
+pub use session::Session;
 
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -29,7 +32,7 @@ use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
 use crate::messages::io_reason;
 use crate::t;
-use crate::{BuildOptions, Error, Session, Summary};
+use crate::{BuildOptions, Error, Summary};
 
 /// The folders of a site whose files are inputs (with `site.yaml` at its root).
 const INPUT_DIRS: [&str; 3] = ["data", "content", "templates"];

@@ -1,23 +1,18 @@
-//! Earlier years' pages, kept between builds.
+//! The year archive's store: an earlier year's pages, kept between builds.
 //!
-//! A closed year's pages change only when something they show changes: its reports or
-//! targets (or an earlier year's), the site's units and indicators, the theme, or the
-//! program. Each month's build would otherwise render them all again (on a national
-//! site, some 3,400 pages per earlier year). So the pages of an earlier year are kept in
-//! the site's `.tiendo-cache/years/<YYYY>/`, under a key made from everything they read
-//! (see `render::archive_key`), and a build whose key matches puts them into the new site
-//! instead of rendering them. A year's folder holds one file per page, named by its
-//! number, and the list of their paths (`pages`), written last. A folder that is
-//! missing, unreadable, incomplete or of another key is ignored, and the year is rendered
-//! and kept again: deleting the cache only makes the next build slower.
+//! A closed year's pages change only when something they show changes (see
+//! `archive::keys`), and a monthly build would otherwise render them all again (on a
+//! national site, some 3,400 pages per earlier year). So the pages of an earlier year are
+//! kept in `.tiendo-cache/years/<YYYY>/` under a key made from everything they read, and
+//! a build whose key matches puts them into the new site instead of rendering them. A
+//! year's folder holds one file per page, named by its number, and the list of their
+//! paths (`pages`), written last. A folder that is missing, unreadable, incomplete or of
+//! another key is ignored, and the year is rendered and kept again.
 //!
 //! A kept page is put into the site as a second name for the cache's file where the
 //! system allows (see `Sink::copy_file`), so a monthly build writes none of the year's
 //! bytes. The files are read-only, and never written again: a year's folder is replaced
-//! whole, by renaming another in its place.
-//!
-//! The cache is tiendo's own: it lives in a folder `.tiendo-cache` it creates, is never
-//! reached through a link, and a year's folder is replaced only when it is itself one.
+//! whole, by renaming another in its place (see the cache's rules in [`super`]).
 
 use std::fs;
 use std::io::{self, Write};
@@ -25,10 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::{OutputError, Sink};
-
-/// The site's cache folder, for everything that can be reused between builds.
-pub const CACHE_DIR: &str = ".tiendo-cache";
+use crate::output::{self, OutputError, Sink};
 
 /// The first line of every year's list of pages.
 const MAGIC: &str = "tiendo earlier-year pages 2\n";
@@ -40,35 +32,16 @@ const ANY_MAGIC: &[u8] = b"tiendo earlier-year pages ";
 /// The list of a year's pages, in its folder.
 const LIST: &str = "pages";
 
-/// Where the site at `root` keeps its earlier years' pages; `None` when `.tiendo-cache`
-/// is anything but a folder (a link, a file) or cannot be made.
+/// Where the site at `root` keeps its earlier years' pages; `None` when the cache is off
+/// (see [`super`]).
 pub fn folder(root: &Path) -> Option<PathBuf> {
-    cache_folder(root, "years")
+    super::store(root, "years")
 }
 
-/// The folder `name` of the site's cache at `root`, made if it is missing; `None` when it
-/// or `.tiendo-cache` is anything but a folder (a link, a file) or cannot be made.
-pub fn cache_folder(root: &Path, name: &str) -> Option<PathBuf> {
-    let cache = root.join(CACHE_DIR);
-    let years = cache.join(name);
-    for dir in [&cache, &years] {
-        match fs::create_dir(dir) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-            Err(_) => return None,
-        }
-        // `create_dir` does not follow a link that is already there, and neither does this.
-        if !fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
-            return None;
-        }
-    }
-    Some(years)
-}
-
-/// Whether `rel` is a path an earlier year's page may have: under `years/<year>/`, in
-/// segments of letters, digits, `.`, `-` and `_`, none of them `.` or `..`.
+/// Whether `rel` is a path an earlier year's page may have: in the year's folder of the
+/// page table, in segments of letters, digits, `.`, `-` and `_`, none of them `.` or `..`.
 fn page_path(rel: &str, year: i32) -> bool {
-    rel.strip_prefix(&format!("years/{year}/")).is_some_and(|rest| {
+    rel.strip_prefix(&crate::pages::archive_folder(year)).is_some_and(|rest| {
         rest.split('/').all(|seg| {
             !seg.is_empty()
                 && seg != "."
@@ -167,10 +140,10 @@ pub struct Keeper {
 impl Keeper {
     pub fn new(dir: &Path, year: i32, key: &str) -> Keeper {
         remove_abandoned(dir, year);
-        let temp = dir.join(format!(".{year}.{}.tmp", super::build_id()));
+        let temp = dir.join(super::temp_name(&year.to_string()));
         // This process's own, from a build that stopped before it was dropped.
         if fs::symlink_metadata(&temp).is_ok_and(|m| m.is_dir()) {
-            let _ = super::remove_tree(&temp);
+            let _ = output::remove_tree(&temp);
         }
         let failed = AtomicBool::new(fs::create_dir(&temp).is_err());
         Keeper { year, key: key.to_owned(), dir: dir.to_owned(), temp, pages: Mutex::new(Vec::new()), failed }
@@ -199,7 +172,7 @@ impl Keeper {
                     .open(&path)
                     .and_then(|mut f| f.write_all(bytes))
                     .is_ok();
-            made && read_only(&path).is_ok()
+            made && super::read_only(&path).is_ok()
         });
         if !kept {
             self.failed.store(true, Ordering::Relaxed);
@@ -228,7 +201,7 @@ impl Keeper {
                     let _ = fs::rename(&self.temp, &path);
                 }
                 Ok(_) if is_year_folder(&path) => {
-                    let _ = super::swap(&self.temp, &path);
+                    let _ = output::swap(&self.temp, &path);
                 }
                 _ => {}
             }
@@ -241,28 +214,18 @@ impl Keeper {
     }
 }
 
-/// Makes the cache's file at `path` read-only: the sites built from the cache share it
-/// (see `Sink::copy_file`), and a program that would change a site's file in place must
-/// not change the cache's.
-pub(crate) fn read_only(path: &Path) -> io::Result<()> {
-    let mut permissions = fs::metadata(path)?.permissions();
-    permissions.set_readonly(true);
-    fs::set_permissions(path, permissions)
-}
-
 /// Removes the folders of `year` that builds which are no longer running (killed, or
 /// stopped by a power cut) left half written. A build's own is named with its process
 /// id, so that one running at the same time (`serve` and `build`) keeps its own.
 fn remove_abandoned(dir: &Path, year: i32) {
-    let prefix = format!(".{year}.");
+    let year = year.to_string();
     let Ok(entries) = fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let Some(id) = name.to_str().and_then(|n| n.strip_prefix(&prefix)?.strip_suffix(".tmp")) else {
-            continue;
-        };
-        if super::ended(id) && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            let _ = super::remove_tree(&entry.path());
+        if name.to_str().and_then(super::abandoned) == Some(year.as_str())
+            && entry.file_type().is_ok_and(|t| t.is_dir())
+        {
+            let _ = output::remove_tree(&entry.path());
         }
     }
 }
@@ -293,7 +256,7 @@ impl Drop for Keeper {
     /// A build that stopped before [`Keeper::finish`] leaves no folder behind.
     fn drop(&mut self) {
         if fs::symlink_metadata(&self.temp).is_ok_and(|m| m.is_dir()) {
-            let _ = super::remove_tree(&self.temp);
+            let _ = output::remove_tree(&self.temp);
         }
     }
 }

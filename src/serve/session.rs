@@ -1,10 +1,13 @@
-//! The builds of `serve`: one site built again and again into one output folder.
+//! The builds of `serve`: one site built again and again into one output folder, through
+//! the same stages as `build` (see `pipeline`). Only `serve` keeps what a build rendered,
+//! between its rebuilds.
 
-use std::time::Instant;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::{
-    BuildOptions, Error, Kept, Stopwatch, Summary, build_prepared, check_options, output, prepare_for, render,
-};
+use crate::output::InPlace;
+use crate::pipeline::{self, BuildOptions, Model, Stopwatch, Summary};
+use crate::{Error, render, share};
 
 /// Builds one site again and again into one output folder, for `serve`. The last good
 /// build's model stays in memory; an edit that changes only commentary shown on one page
@@ -13,9 +16,9 @@ use crate::{
 /// a fraction of a second even for a national one.
 pub struct Session {
     options: BuildOptions,
-    last: Option<Kept>,
+    last: Option<Model>,
     /// Set while pictures the last build left out are drawn in the background.
-    drawing: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    drawing: Arc<AtomicBool>,
 }
 
 impl Session {
@@ -27,20 +30,15 @@ impl Session {
     /// cache (a build in `serve` does not wait for them), so that the next build does.
     /// `false` when pictures are being drawn already, or nothing was built yet.
     pub fn draw_pictures(&self) -> bool {
-        use std::sync::atomic::Ordering;
         let Some(last) = &self.last else { return false };
         if self.drawing.swap(true, Ordering::SeqCst) {
             return false;
         }
-        let kept = Kept {
-            site: last.site.clone(),
-            computed: last.computed.clone(),
-            root: last.root.clone(),
-            strings: last.strings.clone(),
-        };
+        let (root, site, computed, strings) =
+            (last.root.clone(), last.site.clone(), last.computed.clone(), last.strings.clone());
         let drawing = self.drawing.clone();
         std::thread::spawn(move || {
-            crate::draw_missing(&kept);
+            share::draw_missing(&root, &site, &computed, &strings);
             drawing.store(false, Ordering::SeqCst);
         });
         true
@@ -49,31 +47,25 @@ impl Session {
     /// Builds after an edit. `templates_changed` says a template or a translation may have
     /// changed, which the model does not show: everything is rendered again then.
     pub fn rebuild(&mut self, templates_changed: bool) -> Result<Summary, Error> {
-        let started = Instant::now();
         let mut watch = Stopwatch::new();
-        let target = check_options(&self.options)?;
-        let mut prepared = prepare_for(&self.options, &mut watch)?;
+        let target = pipeline::check_options(&self.options)?;
+        let mut prepared = pipeline::prepare_for(&self.options, &mut watch)?;
         if let Some(last) = self.last.as_mut().filter(|_| !templates_changed)
             && let Some(jobs) = render::commentary_changes(&last.site, &prepared.site)
         {
-            let out = output::InPlace { dir: target };
-            let counts = render::render(
-                &prepared.site,
-                &last.computed,
-                &mut prepared.theme,
-                &prepared.strings,
-                &out,
-                &[],
-                &jobs,
-            )
-            .map_err(|e| crate::render_error(e, &prepared.diagnostics))?;
+            let out = InPlace { dir: target };
+            let outputs = render::Outputs { site: &out, years: Vec::new() };
+            let input = render::Input { site: &prepared.site, computed: &last.computed, strings: &prepared.strings };
+            let counts = render::render(input, &mut prepared.theme, &outputs, &jobs)
+                .map_err(|e| pipeline::render_error(e, &prepared.diagnostics))?;
             watch.lap("stage_render_changed");
-            last.site = prepared.site.clone();
-            return Ok(Summary::new(counts, prepared, started, watch, true));
+            let summary = prepared.summary(counts, watch, true);
+            last.site = prepared.site;
+            return Ok(summary);
         }
         // Only the pictures the cache has: a preview does not wait for them to be drawn.
-        let (summary, kept) = build_prepared(&target, prepared, started, watch, crate::Images::Kept)?;
-        self.last = Some(kept);
+        let (summary, model) = pipeline::run_prepared(&target, prepared, watch, share::Which::Kept)?;
+        self.last = Some(model);
         Ok(summary)
     }
 }

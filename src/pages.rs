@@ -1,6 +1,9 @@
-//! The pages of a site and where each one is: the one table that every page's address,
-//! template and navigation section come from, for the renderer, for links between
-//! pages, for templates (the `paths` global) and for the sitemap.
+//! The page table: every page of a site and every other file of the output, and where
+//! each one is. Every address of the output comes from here: for the renderer, for links
+//! between pages, for templates (the `paths` global), for the sitemap, for the year
+//! archive's folders (`years/<YYYY>/`, see `archive`), for the share images, the
+//! charts, the data files and the theme's assets. Publishing (`output`) knows no page: it
+//! writes what it is given where it is told.
 
 use serde::Serialize;
 
@@ -26,6 +29,10 @@ pub enum Page {
     Standalone(usize),
     Methodology,
     NotFound,
+    /// Locality `l`'s chart of indicator `i` with its sentence and source, and no site
+    /// chrome, for another site's `<iframe>`. Not in [`Page::all`]: it is written with its
+    /// locality's page, which draws the chart once for both.
+    Embed(usize, usize),
 }
 
 impl Page {
@@ -47,6 +54,9 @@ impl Page {
             Page::Standalone(k) => format!("{}/index.html", site.content.pages[k].slug),
             Page::Methodology => "methodology/index.html".to_owned(),
             Page::NotFound => "404.html".to_owned(),
+            Page::Embed(l, i) => {
+                format!("embed/localities/{}/{}/index.html", site.localities[l].id, site.indicators[i].id)
+            }
         }
     }
 
@@ -64,6 +74,7 @@ impl Page {
             Page::Standalone(_) => "page.html",
             Page::Methodology => "methodology.html",
             Page::NotFound => "404.html",
+            Page::Embed(..) => "embed.html",
         }
     }
 
@@ -79,7 +90,7 @@ impl Page {
             Page::Indicators | Page::Indicator(_) => "indicators",
             Page::Updates | Page::Update(_) => "updates",
             Page::Methodology => "methodology",
-            Page::Standalone(_) | Page::NotFound => "",
+            Page::Standalone(_) | Page::NotFound | Page::Embed(..) => "",
         }
     }
 
@@ -111,6 +122,27 @@ impl Page {
         format!("{}{}", archive_folder(year), self.path(site))
     }
 
+    /// The page whose address is this one's canonical: an embedded chart's is its
+    /// locality's page.
+    pub fn canonical(self) -> Page {
+        match self {
+            Page::Embed(l, _) => Page::Locality(l),
+            page => page,
+        }
+    }
+
+    /// Where the page's share image is written, for the pages that have one of their own:
+    /// the home page, and each locality's, indicator's and group's.
+    pub fn share_image(self, site: &Site) -> Option<String> {
+        match self {
+            Page::Home => Some(HOME_IMAGE.to_owned()),
+            Page::Locality(l) => Some(format!("share/localities/{}.png", site.localities[l].id)),
+            Page::Indicator(i) => Some(format!("share/indicators/{}.png", site.indicators[i].id)),
+            Page::Group(g) => Some(format!("share/groups/{}.png", site.groups[g].slug)),
+            _ => None,
+        }
+    }
+
     /// The pages of the navigation, in order, with the key of their section.
     pub const NAV: [(Page, &'static str); 5] = [
         (Page::Home, "nav_home"),
@@ -125,6 +157,42 @@ impl Page {
 pub fn archive_folder(year: i32) -> String {
     format!("years/{year}/")
 }
+
+/// The share image of the home page, which pages without one of their own share.
+pub const HOME_IMAGE: &str = "share/home.png";
+
+/// Which place a chart is of: the city, a locality or a group (by index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    City,
+    Locality(usize),
+    Group(usize),
+}
+
+/// Where the trend chart of place `which` on indicator `i` goes: a folder per kind of
+/// place and indicator, e.g. `charts/localities/voluntary-si/long-my.svg`, so that a
+/// national site makes a few folders for its 10,000 charts rather than one per place.
+pub fn trend_chart(site: &Site, which: Which, i: usize) -> String {
+    let indicator = &site.indicators[i].id;
+    match which {
+        Which::City => format!("charts/city/{indicator}.svg"),
+        Which::Locality(l) => format!("charts/localities/{indicator}/{}.svg", site.localities[l].id),
+        Which::Group(g) => format!("charts/groups/{indicator}/{}.svg", site.groups[g].slug),
+    }
+}
+
+/// Where the ranking chart of indicator `i` goes.
+pub fn ranking_chart(site: &Site, i: usize) -> String {
+    format!("charts/indicators/{}/ranking.svg", site.indicators[i].id)
+}
+
+/// Where the theme's asset `name` (`style.css`) goes.
+pub fn asset(name: &str) -> String {
+    format!("{ASSETS}{name}")
+}
+
+/// The folder of the theme's assets.
+const ASSETS: &str = "assets/";
 
 /// Every figure, as CSV.
 pub const FIGURES_CSV: &str = "data/figures.csv";
@@ -152,6 +220,9 @@ pub(crate) struct Paths {
     figures_csv: &'static str,
     figures_json: &'static str,
     feed: &'static str,
+    style: String,
+    favicon: String,
+    search: String,
 }
 
 impl Paths {
@@ -165,6 +236,9 @@ impl Paths {
             figures_csv: FIGURES_CSV,
             figures_json: FIGURES_JSON,
             feed: FEED,
+            style: asset("style.css"),
+            favicon: asset("favicon.svg"),
+            search: asset("search.js"),
         }
     }
 }
