@@ -1,7 +1,8 @@
-//! Embeds every message catalogue of `templates/messages/` in the binary, so that a
-//! catalogue for another language is added as one file, without touching the code; and
-//! a hash of the program's sources, by which what a build keeps for the next one (the
-//! earlier years' pages) knows the program that made it.
+//! Embeds every language's catalogues in the binary (its interface text,
+//! `templates/i18n/<code>.yaml`, and its messages, `templates/messages/<code>.yaml`), so
+//! that a language is added as two files, without touching the code; and a hash of the
+//! program's sources, by which what a build keeps for the next one (the earlier years'
+//! pages) knows the program that made it.
 
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
@@ -22,7 +23,7 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn main() {
     program_hash();
-    catalogues();
+    languages();
 }
 
 /// `PROGRAM`: a hash of everything the program is made from (its code, its built-in
@@ -54,28 +55,46 @@ fn program_hash() {
     }
 }
 
-fn catalogues() {
-    let dir = Path::new("templates/messages");
-    println!("cargo:rerun-if-changed={}", dir.display());
-    let mut codes: Vec<String> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries
-            .filter_map(Result::ok)
-            .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".yaml")).map(str::to_owned))
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    codes.sort();
+/// `LANGUAGES`: (code, interface text, messages) of every language with an interface
+/// catalogue, in the order of their codes. A language without its messages is an error.
+fn languages() {
     let root = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
+    let (interface, messages) = (Path::new(&root).join("templates/i18n"), Path::new(&root).join("templates/messages"));
+    let codes = |dir: &Path| -> Vec<String> {
+        println!("cargo:rerun-if-changed={}", dir.display());
+        let mut codes: Vec<String> = match std::fs::read_dir(dir) {
+            Ok(entries) => entries
+                .filter_map(Result::ok)
+                .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".yaml")).map(str::to_owned))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        codes.sort();
+        codes
+    };
+    let (with_interface, with_messages) = (codes(&interface), codes(&messages));
     let mut out = String::from(
-        "/// Every built-in catalogue: (language code, its text).\npub const CATALOGUES: &[(&str, &str)] = &[\n",
+        "/// Every language: (code, its interface text, its messages).\npub const LANGUAGES: &[(&str, &str, &str)] = &[\n",
     );
-    for code in &codes {
-        let path = Path::new(&root).join(dir).join(format!("{code}.yaml"));
-        println!("cargo:rerun-if-changed={}", path.display());
-        let _ = writeln!(out, "    ({code:?}, include_str!({:?})),", path.display().to_string());
+    for code in &with_interface {
+        let (a, b) = (interface.join(format!("{code}.yaml")), messages.join(format!("{code}.yaml")));
+        println!("cargo:rerun-if-changed={}", a.display());
+        println!("cargo:rerun-if-changed={}", b.display());
+        let _ = writeln!(
+            out,
+            "    ({code:?}, include_str!({:?}), include_str!({:?})),",
+            a.display().to_string(),
+            b.display().to_string()
+        );
     }
     out.push_str("];\n");
-    let target = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("catalogues.rs");
+    for code in with_interface.iter().filter(|c| !with_messages.contains(c)) {
+        let _ = writeln!(out, "compile_error!(\"templates/i18n/{code}.yaml has no templates/messages/{code}.yaml\");");
+    }
+    for code in with_messages.iter().filter(|c| !with_interface.contains(c)) {
+        let _ = writeln!(out, "compile_error!(\"templates/messages/{code}.yaml has no templates/i18n/{code}.yaml\");");
+    }
+    let target = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("languages.rs");
     if let Err(e) = std::fs::write(&target, out) {
         println!("cargo:warning=cannot write {}: {e}", target.display());
     }

@@ -19,11 +19,11 @@ use std::path::Path;
 
 use crate::cache::years::{self, Keeper, Keeping, Kept};
 use crate::compute::{Computed, YearData};
-use crate::i18n::Strings;
 use crate::model::Site;
 use crate::output::{OutputError, Staging};
 use crate::pages::Page;
 use crate::render::Theme;
+use crate::words::Strings;
 
 /// Whether `year`'s archive has `page`: an indicator's only if the year has figures for it.
 pub fn has(year: &YearData, page: Page) -> bool {

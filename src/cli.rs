@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use tiendo::diag::Diagnostic;
-use tiendo::messages::{Arg, Catalogue, Text};
+use tiendo::words::messages::{Arg, Catalogue, Text};
 use tiendo::{BuildOptions, Error, t};
 
 /// The command line. Its help is worded by the catalogues too (see [`command`]); the
@@ -23,7 +23,7 @@ use tiendo::{BuildOptions, Error, t};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// The language of messages: vi or en [default: the site's language, else vi].
+    /// The language of messages [default: the site's language, else vi].
     #[arg(long, global = true, value_name = "LANG", value_parser = clap::builder::PossibleValuesParser::new(Catalogue::codes()))]
     pub lang: Option<String>,
 }
@@ -86,7 +86,7 @@ pub fn command(words: &Catalogue) -> clap::Command {
     let options_value = format!("[{}]", say("help_options_value"));
     let command_value = leak(&say("help_command_value"));
     let lang = |a: Arg| {
-        a.help(say("help_arg_lang"))
+        a.help(words.render(&t!("help_arg_lang", languages = tiendo::words::Language::list())))
             .help_heading(options)
             .hide_possible_values(true)
             .value_name(leak(&say("help_value_lang")))

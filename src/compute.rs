@@ -235,7 +235,7 @@ mod tests {
             config: Config {
                 title: "t".into(),
                 description: String::new(),
-                language: Language::En,
+                language: Language::get("en").unwrap(),
                 publisher: None,
                 base_url: None,
                 at_risk: 0.9,

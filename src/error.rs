@@ -4,9 +4,9 @@
 use std::path::Path;
 
 use crate::diag::Diagnostic;
-use crate::messages::Text;
 use crate::output::OutputError;
 use crate::t;
+use crate::words::messages::Text;
 
 #[derive(Debug)]
 pub enum Error {

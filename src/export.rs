@@ -331,7 +331,7 @@ mod tests {
             config: Config {
                 title: "t".into(),
                 description: String::new(),
-                language: Language::Vi,
+                language: Language::get("vi").unwrap(),
                 publisher: None,
                 base_url: None,
                 at_risk: 0.9,

@@ -3,40 +3,22 @@
 //! Machine formats (figures.csv) do not come through here.
 
 use crate::date::Date;
-use crate::model::Language;
+use crate::words::{Formats, Language};
 
-/// Formats numbers and dates for one language.
+/// Formats numbers and dates for one language, as its interface catalogue says (see
+/// [`Formats`]).
 #[derive(Clone, Copy, Debug)]
 pub struct Fmt {
-    lang: Language,
+    formats: &'static Formats,
 }
-
-const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const MONTHS_EN_LONG: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 impl Fmt {
     pub fn new(lang: Language) -> Self {
-        Fmt { lang }
+        Fmt { formats: lang.formats() }
     }
 
     fn separators(self) -> (char, char) {
-        match self.lang {
-            Language::Vi => ('.', ','),
-            Language::En => (',', '.'),
-        }
+        (self.formats.thousands, self.formats.decimal)
     }
 
     /// A whole number with thousands separators: 1.215 / 1,215.
@@ -96,12 +78,11 @@ impl Fmt {
     /// A percentage given in percent units, to two decimals: 80,52 % / 80.52%.
     /// The Vietnamese space is a no-break space, so the sign never wraps to a new line.
     pub fn percent(self, percent: f64) -> String {
+        let (before, after) = &self.formats.percent;
         let mut out = String::with_capacity(16);
+        out.push_str(before);
         self.push_decimal(&mut out, percent, 2);
-        if self.lang == Language::Vi {
-            out.push('\u{a0}');
-        }
-        out.push('%');
+        out.push_str(after);
         out
     }
 
@@ -116,27 +97,17 @@ impl Fmt {
 
     /// A full date: 30/09/2025 / 30 Sep 2025.
     pub fn date(self, d: Date) -> String {
-        match self.lang {
-            Language::Vi => format!("{:02}/{:02}/{}", d.day(), d.month(), d.year()),
-            Language::En => format!("{} {} {}", d.day(), MONTHS_EN[usize::from(d.month() - 1)], d.year()),
-        }
+        self.formats.date(d)
     }
 
     /// The month of a date: 09/2025 / September 2025.
     pub fn month_year(self, d: Date) -> String {
-        match self.lang {
-            Language::Vi => format!("{:02}/{}", d.month(), d.year()),
-            Language::En => format!("{} {}", MONTHS_EN_LONG[usize::from(d.month() - 1)], d.year()),
-        }
+        self.formats.month_year(d)
     }
 
     /// A month (1–12) as a short axis label: T9 / Sep.
     pub fn month_short(self, month: u8) -> String {
-        let m = usize::from(month.clamp(1, 12));
-        match self.lang {
-            Language::Vi => format!("T{m}"),
-            Language::En => MONTHS_EN[m - 1].to_owned(),
-        }
+        self.formats.month_short(month)
     }
 }
 
@@ -162,6 +133,14 @@ pub fn plain_count(n: u64) -> String {
 mod tests {
     use super::*;
 
+    fn vi() -> Language {
+        Language::get("vi").unwrap()
+    }
+
+    fn en() -> Language {
+        Language::get("en").unwrap()
+    }
+
     fn decimal(f: Fmt, x: f64, decimals: usize) -> String {
         let mut out = String::new();
         f.push_decimal(&mut out, x, decimals);
@@ -170,7 +149,7 @@ mod tests {
 
     #[test]
     fn vietnamese_formats() {
-        let f = Fmt::new(Language::Vi);
+        let f = Fmt::new(vi());
         assert_eq!(f.count(1215), "1.215");
         assert_eq!(f.count(2_940_512), "2.940.512");
         assert_eq!(f.count(999), "999");
@@ -186,7 +165,7 @@ mod tests {
 
     #[test]
     fn english_formats() {
-        let f = Fmt::new(Language::En);
+        let f = Fmt::new(en());
         assert_eq!(f.count(1215), "1,215");
         assert_eq!(f.percent(80.516_898), "80.52%");
         assert_eq!(f.date(Date::new(2025, 9, 30).unwrap()), "30 Sep 2025");
@@ -195,7 +174,7 @@ mod tests {
 
     #[test]
     fn unfinished_progress_never_rounds_up_to_100() {
-        let f = Fmt::new(Language::En);
+        let f = Fmt::new(en());
         assert_eq!(f.progress(0.999_99, false), "99.99%");
         assert_eq!(f.progress(0.999_99, true), "100.00%");
         assert_eq!(f.progress(1.0, true), "100.00%");

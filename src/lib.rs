@@ -11,7 +11,7 @@
 //! - the year archive (`years/<YYYY>/`): `archive`;
 //! - the cache (`.tiendo-cache/`) and its two stores: `cache`;
 //! - share images: `share`;
-//! - words, for staff and readers, and the list of languages: `messages` and `i18n`;
+//! - words, for staff and readers, and the list of languages: `words`;
 //! - publishing the output folder: `output`; the preview and its rebuilds: `serve`.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
@@ -26,11 +26,9 @@ pub mod diag;
 mod error;
 pub mod export;
 pub mod format;
-mod i18n;
 pub mod import;
 pub mod load;
 pub mod markdown;
-pub mod messages;
 pub mod model;
 pub mod new;
 mod output;
@@ -42,16 +40,17 @@ pub mod serve;
 pub mod share;
 mod text;
 pub mod validate;
+pub mod words;
 
 use std::path::Path;
 
 use diag::Diagnostic;
 
 pub use error::Error;
-pub use messages::for_site as messages_for;
 pub use output::OutputError;
 pub use pipeline::{BuildOptions, Summary};
 pub use serve::Session;
+pub use words::messages::for_site as messages_for;
 
 /// Validates the site at `root` and writes nothing. Returns the warnings.
 pub fn check(root: &Path) -> Result<Vec<Diagnostic>, Error> {

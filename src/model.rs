@@ -79,20 +79,7 @@ impl Site {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    Vi,
-    En,
-}
-
-impl Language {
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::Vi => "vi",
-            Language::En => "en",
-        }
-    }
-}
+pub use crate::words::Language;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {

@@ -21,11 +21,11 @@ use std::time::Instant;
 use crate::archive::Archive;
 use crate::compute::{self, Computed};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::i18n::Strings;
-use crate::messages;
 use crate::model::{self, Site};
 use crate::output::{self, Sink, Staging};
 use crate::render::{self, Theme};
+use crate::words::Strings;
+use crate::words::messages;
 use crate::{Error, export, load, share, t, validate};
 
 /// What `build` needs to know.
@@ -118,7 +118,7 @@ pub(crate) fn prepare(root: &Path, watch: &mut Stopwatch) -> Result<Prepared, Er
     watch.lap("stage_load");
     let site = validate::validate(input, &mut diags);
     watch.lap("stage_validate");
-    let language = site.as_ref().map_or(model::Language::Vi, |s| s.config.language);
+    let language = site.as_ref().map_or(model::Language::default_language(), |s| s.config.language);
     let strings = Strings::load(language, &root.join("templates"), &mut diags);
     let theme = Theme::load(root, &mut diags);
     watch.lap("stage_theme");

@@ -317,7 +317,7 @@ mod tests {
             due: Date::new(2025, 12, 31).unwrap(),
             as_rate: false,
             labels: &l,
-            fmt: Fmt::new(Language::Vi),
+            fmt: Fmt::new(Language::get("vi").unwrap()),
         })
     }
 

@@ -9,8 +9,8 @@ use super::Context;
 use super::names::{Miss, loose};
 use super::sheet::{Cell, Sheet};
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean, known_list};
-use crate::messages::Text;
 use crate::t;
+use crate::words::messages::Text;
 
 /// Headings that name the column of figures under an indicator.
 const ACTUAL: &[&str] = &[

@@ -23,10 +23,10 @@ use crate::Error;
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load;
-use crate::messages::{Text, io_reason};
 use crate::model::{City, Group, Indicator, Language, Locality};
 use crate::output::OutputError;
 use crate::t;
+use crate::words::messages::{Text, io_reason};
 use names::Matcher;
 use rows::Table;
 pub use sheet::{CHILD_COMMAND, Reader, dump_workbook};
@@ -152,7 +152,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
         .clone()
         .or(existing)
         .or_else(|| layout.title.clone())
-        .unwrap_or_else(|| default_source(lists.config.language, as_of));
+        .unwrap_or_else(|| default_source(&options.root, lists.config.language, as_of));
     let text = report_yaml(as_of, &source, &table, &ctx);
     // What is written must read back as a report: a last check on our own output.
     if let Err(d) = load::reports::parse(&load::SourceFile::new(rel.clone(), text.clone())) {
@@ -196,12 +196,11 @@ fn read_sheet(ctx: &Context, bytes: &[u8], options: &ImportOptions) -> Result<sh
     })
 }
 
-/// The source shown to readers when neither `--source` nor the sheet's title gives one.
-fn default_source(language: Language, as_of: Date) -> String {
-    match language {
-        Language::Vi => format!("Báo cáo ngày {:02}/{:02}/{}", as_of.day(), as_of.month(), as_of.year()),
-        Language::En => format!("Report of {as_of}"),
-    }
+/// The source shown to readers when neither `--source` nor the sheet's title gives one:
+/// "Báo cáo ngày 31/10/2025", in the site's words.
+fn default_source(root: &Path, language: Language, as_of: Date) -> String {
+    let strings = crate::words::Strings::load(language, &root.join("templates"), &mut Diagnostics::new());
+    strings.fill("source_default", &[("date", &crate::format::Fmt::new(language).date(as_of))])
 }
 
 /// The units without a figure in the sheet, by name (the first twenty).

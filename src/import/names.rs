@@ -8,10 +8,10 @@ use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::diag::did_you_mean;
-use crate::messages::Text;
 use crate::model::Locality;
 use crate::t;
 use crate::text::{fold, is_valid_id};
+use crate::words::messages::Text;
 
 /// Text from a cell as it is compared: NFC, without zero-width characters, with
 /// no-break spaces as spaces and runs of white space as one.

@@ -8,8 +8,8 @@ use super::names::{Miss, loose};
 use super::numbers::{count, count_of_number, is_excel_error};
 use super::sheet::{Cell, Sheet};
 use crate::diag::Diagnostics;
-use crate::messages::Text;
 use crate::t;
+use crate::words::messages::Text;
 
 /// Figures by locality index, then indicator index; `None` for an empty cell or a unit
 /// not in the sheet.

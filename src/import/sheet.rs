@@ -8,8 +8,8 @@ use calamine::{Data, Reader as _};
 
 use super::names::loose;
 use super::text;
-use crate::messages::Text;
 use crate::t;
+use crate::words::messages::Text;
 
 /// One cell of a sheet.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,6 +63,9 @@ impl Cell {
     }
 }
 
+/// Rows of a sheet, each with the number its reader sees for it.
+type NumberedRows = text::Numbered<Cell>;
+
 /// The sheet, its rows padded to one width, each with the number the reader sees for it.
 pub(super) struct Sheet {
     /// The sheet's name, in a workbook.
@@ -109,7 +112,7 @@ impl Sheet {
         }
     }
 
-    fn from_rows(name: Option<String>, format: String, rows: text::NumberedRows, workbook: bool) -> Sheet {
+    fn from_rows(name: Option<String>, format: String, rows: NumberedRows, workbook: bool) -> Sheet {
         let width = rows.iter().map(|(_, r)| r.len()).max().unwrap_or(0);
         let (numbers, rows) = rows
             .into_iter()
@@ -177,7 +180,7 @@ pub(super) fn read(
     if !zip && !ole {
         let (text, encoding) = text::decode(bytes).map_err(Refused::Text)?;
         let file = crate::diag::SourceFile::new(file.display().to_string(), text);
-        let rows = text::rows(&file).map_err(|(line, why)| Refused::Line(line, why))?;
+        let rows = text::rows(&file, Cell::from_text).map_err(|(line, why)| Refused::Line(line, why))?;
         return Ok(Sheet::from_rows(None, format!("text:{encoding}"), rows, false));
     }
     let sheets = match reader {

@@ -9,10 +9,9 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::sheet::Cell;
 use crate::diag::SourceFile;
-use crate::messages::Text;
 use crate::t;
+use crate::words::messages::Text;
 
 /// Why the text of a file cannot be read as a sheet.
 #[derive(Debug, PartialEq)]
@@ -154,13 +153,13 @@ fn outside_quotes(line: &str, d: u8) -> usize {
         .count()
 }
 
-/// Rows of a sheet, each with the number its reader sees for it.
-pub(super) type NumberedRows = Vec<(u64, Vec<Cell>)>;
+/// Rows, each with the number of the line it starts on.
+pub(super) type Numbered<C> = Vec<(u64, Vec<C>)>;
 
 /// The rows of a text export, each with the number of the line it starts on (right for
-/// `\r\n` line endings and for cells that hold a line break), or the line a row that
-/// cannot be read is on, and why.
-pub(super) fn rows(file: &SourceFile) -> Result<NumberedRows, (u64, Text)> {
+/// `\r\n` line endings and for cells that hold a line break) and its cells made by `cell`
+/// from their text, or the line a row that cannot be read is on, and why.
+pub(super) fn rows<C>(file: &SourceFile, cell: impl Fn(&str) -> C) -> Result<Numbered<C>, (u64, Text)> {
     let starts: Vec<usize> = std::iter::once(0).chain(file.text.match_indices('\n').map(|(k, _)| k + 1)).collect();
     // The csv crate puts a record after `\r\n` at its `\n` (and counts its lines so too):
     // the record starts after the line breaks there.
@@ -184,7 +183,7 @@ pub(super) fn rows(file: &SourceFile) -> Result<NumberedRows, (u64, Text)> {
             (line, t!("text_row_unreadable", detail = e.to_string()))
         })?;
         let line = record.position().map_or(0, |p| line_of(p.byte()));
-        out.push((line, record.iter().map(Cell::from_text).collect()));
+        out.push((line, record.iter().map(&cell).collect()));
     }
     Ok(out)
 }
@@ -235,7 +234,7 @@ mod tests {
     #[test]
     fn rows_carry_the_line_they_start_on_with_crlf_and_line_breaks_in_cells() {
         let file = SourceFile::new("x.csv", "a,b\r\n\"c\r\nd\",e\r\nf,g\r\n");
-        let rows = rows(&file).unwrap();
+        let rows = rows(&file, str::to_owned).unwrap();
         let lines: Vec<u64> = rows.iter().map(|(line, _)| *line).collect();
         assert_eq!(lines, vec![1, 2, 4]);
     }

@@ -4,10 +4,16 @@
 //! saying why (`build --timings` shows it); the caller then hands the whole file to the
 //! parser. What it accepts, it reads exactly as the parser does, positions included:
 //! tests compare the two on every fixture and on random mutations.
+//!
+//! What it saves, measured on the national benchmark (3,321 units, 24 monthly reports,
+//! two years of targets; 2026-12-07, 2 cores, tmpfs), with this scanner turned off
+//! against on, six builds each, alternated: the load stage takes 300–330 ms instead of
+//! 50–80 ms (`build --timings`), the whole build 1.11 s instead of 0.82 s (median wall
+//! time; 2.12 s of processor time instead of 1.54 s), for the same bytes.
 
 use super::yaml::{At, Entries, Scalar, TableRow};
-use crate::messages::Text;
 use crate::t;
+use crate::words::messages::Text;
 
 /// Whether a line holds only text the YAML parser reads plainly: no control characters,
 /// tabs, byte-order marks or Unicode line separators, for which it has rules of its own.

@@ -45,7 +45,7 @@ pub struct Input {
     /// so that validation does not also report what their absence would mean.
     pub unreadable: Vec<String>,
     /// Table files read by the YAML parser instead of the fast scanner, and why.
-    pub slow: Vec<(String, crate::messages::Text)>,
+    pub slow: Vec<(String, crate::words::messages::Text)>,
 }
 
 pub const SITE_FILE: &str = "site.yaml";
@@ -98,7 +98,11 @@ enum Parsed {
 
 /// Decodes and parses one file of kind `kind`; with the reason a table file needed the
 /// YAML parser, if it did.
-fn parse(kind: Kind, rel: String, bytes: Vec<u8>) -> Result<(Parsed, Option<crate::messages::Text>), Diagnostic> {
+fn parse(
+    kind: Kind,
+    rel: String,
+    bytes: Vec<u8>,
+) -> Result<(Parsed, Option<crate::words::messages::Text>), Diagnostic> {
     let file = decode(rel, bytes)?;
     let loaded = |raw| Loaded { file: file.clone(), raw };
     Ok(match kind {
@@ -121,7 +125,7 @@ impl Input {
     fn add(
         &mut self,
         rel: String,
-        result: Result<(Parsed, Option<crate::messages::Text>), Diagnostic>,
+        result: Result<(Parsed, Option<crate::words::messages::Text>), Diagnostic>,
         diags: &mut Diagnostics,
     ) {
         let (parsed, slow) = match result {
@@ -164,7 +168,7 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>, diags: &mut Diagnostics) ->
 }
 
 /// "yaml or yml", in the reader's language.
-fn either(extensions: &[&str]) -> crate::messages::Text {
+fn either(extensions: &[&str]) -> crate::words::messages::Text {
     match extensions {
         [one] => t!("either_one", one = *one),
         [first @ .., last] => t!("either_many", first = first.join(", ."), last = *last),

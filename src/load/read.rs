@@ -5,8 +5,8 @@ use std::path::Path;
 
 use super::SourceFile;
 use crate::diag::Diagnostic;
-use crate::messages::io_reason;
 use crate::t;
+use crate::words::messages::io_reason;
 
 /// What went wrong while listing a folder's files, at the entry at fault.
 pub fn walk_error(root: &Path, dir: &str, e: &walkdir::Error) -> Diagnostic {

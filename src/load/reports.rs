@@ -36,7 +36,7 @@ pub fn parse(file: &SourceFile) -> Result<RawReport, Diagnostic> {
 /// figures:
 ///   long-my: { voluntary-si: 1215, health-insurance: 35300 }
 /// ```
-pub fn scan(text: &str) -> Result<RawReport, crate::messages::Text> {
+pub fn scan(text: &str) -> Result<RawReport, crate::words::messages::Text> {
     let table = fast::table(text, &[("as_of", Header::Date), ("source", Header::Quoted)], "figures", |c, _| c.count())?;
     let [as_of, source] = <[Option<At<String>>; 2]>::try_from(table.headers).map_err(|_| crate::t!("fast_headers"))?;
     let as_of = as_of.ok_or_else(|| crate::t!("fast_no_line", key = "as_of"))?;

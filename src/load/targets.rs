@@ -81,7 +81,7 @@ impl<'de> Deserialize<'de> for RawTarget {
 /// targets:
 ///   long-my: { voluntary-si: 1509, health-insurance: { rate: 95.0, base: 40000 } }
 /// ```
-pub fn scan(text: &str) -> Result<RawTargets, crate::messages::Text> {
+pub fn scan(text: &str) -> Result<RawTargets, crate::words::messages::Text> {
     let table = fast::table(text, &[("year", Header::Count), ("due", Header::Date)], "targets", target)?;
     let [year, due] = <[Option<At<String>>; 2]>::try_from(table.headers).map_err(|_| crate::t!("fast_headers"))?;
     let year = year.ok_or_else(|| crate::t!("fast_no_line", key = "year"))?;

@@ -8,8 +8,8 @@ use serde_saphyr::{DuplicateKeyPolicy, SnippetMode, Spanned};
 
 use super::SourceFile;
 use crate::diag::Diagnostic;
-use crate::messages::Text;
 use crate::t;
+use crate::words::messages::Text;
 
 /// Parses `text` into `T`. `text` is the file's text, or a part of it padded so that
 /// its line numbers are the file's (front matter).
@@ -273,7 +273,7 @@ impl<'de> Deserialize<'de> for Scalar {
 
 impl Scalar {
     /// The value as a message shows it: as written, or in words when there is nothing to quote.
-    pub fn describe(&self) -> crate::messages::Arg {
+    pub fn describe(&self) -> crate::words::messages::Arg {
         match self {
             Scalar::Null => t!("value_empty").into(),
             Scalar::Nested => t!("value_nested").into(),

@@ -23,8 +23,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::messages::{Text, io_reason};
 use crate::t;
+use crate::words::messages::{Text, io_reason};
 
 /// The file that marks a folder as a site tiendo built, at the root of every output.
 pub const MARKER: &str = ".tiendo-site";

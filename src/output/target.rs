@@ -5,8 +5,8 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use crate::messages::{Text, io_reason};
 use crate::t;
+use crate::words::messages::{Text, io_reason};
 
 use super::MARKER;
 

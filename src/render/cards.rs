@@ -7,11 +7,11 @@ use super::place::Place;
 use super::views::Words;
 use crate::compute::{Computed, Series, YearData};
 use crate::format::Fmt;
-use crate::i18n::Strings;
 use crate::model::{IndicatorKind, Site};
 use crate::pages::Which;
 use crate::progress::Status;
 use crate::share::{Card, Line};
+use crate::words::Strings;
 
 /// The colour of each status on a card: the site's own (see the theme's `--achieved` …).
 fn colour(s: Status) -> &'static str {

@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use super::theme::Theme;
 use super::views::{BarsView, ChartView, CompareView, EmbedView, FigureView, UnitRow, UnitRows};
-use crate::i18n::Strings;
 use crate::text::{escape_html, push_escaped_html};
+use crate::words::Strings;
 
 /// A built-in template that has a mirror in Rust, and the built-in templates it includes.
 pub struct Mirror {

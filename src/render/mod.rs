@@ -34,10 +34,10 @@ use serde::Serialize;
 use crate::compute::{Computed, YearData};
 use crate::diag::Diagnostic;
 use crate::format::Fmt;
-use crate::i18n::Strings;
 use crate::model::{Doc, Site};
 use crate::output::{OutputError, Sink};
 pub use crate::pages::Page;
+use crate::words::Strings;
 pub use cards::share_cards;
 pub use theme::Theme;
 use units::Order;
@@ -211,7 +211,7 @@ struct SiteGlobals<'a> {
     title: &'a str,
     lang: &'static str,
     /// For Open Graph: vi_VN or en_US.
-    locale: &'static str,
+    locale: &'a str,
     publisher: Option<&'a str>,
     notice: Option<&'a str>,
     updated: String,
@@ -233,10 +233,7 @@ fn set_globals(theme: &mut Theme, site: &Site, year: &YearData, words: &Words) {
     let globals = SiteGlobals {
         title: &site.config.title,
         lang: site.config.language.code(),
-        locale: match site.config.language {
-            crate::model::Language::Vi => "vi_VN",
-            crate::model::Language::En => "en_US",
-        },
+        locale: &site.config.language.formats().locale,
         publisher: site.config.publisher.as_deref(),
         notice: site.config.notice.as_deref(),
         updated: year.dates.last().map(|&d| words.fmt.date(d)).unwrap_or_default(),

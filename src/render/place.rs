@@ -7,9 +7,9 @@ use super::{Page, RenderError, Renderer};
 use crate::charts::{self, Trend, TrendLabels};
 use crate::compute::{Computed, Series, YearData};
 use crate::format::Fmt;
-use crate::i18n::Strings;
 use crate::model::{Indicator, IndicatorKind, Site};
 pub(super) use crate::pages::Which;
+use crate::words::Strings;
 
 /// A place, the name it is called by, and which one it is.
 pub(super) struct Place<'p> {

@@ -9,10 +9,10 @@ use serde::Serialize;
 use crate::compute::Series;
 use crate::date::Date;
 use crate::format::Fmt;
-use crate::i18n::Strings;
 use crate::model::{Indicator, IndicatorKind, Site};
 use crate::progress::{Standing, Status};
 use crate::text::css_string;
+use crate::words::Strings;
 
 /// The common part of every page's context.
 #[derive(Serialize)]

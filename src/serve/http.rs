@@ -1,6 +1,17 @@
 //! The preview's own small HTTP server: one request per connection, GET and HEAD only,
 //! answered only when addressed to this server's own names, with a bounded request head;
 //! files are served from the preview folder and never from outside it.
+//!
+//! Why a server of its own, and not a crate: `serve` first used `tiny_http`, which gave
+//! no way to put a time limit on a connection nor a limit on the size of a request's
+//! head, so one stalled browser tab (or a program that opens a connection and sends
+//! nothing) held a worker for ever, and it answered whatever `Host` a request named,
+//! which lets a page on another site read the preview through a name that resolves to
+//! 127.0.0.1 (DNS rebinding). The frameworks that have such limits run on an async
+//! runtime (axum on tokio adds some thirty packages to the build) for a server that
+//! answers one person's browser. What the preview needs (GET of files, a status poll,
+//! loopback only) is the few hundred lines here, each connection on its own thread with
+//! read and write time limits.
 
 use std::io::{self, Read, Write};
 use std::net::TcpStream;

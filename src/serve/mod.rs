@@ -30,8 +30,8 @@ use std::time::Duration;
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
-use crate::messages::io_reason;
 use crate::t;
+use crate::words::messages::io_reason;
 use crate::{BuildOptions, Error, Summary};
 
 /// The folders of a site whose files are inputs (with `site.yaml` at its root).

@@ -22,9 +22,9 @@ pub use paint::Painter;
 
 use crate::cache::pictures::Pictures;
 use crate::compute::Computed;
-use crate::i18n::Strings;
 use crate::model::Site;
 use crate::output::{OutputError, Sink, Staging};
+use crate::words::Strings;
 
 /// Part of every picture's cache name: changing how pictures are drawn or encoded
 /// changes it, so no picture of an older drawing is reused.

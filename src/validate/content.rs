@@ -5,10 +5,10 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::content::RawContent;
 use crate::load::yaml::At;
 use crate::load::{Loaded, SourceFile};
-use crate::messages::Text;
 use crate::model::{Content, Doc};
 use crate::t;
 use crate::text;
+use crate::words::messages::Text;
 
 /// The file, under `content/`, that says how to take part (shown on many pages).
 pub const JOIN: &str = "tham-gia";

@@ -18,16 +18,16 @@ pub(super) fn config(loaded: &Loaded<RawSite>, diags: &mut Diagnostics) -> Confi
         diags.push(error_at(file, &raw.title, t!("title_empty")).help(t!("title_empty_help")));
     }
     let language = match raw.language.as_ref().map(|l| l.value.trim()) {
-        None | Some("vi") => Language::Vi,
-        Some("en") => Language::En,
+        None => Language::default_language(),
+        Some(code) if let Some(language) = Language::get(code) => language,
         Some(other) => {
             let at = raw.language.as_ref().map(|l| (u64::from(l.line), u64::from(l.column))).unwrap_or((0, 0));
             diags.push(
                 Diagnostic::error(&file.rel, t!("language_unsupported", language = other))
                     .at(file, at.0, at.1)
-                    .help(t!("language_unsupported_help")),
+                    .help(t!("language_unsupported_help", languages = Language::list())),
             );
-            Language::Vi
+            Language::default_language()
         }
     };
     let base_url = raw.base_url.as_ref().and_then(|u| match base_url(&u.value) {

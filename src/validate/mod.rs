@@ -16,10 +16,10 @@ use crate::date::{Date, DateError, MAX_YEAR, MIN_YEAR};
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean, known_list};
 use crate::load::yaml::{At, Scalar};
 use crate::load::{Input, SourceFile};
-use crate::messages::Text;
 use crate::model::{City, Config, Group, Indicator, Locality, Site};
 use crate::t;
 use crate::text;
+use crate::words::messages::Text;
 pub use definition::base_url;
 
 /// Validates everything `load` read. `None` when `diags` holds any error, from this stage or before.

@@ -13,9 +13,9 @@ use crate::format::plain_count;
 use crate::load::reports::RawReport;
 use crate::load::yaml::At;
 use crate::load::{Loaded, SourceFile};
-use crate::messages::Text;
 use crate::model::{Figure, Grid, Report, YearTargets};
 use crate::t;
+use crate::words::messages::Text;
 
 /// One report file checked on its own, against the lists of localities and indicators:
 /// everything that does not need the other reports.

@@ -321,7 +321,11 @@ fn both_ways(template: &str, s: &Strings) -> (String, String) {
 
 #[test]
 fn every_mirror_writes_what_its_template_writes() {
-    let s = Strings::load(crate::model::Language::Vi, std::path::Path::new("/nonexistent"), &mut Default::default());
+    let s = Strings::load(
+        crate::model::Language::default_language(),
+        std::path::Path::new("/nonexistent"),
+        &mut Default::default(),
+    );
     for m in MIRRORS {
         let (through, rust) = both_ways(m.template, &s);
         assert!(through.contains("&lt;"), "{}: names are escaped: {through}", m.template);

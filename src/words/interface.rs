@@ -1,38 +1,37 @@
-//! Interface text in the site's language.
+//! Interface text: every string a reader sees that does not come from the site's own
+//! files, in the site's language.
 //!
-//! Every string a reader sees that does not come from the site's own files lives in
-//! `templates/i18n/<language>.yaml`, embedded in the binary. A site may override
-//! any key with its own `templates/i18n/<language>.yaml`. Strings may hold
-//! `{placeholders}` that [`Strings::fill`] replaces.
+//! The built-in text is `templates/i18n/<language>.yaml`, embedded in the binary. A site
+//! may override any key with its own `templates/i18n/<language>.yaml`. Strings may hold
+//! `{placeholders}` that [`Strings::fill`] replaces. Keys that start with `_` say how the
+//! language writes numbers and dates (see [`super::Formats`]): they are not text, and a
+//! site does not override them.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::Language;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::{self, SourceFile};
-use crate::model::Language;
 use crate::progress::Status;
-
-const VI: &str = include_str!("../templates/i18n/vi.yaml");
-const EN: &str = include_str!("../templates/i18n/en.yaml");
 
 #[derive(Debug, Clone, Default)]
 pub struct Strings {
     map: BTreeMap<String, String>,
 }
 
+/// A built-in catalogue as a map, every key of it.
+pub(super) fn parse_builtin(text: &str) -> BTreeMap<String, String> {
+    serde_saphyr::from_str(text).unwrap_or_default()
+}
+
 impl Strings {
     /// The built-in strings of `lang`, with the site's overrides from `templates_dir`.
     pub fn load(lang: Language, templates_dir: &Path, diags: &mut Diagnostics) -> Strings {
         let name = format!("i18n/{}.yaml", lang.code());
-        let builtin = SourceFile::new(
-            format!("(built-in) templates/{name}"),
-            match lang {
-                Language::Vi => VI,
-                Language::En => EN,
-            },
-        );
+        let builtin = SourceFile::new(format!("(built-in) templates/{name}"), lang.interface());
         let mut map = parse(&builtin, diags);
+        map.retain(|key, _| !key.starts_with('_'));
         let path = templates_dir.join(&name);
         // Any entry by that name, a broken link included, is read or reported.
         if std::fs::symlink_metadata(&path).is_ok() {
@@ -40,6 +39,10 @@ impl Strings {
             match load::read(&path, rel) {
                 Ok(file) => {
                     for (key, value) in parse(&file, diags) {
+                        // Formats, as in a copy of the built-in file: the language's own.
+                        if key.starts_with('_') {
+                            continue;
+                        }
                         if !map.contains_key(&key) {
                             diags.push(
                                 Diagnostic::warning(&file.rel, crate::t!("interface_key_unknown", key = key.as_str()))
@@ -65,22 +68,13 @@ impl Strings {
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
         let template = self.get(key);
         let mut out = String::with_capacity(template.len() + args.iter().map(|(_, v)| v.len()).sum::<usize>());
-        let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            match after.find('}').map(|close| (&after[..close], close)) {
-                Some((name, close)) if let Some((_, value)) = args.iter().find(|(n, _)| *n == name) => {
-                    out.push_str(value);
-                    rest = &after[close + 1..];
-                }
-                _ => {
-                    out.push('{');
-                    rest = after;
-                }
+        super::fill(template, &mut out, |name, out| match args.iter().find(|(n, _)| *n == name) {
+            Some((_, value)) => {
+                out.push_str(value);
+                true
             }
-        }
-        out.push_str(rest);
+            None => false,
+        });
         out
     }
 
@@ -121,11 +115,14 @@ mod tests {
     }
 
     #[test]
-    fn both_languages_have_the_same_keys() {
-        let vi: Vec<_> = builtin(Language::Vi).map.into_keys().collect();
-        let en: Vec<_> = builtin(Language::En).map.into_keys().collect();
-        assert_eq!(vi, en);
-        assert!(vi.len() > 50);
+    fn every_language_has_the_same_keys() {
+        let keys = |lang: Language| -> Vec<String> { builtin(lang).map.into_keys().collect() };
+        let first = keys(Language::default_language());
+        assert!(first.len() > 50);
+        for lang in Language::all() {
+            assert_eq!(keys(lang), first, "{}", lang.code());
+        }
+        assert!(first.iter().all(|k| !k.starts_with('_')), "formats are not text");
     }
 
     #[test]
@@ -133,8 +130,6 @@ mod tests {
         let s = Strings { map: [("k".to_string(), "{a} và {b}".to_string())].into() };
         assert_eq!(s.fill("k", &[("a", "1"), ("b", "2")]), "1 và 2");
         assert_eq!(s.fill("k", &[("a", "{b}")]), "{b} và {b}", "values are not filled again");
-        let s = Strings { map: [("k".to_string(), "{x} {a} {".to_string())].into() };
-        assert_eq!(s.fill("k", &[("a", "1")]), "{x} 1 {");
         assert_eq!(s.get("missing"), "missing");
     }
 }

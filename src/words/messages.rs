@@ -2,10 +2,10 @@
 //!
 //! Code never writes a message's words: it names the message by its key and gives its
 //! values ([`Text`], made with [`t!`](crate::t)). The words live in one catalogue per
-//! language, `templates/messages/<code>.yaml`, embedded in the binary (every file of
-//! that folder is, so a language is added as one file). A [`Catalogue`] puts the words
-//! and the values together when the message is printed, once the language is known:
-//! site.yaml may be read long after its first problem was found.
+//! language, `templates/messages/<code>.yaml`, embedded in the binary beside the
+//! language's interface text (see [`super`]). A [`Catalogue`] puts the words and the
+//! values together when the message is printed, once the language is known: site.yaml
+//! may be read long after its first problem was found.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -13,9 +13,7 @@ use std::sync::OnceLock;
 
 use crate::date::Date;
 
-mod builtin {
-    include!(concat!(env!("OUT_DIR"), "/catalogues.rs"));
-}
+use super::Language;
 
 /// One value of a message.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -60,9 +58,9 @@ macro_rules! t {
     (@value $name:ident) => { $name };
     (@value $name:ident = $value:expr) => { $value };
     ($key:literal $(, $name:ident $(= $value:expr)?)* $(,)?) => {
-        $crate::messages::Text::new(
+        $crate::words::messages::Text::new(
             $key,
-            vec![$((stringify!($name), $crate::messages::Arg::from($crate::t!(@value $name $(= $value)?)))),*],
+            vec![$((stringify!($name), $crate::words::messages::Arg::from($crate::t!(@value $name $(= $value)?)))),*],
         )
     };
 }
@@ -162,10 +160,7 @@ pub struct Catalogue {
 fn all() -> &'static [Catalogue] {
     static ALL: OnceLock<Vec<Catalogue>> = OnceLock::new();
     ALL.get_or_init(|| {
-        builtin::CATALOGUES
-            .iter()
-            .map(|&(code, text)| Catalogue { code, map: parse(text).unwrap_or_default() })
-            .collect()
+        Language::all().map(|l| Catalogue { code: l.code(), map: parse(l.messages()).unwrap_or_default() }).collect()
     })
 }
 
@@ -230,22 +225,13 @@ impl Catalogue {
             }
             return;
         };
-        let mut rest = words;
-        while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            match after.find('}').map(|close| (&after[..close], close)) {
-                Some((name, close)) if let Some(arg) = text.arg(name) => {
-                    self.push_arg(arg, out);
-                    rest = &after[close + 1..];
-                }
-                _ => {
-                    out.push('{');
-                    rest = after;
-                }
+        super::fill(words, out, |name, out| match text.arg(name) {
+            Some(arg) => {
+                self.push_arg(arg, out);
+                true
             }
-        }
-        out.push_str(rest);
+            None => false,
+        });
     }
 
     fn push_arg(&self, arg: &Arg, out: &mut String) {
@@ -303,7 +289,7 @@ mod tests {
         let en = Catalogue::english();
         assert!(en.map.len() > 100, "the English catalogue has {} messages", en.map.len());
         assert!(Catalogue::codes().contains(&"vi"));
-        for &(code, text) in builtin::CATALOGUES {
+        for (code, text) in Language::all().map(|l| (l.code(), l.messages())) {
             let map = parse(text).unwrap_or_else(|e| panic!("templates/messages/{code}.yaml: {e}"));
             let missing: Vec<_> = en.map.keys().filter(|k| !k.ends_with(".one") && !map.contains_key(*k)).collect();
             assert!(missing.is_empty(), "{code} lacks {missing:?}");
@@ -359,17 +345,6 @@ mod tests {
         }
         assert!(named > 300, "only {named} keys found in the code");
         assert!(missing.is_empty(), "keys without words: {missing:#?}");
-    }
-
-    #[test]
-    fn every_file_of_templates_messages_is_built_in() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/messages");
-        let mut files: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".yaml").map(str::to_owned))
-            .collect();
-        files.sort();
-        assert_eq!(Catalogue::codes(), files);
     }
 
     #[test]
