@@ -18,7 +18,8 @@
 //!   --growth              also time 100, 1,000, 3,321 and 10,000 units and 12, 36, 120 months
 //!   --pairs N             Hugo pairs (default 5)
 //!   --out DIR             where to work (default /dev/shm/tiendo-bench, else the temp folder)
-//!   --generate DIR        only write a national site into DIR (with --units N --months M)
+//!   --generate DIR        only write a national site into DIR (with --units N --months M,
+//!                         and --no-boundaries for a site without outlines and maps)
 //!   --import              only time the import of the national sheet from one .xlsx
 
 use std::fmt::Write as _;
@@ -41,7 +42,7 @@ fn main() {
     if let Some(dir) = value("--generate") {
         let n = value("--units").and_then(|v| v.parse().ok()).unwrap_or(units.len());
         let months = value("--months").and_then(|v| v.parse().ok()).unwrap_or(MONTHS);
-        generate(Path::new(&dir), &units, n, months);
+        generate(Path::new(&dir), &units, n, months, !args.iter().any(|a| a == "--no-boundaries"));
         println!("wrote a site with {n} units and {months} monthly reports into {dir}");
         return;
     }
@@ -56,7 +57,7 @@ fn main() {
     println!();
 
     let national = work.join("national");
-    generate(&national, &units, units.len(), MONTHS);
+    generate(&national, &units, units.len(), MONTHS, true);
     if args.iter().any(|a| a == "--import") {
         national_workbook(&work, &national, &units);
         return;
@@ -130,6 +131,7 @@ fn main() {
     }
     println!();
     hugo_pairs(&work, &national, value("--pairs").and_then(|v| v.parse().ok()).unwrap_or(5));
+    what_maps_add(&work, &national, &units);
     if args.iter().any(|a| a == "--growth") {
         growth(&work, &units);
     }
@@ -139,6 +141,31 @@ fn main() {
     // would report this process's peak memory as its own (exec keeps the larger).
     serve_edits(&work, &[("Cần Thơ sample (103)", &repo), ("national (3,321)", &national)]);
     let _ = fs::remove_dir_all(&work);
+}
+
+/// What the maps add to a national build: the national site with its outlines and the
+/// same site without them, warm builds alternated (A B A B …), medians.
+fn what_maps_add(work: &Path, national: &Path, units: &[Unit]) {
+    let plain = work.join("national-without-maps");
+    generate(&plain, units, units.len(), MONTHS, false);
+    let (with_out, without_out) = (work.join("maps-with"), work.join("maps-without"));
+    let _ = (run_build(national, &with_out), run_build(&plain, &without_out));
+    let (mut with, mut without) = (Vec::new(), Vec::new());
+    for _ in 0..7 {
+        with.push(run_build(national, &with_out).seconds);
+        without.push(run_build(&plain, &without_out).seconds);
+    }
+    let size = |dir: &Path, page: &str| fs::metadata(dir.join(page)).map_or(0, |m| m.len());
+    let (a, b) = (median(with), median(without));
+    println!(
+        "maps (national, vn-wards-2025.topojson, 7 alternated warm builds): {a:.3} s with, {b:.3} s without: +{:.0} %",
+        (a / b - 1.0) * 100.0
+    );
+    for page in ["index.html", "groups/thanh-pho-ho-chi-minh/index.html", "localities/ba-dinh-4/index.html"] {
+        println!("  {page}: {} bytes with maps, {} without", size(&with_out, page), size(&without_out, page));
+    }
+    println!();
+    let _ = fs::remove_dir_all(&plain);
 }
 
 /// One unit of the national list.
@@ -196,16 +223,29 @@ impl Rng {
 
 /// Writes a site of `n` units (cycling through the national list beyond 3,321) with
 /// `months` monthly reports from January 2024.
-fn generate(dir: &Path, units: &[Unit], n: usize, months: usize) {
+fn generate(dir: &Path, units: &[Unit], n: usize, months: usize, boundaries: bool) {
     let _ = fs::remove_dir_all(dir);
     for sub in ["data/targets", "data/reports", "content/localities", "content/updates"] {
         fs::create_dir_all(dir.join(sub)).expect("can write the site");
     }
-    write(
-        dir,
-        "site.yaml",
+    let mut settings = String::from(
         "title: \"Tiến độ BHXH và BHYT toàn quốc (dữ liệu thử)\"\nlanguage: vi\nnotice: \"Dữ liệu thử cho phép đo tốc độ.\"\n",
     );
+    // The outlines of every unit, for the maps, unless the site is to have none.
+    let outlines = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/boundaries/vn-wards-2025.topojson");
+    if boundaries && outlines.is_file() {
+        fs::create_dir_all(dir.join("data")).expect("can write the site");
+        // One outline carries an older code than the national list (Xã Ba Chẽ, 06978 for
+        // 6970): an office would correct it once, and so does the benchmark, so that the
+        // site checks clean.
+        let text = fs::read_to_string(&outlines).expect("can read the outlines");
+        let text = text.replace(r#""code":"06978","name":"Xã Ba Chẽ""#, r#""code":"06970","name":"Xã Ba Chẽ""#);
+        fs::write(dir.join("data/boundaries.topojson"), text).expect("can write the outlines");
+        settings.push_str(
+            "boundaries_source: \"Ranh giới: thanglequoc/vietnamese-provinces-database (giấy phép MIT), theo sapnhap.bando.com.vn; dữ liệu thử.\"\n",
+        );
+    }
+    write(dir, "site.yaml", &settings);
     write(
         dir,
         "data/indicators.yaml",
@@ -773,7 +813,7 @@ fn growth(work: &Path, units: &[Unit]) {
     println!("{:>8} {:>7} {:>9} {:>8} {:>12} {:>9}", "units", "months", "figures", "wall s", "µs/figure", "peak MiB");
     for (n, months) in [(100, 22), (1_000, 22), (3_321, 22), (10_000, 22), (3_321, 12), (3_321, 36), (3_321, 120)] {
         let site = work.join(format!("growth-{n}-{months}"));
-        generate(&site, units, n, months);
+        generate(&site, units, n, months, false);
         let out = work.join(format!("growth-out-{n}-{months}"));
         let _ = run_build(&site, &out);
         let runs: Vec<Run> = (0..3).map(|_| run_build(&site, &out)).collect();

@@ -63,8 +63,10 @@ pub fn keys(site: &Site, computed: &Computed, theme: &Theme, strings: &Strings) 
     theme.hash_into(&mut common);
     strings.map().hash(&mut common);
     // Every field by name: a field added to `Site` must be thought about here.
-    let Site { config, city, localities, groups, indicators, years, reports, figures, content } = site;
+    let Site { config, city, localities, groups, indicators, years, reports, figures, content, outlines } = site;
     format!("{config:?}{city:?}{localities:?}{groups:?}{indicators:?}").hash(&mut common);
+    // The maps: by the outlines' digest, not their points.
+    outlines.as_ref().map(|o| (o.digest, &o.source)).hash(&mut common);
     // Of the content, only the standalone pages' titles, in every page's footer: the
     // commentary, the bulletins and how to take part are about now, and not shown.
     for page in &content.pages {

@@ -226,8 +226,14 @@ mod tests {
 
     /// Two localities, one indicator; `b` misses the second report.
     fn site() -> Site {
-        let loc =
-            |id: &str, group| Locality { id: id.into(), name: id.into(), kind: LocalityKind::Ward, code: None, group };
+        let loc = |id: &str, group| Locality {
+            id: id.into(),
+            name: id.into(),
+            kind: LocalityKind::Ward,
+            code: None,
+            group,
+            formed_from: Vec::new(),
+        };
         let report = |as_of| Report { as_of, source: None, file: String::new() };
         let figures: [[Option<u64>; 4]; 2] =
             [[Some(40), Some(50), Some(60), Some(90)], [Some(20), Some(30), None, Some(45)]];
@@ -277,6 +283,7 @@ mod tests {
                 figures[l].iter().map(|v| v.map(|value| Figure { value, line: 0, column: 0 })).collect()
             }),
             content: Content::default(),
+            outlines: None,
         }
     }
 

@@ -345,6 +345,7 @@ mod tests {
                     kind: LocalityKind::Ward,
                     code: None,
                     group: None,
+                    formed_from: Vec::new(),
                 },
                 Locality {
                     id: "x".into(),
@@ -352,6 +353,7 @@ mod tests {
                     kind: LocalityKind::Ward,
                     code: None,
                     group: None,
+                    formed_from: Vec::new(),
                 },
             ],
             groups: vec![],
@@ -368,6 +370,7 @@ mod tests {
             reports: vec![],
             figures: Grid::new(2, 1, |_, _| Vec::new()),
             content: Content::default(),
+            outlines: None,
         };
         let goal = Goal::coverage(Rate::parse("95").unwrap(), 40_000);
         let dates = [d(9, 30)];

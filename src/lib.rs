@@ -28,6 +28,7 @@ pub mod export;
 pub mod format;
 pub mod import;
 pub mod load;
+mod maps;
 pub mod markdown;
 pub mod model;
 pub mod new;

@@ -71,6 +71,8 @@ pub struct Site {
     /// `None` where that report gives none (a gap, not a zero).
     pub figures: Grid<Vec<Option<Figure>>>,
     pub content: Content,
+    /// The units' outlines, when the site has a boundaries file.
+    pub outlines: Option<Outlines>,
 }
 
 impl Site {
@@ -115,6 +117,8 @@ pub struct Locality {
     pub kind: LocalityKind,
     pub code: Option<String>,
     pub group: Option<usize>,
+    /// The names of the units it was formed from on 1 July 2025, as people still call them.
+    pub formed_from: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -173,6 +177,39 @@ pub struct Figure {
     pub value: u64,
     pub line: u32,
     pub column: u32,
+}
+
+/// The units' outlines, for maps (`data/boundaries.*`): arcs of (longitude, latitude)
+/// points, and each locality's polygons as rings of arcs (see `load::boundaries`).
+#[derive(Clone)]
+pub struct Outlines {
+    /// Where they come from and their licence, shown under every map.
+    pub source: String,
+    pub arcs: Vec<Vec<[f64; 2]>>,
+    /// By locality index: its polygons; empty where the file has none for it.
+    pub shapes: Vec<Vec<crate::load::boundaries::Polygon>>,
+    /// A hash of the file and the source: what pages that show the outlines depend on.
+    pub digest: u64,
+}
+
+impl Outlines {
+    /// The localities the file has no outline for, in file order.
+    pub fn missing(&self) -> impl Iterator<Item = usize> + '_ {
+        self.shapes.iter().enumerate().filter(|(_, s)| s.is_empty()).map(|(l, _)| l)
+    }
+}
+
+impl PartialEq for Outlines {
+    fn eq(&self, other: &Self) -> bool {
+        self.digest == other.digest && self.source == other.source
+    }
+}
+
+/// Its digest stands for its points, which would fill pages of debug output.
+impl std::fmt::Debug for Outlines {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Outlines {{ source: {:?}, digest: {:016x} }}", self.source, self.digest)
+    }
 }
 
 /// Markdown commentary, not yet rendered.

@@ -208,7 +208,14 @@ mod tests {
     use crate::model::LocalityKind;
 
     fn unit(id: &str, name: &str, code: &str) -> Locality {
-        Locality { id: id.into(), name: name.into(), kind: LocalityKind::Commune, code: Some(code.into()), group: None }
+        Locality {
+            id: id.into(),
+            name: name.into(),
+            kind: LocalityKind::Commune,
+            code: Some(code.into()),
+            group: None,
+            formed_from: Vec::new(),
+        }
     }
 
     fn units() -> Vec<Locality> {

@@ -29,6 +29,8 @@ pub struct RawLocality {
     /// The statistics office's code; numbers and text (`00070`) are both accepted.
     pub code: Option<At<Scalar>>,
     pub group: Option<At<String>>,
+    /// The names of the units it was formed from in the reorganisation of 1 July 2025.
+    pub formed_from: Option<At<Vec<At<String>>>>,
 }
 
 pub fn parse(file: &SourceFile) -> Result<RawLocalities, Diagnostic> {

@@ -5,6 +5,7 @@
 //! run reports the problems of every file. Meaning (unknown ids, negative figures,
 //! missing targets) is checked by `validate`.
 
+pub mod boundaries;
 pub mod content;
 pub mod fast;
 pub mod indicators;
@@ -41,6 +42,8 @@ pub struct Input {
     pub targets: Vec<Loaded<targets::RawTargets>>,
     pub reports: Vec<Loaded<reports::RawReport>>,
     pub content: Vec<Loaded<content::RawContent>>,
+    /// The units' outlines, for maps, when the site has them.
+    pub boundaries: Option<Loaded<boundaries::RawBoundaries>>,
     /// Files that were found but could not be read or parsed (their diagnostics say why),
     /// so that validation does not also report what their absence would mean.
     pub unreadable: Vec<String>,
@@ -64,6 +67,7 @@ pub enum Kind {
     Targets,
     Report,
     Content,
+    Boundaries,
 }
 
 impl Kind {
@@ -78,6 +82,7 @@ impl Kind {
             SITE_FILE => Some(Kind::Site),
             LOCALITIES_FILE => Some(Kind::Localities),
             INDICATORS_FILE => Some(Kind::Indicators),
+            boundaries::TOPOJSON_FILE | boundaries::GEOJSON_FILE => Some(Kind::Boundaries),
             _ if in_dir(TARGETS_DIR, &[".yaml", ".yml"]) => Some(Kind::Targets),
             _ if in_dir(REPORTS_DIR, &[".yaml", ".yml"]) => Some(Kind::Report),
             _ if in_dir(CONTENT_DIR, &[".md"]) => Some(Kind::Content),
@@ -94,6 +99,7 @@ enum Parsed {
     Targets(Loaded<targets::RawTargets>),
     Report(Loaded<reports::RawReport>),
     Content(Loaded<content::RawContent>),
+    Boundaries(Loaded<boundaries::RawBoundaries>),
 }
 
 /// Decodes and parses one file of kind `kind`; with the reason a table file needed the
@@ -110,6 +116,7 @@ fn parse(
         Kind::Localities => (Parsed::Localities(Loaded { raw: localities::parse(&file)?, file }), None),
         Kind::Indicators => (Parsed::Indicators(Loaded { raw: indicators::parse(&file)?, file }), None),
         Kind::Content => (Parsed::Content(Loaded { raw: content::parse(&file)?, file }), None),
+        Kind::Boundaries => (Parsed::Boundaries(Loaded { raw: boundaries::parse(&file)?, file }), None),
         Kind::Targets => match targets::scan(&file.text) {
             Ok(raw) => (Parsed::Targets(Loaded { raw, file }), None),
             Err(why) => (Parsed::Targets(Loaded { raw: yaml::parse(&file, &file.text)?, file }), Some(why)),
@@ -146,6 +153,7 @@ impl Input {
             Parsed::Targets(l) => self.targets.push(l),
             Parsed::Report(l) => self.reports.push(l),
             Parsed::Content(l) => self.content.push(l),
+            Parsed::Boundaries(l) => self.boundaries = Some(l),
         }
     }
 }
@@ -190,6 +198,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Input {
         return Input::default();
     }
     let mut paths = required(root, &[SITE_FILE, LOCALITIES_FILE, INDICATORS_FILE], diags);
+    paths.extend(boundaries_file(root, diags));
     let mut unlisted = Vec::new();
     for (dir, extensions) in
         [(TARGETS_DIR, &["yaml", "yml"][..]), (REPORTS_DIR, &["yaml", "yml"]), (CONTENT_DIR, &["md"])]
@@ -232,6 +241,23 @@ fn read_and_parse(root: &Path, mut paths: Vec<String>, diags: &mut Diagnostics) 
         input.add(rel, result, diags);
     }
     input
+}
+
+/// The site's boundaries file, if it has one; having both kinds is an error.
+fn boundaries_file(root: &Path, diags: &mut Diagnostics) -> Option<String> {
+    let there = |rel: &str| std::fs::symlink_metadata(root.join(rel)).is_ok();
+    match (there(boundaries::TOPOJSON_FILE), there(boundaries::GEOJSON_FILE)) {
+        (true, true) => {
+            diags.push(
+                Diagnostic::error(boundaries::GEOJSON_FILE, t!("boundaries_two_files"))
+                    .help(t!("boundaries_two_files_help")),
+            );
+            None
+        }
+        (true, false) => Some(boundaries::TOPOJSON_FILE.to_owned()),
+        (false, true) => Some(boundaries::GEOJSON_FILE.to_owned()),
+        (false, false) => None,
+    }
 }
 
 /// Those of `files` that exist (as links, too); each missing one is an error.

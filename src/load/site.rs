@@ -17,6 +17,9 @@ pub struct RawSite {
     pub status: Option<RawStatus>,
     /// A line shown at the top of every page, e.g. that some figures are illustrative.
     pub notice: Option<String>,
+    /// Where the outlines of `data/boundaries.*` come from, and their licence: shown
+    /// under every map.
+    pub boundaries_source: Option<At<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -96,6 +96,8 @@ struct Home {
     /// That the year's targets are not published yet.
     points_note: Option<String>,
     summaries: Vec<Summary>,
+    /// A map per indicator, when the site has outlines.
+    maps: Vec<super::maps::MapView>,
     areas: Vec<Area>,
     intro: Option<String>,
     figures: Vec<FigureView>,
@@ -143,6 +145,7 @@ impl Renderer<'_> {
                 .collect(),
             points_note: (!self.year.targeted).then(|| self.words.s.fill("pending_note", &[("year", &year)])),
             summaries,
+            maps: self.site_maps(Page::Home, None),
             areas: self.areas(),
             intro: site
                 .content

@@ -88,6 +88,8 @@ struct IndicatorContext {
     indicator: IndicatorFacts,
     commentary: Option<String>,
     city: FigureView,
+    /// Every unit (or group) on a map, when the site has outlines.
+    map: Option<super::maps::MapView>,
     ranking: RankingView,
 }
 
@@ -207,6 +209,7 @@ impl Renderer<'_> {
                 .filter(|_| !self.archived)
                 .map(|d| markdown::render(&d.markdown, 2, "note-")),
             city,
+            map: self.site_maps(Page::Indicator(i), Some(i)).pop(),
             ranking,
         };
         let description = ctx.city.sentence.clone();

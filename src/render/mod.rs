@@ -21,6 +21,7 @@ mod cards;
 mod docs;
 mod home;
 mod indicators;
+mod maps;
 mod mirrors;
 mod place;
 mod ranks;
@@ -127,6 +128,8 @@ pub fn render(input: Input, theme: &mut Theme, out: &Outputs, jobs: &[Job]) -> R
         site.localities.iter().enumerate().map(|(l, loc)| (loc.name.clone(), Page::Locality(l).path(site))),
     );
     let heads = place::Heads::new(site, computed, strings, words.fmt);
+    // The outlines drawn once, for every page's maps.
+    let maps = crate::maps::Maps::new(site);
     let theme = &*theme;
     // One renderer per year with pages to render: the current one, and each earlier
     // year's whose pages were not kept from the build before.
@@ -151,6 +154,7 @@ pub fn render(input: Input, theme: &mut Theme, out: &Outputs, jobs: &[Job]) -> R
                 ranks: ranks::ranks(site, year),
                 places: &places,
                 heads: &heads,
+                maps: maps.as_ref(),
                 list_rows: Default::default(),
                 home_alt: Default::default(),
                 whole,
@@ -176,8 +180,9 @@ pub fn render(input: Input, theme: &mut Theme, out: &Outputs, jobs: &[Job]) -> R
 /// to a bulletin, which lists, navigation or the feed may show.
 pub fn commentary_changes(old: &Site, new: &Site) -> Option<Vec<Job>> {
     // Every field by name: a field added to `Site` must be thought about here.
-    let Site { config, city, localities, groups, indicators, years, reports, figures, content } = new;
+    let Site { config, city, localities, groups, indicators, years, reports, figures, content, outlines } = new;
     let same = *config == old.config
+        && *outlines == old.outlines
         && *city == old.city
         && *localities == old.localities
         && *groups == old.groups
@@ -289,6 +294,8 @@ struct Renderer<'a> {
     places: &'a crate::markdown::Places,
     /// The headings every place's tables share.
     heads: &'a place::Heads,
+    /// The site's maps, when it has outlines.
+    maps: Option<&'a crate::maps::Maps>,
     /// Each locality's row in the lists of every locality, written by the first of them.
     list_rows: std::sync::OnceLock<Vec<String>>,
     /// What the home page's share image shows, for the pages that share it.

@@ -18,6 +18,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("unit-table.html", include_str!("../../templates/unit-table.html")),
     ("bars.html", include_str!("../../templates/bars.html")),
     ("join.html", include_str!("../../templates/join.html")),
+    ("map.html", include_str!("../../templates/map.html")),
     ("compare.html", include_str!("../../templates/compare.html")),
     ("table-rows.html", include_str!("../../templates/table-rows.html")),
     ("index.html", include_str!("../../templates/index.html")),

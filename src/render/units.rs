@@ -66,6 +66,8 @@ struct UnitsContext {
 struct UnitFacts {
     name: String,
     facts: String,
+    /// "Hình thành từ Phường Thuận An (thị xã Long Mỹ), Xã Long Trị và Xã Long Trị A."
+    formed_from: Option<String>,
     group: Option<String>,
     group_href: String,
     csv: String,
@@ -74,6 +76,8 @@ struct UnitFacts {
 #[derive(Serialize)]
 struct LocalityContext {
     unit: UnitFacts,
+    /// Where it lies, when the site has outlines.
+    locator: Option<super::maps::LocatorView>,
     /// That the year's targets are not published yet, said once for its figures.
     pending_note: Option<String>,
     join: Option<JoinView>,
@@ -92,6 +96,8 @@ struct GroupFacts {
 #[derive(Serialize)]
 struct GroupContext {
     group: GroupFacts,
+    /// Its units on a map per indicator, when the site has outlines.
+    maps: Vec<super::maps::MapView>,
     /// That the year's targets are not published yet, said once for its figures.
     pending_note: Option<String>,
     figures: Vec<FigureView>,
@@ -213,9 +219,11 @@ impl Renderer<'_> {
         let description = self.description(&figures, &pending_note);
         let ctx = LocalityContext {
             pending_note,
+            locator: self.locator(l),
             unit: UnitFacts {
                 name: loc.name.clone(),
                 facts,
+                formed_from: self.formed_from(l),
                 group: loc.group.map(|g| site.groups[g].name.clone()),
                 group_href: loc.group.map(|g| self.href(Page::Group(g))).unwrap_or_default(),
                 csv: crate::pages::locality_csv(site, l),
@@ -357,6 +365,7 @@ impl Renderer<'_> {
         let year = self.year.year.to_string();
         let ctx = GroupContext {
             group: GroupFacts { name: group.name.clone(), lead },
+            maps: self.group_maps(g),
             pending_note,
             figures,
             table_caption: self.words.s.fill("table_group_caption", &[("name", &group.name), ("year", &year)]),
@@ -446,6 +455,18 @@ impl Renderer<'_> {
             view.references.items = Vec::new();
         }
         Some(view)
+    }
+
+    /// What locality `l` was formed from, in a sentence.
+    fn formed_from(&self, l: usize) -> Option<String> {
+        let names = &self.site.localities[l].formed_from;
+        let s = self.words.s;
+        let list = match names.as_slice() {
+            [] => return None,
+            [one] => one.clone(),
+            [first @ .., last] => s.fill("list_and", &[("first", &first.join(", ")), ("last", last)]),
+        };
+        Some(s.fill("formed_from", &[("names", &list)]))
     }
 
     /// That the year's targets are not published yet, when some of `figures` are shown

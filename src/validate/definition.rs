@@ -165,7 +165,32 @@ pub(super) fn localities(
             groups[gi].members.push(index);
             Some(gi)
         });
-        list.push(Locality { id: id.value.clone(), name: collapse_spaces(&l.name.value), kind, code, group });
+        let formed_from = l
+            .formed_from
+            .as_ref()
+            .map(|names| {
+                names
+                    .value
+                    .iter()
+                    .filter_map(|n| {
+                        let name = collapse_spaces(&n.value);
+                        if name.is_empty() {
+                            diags.push(error_at(file, n, t!("formed_from_empty")).help(t!("formed_from_empty_help")));
+                            return None;
+                        }
+                        Some(name)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        list.push(Locality {
+            id: id.value.clone(),
+            name: collapse_spaces(&l.name.value),
+            kind,
+            code,
+            group,
+            formed_from,
+        });
     }
     let city = City { id: city.id.value.clone(), name: collapse_spaces(&city.name.value) };
     (city, list, groups)

@@ -7,6 +7,7 @@
 
 mod content;
 mod definition;
+mod outlines;
 mod reports;
 mod targets;
 
@@ -47,6 +48,10 @@ pub fn validate(input: Input, diags: &mut Diagnostics) -> Option<Site> {
     }
     let (reports, figures) = reports::reports(input.reports, &ids, &targets, diags);
     let content = content::content(input.content, &ids, diags);
+    let outlines = places
+        .as_ref()
+        .filter(|_| places_clean)
+        .and_then(|p| outlines::outlines(input.boundaries, input.site.as_ref(), &p.1, diags));
 
     let (Some(config), Some((city, localities, groups)), Some(indicators)) = (config, places, indicators) else {
         return None;
@@ -55,7 +60,18 @@ pub fn validate(input: Input, diags: &mut Diagnostics) -> Option<Site> {
     if diags.has_errors() {
         return None;
     }
-    Some(Site { config, city, localities, groups, indicators, years: targets.years, reports, figures, content })
+    Some(Site {
+        config,
+        city,
+        localities,
+        groups,
+        indicators,
+        years: targets.years,
+        reports,
+        figures,
+        content,
+        outlines,
+    })
 }
 
 /// What a site is made of, without its figures: for commands that need nothing else (`import`).
