@@ -168,6 +168,23 @@ fn what_maps_add(work: &Path, national: &Path, units: &[Unit]) {
     let _ = fs::remove_dir_all(&plain);
 }
 
+/// What each unit was formed from, by code (`../shared/data/vn-lineage-2025.json`; none
+/// where that file is missing).
+fn lineage() -> std::collections::HashMap<u64, Vec<String>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/vn-lineage-2025.json");
+    let Ok(text) = fs::read_to_string(path) else { return Default::default() };
+    let data: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    data.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|u| {
+            let code = u["code"].as_str()?.parse().ok()?;
+            let names = u["formed_from"].as_array()?.iter().filter_map(|n| Some(n.as_str()?.to_owned())).collect();
+            Some((code, names))
+        })
+        .collect()
+}
+
 /// One unit of the national list.
 struct Unit {
     id: String,
@@ -265,11 +282,21 @@ fn generate(dir: &Path, units: &[Unit], n: usize, months: usize, boundaries: boo
         })
         .collect();
     let mut loc = String::from("city: { id: viet-nam, name: \"Việt Nam\" }\nlocalities:\n");
+    let lineage = lineage();
     for (i, (id, name, u)) in picked.iter().enumerate() {
         let code = u.code + (i / units.len()) as u64 * 100_000;
+        // What the unit was formed from, as `scripts/formed-from.py` writes it.
+        let formed_from = match lineage.get(&code) {
+            Some(names) if !names.is_empty() => {
+                let quoted: Vec<String> =
+                    names.iter().map(|n| format!("\"{}\"", n.replace('\\', "\\\\").replace('"', "\\\""))).collect();
+                format!(", formed_from: [{}]", quoted.join(", "))
+            }
+            _ => String::new(),
+        };
         let _ = writeln!(
             loc,
-            "  - {{ id: {id}, name: \"{name}\", kind: {}, code: {code}, group: \"{}\" }}",
+            "  - {{ id: {id}, name: \"{name}\", kind: {}, code: {code}, group: \"{}\"{formed_from} }}",
             u.kind, u.province
         );
     }

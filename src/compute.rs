@@ -233,6 +233,7 @@ mod tests {
             code: None,
             group,
             formed_from: Vec::new(),
+            label: id.into(),
         };
         let report = |as_of| Report { as_of, source: None, file: String::new() };
         let figures: [[Option<u64>; 4]; 2] =

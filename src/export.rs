@@ -346,6 +346,7 @@ mod tests {
                     code: None,
                     group: None,
                     formed_from: Vec::new(),
+                    label: "Phường Long Mỹ".into(),
                 },
                 Locality {
                     id: "x".into(),
@@ -354,6 +355,7 @@ mod tests {
                     code: None,
                     group: None,
                     formed_from: Vec::new(),
+                    label: String::new(),
                 },
             ],
             groups: vec![],

@@ -75,7 +75,16 @@ pub struct Site {
     pub outlines: Option<Outlines>,
 }
 
+/// Above this many units, a site with groups is shown by group: its lists, maps and
+/// rankings of every unit become one per group, with a light index.
+pub const BY_GROUP: usize = 400;
+
 impl Site {
+    /// Whether the site is shown by group (see [`BY_GROUP`]): a national one.
+    pub fn by_group(&self) -> bool {
+        self.localities.len() > BY_GROUP && !self.groups.is_empty()
+    }
+
     pub fn targets_for(&self, year: i32) -> Option<&YearTargets> {
         self.years.iter().find(|y| y.year == year)
     }
@@ -119,6 +128,9 @@ pub struct Locality {
     pub group: Option<usize>,
     /// The names of the units it was formed from on 1 July 2025, as people still call them.
     pub formed_from: Vec<String>,
+    /// How lists, rankings, titles and pictures name it: its name, and where another
+    /// unit of the site has the same name, its group too ("Xã Tân Thành, Tỉnh Đồng Tháp").
+    pub label: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -99,10 +99,13 @@ impl Page {
     pub fn all(site: &Site) -> Vec<Page> {
         let mut pages =
             vec![Page::Home, Page::Localities, Page::Indicators, Page::Updates, Page::Methodology, Page::NotFound];
-        if !site.groups.is_empty() {
-            pages.push(Page::LocalitiesByArea);
+        // A site shown by group lists its units on its groups' pages, and orders them there.
+        if !site.by_group() {
+            if !site.groups.is_empty() {
+                pages.push(Page::LocalitiesByArea);
+            }
+            pages.extend((0..site.indicators.len()).map(Page::LocalitiesByProgress));
         }
-        pages.extend((0..site.indicators.len()).map(Page::LocalitiesByProgress));
         pages.extend((0..site.localities.len()).map(Page::Locality));
         pages.extend((0..site.indicators.len()).map(Page::Indicator));
         pages.extend((0..site.groups.len()).map(Page::Group));
@@ -202,6 +205,9 @@ pub const FIGURES_JSON: &str = "data/figures.json";
 pub const FEED: &str = "feed.xml";
 /// Every page's address, with a base URL.
 pub const SITEMAP: &str = "sitemap.xml";
+
+/// Every unit's name, id and old names, for the find box of a site shown by group.
+pub const FIND_INDEX: &str = "localities/find.js";
 
 /// One locality's rows of `figures.csv`.
 pub fn locality_csv(site: &Site, l: usize) -> String {

@@ -20,6 +20,8 @@ const ELEMENTS: &[&str] = &[
     "figcaption", "table", "caption", "thead", "tbody", "tr", "th", "td", "br", "hr", "img", "code", "pre",
     "blockquote", "del", "sup", "svg", "rect", "polyline", "circle", "text", "tspan", "g", "path", "line", "desc", "input",
     "details", "summary", "label", "textarea",
+    // Maps: their shared paths and the statuses' patterns.
+    "defs", "pattern", "use",
     // Only the two scripts the theme writes; checked one by one below.
     "script",
     // Only in 404.html, the theme's own stylesheet; checked below.
@@ -35,6 +37,8 @@ const ATTRIBUTES: &[&str] = &[
     "stroke", "stroke-width", "stroke-dasharray", "points", "cx", "cy", "r", "transform", "font-weight", "start",
     "disabled", "checked", "align", "x1", "y1", "x2", "y2", "property", "defer", "data-search", "data-placeholder",
     "data-found", "d", "preserveaspectratio", "stroke-linecap",
+    // Finding a unit by the names it had; the compact index of a site shown by group.
+    "data-was", "data-old", "data-more", "data-loading", "data-index", "data-root", "patternunits",
     // Embedded charts: links that open in the window holding the frame, and the code to copy.
     "target", "readonly", "rows", "spellcheck",
 ];

@@ -57,7 +57,7 @@ fn bar_lists(html: &str) -> Vec<Vec<Bar>> {
                     |(_, n)| n.to_owned(),
                 ),
                 current: li.starts_with("class=\"status-")
-                    && between(li, "class=\"", "\"").is_some_and(|c| c.ends_with(" current")),
+                    && between(li, "class=\"", "\"").is_some_and(|c| c.split(' ').any(|w| w == "current")),
                 value: between(li, "<span class=\"value\">", "</span>").unwrap_or("").to_owned(),
                 anchor: between(li, " id=\"", "\"")
                     .filter(|_| li.find(" id=\"") < li.find('>'))
@@ -123,8 +123,11 @@ fn the_home_page_finds_a_ward_by_name_without_javascript() {
     let html = read(out.join("index.html"));
     let find = between(&html, "<section class=\"find\"", "</section>").unwrap();
     assert!(find.contains("<h2 id=\"h-find\">Tìm phường, xã của bạn</h2>"));
-    let names: Vec<String> =
-        find.split("<li><a href=\"").skip(1).map(|li| text_of(between(li, ">", "</a>").unwrap())).collect();
+    let names: Vec<String> = find
+        .split("<li")
+        .skip(1)
+        .map(|li| text_of(between(li, "<a href=\"", "</a>").unwrap().split_once('>').unwrap().1))
+        .collect();
     assert_eq!(names.len(), 103);
     assert_eq!(names.iter().collect::<BTreeSet<_>>().len(), 103, "each once");
     // By name as a reader looks for it, "Phường"/"Xã" aside, in Vietnamese order.
@@ -189,7 +192,7 @@ fn the_unit_list_comes_in_every_order_on_pages_of_its_own() {
     let out = sample("phone-orders");
     let rows = |page: &str| -> Vec<(String, Vec<String>)> {
         let html = read(out.join(page));
-        html.split("<tr><th scope=\"row\">")
+        html.split("<th scope=\"row\"><a ")
             .skip(1)
             .map(|tr| {
                 let tr = &tr[..tr.find("</tr>").unwrap()];
@@ -371,15 +374,27 @@ fn a_large_site_ranks_areas_and_the_ends_and_each_area_ranks_its_own() {
     assert_eq!(scales.len(), 1, "{scales:?}");
     assert!(text_of(&indicator).contains("Mỗi khu vực có trang riêng xếp hạng các phường, xã của mình"));
 
-    // Each area ranks its 75 units; a unit's page links to its row there.
-    let area = bar_lists(&read(out.join("groups/tinh-0/index.html")));
+    // Each area shows the best ten and the last ten of its 75 units, the last ten after a
+    // gap; every unit's page says its rank there, beside its neighbours', and links to the
+    // area's list of its units.
+    let group = read(out.join("groups/tinh-0/index.html"));
+    let area = bar_lists(&group);
     assert_eq!(area.len(), 1);
-    assert_eq!(area[0].len(), 75);
+    let ranks: Vec<&str> = area[0].iter().map(|b| b.rank.as_str()).collect();
+    assert_eq!(
+        ranks,
+        ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "66", "67", "68", "69", "70", "71", "72", "73", "74", "75"]
+    );
+    assert_eq!(group.matches(" gap\"").count(), 1, "one gap, before the last ten");
+    assert!(group.contains("<h2 id=\"h-units\">"));
     let unit = read(out.join("localities/u6/index.html"));
-    assert!(unit.contains("href=\"../../groups/tinh-0/index.html#r-members-u6\""), "link to the area's ranking");
-    let row = area[0].iter().position(|b| b.anchor == "r-members-u6").unwrap();
+    assert!(
+        unit.contains("href=\"../../groups/tinh-0/index.html#h-units\">Xem các phường, xã của Tỉnh 0</a>"),
+        "link to the area's units"
+    );
     let neighbours = &bar_lists(&unit)[0];
-    assert_eq!(neighbours.iter().find(|b| b.current).map(|b| b.rank.clone()), Some((row + 1).to_string()));
+    let rank = neighbours.iter().find(|b| b.current).map(|b| b.rank.clone()).unwrap();
+    assert!(text_of(&unit).contains(&format!("thứ {rank} trong 75 của Tỉnh 0")), "{rank}");
     let broken = broken_links(&out);
     assert!(broken.is_empty(), "{broken:#?}");
 }

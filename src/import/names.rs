@@ -215,6 +215,7 @@ mod tests {
             code: Some(code.into()),
             group: None,
             formed_from: Vec::new(),
+            label: name.into(),
         }
     }
 

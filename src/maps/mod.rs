@@ -2,8 +2,8 @@
 //! build for every map the site shows, so that a page only chooses the colours.
 //!
 //! - The site's map ([`Maps::site`]): every unit, coloured by its status, on the home page
-//!   and each indicator page; on a site of more than [`BY_GROUP`] units with groups (a
-//!   national one), every group instead, drawn as its units' outline.
+//!   and each indicator page; on a site shown by group (`Site::by_group`, a national
+//!   one), every group instead, drawn as its units' outline.
 //! - Each group's map ([`Maps::groups`]): its units, on the group's page.
 //! - Each unit's locator: the outline of its city (or, on a large site, of its group)
 //!   with the unit in it, from the same drawings.
@@ -16,9 +16,6 @@ pub mod svg;
 
 use crate::model::Site;
 use geometry::{Drawing, Rings, merge};
-
-/// Above this many units, a site with groups maps its groups rather than its units.
-pub const BY_GROUP: usize = 400;
 
 /// What an area of a map is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +65,7 @@ impl Maps {
         };
         let all: Vec<usize> = (0..site.localities.len()).collect();
         let offshore = geometry::offshore(arcs, outlines.shapes.iter().map(Vec::as_slice));
-        let by_group = site.localities.len() > BY_GROUP && !site.groups.is_empty();
+        let by_group = site.by_group();
         let site_view = if by_group {
             let areas: Vec<Area> = (0..site.groups.len()).map(Area::Group).collect();
             let rings: Vec<Rings> = site.groups.par_iter().map(|g| outline_of(&g.members)).collect();

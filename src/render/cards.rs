@@ -48,7 +48,7 @@ impl Cards<'_> {
         let site = self.site;
         let (title, which) = match page {
             Page::Home => (site.city.name.clone(), Which::City),
-            Page::Locality(l) => (site.localities[l].name.clone(), Which::Locality(l)),
+            Page::Locality(l) => (site.localities[l].label.clone(), Which::Locality(l)),
             Page::Group(g) => (site.groups[g].name.clone(), Which::Group(g)),
             Page::Indicator(i) => return Some(self.indicator(i)),
             _ => return None,

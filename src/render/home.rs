@@ -19,6 +19,17 @@ struct Link {
     href: String,
 }
 
+/// A unit in the list the home page's find box searches: what it was formed from too.
+#[derive(Serialize)]
+struct Named {
+    name: String,
+    href: String,
+    /// Its old names, for the search, separated by `|`.
+    old: String,
+    /// "trước đây: Phường Thuận An (thị xã Long Mỹ), Xã Long Trị, Xã Long Trị A".
+    was: Option<String>,
+}
+
 #[derive(Serialize)]
 struct StatusCount {
     status: &'static str,
@@ -88,8 +99,10 @@ struct Home {
     heading: String,
     lead: String,
     /// Every locality by name: the list the search filters, and what a reader without
-    /// JavaScript reads.
-    names: Vec<Link>,
+    /// JavaScript reads; on a site shown by group, none: the find box searches the compact
+    /// index (its path from the site root), and the list of every locality is by group.
+    names: Vec<Named>,
+    index: Option<&'static str>,
     /// "Danh sách 103 phường, xã theo tên".
     names_title: String,
     points: Vec<Points>,
@@ -133,10 +146,24 @@ impl Renderer<'_> {
         let home = Home {
             heading: self.words.s.fill("home_heading", &[("city", &site.city.name), ("year", &year)]),
             lead: self.words.s.fill("home_lead", &[("date", &as_of), ("units", &units)]),
-            names: names
-                .into_iter()
-                .map(|l| Link { name: site.localities[l].name.clone(), href: self.href(Page::Locality(l)) })
-                .collect(),
+            names: if site.by_group() {
+                Vec::new()
+            } else {
+                names
+                    .into_iter()
+                    .map(|l| {
+                        let loc = &site.localities[l];
+                        Named {
+                            name: loc.label.clone(),
+                            href: self.href(Page::Locality(l)),
+                            old: super::units::old_names(loc).join("|"),
+                            was: (!loc.formed_from.is_empty())
+                                .then(|| self.words.s.fill("search_was", &[("old", &loc.formed_from.join(", "))])),
+                        }
+                    })
+                    .collect()
+            },
+            index: site.by_group().then_some(crate::pages::FIND_INDEX),
             names_title: self.words.s.fill("home_find_all", &[("n", &units)]),
             // Nothing to count or rank against targets not published yet: the note says so.
             points: (0..site.indicators.len())
@@ -276,7 +303,7 @@ impl Renderer<'_> {
         };
         let mention = |l: usize| {
             Some(Mention {
-                name: site.localities[l].name.clone(),
+                name: site.localities[l].label.clone(),
                 href: self.href(Page::Locality(l)),
                 progress: self.words.progress(latest(l)?),
             })

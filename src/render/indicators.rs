@@ -93,12 +93,7 @@ struct IndicatorContext {
     ranking: RankingView,
 }
 
-/// Up to this many localities, an indicator's page ranks every one of them; beyond it
-/// (a national site), it ranks the groups and shows the best and furthest behind, and each
-/// group's page ranks its own.
-const FULL_RANKING_MAX: usize = 400;
-/// How many of the best and of the furthest behind a national ranking shows.
-const ENDS: usize = 10;
+use super::ranks::ENDS;
 
 impl Renderer<'_> {
     pub(super) fn indicators(&self) -> Result<Counts, RenderError> {
@@ -136,7 +131,7 @@ impl Renderer<'_> {
                 .iter()
                 .map(|&l| BarRow {
                     rank: ranks.place[l],
-                    name: &site.localities[l].name,
+                    name: &site.localities[l].label,
                     page: Some(Page::Locality(l)),
                     series: self.year.units.get(l, i),
                     current: false,
@@ -217,10 +212,11 @@ impl Renderer<'_> {
         Ok(Counts { pages: 1, charts: usize::from(!ctx.ranking.file.is_empty()) })
     }
 
-    /// Whether an indicator's page ranks every locality; if not, each group's page ranks
-    /// its own.
+    /// Whether an indicator's page ranks every locality; if not (a site shown by group),
+    /// it ranks the groups and shows the best and furthest behind, and each group's page
+    /// ranks its own.
     pub(super) fn ranks_every_unit(&self) -> bool {
-        self.site.localities.len() <= FULL_RANKING_MAX || self.site.groups.is_empty()
+        !self.site.by_group()
     }
 
     /// Every locality's numbers on indicator `i`, best first; those without a figure last.
@@ -239,7 +235,7 @@ impl Renderer<'_> {
                 let st = series.latest();
                 RankRow {
                     rank: ranks.place[l].map(|k| (k + 1).to_string()).unwrap_or_default(),
-                    name: site.localities[l].name.clone(),
+                    name: site.localities[l].label.clone(),
                     href: self.href(Page::Locality(l)),
                     value: st.map(|s| fmt.count(s.value)).unwrap_or_else(|| self.s("no_data")),
                     target: series.target().map(|t| fmt.count(t)).unwrap_or_default(),
@@ -286,7 +282,7 @@ impl Renderer<'_> {
             .filter_map(|&l| {
                 let st = self.year.units.get(l, i).latest()?;
                 Some(Bar {
-                    name: site.localities[l].name.clone(),
+                    name: site.localities[l].label.clone(),
                     progress: st.progress,
                     status: st.status,
                     label: format!("{} · {}", self.words.progress(st), self.words.s.status(st.status)),

@@ -21,9 +21,10 @@ pub(super) struct MapView {
     pub legend: Vec<LegendItem>,
     /// The names of the insets, where they are (in percent of the map's width and height).
     pub insets: Vec<InsetLabel>,
-    /// The units it has no outline for, in words.
+    /// The units it has no outline for, in words; on the last map of a page.
     pub missing: Option<String>,
-    pub source: String,
+    /// Where the outlines come from; on the last map of a page.
+    pub source: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -73,6 +74,11 @@ impl Renderer<'_> {
         if let Some(first) = maps.first_mut() {
             first.defs = Some(svg::defs(Some(view)));
         }
+        // What is the same for every map of the page, said once, under the last.
+        let last = maps.len().saturating_sub(1);
+        for map in &mut maps[..last] {
+            (map.missing, map.source) = (None, None);
+        }
         maps
     }
 
@@ -100,7 +106,7 @@ impl Renderer<'_> {
             .filter(|&a| view.path(a).is_some())
             .map(|area| {
                 let (name, series, page) = match area {
-                    Area::Locality(l) => (&site.localities[l].name, self.year.units.get(l, i), Page::Locality(l)),
+                    Area::Locality(l) => (&site.localities[l].label, self.year.units.get(l, i), Page::Locality(l)),
                     Area::Group(g) => (&site.groups[g].name, &self.year.groups[g][i], Page::Group(g)),
                 };
                 let (status, name) = self.area_name(name, series);
@@ -132,7 +138,7 @@ impl Renderer<'_> {
             legend,
             insets: self.inset_labels(view),
             missing: self.missing_from(view),
-            source: s.fill("map_source", &[("source", self.maps.map(|m| m.source.as_str()).unwrap_or_default())]),
+            source: Some(s.fill("map_source", &[("source", self.maps.map(|m| m.source.as_str()).unwrap_or_default())])),
         }
     }
 
@@ -182,7 +188,7 @@ impl Renderer<'_> {
             .iter()
             .copied()
             .filter(|&l| in_view(l))
-            .map(|l| self.site.localities[l].name.as_str())
+            .map(|l| self.site.localities[l].label.as_str())
             .collect();
         (!names.is_empty()).then(|| self.words.s.fill("map_missing", &[("names", &names.join(", "))]))
     }

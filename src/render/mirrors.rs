@@ -332,9 +332,9 @@ impl CompareView {
     /// and `bars.html` for its two lists.
     pub const TEMPLATE: &'static str = "compare.html";
 
-    /// The block as HTML under a heading of `level`, with `heading` and `full` (the link's
-    /// words), on a page `root` away from the site root.
-    pub fn to_html(&self, level: u8, heading: &str, full: &str, root: &str) -> String {
+    /// The block as HTML under a heading of `level`, with `heading`, on a page `root` away
+    /// from the site root.
+    pub fn to_html(&self, level: u8, heading: &str, root: &str) -> String {
         let mut out = String::with_capacity(2400);
         out.push_str("<div class=\"compare\">\n");
         let _ = write!(out, "<h{level}>");
@@ -349,7 +349,7 @@ impl CompareView {
         push_escaped_html(root, &mut out);
         push_escaped_html(&self.ranking_href, &mut out);
         out.push_str("\">");
-        push_escaped_html(full, &mut out);
+        push_escaped_html(&self.full, &mut out);
         out.push_str("</a></p>\n</div>\n");
         out
     }
@@ -366,7 +366,13 @@ impl UnitRows {
         let (root, no_data) = (escape_html(root), escape_html(no_data));
         let mut out = String::with_capacity(rows.len() * 300);
         for row in rows {
-            out.push_str("<tr><th scope=\"row\"><a href=\"");
+            out.push_str("<tr");
+            if !row.old.is_empty() {
+                out.push_str(" data-old=\"");
+                push_escaped_html(&row.old, &mut out);
+                out.push('"');
+            }
+            out.push_str("><th scope=\"row\"><a href=\"");
             out.push_str(&root);
             push_escaped_html(&row.href, &mut out);
             out.push_str("\">");
@@ -415,6 +421,9 @@ impl BarsView {
             out.push_str(b.status);
             if b.current {
                 out.push_str(" current");
+            }
+            if b.gap {
+                out.push_str(" gap");
             }
             out.push('"');
             if !b.anchor.is_empty() {

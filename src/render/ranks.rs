@@ -7,6 +7,10 @@ use super::{Page, Renderer};
 use crate::compute::{Series, YearData};
 use crate::model::Site;
 
+/// How many of the best and of the furthest behind a ranking of a site shown by group
+/// shows: its indicator pages, and its groups' pages.
+pub(super) const ENDS: usize = 10;
+
 /// The order of one indicator.
 pub(super) struct IndicatorRanks {
     /// The localities with a figure this year, best first; ties in file order.
@@ -103,7 +107,7 @@ impl Renderer<'_> {
             .filter_map(|r| {
                 let st = r.series.latest()?;
                 Some(BarView {
-                    rank: r.rank.map(|k| (k + 1).to_string()).unwrap_or_default(),
+                    rank: r.rank.map(|k| self.words.fmt.count(k as u64 + 1)).unwrap_or_default(),
                     name: r.name.to_owned(),
                     href: r.page.map(|p| self.href(p)).unwrap_or_default(),
                     width: fraction((st.progress / scale).clamp(0.0, 1.0)),
@@ -113,6 +117,7 @@ impl Renderer<'_> {
                     icon: icon(st.status),
                     current: r.current,
                     anchor: r.anchor,
+                    gap: false,
                 })
             })
             .collect();

@@ -53,6 +53,10 @@ struct UnitSection {
 #[derive(Serialize)]
 struct UnitsContext {
     lead: String,
+    /// On a site shown by group: the light index, whose find box searches the compact
+    /// index of every unit (its path from the site root), and each group's link.
+    index: Option<String>,
+    groups: Vec<GroupLink>,
     /// Why the list is not in the order its title says.
     note: Option<String>,
     sorts: Vec<SortLink>,
@@ -60,6 +64,14 @@ struct UnitsContext {
     indicator_heads: Vec<String>,
     /// See [`column_labels`].
     labels: String,
+}
+
+/// A group on the light index: its page and how many units it has.
+#[derive(Serialize)]
+struct GroupLink {
+    name: String,
+    href: String,
+    units: String,
 }
 
 #[derive(Serialize)]
@@ -115,6 +127,9 @@ impl Renderer<'_> {
         let year = self.year.year.to_string();
         let lead =
             s.fill("localities_lead", &[("n", &self.words.fmt.count(site.localities.len() as u64)), ("year", &year)]);
+        if site.by_group() {
+            return self.light_index(lead);
+        }
         let caption = s.fill("table_units_caption", &[("year", &year)]);
         let by_name = |members: &mut Vec<usize>| self.sort_by_name(members);
         let page = order.page();
@@ -180,6 +195,8 @@ impl Renderer<'_> {
             .collect();
         let ctx = UnitsContext {
             lead: lead.clone(),
+            index: None,
+            groups: Vec::new(),
             note,
             sorts,
             sections,
@@ -188,6 +205,52 @@ impl Renderer<'_> {
         };
         self.write_page(page, title, lead, None, &ctx)?;
         Ok(PAGE)
+    }
+
+    /// The list of every locality on a site shown by group: a find box over the compact
+    /// index of every unit ([`Renderer::find_index`], written here), and each group's
+    /// page, which lists its own.
+    fn light_index(&self, lead: String) -> Result<Counts, RenderError> {
+        let site = self.site;
+        let mut groups: Vec<usize> = (0..site.groups.len()).collect();
+        groups.sort_by_cached_key(|&g| crate::text::collation_key(&site.groups[g].name));
+        let groups = groups
+            .into_iter()
+            .map(|g| GroupLink {
+                name: site.groups[g].name.clone(),
+                href: self.href(Page::Group(g)),
+                units: self.words.people_of(site.groups[g].members.len()),
+            })
+            .collect();
+        if !self.archived && self.whole {
+            self.out.write(crate::pages::FIND_INDEX, self.find_index().as_bytes())?;
+        }
+        let ctx = UnitsContext {
+            lead: lead.clone(),
+            index: Some(crate::pages::FIND_INDEX.to_owned()),
+            groups,
+            note: None,
+            sorts: Vec::new(),
+            sections: Vec::new(),
+            indicator_heads: Vec::new(),
+            labels: String::new(),
+        };
+        self.write_page(Page::Localities, self.s("title_localities"), lead, None, &ctx)?;
+        Ok(PAGE)
+    }
+
+    /// Every unit in a few bytes, for the find box of a site shown by group: a script
+    /// that hands `tiendoFind` a list of [name, id, old names], loaded only when a reader
+    /// starts to type (a script, not data fetched, so that it works from disk too).
+    fn find_index(&self) -> String {
+        let units: Vec<(&str, &str, String)> = self
+            .site
+            .localities
+            .iter()
+            .map(|loc| (loc.label.as_str(), loc.id.as_str(), old_names(loc).join("|")))
+            .collect();
+        let json = serde_json::to_string(&serde_json::json!({ "u": units })).unwrap_or_default();
+        format!("tiendoFind({json});\n")
     }
 
     pub(super) fn locality(&self, l: usize) -> Result<Counts, RenderError> {
@@ -239,7 +302,7 @@ impl Renderer<'_> {
             // on their own pages.
             history: if self.archived { Vec::new() } else { self.history(l)? },
         };
-        self.write_page(Page::Locality(l), loc.name.clone(), description, None, &ctx)?;
+        self.write_page(Page::Locality(l), loc.label.clone(), description, None, &ctx)?;
         Ok(Counts { pages: 1 + embeds, charts })
     }
 
@@ -256,7 +319,7 @@ impl Renderer<'_> {
 
     fn embed_title(&self, l: usize, i: usize) -> String {
         let (loc, ind) = (&self.site.localities[l], &self.site.indicators[i]);
-        self.words.s.fill("embed_title", &[("indicator", &ind.short), ("name", &loc.name)])
+        self.words.s.fill("embed_title", &[("indicator", &ind.short), ("name", &loc.label)])
     }
 
     /// The page another site embeds to show locality `l`'s figure `f` on indicator `i`
@@ -264,7 +327,9 @@ impl Renderer<'_> {
     fn embed_page(&self, l: usize, i: usize, f: &FigureView) -> Result<(), RenderError> {
         let (site, s) = (self.site, self.words.s);
         let page = Page::Embed(l, i);
-        let name = &site.localities[l].name;
+        // An embedded chart travels alone: its unit is named so that it cannot be taken
+        // for another of the same name.
+        let name = &site.localities[l].label;
         let view =
             EmbedView { name, href: self.href(Page::Locality(l)), f, open: s.fill("embed_open", &[("name", name)]) };
         let title = self.embed_title(l, i);
@@ -336,26 +401,35 @@ impl Renderer<'_> {
         for (i, f) in figures.iter_mut().enumerate() {
             let ranks = &self.ranks[i];
             let ind = &self.site.indicators[i];
-            if ranks.in_group[g].is_empty() {
+            let order = &ranks.in_group[g];
+            if order.is_empty() {
                 continue;
             }
-            f.ranking = Some(
-                self.bars(
-                    ranks.in_group[g]
-                        .iter()
-                        .enumerate()
-                        .map(|(k, &l)| BarRow {
-                            rank: Some(k),
-                            name: &self.site.localities[l].name,
-                            page: Some(Page::Locality(l)),
-                            series: self.year.units.get(l, i),
-                            current: false,
-                            anchor: format!("r-{}-{}", ind.id, self.site.localities[l].id),
-                        })
-                        .collect(),
-                    Page::Group(g),
-                ),
-            );
+            // On a site shown by group, a large group shows its best and its furthest
+            // behind: every unit's rank is on its own page, beside its neighbours'.
+            let ends = self.site.by_group() && order.len() > 2 * ranks::ENDS;
+            let shown: Vec<usize> = if ends {
+                (0..ranks::ENDS).chain(order.len() - ranks::ENDS..order.len()).collect()
+            } else {
+                (0..order.len()).collect()
+            };
+            let rows: Vec<BarRow> = shown
+                .iter()
+                .map(|&k| BarRow {
+                    rank: Some(k),
+                    name: &self.site.localities[order[k]].label,
+                    page: Some(Page::Locality(order[k])),
+                    series: self.year.units.get(order[k], i),
+                    current: false,
+                    anchor: format!("r-{}-{}", ind.id, self.site.localities[order[k]].id),
+                })
+                .collect();
+            let scale = ranks::scale(&rows);
+            let mut bars = self.bar_items(rows, scale, true);
+            if ends && let Some(first_behind) = bars.items.get_mut(ranks::ENDS) {
+                first_behind.gap = true;
+            }
+            f.ranking = Some(self.written(bars, Page::Group(g)));
         }
         let mut figures = self.this_years(figures);
         let pending_note = self.pending_note(&figures);
@@ -383,14 +457,23 @@ impl Renderer<'_> {
     /// locality on one page). `None` without a figure this year.
     fn compare(&self, l: usize, i: usize) -> Option<CompareView> {
         let site = self.site;
-        let (loc, ind, ranks) = (&site.localities[l], &site.indicators[i], &self.ranks[i]);
+        let (loc, ranks) = (&site.localities[l], &self.ranks[i]);
         let place = ranks.place[l]?;
         let group = loc.group.and_then(|g| Some((g, ranks.group_place[l]?)));
-        let (order, at, ranking_href) = match group {
-            Some((g, at)) if !self.ranks_every_unit() => {
-                (&ranks.in_group[g], at, format!("{}#r-{}-{}", self.href(Page::Group(g)), ind.id, loc.id))
-            }
-            _ => (&ranks.all, place, format!("{}#r-{}", self.href(Page::Indicator(i)), loc.id)),
+        let s = self.words.s;
+        let (order, at, ranking_href, full) = match group {
+            Some((g, at)) if !self.ranks_every_unit() => (
+                &ranks.in_group[g],
+                at,
+                format!("{}#h-units", self.href(Page::Group(g))),
+                s.fill("compare_group", &[("group", &site.groups[g].name)]),
+            ),
+            _ => (
+                &ranks.all,
+                place,
+                format!("{}#r-{}", self.href(Page::Indicator(i)), loc.id),
+                s.get("compare_full").to_owned(),
+            ),
         };
         let around = &order[at.saturating_sub(1)..(at + 2).min(order.len())];
         let first = at.saturating_sub(1);
@@ -399,7 +482,7 @@ impl Renderer<'_> {
             .enumerate()
             .map(|(k, &m)| BarRow {
                 rank: Some(first + k),
-                name: &site.localities[m].name,
+                name: &site.localities[m].label,
                 page: Some(Page::Locality(m)),
                 series: self.year.units.get(m, i),
                 current: m == l,
@@ -442,7 +525,7 @@ impl Renderer<'_> {
             rank = format!("{rank}; {in_group}");
         }
         rank.push('.');
-        let mut view = CompareView { rank, neighbours, references, ranking_href, html: None };
+        let mut view = CompareView { rank, neighbours, references, ranking_href, full, html: None };
         let on = Page::Locality(l);
         if !mirrored(self.theme, CompareView::TEMPLATE) {
             view.neighbours = self.written(view.neighbours, on);
@@ -450,7 +533,7 @@ impl Renderer<'_> {
         } else {
             // Under the indicator's heading (h2) on a locality's page.
             let root = super::root_of(&self.path(on));
-            view.html = Some(view.to_html(3, s.get("compare_heading"), s.get("compare_full"), &root));
+            view.html = Some(view.to_html(3, s.get("compare_heading"), &root));
             view.neighbours.items = Vec::new();
             view.references.items = Vec::new();
         }
@@ -527,8 +610,9 @@ impl Renderer<'_> {
 
     fn unit_row(&self, l: usize) -> UnitRow {
         UnitRow {
-            name: self.site.localities[l].name.clone(),
+            name: self.site.localities[l].label.clone(),
             href: self.href(Page::Locality(l)),
+            old: old_names(&self.site.localities[l]).join("|"),
             cells: self.year.units.locality(l).iter().map(|series| self.words.cell(series)).collect(),
         }
     }
@@ -541,4 +625,10 @@ impl Renderer<'_> {
     fn indicator_labels(&self) -> String {
         column_labels(self.site.indicators.iter().map(|i| i.short.as_str()))
     }
+}
+
+/// The names `loc` had before 1 July 2025, as a search finds them: without the notes
+/// of the lineage ("Phường Thuận An (thị xã Long Mỹ)" is "Phường Thuận An").
+pub(super) fn old_names(loc: &crate::model::Locality) -> Vec<&str> {
+    loc.formed_from.iter().map(|n| n.split(" (").next().unwrap_or(n).trim()).filter(|n| !n.is_empty()).collect()
 }

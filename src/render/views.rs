@@ -173,8 +173,10 @@ pub struct CompareView {
     pub neighbours: BarsView,
     /// The city and the group.
     pub references: BarsView,
-    /// The full ranking, at the locality's row.
+    /// The full ranking, at the locality's row (on a site shown by group, the list of its
+    /// group's units), and the words of the link to it.
     pub ranking_href: String,
+    pub full: String,
     /// The block as the built-in [`CompareView::TEMPLATE`] writes it, unless the site has
     /// its own (then `neighbours` and `references` are kept for it).
     pub html: Option<String>,
@@ -196,6 +198,8 @@ pub struct CellView {
 pub struct UnitRow {
     pub name: String,
     pub href: String,
+    /// The names it had before 1 July 2025, for the search: separated by `|`.
+    pub old: String,
     pub cells: Vec<CellView>,
 }
 
@@ -239,6 +243,8 @@ pub struct BarView {
     pub current: bool,
     /// The element id other pages link to; empty for none.
     pub anchor: String,
+    /// The first after places left out: the furthest behind, after the best.
+    pub gap: bool,
 }
 
 /// The page another site embeds to show one locality's figure on one indicator
@@ -288,6 +294,11 @@ impl<'a> Words<'a> {
 
     pub(super) fn unit_of(&self, ind: &Indicator) -> String {
         if ind.unit.is_empty() { String::new() } else { format!(" {}", ind.unit) }
+    }
+
+    /// `n` units: "103 phường, xã".
+    pub(super) fn people_of(&self, n: usize) -> String {
+        self.s.fill("units_count", &[("n", &self.fmt.count(n as u64))])
     }
 
     /// `n` of `ind`'s unit: "1.215 người".

@@ -173,7 +173,12 @@ pub(super) fn localities(
                     .value
                     .iter()
                     .filter_map(|n| {
-                        let name = collapse_spaces(&n.value);
+                        // Lists of old names come composed and decomposed (a tone mark
+                        // typed apart from its letter): shown and searched the same way.
+                        let name: String = {
+                            use unicode_normalization::UnicodeNormalization;
+                            collapse_spaces(&n.value).nfc().collect()
+                        };
                         if name.is_empty() {
                             diags.push(error_at(file, n, t!("formed_from_empty")).help(t!("formed_from_empty_help")));
                             return None;
@@ -183,14 +188,19 @@ pub(super) fn localities(
                     .collect()
             })
             .unwrap_or_default();
-        list.push(Locality {
-            id: id.value.clone(),
-            name: collapse_spaces(&l.name.value),
-            kind,
-            code,
-            group,
-            formed_from,
-        });
+        let name = collapse_spaces(&l.name.value);
+        list.push(Locality { id: id.value.clone(), label: name.clone(), name, kind, code, group, formed_from });
+    }
+    // A name two units share is not enough to tell them apart: their group is.
+    let mut names: HashMap<&str, u32> = HashMap::new();
+    for l in &list {
+        *names.entry(l.name.as_str()).or_default() += 1;
+    }
+    let shared: Vec<bool> = list.iter().map(|l| names[l.name.as_str()] > 1).collect();
+    for (l, shared) in list.iter_mut().zip(shared) {
+        if let (true, Some(g)) = (shared, l.group) {
+            l.label = format!("{}, {}", l.name, groups[g].name);
+        }
     }
     let city = City { id: city.id.value.clone(), name: collapse_spaces(&city.name.value) };
     (city, list, groups)

@@ -28,6 +28,7 @@ fn bar(rank: &str, name: &str, href: &str, current: bool, anchor: &str) -> BarVi
         icon: "✖",
         current,
         anchor: anchor.into(),
+        gap: rank == "23",
     }
 }
 
@@ -50,6 +51,7 @@ fn compare() -> CompareView {
         neighbours: bars(true),
         references: bars(false),
         ranking_href: "indicators/i/index.html#r-b".into(),
+        full: "Xem <tất cả>".into(),
         html: None,
     }
 }
@@ -134,7 +136,7 @@ fn figures(s: &Strings, fast: bool) -> Vec<FigureView> {
     if fast {
         for f in &mut all {
             if let Some(c) = &mut f.compare {
-                c.html = Some(c.to_html(3, s.get("compare_heading"), s.get("compare_full"), root));
+                c.html = Some(c.to_html(3, s.get("compare_heading"), root));
             }
             if let Some(r) = &mut f.ranking {
                 r.html = Some(r.to_html(root));
@@ -232,11 +234,13 @@ fn both_ways(template: &str, s: &Strings) -> (String, String) {
                     UnitRow {
                         name: "Xã <Mỹ> & \"Tú\"".into(),
                         href: "localities/my-tu/index.html".into(),
+                        old: "Xã <Mỹ Tú> cũ|Thị trấn Huỳnh Hữu Nghĩa".into(),
                         cells: vec![cell(true), cell(false)],
                     },
                     UnitRow {
                         name: "Phường Mới".into(),
                         href: "localities/moi/index.html".into(),
+                        old: String::new(),
                         cells: vec![CellView { value: "1.230".into(), ..cell(false) }, cell(false)],
                     },
                 ]
@@ -267,7 +271,7 @@ fn both_ways(template: &str, s: &Strings) -> (String, String) {
         CompareView::TEMPLATE => {
             let f = serde_json::json!({ "compare": compare() });
             let through = render(&tera, template, &[("f", &f), ("level", &2)]);
-            (through, compare().to_html(3, s.get("compare_heading"), s.get("compare_full"), root))
+            (through, compare().to_html(3, s.get("compare_heading"), root))
         }
         ChartView::TABLE | ChartView::TEMPLATE => {
             let mut rust = String::new();
