@@ -59,8 +59,15 @@ fn published_figures_appear_in_vietnamese_format() {
         long_my.contains("Phường Long Mỹ đạt 80,52 % chỉ tiêu BHXH tự nguyện năm 2025; cần thêm 294 người."),
         "{long_my}"
     );
-    assert!(long_my.contains("Số liệu 1.215 người"), "{long_my}");
+    assert!(long_my.contains("Đã có 1.215 người"), "{long_my}");
     assert!(long_my.contains("Chỉ tiêu 1.509 người"));
+    // Each percentage says what it is a share of; the first screen says the date.
+    assert!(long_my.contains("Đạt 80,52 % chỉ tiêu"));
+    assert!(long_my.contains("Tỷ lệ tham gia 88,25 % dân số Chỉ tiêu tỷ lệ 95,00 % dân số"));
+    assert!(long_my.contains("Nếu giữ tốc độ này đến 31/12/2025 sẽ có 1.304 người"));
+    assert!(!long_my.contains("Dự báo cuối kỳ"));
+    let lead = long_my.find("Số liệu đến ngày 30/09/2025").unwrap();
+    assert!(lead < long_my.find("Phường Long Mỹ đạt 80,52 %").unwrap(), "the date before the figures");
     // Coverage in plain words first: the share of people covered and the target share.
     assert!(
         long_my.contains(
@@ -68,7 +75,7 @@ fn published_figures_appear_in_vietnamese_format() {
         ),
         "{long_my}"
     );
-    assert!(long_my.contains("Tỷ lệ chỉ tiêu 95,00 %"));
+    assert!(long_my.contains("Chỉ tiêu tỷ lệ 95,00 % dân số"));
     // The percent sign is kept on the same line as its number.
     assert!(read(out.join("localities/long-my/index.html")).contains("80,52\u{a0}%"));
 
@@ -162,7 +169,7 @@ fn the_results_of_2024_stay_published_under_years_2024() {
     for expected in [
         "Đây là kết quả năm 2024, tính đến kỳ báo cáo cuối cùng của năm (31/12/2024). Xem số liệu mới nhất (năm 2025)",
         "Phường Long Mỹ đạt 98,12 % chỉ tiêu BHXH tự nguyện năm 2024; cần thêm 19 người.",
-        "Số liệu 993 người Chỉ tiêu 1.012 người",
+        "Đã có 993 người Chỉ tiêu 1.012 người",
     ] {
         assert!(long_my.contains(expected), "{expected:?} not in {long_my}");
     }

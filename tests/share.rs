@@ -56,7 +56,7 @@ fn every_place_has_a_picture_and_pages_name_it_with_a_base_url() {
     let bulletin = read(out.join("updates/q3-2025/index.html"));
     assert!(bulletin.contains(r#"content="https://example.org/progress/share/home.png""#));
     assert!(
-        bulletin.contains(r#"<meta property="og:image:alt" content="Riverside City. Figures as of 30 Sep 2025. Enrolment: 76.15%, At risk"#),
+        bulletin.contains(r#"<meta property="og:image:alt" content="Riverside City. Figures as of 30 Sep 2025. Enrolment, of the target: 76.15%, At risk"#),
         "{bulletin}"
     );
     // An earlier year's pages show no picture of today's figures.

@@ -43,7 +43,7 @@ fn january_without_targets_is_published_with_its_figures_and_a_warning() {
         "The 2026 targets are not published yet: figures only, no progress or status. \
          North Ward: 790 people in Enrolment as of 31 Jan 2026. North Ward: 9,040 people",
         // The latest figure, the change since December, and 2025's final result.
-        "Figure 790 people Change +30 people since 31 Dec 2025 Last year 2025: 760 people, 76.00% of the target.",
+        "So far 790 people Change +30 people since 31 Dec 2025 Last year 2025: 760 people, 76.00% of the target.",
         // The new indicator, which has no 2025 targets and needed none.
         "North Ward: 12 people in Volunteers as of 31 Jan 2026",
         "2026: figures of every report for North Ward (the 2026 targets are not published yet)",
@@ -52,7 +52,7 @@ fn january_without_targets_is_published_with_its_figures_and_a_warning() {
     }
     // South Commune trained no one more since December.
     let south = text_of(&read(out.join("localities/south/index.html")));
-    assert!(south.contains("Figure 104 people Change unchanged since 31 Dec 2025"), "{south}");
+    assert!(south.contains("So far 104 people Change unchanged since 31 Dec 2025"), "{south}");
     // Once above the figures, once in the caption of 2026's history; and on the area's page.
     assert_eq!(north.matches("targets are not published yet").count(), 2, "{north}");
     let area = text_of(&read(out.join("groups/east-bank/index.html")));
@@ -121,7 +121,7 @@ fn every_past_year_keeps_its_final_results_under_years() {
         "North Ward has reached 76.00% of its 2025 Enrolment target; 240 people are still needed.",
         "Rank 3 of 4 wards and communes in Riverside City",
         // The year's figures, report by report, under its chart.
-        "Enrolment figures of North Ward, 2025 Report date People % of target Expected Status \
+        "Enrolment figures of North Ward, 2025 Report date People % of target Needed on the path Status \
          31 Mar 2025 300 30.00% 397 No trend yet 30 Jun 2025 500 50.00% 597 At risk",
     ] {
         assert!(north.contains(expected), "{expected:?} not in {north}");

@@ -98,12 +98,22 @@ impl Cards<'_> {
         };
         let detail = match (ind.kind, series.rate_of(st.value as f64), series.target_rate()) {
             (IndicatorKind::Coverage, Some(rate), Some(target)) => {
-                s.fill("share_of_target", &[("value", &fmt.percent(rate)), ("target", &fmt.percent(target))])
+                let base = ind.base_label.clone().unwrap_or_else(|| s.get("base_default").to_owned());
+                s.fill(
+                    "share_of_target_rate",
+                    &[
+                        ("rate", &fmt.percent(rate)),
+                        ("base", &base),
+                        ("indicator", &ind.short),
+                        ("target", &fmt.percent(target)),
+                    ],
+                )
             }
             _ => s.fill("share_of_target", &[("value", &fmt.count(st.value)), ("target", &people(goal.people))]),
         };
         Some(Line {
-            label,
+            // The big number is progress toward the target, and says so.
+            label: s.fill("share_label_progress", &[("indicator", &label)]),
             big: self.words.progress(st),
             detail,
             fill: Some(st.progress),

@@ -35,7 +35,8 @@ struct StatusCount {
     status: &'static str,
     label: String,
     icon: &'static str,
-    n: usize,
+    /// How many, as the site writes counts.
+    n: String,
     /// Share of all units, in percent: the width of this status in the bar.
     share: String,
 }
@@ -97,6 +98,9 @@ struct Area {
 #[derive(Serialize)]
 struct Home {
     heading: String,
+    /// The whole of what the site covers, in a word chosen by what it is: "Toàn thành
+    /// phố", "Toàn tỉnh", "Cả nước".
+    whole: String,
     lead: String,
     /// Every locality by name: the list the search filters, and what a reader without
     /// JavaScript reads; on a site shown by group, none: the find box searches the compact
@@ -145,6 +149,7 @@ impl Renderer<'_> {
         self.sort_by_name(&mut names);
         let home = Home {
             heading: self.words.s.fill("home_heading", &[("city", &site.city.name), ("year", &year)]),
+            whole: self.s(self.whole()),
             lead: self.words.s.fill("home_lead", &[("date", &as_of), ("units", &units)]),
             names: if site.by_group() {
                 Vec::new()
@@ -222,7 +227,7 @@ impl Renderer<'_> {
                 status: st.slug(),
                 label: s.status(st).to_owned(),
                 icon: icon(st),
-                n: count,
+                n: self.words.fmt.count(count as u64),
                 share: format!("{:.2}", count as f64 * 100.0 / n.max(1) as f64),
             })
             .collect();

@@ -234,7 +234,7 @@ impl Renderer<'_> {
                 let series = self.year.units.get(l, i);
                 let st = series.latest();
                 RankRow {
-                    rank: ranks.place[l].map(|k| (k + 1).to_string()).unwrap_or_default(),
+                    rank: ranks.place[l].map(|k| self.words.fmt.count(k as u64 + 1)).unwrap_or_default(),
                     name: site.localities[l].label.clone(),
                     href: self.href(Page::Locality(l)),
                     value: st.map(|s| fmt.count(s.value)).unwrap_or_else(|| self.s("no_data")),

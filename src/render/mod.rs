@@ -471,6 +471,20 @@ impl Renderer<'_> {
         (note.is_some() || !earlier.is_empty()).then_some(YearsView { note, current, earlier })
     }
 
+    /// The key of the word for the whole of what the site covers, by the city's name: a
+    /// country, a province or a city.
+    fn whole(&self) -> &'static str {
+        let name = self.site.city.name.trim();
+        let folded = crate::text::fold(name).to_lowercase();
+        if ["viet nam", "vietnam", "toan quoc"].iter().any(|n| folded == *n) {
+            "whole_country"
+        } else if folded.starts_with("tinh ") || folded.starts_with("province ") {
+            "whole_province"
+        } else {
+            "whole_city"
+        }
+    }
+
     /// The latest report of the current year.
     fn latest_report(&self) -> Option<&crate::model::Report> {
         self.year.reports.clone().last().map(|r| &self.site.reports[r])

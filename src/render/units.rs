@@ -80,6 +80,8 @@ struct UnitFacts {
     facts: String,
     /// "Hình thành từ Phường Thuận An (thị xã Long Mỹ), Xã Long Trị và Xã Long Trị A."
     formed_from: Option<String>,
+    /// The date of the figures the page shows: "30/09/2025".
+    as_of: String,
     group: Option<String>,
     group_href: String,
     csv: String,
@@ -287,6 +289,7 @@ impl Renderer<'_> {
                 name: loc.name.clone(),
                 facts,
                 formed_from: self.formed_from(l),
+                as_of: self.year.dates.last().map(|&d| self.words.fmt.date(d)).unwrap_or_default(),
                 group: loc.group.map(|g| site.groups[g].name.clone()),
                 group_href: loc.group.map(|g| self.href(Page::Group(g))).unwrap_or_default(),
                 csv: crate::pages::locality_csv(site, l),
@@ -307,12 +310,14 @@ impl Renderer<'_> {
     }
 
     /// The `<iframe>` that shows locality `l`'s chart of indicator `i` on another site,
-    /// with a base URL (another site needs its address in full).
+    /// with a base URL (another site needs its address in full). It is 740 px high: the
+    /// tallest embed page of the sample is 714 px in a 360 px phone's column of 328 px,
+    /// and 736 px at 300 px.
     pub(super) fn embed_code(&self, l: usize, i: usize) -> Option<String> {
         let url = super::absolute(self.site, &Page::Embed(l, i).path(self.site))?;
         let title = self.embed_title(l, i);
         Some(format!(
-            "<iframe src=\"{url}\" title=\"{}\" width=\"100%\" height=\"620\" style=\"border:0;max-width:760px\" loading=\"lazy\"></iframe>",
+            "<iframe src=\"{url}\" title=\"{}\" width=\"100%\" height=\"740\" style=\"border:0;max-width:760px\" loading=\"lazy\"></iframe>",
             text::escape_html(&title)
         ))
     }
@@ -617,13 +622,26 @@ impl Renderer<'_> {
         }
     }
 
+    /// The headings of a table of units' columns: each indicator, and, once the year's
+    /// targets are published, that its cells are progress toward the target.
     fn indicator_heads(&self) -> Vec<String> {
-        self.site.indicators.iter().map(|i| i.short.clone()).collect()
+        let s = self.words.s;
+        self.site
+            .indicators
+            .iter()
+            .map(|i| {
+                if self.year.targeted {
+                    s.fill("col_indicator_of_target", &[("indicator", &i.short)])
+                } else {
+                    i.short.clone()
+                }
+            })
+            .collect()
     }
 
-    /// The indicators' short names as a table's column labels.
+    /// The headings of [`Renderer::indicator_heads`] as a table's column labels.
     fn indicator_labels(&self) -> String {
-        column_labels(self.site.indicators.iter().map(|i| i.short.as_str()))
+        column_labels(self.indicator_heads().iter().map(String::as_str))
     }
 }
 

@@ -296,6 +296,12 @@ impl<'a> Words<'a> {
         if ind.unit.is_empty() { String::new() } else { format!(" {}", ind.unit) }
     }
 
+    /// A rate of `ind`'s base: "88,25 % dân số".
+    pub(super) fn share_of_base(&self, ind: &Indicator, rate: f64) -> String {
+        let base = ind.base_label.clone().unwrap_or_else(|| self.s.get("base_default").to_owned());
+        self.s.fill("share_of_base", &[("rate", &self.fmt.percent(rate)), ("base", &base)])
+    }
+
     /// `n` units: "103 phường, xã".
     pub(super) fn people_of(&self, n: usize) -> String {
         self.s.fill("units_count", &[("n", &self.fmt.count(n as u64))])
@@ -434,15 +440,25 @@ impl<'a> Words<'a> {
             missing_note,
             gaps_note,
             value: self.fmt.count(st.value),
-            progress: self.progress(st),
+            // Each percentage says what it is a share of.
+            progress: self.s.fill("fig_progress_value", &[("progress", &self.progress(st))]),
             bar: format!("{:.1}", (st.progress * 100.0).clamp(0.0, 100.0)),
             remaining: format!("{}{}", self.fmt.count(st.remaining), self.unit_of(ind)),
-            rate: series.rate_of(st.value as f64).map(|r| self.fmt.percent(r)).unwrap_or_default(),
-            target_rate: series.target_rate().map(|r| self.fmt.percent(r)).unwrap_or_default(),
+            rate: series.rate_of(st.value as f64).map(|r| self.share_of_base(ind, r)).unwrap_or_default(),
+            target_rate: series.target_rate().map(|r| self.share_of_base(ind, r)).unwrap_or_default(),
             expected: self.fmt.count_f(st.expected),
             pace: st.pace.map(per_month),
             needed: st.needed_per_month.filter(|_| st.remaining > 0).map(per_month),
-            projection: st.projection.map(|p| self.fmt.count_f(p.max(0.0))),
+            projection: st.projection.map(|p| {
+                let due = self.site.targets_for(year).map_or(st.date, |t| t.due);
+                self.s.fill(
+                    "fig_projection_value",
+                    &[
+                        ("date", &self.fmt.date(due)),
+                        ("value", &format!("{}{}", self.fmt.count_f(p.max(0.0)), self.unit_of(ind))),
+                    ],
+                )
+            }),
             as_of: self.fmt.date(st.date),
             source,
             ..empty
