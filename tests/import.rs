@@ -536,3 +536,32 @@ fn a_vietnamese_site_hears_what_import_read_and_refused_in_vietnamese() {
     );
     assert!(err.ends_with("1 lỗi: chưa ghi gì cả; trang web đang đăng vẫn giữ nguyên\n"), "{err}");
 }
+
+#[test]
+fn a_unit_by_its_name_before_the_merger_is_refused_with_the_unit_it_became() {
+    // An office that still reports by the communes of before 1 July 2025.
+    let site = sample_site("import-former");
+    let file = site.parent().unwrap().join("old-units.csv");
+    std::fs::write(
+        &file,
+        "Đơn vị,voluntary-si,health-insurance\nPhường Long Mỹ,1250,35650\nXã Long Trị,300,9000\nthoi an,200,8000\n",
+    )
+    .unwrap();
+    let o = tiendo(&["import", file.to_str().unwrap(), "--root", site.to_str().unwrap(), "--as-of", "2025-10-31"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!site.join("data/reports/2025-10.yaml").exists());
+    let err = stderr(&o);
+    let at = file.display().to_string();
+    for said in [
+        format!(
+            "{at}, dòng 3: \"Xã Long Trị\" là tên đơn vị cũ, trước khi sắp xếp lại năm 2025; nay thuộc Phường Long Mỹ (long-my)"
+        ),
+        // Without diacritics; and a ward of the old city is not Phường Thới An Đông.
+        format!(
+            "{at}, dòng 4: \"thoi an\" là tên đơn vị cũ, trước khi sắp xếp lại năm 2025; nay thuộc Phường Ô Môn (o-mon)"
+        ),
+        "số liệu của đơn vị cũ chỉ là một phần của đơn vị mới".to_owned(),
+    ] {
+        assert!(err.contains(&said), "no {said:?} in:\n{err}");
+    }
+}

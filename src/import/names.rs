@@ -2,6 +2,8 @@
 //! name, with or without diacritics, capitals or the "Phường"/"Xã" prefix, typed on any
 //! keyboard (NFC and NFD alike). A name that could be more than one unit is never
 //! guessed: "Vị Thanh" is ambiguous when the site has Phường Vị Thanh and Xã Vị Thanh 1.
+//! A name a unit had before the 2025 merger is known too, to say which unit it became,
+//! and still refused: its figures are only part of the new unit's.
 
 use std::collections::HashMap;
 
@@ -30,7 +32,22 @@ pub(super) fn loose(text: &str) -> String {
 }
 
 /// Unit-name prefixes that people may leave out, abbreviate, or write without diacritics.
-const PREFIXES: [&str; 10] = ["phường ", "xã ", "đặc khu ", "phuong ", "xa ", "dac khu ", "p. ", "x. ", "p.", "x."];
+const PREFIXES: [&str; 14] = [
+    "phường ",
+    "xã ",
+    "đặc khu ",
+    "thị trấn ",
+    "phuong ",
+    "xa ",
+    "dac khu ",
+    "thi tran ",
+    "p. ",
+    "x. ",
+    "tt. ",
+    "p.",
+    "x.",
+    "tt.",
+];
 
 /// A name lowercased and cleaned; and without its prefix, if it has one.
 fn name_keys(name: &str) -> (String, Option<String>) {
@@ -64,6 +81,8 @@ pub(super) enum Miss {
     Empty,
     /// The units it could be.
     Ambiguous(Vec<usize>),
+    /// A name from before the merger: the units it became part of.
+    Former(Vec<usize>),
     Unknown,
 }
 
@@ -82,6 +101,27 @@ pub(super) struct Matcher<'a> {
     /// 1); and the same without diacritics.
     numbered: HashMap<String, Vec<usize>>,
     numbered_folded: HashMap<String, Vec<usize>>,
+    /// Names of the units each was formed from, without prefix, and without what tells
+    /// two of them apart ("Thuận An" for "Phường Thuận An (thị xã Long Mỹ)"); and the same
+    /// without diacritics.
+    former: HashMap<String, Vec<usize>>,
+    former_folded: HashMap<String, Vec<usize>>,
+}
+
+/// An old name's keys: as written, without its note in brackets, and each without prefix.
+fn former_keys(name: &str) -> Vec<String> {
+    let plain = match name.split_once('(') {
+        Some((head, _)) if !head.trim().is_empty() => head,
+        _ => name,
+    };
+    let mut keys = Vec::new();
+    for written in [name, plain] {
+        let (full, rest) = name_keys(written);
+        keys.extend([full].into_iter().chain(rest));
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 impl<'a> Matcher<'a> {
@@ -95,6 +135,8 @@ impl<'a> Matcher<'a> {
             bare_folded: HashMap::new(),
             numbered: HashMap::new(),
             numbered_folded: HashMap::new(),
+            former: HashMap::new(),
+            former_folded: HashMap::new(),
         };
         for (i, l) in localities.iter().enumerate() {
             m.ids.insert(&l.id, i);
@@ -110,6 +152,18 @@ impl<'a> Matcher<'a> {
             }
             m.bare_folded.entry(fold(&bare)).or_default().push(i);
             m.bare.entry(bare).or_default().push(i);
+            for old in &l.formed_from {
+                for key in former_keys(old) {
+                    let folded = m.former_folded.entry(fold(&key)).or_default();
+                    if folded.last() != Some(&i) {
+                        folded.push(i);
+                    }
+                    let exact = m.former.entry(key).or_default();
+                    if exact.last() != Some(&i) {
+                        exact.push(i);
+                    }
+                }
+            }
         }
         m
     }
@@ -163,17 +217,39 @@ impl<'a> Matcher<'a> {
                 _ => Err(Miss::Ambiguous(found)),
             };
         }
+        let keys = name_keys(&typed);
+        let keys: Vec<String> = [keys.0].into_iter().chain(keys.1).collect();
+        for (names, folded) in [(&self.former, false), (&self.former_folded, true)] {
+            let mut found: Vec<usize> = keys
+                .iter()
+                .filter_map(|k| names.get(&if folded { fold(k) } else { k.clone() }))
+                .flatten()
+                .copied()
+                .collect();
+            if !found.is_empty() {
+                found.sort_unstable();
+                found.dedup();
+                return Err(Miss::Former(found));
+            }
+        }
         Err(Miss::Unknown)
+    }
+
+    /// "Phường Long Mỹ (long-my)", "Phường Long Mỹ (long-my) or Xã …": units by name and id.
+    fn named(&self, found: &[usize], or: &str) -> String {
+        let names: Vec<String> =
+            found.iter().map(|&i| format!("{} ({})", self.localities[i].label, self.localities[i].id)).collect();
+        names.join(or)
     }
 
     pub(super) fn message(&self, typed: &str, miss: &Miss) -> Text {
         let typed = clean(typed);
         match miss {
             Miss::Empty => t!("import_unit_name_empty"),
-            Miss::Ambiguous(found) => {
-                let names: Vec<String> =
-                    found.iter().map(|&i| format!("{} ({})", self.localities[i].name, self.localities[i].id)).collect();
-                t!("import_unit_ambiguous", typed, names = names.join(", "))
+            Miss::Ambiguous(found) => t!("import_unit_ambiguous", typed, names = self.named(found, ", ")),
+            Miss::Former(found) => {
+                let or = format!(" {} ", t!("import_or"));
+                t!("import_unit_former", typed, names = self.named(found, &or))
             }
             Miss::Unknown => t!("import_unit_unknown", typed),
         }
@@ -185,6 +261,7 @@ impl<'a> Matcher<'a> {
         match miss {
             Miss::Empty => t!("import_unit_name_empty_help"),
             Miss::Ambiguous(_) => t!("import_unit_ambiguous_help"),
+            Miss::Former(_) => t!("import_unit_former_help"),
             Miss::Unknown => {
                 let (full, rest) = name_keys(typed);
                 let folded_typed = fold(&rest.unwrap_or(full));
@@ -220,10 +297,13 @@ mod tests {
     }
 
     fn units() -> Vec<Locality> {
+        let mut long_my = unit("long-my", "Phường Long Mỹ", "31471");
+        long_my.formed_from =
+            vec!["Phường Thuận An (thị xã Long Mỹ)".into(), "Xã Long Trị".into(), "Xã Long Trị A".into()];
         vec![
             unit("van-lang", "Xã Văn Lang", "5875"),
             unit("van-lang-2", "Xã Văn Lăng", "6307"),
-            unit("long-my", "Phường Long Mỹ", "31471"),
+            long_my,
             unit("xa-phien", "Xã Xà Phiên", "31495"),
             unit("vi-thanh", "Phường Vị Thanh", "31321"),
             unit("vi-thanh-1", "Xã Vị Thanh 1", "31465"),
@@ -289,5 +369,29 @@ mod tests {
         for typed in ["Xã Vị Thanh", "Vị Thanh", "vi thanh"] {
             assert_eq!(m.find(typed), Err(Miss::Ambiguous(vec![4, 5])), "{typed}");
         }
+    }
+
+    #[test]
+    fn an_old_name_says_which_unit_it_became_and_is_refused() {
+        let mut units = units();
+        let mut other = unit("thuan-an", "Xã Thuận Hòa", "31000");
+        other.formed_from = vec!["Xã Thuận An (huyện Khác)".into()];
+        units.push(other);
+        let m = Matcher::new(&units);
+        for typed in ["Xã Long Trị", "long tri", "LONG TRỊ A", "Phường Thuận An (thị xã Long Mỹ)"] {
+            assert_eq!(m.find(typed), Err(Miss::Former(vec![2])), "{typed}");
+        }
+        // Two old units of that name, in two places: both are said.
+        let miss = m.find("Thuận An").unwrap_err();
+        assert_eq!(miss, Miss::Former(vec![2, 6]));
+        assert_eq!(
+            m.message("thuan an", &miss).to_string(),
+            "\"thuan an\" is the name of a unit before the 2025 reorganisation; it is now part of \
+             Phường Long Mỹ (long-my) or Xã Thuận Hòa (thuan-an)"
+        );
+        assert!(m.help("thuan an", &miss).to_string().contains("write one row for the new unit"));
+        // A name of today comes first: Xã Văn Lang is not an old name of anything.
+        assert_eq!(m.find("Xã Văn Lang"), Ok(0));
+        assert!(m.knows("Long Trị"));
     }
 }

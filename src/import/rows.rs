@@ -151,7 +151,7 @@ fn classify(ctx: &Context, sheet: &Sheet, layout: &Layout, r: usize, diags: &mut
         Cell::Number(x) => format!("{x}"),
         cell => cell.shown(),
     };
-    match ctx.matcher.find(&name) {
+    let miss = match ctx.matcher.find(&name) {
         Ok(l) => {
             // Names beside codes: a row whose two say different units is not guessed at.
             let other = layout.check.and_then(|c| unit_cell(sheet.cell(r, c)).map(|v| (c, v)));
@@ -187,8 +187,8 @@ fn classify(ctx: &Context, sheet: &Sheet, layout: &Layout, r: usize, diags: &mut
             });
             return Row::Unknown;
         }
-        Err(_) => {}
-    }
+        Err(miss) => miss,
+    };
     if let Some(kind) = total_kind(ctx, &name) {
         return kind;
     }
@@ -197,7 +197,6 @@ fn classify(ctx: &Context, sheet: &Sheet, layout: &Layout, r: usize, diags: &mut
     if !figures_here {
         return Row::Blank;
     }
-    let miss = Miss::Unknown;
     diags.push_with_help(at_row(ctx, sheet, r, ctx.matcher.message(&name, &miss)), || ctx.matcher.help(&name, &miss));
     Row::Unknown
 }
