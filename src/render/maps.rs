@@ -46,6 +46,8 @@ pub(super) struct InsetLabel {
 pub(super) struct LocatorView {
     pub svg: String,
     pub caption: String,
+    /// Where the outlines come from: at the foot of the page, linked from the caption.
+    pub source: String,
     pub insets: Vec<InsetLabel>,
 }
 
@@ -220,6 +222,7 @@ impl Renderer<'_> {
         Some(LocatorView {
             svg: svg::locator(view, Area::Locality(l), &caption)?,
             caption,
+            source: self.words.s.fill("map_source", &[("source", maps.source.as_str())]),
             insets: self.inset_labels(view),
         })
     }

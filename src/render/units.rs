@@ -258,7 +258,7 @@ impl Renderer<'_> {
     pub(super) fn locality(&self, l: usize) -> Result<Counts, RenderError> {
         let site = self.site;
         let loc = &site.localities[l];
-        let place = Place { name: &loc.name, which: Which::Locality(l), id_prefix: "trend" };
+        let place = Place { name: &loc.label, which: Which::Locality(l), id_prefix: "trend" };
         let (mut figures, charts) = self.figures(&place, true)?;
         for (i, f) in figures.iter_mut().enumerate() {
             f.compare = self.compare(l, i);
