@@ -25,7 +25,9 @@
     Array.prototype.forEach.call(rows, function (row) {
       var cell = row.cells ? row.cells[0] : row;
       var link = cell.querySelector("a") || cell;
-      items.push({ row: row, cell: cell, key: fold(link.textContent), old: olds(row.getAttribute("data-old")), note: null });
+      // A list that shows old names already (the home page's) is not told them again.
+      var shows = !!row.querySelector(".was");
+      items.push({ row: row, cell: cell, key: fold(link.textContent), old: olds(row.getAttribute("data-old")), shows: shows, note: null });
     });
   });
   var box = document.createElement("div");
@@ -120,8 +122,8 @@
       var old = q === "" ? "" : hit(it, q);
       it.row.hidden = old === null;
       if (old !== null) n += 1;
-      // A row found by an old name says so, unless the list shows old names already.
-      var tell = old && !it.row.querySelector(".was");
+      // A row found by an old name says so.
+      var tell = old && !it.shows;
       if (tell && !it.note) {
         it.note = document.createElement("span");
         it.note.className = "was";
