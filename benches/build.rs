@@ -21,6 +21,7 @@
 //!   --generate DIR        only write a national site into DIR (with --units N --months M,
 //!                         and --no-boundaries for a site without outlines and maps)
 //!   --import              only time the import of the national sheet from one .xlsx
+//!   --maps                only time what the maps add to the national build
 
 use std::fmt::Write as _;
 use std::fs;
@@ -58,6 +59,11 @@ fn main() {
 
     let national = work.join("national");
     generate(&national, &units, units.len(), MONTHS, true);
+    if args.iter().any(|a| a == "--maps") {
+        what_maps_add(&work, &national, &units);
+        let _ = fs::remove_dir_all(&work);
+        return;
+    }
     if args.iter().any(|a| a == "--import") {
         national_workbook(&work, &national, &units);
         return;

@@ -7,10 +7,12 @@
 //! ([`merge`]), stitched into rings.
 //!
 //! Vietnam's Hoàng Sa and Trường Sa archipelagos lie far out at sea: drawn in place they
-//! would stretch a map of the country to twice its width and still be specks. A unit
-//! whose outline lies, on average, east of [`OFFSHORE`] (where no mainland or coastal
+//! would stretch a map of the country to twice its width and still be specks. A polygon
+//! whose points lie, on average, east of [`OFFSHORE`] (where no mainland or coastal
 //! island of Vietnam is) is drawn in an inset ([`offshore`]), in a column to the right of
-//! the rest, each inset at the height of its own latitude, framed, larger, and named.
+//! the rest, each inset at the height of its own latitude, framed, larger, and named:
+//! whether the archipelago is a unit of its own (Đặc khu Trường Sa) or the islands of a
+//! province that also has a mainland (Khánh Hòa, in a map of provinces).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -20,8 +22,10 @@ use crate::load::boundaries::{ArcRef, Polygon};
 /// The width of every map's drawing.
 pub const WIDTH: f64 = 1000.0;
 
-/// A unit whose points lie east of this longitude on average is drawn in an inset.
-const OFFSHORE: f64 = 110.0;
+/// A polygon whose points lie east of this longitude on average is drawn in an inset:
+/// the mainland ends at Mũi Đôi, 109.46° E, and the coastal islands west of it; the
+/// westernmost reefs of Trường Sa lie at about 109.7° E.
+const OFFSHORE: f64 = 109.6;
 
 /// Between the northern and the southern insets (Hoàng Sa and Trường Sa).
 const INSET_SPLIT: f64 = 13.5;
@@ -150,12 +154,12 @@ enum Place {
     Inset(bool),
 }
 
-/// The arcs of the units of `units` that go into an inset, each with whether it is the
+/// The arcs of the polygons of `units` that go into an inset, each with whether it is the
 /// northern inset (Hoàng Sa) or the southern one (Trường Sa).
 pub fn offshore<'a>(arcs: &[Vec<[f64; 2]>], units: impl Iterator<Item = &'a [Polygon]>) -> HashMap<usize, bool> {
     let mut out = HashMap::new();
-    for polygons in units {
-        let used: Vec<usize> = polygons.iter().flatten().flatten().map(|&a| index(a)).collect();
+    for polygon in units.flatten() {
+        let used: Vec<usize> = polygon.iter().flatten().map(|&a| index(a)).collect();
         let points = used.iter().flat_map(|&a| &arcs[a]);
         let (n, lon, lat) = points.fold((0usize, 0.0, 0.0), |(n, x, y), p| (n + 1, x + p[0], y + p[1]));
         if n > 0 && lon / n as f64 > OFFSHORE {
@@ -389,6 +393,10 @@ mod tests {
         let island: Vec<Polygon> = vec![vec![vec![3]]];
         let offshore = offshore(&arcs, [&island[..], &[vec![vec![0, 1]]][..]].into_iter());
         assert_eq!(offshore, HashMap::from([(3, true)]));
+        // Or the islands of a unit that has a mainland too (Đà Nẵng's, in a map of
+        // provinces): only the islands go.
+        let province: Vec<Polygon> = vec![vec![vec![2, !1]], vec![vec![3]]];
+        assert_eq!(super::offshore(&arcs, [&province[..]].into_iter()), HashMap::from([(3, true)]));
         let d = draw(&arcs, &areas, &vec![], &offshore);
         assert_eq!(d.insets.len(), 1);
         let f = d.insets[0];
