@@ -1,6 +1,8 @@
 //! Calendar dates as the input files write them (`YYYY-MM-DD`), with the day
 //! arithmetic SPEC §2 needs. Only the proleptic Gregorian calendar; no time zones,
-//! no clock: nothing here may depend on when the build runs.
+//! no clock: nothing here may depend on when the build runs (the one check that does,
+//! that no report is dated after the day of the build, reads the clock in
+//! `validate::reports`).
 
 use std::fmt;
 
@@ -86,6 +88,34 @@ impl Date {
         era * 146_097 + doe - 719_468
     }
 
+    /// The date `days` after 1970-01-01, by the days-to-civil algorithm; `None` outside
+    /// the years a date may have.
+    pub fn from_days(days: i64) -> Option<Date> {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = u8::try_from(doy - (153 * mp + 2) / 5 + 1).ok()?;
+        let month = u8::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).ok()?;
+        let year = i32::try_from(yoe + era * 400 + i64::from(month <= 2)).ok()?;
+        Date::new(year, month, day)
+    }
+
+    /// The month a file's name starts with: 2025-10 for `2025-10.yaml` or
+    /// `2025-10-cuoi-thang.yaml`; `None` for a name that does not start with one.
+    pub fn month_of_name(name: &str) -> Option<(i32, u8)> {
+        let b = name.as_bytes();
+        let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+        if !digits(0..4) || b.get(4) != Some(&b'-') || !digits(5..7) || b.get(7).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        let year = name.get(0..4)?.parse().ok()?;
+        let month = name.get(5..7)?.parse().ok()?;
+        Date::new(year, month, 1).map(|_| (year, month))
+    }
+
     /// Months from `self` to `later` as SPEC §2 counts them (negative if `later` is earlier).
     pub fn months_until(self, later: Date) -> f64 {
         (later.days() - self.days()) as f64 / DAYS_PER_MONTH
@@ -115,6 +145,25 @@ impl fmt::Display for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_convert_both_ways() {
+        for text in ["1970-01-01", "2024-02-29", "2025-12-31", "2000-03-01", "1900-01-01", "2200-12-31"] {
+            let d = Date::parse(text).unwrap();
+            assert_eq!(Date::from_days(d.days()), Some(d), "{text}");
+        }
+        assert_eq!(Date::from_days(20_429), Date::new(2025, 12, 7));
+        assert_eq!(Date::from_days(i64::MAX / 2), None);
+    }
+
+    #[test]
+    fn a_file_name_gives_its_month() {
+        assert_eq!(Date::month_of_name("2025-10.yaml"), Some((2025, 10)));
+        assert_eq!(Date::month_of_name("2025-10-cuoi-thang.yaml"), Some((2025, 10)));
+        for name in ["2025-13.yaml", "2025-100.yaml", "bao-cao.yaml", "2025.yaml", "25-10.yaml"] {
+            assert_eq!(Date::month_of_name(name), None, "{name}");
+        }
+    }
 
     #[test]
     fn parses_valid_and_rejects_impossible_dates() {

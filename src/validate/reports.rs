@@ -32,9 +32,43 @@ struct Checked {
     diagnostics: Diagnostics,
 }
 
-fn check_report(Loaded { file, raw }: Loaded<RawReport>, ids: &Ids) -> Checked {
+/// The latest day that has begun somewhere on Earth (UTC+14) as the build runs: a report
+/// dated after it gives figures for a day that has not come.
+fn latest_today() -> Option<Date> {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?;
+    let seconds = i64::try_from(now.as_secs()).ok()? + 14 * 3600;
+    Date::from_days(seconds.div_euclid(86_400))
+}
+
+/// That `as_of` has come, and lies in the month the file's name starts with, if it does:
+/// a report copied from last month with its date left, or a year mistyped (2052), would
+/// publish figures under the wrong month.
+fn check_date(file: &SourceFile, at: &At<String>, as_of: Date, today: Option<Date>, diags: &mut Diagnostics) -> bool {
+    let errors = diags.error_count();
+    if today.is_some_and(|t| as_of > t) {
+        diags.push(error_at(file, at, t!("report_in_future", date = as_of)).help(t!("report_in_future_help")));
+    }
+    let name = std::path::Path::new(&file.rel).file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    if let Some((year, month)) = Date::month_of_name(name)
+        && (as_of.year(), as_of.month()) != (year, month)
+    {
+        let named = format!("{month:02}/{year}");
+        let dated = format!("{:02}/{}", as_of.month(), as_of.year());
+        let rename = format!("{}-{:02}.yaml", as_of.year(), as_of.month());
+        diags.push(error_at(file, at, t!("report_outside_month", date = as_of, name, month = &named)).help(t!(
+            "report_outside_month_help",
+            month = &named,
+            dated,
+            rename
+        )));
+    }
+    diags.error_count() == errors
+}
+
+fn check_report(Loaded { file, raw }: Loaded<RawReport>, ids: &Ids, today: Option<Date>) -> Checked {
     let mut diags = Diagnostics::new();
-    let as_of = date(&file, &raw.as_of, &mut diags);
+    // A date that is wrong is no date: nothing more is said of its year.
+    let as_of = date(&file, &raw.as_of, &mut diags).filter(|&d| check_date(&file, &raw.as_of, d, today, &mut diags));
     if raw.figures.value.0.is_empty() {
         diags.push(error_at(&file, &raw.figures, t!("report_no_figures")).help(t!("report_no_figures_help")));
     }
@@ -82,7 +116,8 @@ pub(super) fn reports(
 ) -> (Vec<Report>, Grid<Vec<Option<Figure>>>) {
     let years = &targets.years;
     let errors_before = diags.error_count();
-    let checked: Vec<Checked> = files.into_par_iter().map(|loaded| check_report(loaded, ids)).collect();
+    let today = latest_today();
+    let checked: Vec<Checked> = files.into_par_iter().map(|loaded| check_report(loaded, ids, today)).collect();
     let mut dated: Vec<(Date, Checked)> = Vec::with_capacity(checked.len());
     let mut dates: HashMap<Date, String> = HashMap::new();
     let mut untargeted: Vec<(Date, String)> = Vec::new();
