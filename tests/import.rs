@@ -132,6 +132,11 @@ fn a_bad_date_is_wrong_usage() {
     let o = import(&site, b"unit,voluntary-si\nlong-my,1\n", &["--as-of", "31/10/2025"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--as-of 31/10/2025 is not a date: write it as YYYY-MM-DD"), "{}", stderr(&o));
+    // A year mistyped: figures of a day that has not come.
+    let o = import(&site, b"unit,voluntary-si\nlong-my,1\n", &["--as-of", "2052-10-31"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--as-of 2052-10-31 has not come yet"), "{}", stderr(&o));
+    assert!(!site.join("data/reports/2052-10.yaml").exists());
 }
 
 #[test]
@@ -376,9 +381,9 @@ fn another_offices_sheet_is_merged_into_the_month_and_no_unit_is_given_twice() {
 
 #[test]
 fn a_date_far_from_the_latest_report_is_an_error_and_the_source_defaults_to_the_date() {
-    let (code, err) = refused("area-a.csv", &["--as-of", "2052-10-31"]);
+    let (code, err) = refused("area-a.csv", &["--as-of", "2021-10-31"]);
     assert_eq!(code, Some(1));
-    assert!(err.contains("--as-of 2052-10-31 is far from the latest report, of 2025-09-30"), "{err}");
+    assert!(err.contains("--as-of 2021-10-31 is far from the latest report, of 2025-09-30"), "{err}");
     let site = sample_site("import-source");
     let o = import_sheet(&site, "area-a.csv", &["--as-of", "2026-01-31"]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -564,4 +569,49 @@ fn a_unit_by_its_name_before_the_merger_is_refused_with_the_unit_it_became() {
     ] {
         assert!(err.contains(&said), "no {said:?} in:\n{err}");
     }
+}
+
+#[test]
+fn a_sheet_of_another_month_is_refused_naming_where_it_says_so() {
+    // October's workbook, imported as November's.
+    let (code, err) = refused("office.xlsx", &["--as-of", "2025-11-30"]);
+    assert_eq!(code, Some(1), "{err}");
+    let at = fixture("import").join("office.xlsx").display().to_string();
+    for said in [
+        format!(
+            "error: {at}:2: A2 says \"BÁO CÁO KẾT QUẢ PHÁT TRIỂN NGƯỜI THAM GIA BHXH TỰ NGUYỆN, BHYT THÁNG 10/2025\", \
+             which does not agree with --as-of 2025-11-30"
+        ),
+        "if the file is right, run the command again with --as-of 2025-10-31".to_owned(),
+        format!("error: {at}: the sheet's name \"T10\" does not agree with --as-of 2025-11-30"),
+    ] {
+        assert!(err.contains(&said), "no {said:?} in:\n{err}");
+    }
+    // A text export that says its date, and the day its letter was signed.
+    let site = sample_site("import-stated-date");
+    let file = site.parent().unwrap().join("thang-11.csv");
+    std::fs::write(
+        &file,
+        "\"Cần Thơ, ngày 05 tháng 12 năm 2025\"\nBÁO CÁO THÁNG 11/2025\n\"Số liệu đến ngày 30/11/2025\"\n\
+         Đơn vị,voluntary-si,health-insurance\nPhường Long Mỹ,1300,35700\n",
+    )
+    .unwrap();
+    let import = |as_of: &str| {
+        tiendo_en(&["import", file.to_str().unwrap(), "--root", site.to_str().unwrap(), "--as-of", as_of, "--force"])
+    };
+    let o = import("2025-10-31");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let at = file.display().to_string();
+    assert!(err.contains(&format!("{at}:2: column 1 says \"BÁO CÁO THÁNG 11/2025\"")), "{err}");
+    assert!(err.contains(&format!("{at}:3: column 1 says \"Số liệu đến ngày 30/11/2025\"")), "{err}");
+    assert!(!err.contains(":1:"), "the day the letter was signed is not the figures' date:\n{err}");
+    assert!(!site.join("data/reports/2025-10.yaml").exists());
+    // Its own date: imported.
+    let o = import("2025-11-30");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        read(site.join("data/reports/2025-11.yaml"))
+            .contains("long-my: { voluntary-si: 1300, health-insurance: 35700 }")
+    );
 }

@@ -9,6 +9,7 @@
 //! workbook), and then nothing is written; what is not sure is refused, never guessed.
 //! An existing report is never replaced without `--force`, or added to without `--merge`.
 
+mod dates;
 mod layout;
 mod names;
 mod numbers;
@@ -79,6 +80,9 @@ pub(crate) struct Context<'a> {
 pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
     let as_of = Date::parse(options.as_of.trim())
         .map_err(|_| Error::Usage(t!("import_as_of_not_a_date", value = options.as_of.as_str())))?;
+    if crate::validate::reports::latest_today().is_some_and(|today| as_of > today) {
+        return Err(Error::Usage(t!("import_as_of_in_future", as_of)));
+    }
     if let Some(source) = &options.source
         && source.chars().any(char::is_control)
     {
@@ -118,6 +122,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
     let read = rows::read(&ctx, &sheet, &layout, &mut diags);
     let mut table = read.table;
     check_date(&options.root, &rel, as_of, &mut diags);
+    dates::check(&ctx, &sheet, &layout, as_of, &mut diags);
     let existing =
         if options.merge && target.exists() { merge(&ctx, &target, &rel, as_of, &mut table, &mut diags) } else { None };
     if diags.has_errors() {

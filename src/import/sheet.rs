@@ -36,6 +36,12 @@ impl Cell {
             Data::String(s) => Cell::from_text(s),
             Data::Bool(b) => Cell::Text(if *b { "TRUE" } else { "FALSE" }.to_owned()),
             Data::Error(e) => Cell::Error(e.to_string()),
+            // A date as the office reads it, so that a title's date cell can be compared
+            // with --as-of, and a column of dates is text, not figures.
+            Data::DateTime(d) if d.is_datetime() => {
+                let (year, month, day, ..) = d.to_ymd_hms_milli();
+                Cell::Text(format!("{day:02}/{month:02}/{year}"))
+            }
             Data::DateTime(d) => Cell::Text(d.to_string()),
             Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
         }

@@ -8,7 +8,7 @@
 mod content;
 mod definition;
 mod outlines;
-mod reports;
+pub(crate) mod reports;
 mod targets;
 
 use std::collections::HashMap;

@@ -34,7 +34,7 @@ struct Checked {
 
 /// The latest day that has begun somewhere on Earth (UTC+14) as the build runs: a report
 /// dated after it gives figures for a day that has not come.
-fn latest_today() -> Option<Date> {
+pub(crate) fn latest_today() -> Option<Date> {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?;
     let seconds = i64::try_from(now.as_secs()).ok()? + 14 * 3600;
     Date::from_days(seconds.div_euclid(86_400))
