@@ -333,14 +333,28 @@ pub fn known_list<'a>(unknown: &str, known: impl Iterator<Item = &'a str>) -> Te
     }
 }
 
-/// The closest known name to `unknown`, if one is close enough to be a likely misspelling.
+/// The closest known name to `unknown`, if one is close enough to be a likely misspelling
+/// and no other is as close: between two as close, a guess could send a figure to the
+/// wrong place ("Nhơn Mĩ" is one letter from Nhơn Mỹ and from Nhơn Ái).
 pub fn did_you_mean<'a>(unknown: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (unknown.chars().count() / 3).max(1);
-    known
-        .map(|k| (edit_distance(unknown, k), k))
-        .filter(|(d, _)| *d <= limit)
-        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
-        .map(|(_, k)| k)
+    let mut best: Option<(usize, &str)> = None;
+    let mut tied = false;
+    for k in known {
+        let d = edit_distance(unknown, k);
+        if d > limit {
+            continue;
+        }
+        match best {
+            Some((b, other)) if d == b && k != other => tied = true,
+            Some((b, _)) if d >= b => {}
+            _ => {
+                best = Some((d, k));
+                tied = false;
+            }
+        }
+    }
+    best.filter(|_| !tied).map(|(_, k)| k)
 }
 
 /// Levenshtein distance over characters; inputs are short names, so O(n·m) is fine.
@@ -362,6 +376,14 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_suggestion_is_made_only_when_one_name_is_closest() {
+        assert_eq!(did_you_mean("long-mi", ["long-my", "o-mon"].into_iter()), Some("long-my"));
+        assert_eq!(did_you_mean("nhon mi", ["nhon ai", "nhon my"].into_iter()), None);
+        assert_eq!(did_you_mean("nhon mi", ["nhon ai", "nhon my", "nhon mi x"].into_iter()), None);
+        assert_eq!(did_you_mean("zzz", ["long-my"].into_iter()), None);
+    }
 
     #[test]
     fn renders_file_line_column_snippet_and_help() {

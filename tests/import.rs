@@ -615,3 +615,47 @@ fn a_sheet_of_another_month_is_refused_naming_where_it_says_so() {
             .contains("long-my: { voluntary-si: 1300, health-insurance: 35700 }")
     );
 }
+
+#[test]
+fn names_as_offices_write_them_find_their_unit_and_a_tie_is_never_suggested() {
+    let site = sample_site("import-spellings");
+    let file = site.parent().unwrap().join("ten.csv");
+    let import = |csv: &str| {
+        std::fs::write(&file, csv).unwrap();
+        tiendo(&[
+            "import",
+            file.to_str().unwrap(),
+            "--root",
+            site.to_str().unwrap(),
+            "--as-of",
+            "2025-10-31",
+            "--force",
+        ])
+    };
+    // i for y, a typed prefix deciding between twins, and a bare name whose numbered twin
+    // has a row of its own.
+    let o = import(
+        "Đơn vị,voluntary-si\nXã Nhơn Mĩ,500\nphuong vi thanh,395\nX.Long Phú,300\nP. Long Phú 1,310\n\
+         Vị Thanh 1,380\n",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = read(site.join("data/reports/2025-10.yaml"));
+    for line in [
+        "nhon-my: { voluntary-si: 500 }",
+        "vi-thanh: { voluntary-si: 395 }",
+        "long-phu: { voluntary-si: 300 }",
+        "long-phu-1: { voluntary-si: 310 }",
+        "vi-thanh-1: { voluntary-si: 380 }",
+    ] {
+        assert!(report.contains(line), "no {line} in {report}");
+    }
+    let o = import("Đơn vị,voluntary-si\nVị Thanh,395\nVị Thanh 1,380\n");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(read(site.join("data/reports/2025-10.yaml")).contains("vi-thanh: { voluntary-si: 395 }"));
+    // One letter from Xã Nhơn Ái and from Xã Nhơn Mỹ: refused, and neither is suggested.
+    let o = import("Đơn vị,voluntary-si\nPhường Long Mỹ,1250\nXã Nhơn Mai,500\n");
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("\"Xã Nhơn Mai\" không phải một đơn vị của trang web này"), "{err}");
+    assert!(!err.contains("có phải bạn muốn viết"), "{err}");
+}

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::diag::did_you_mean;
-use crate::model::Locality;
+use crate::model::{Locality, LocalityKind};
 use crate::t;
 use crate::text::{fold, is_valid_id};
 use crate::words::messages::Text;
@@ -49,11 +49,41 @@ const PREFIXES: [&str; 14] = [
     "tt.",
 ];
 
-/// A name lowercased and cleaned; and without its prefix, if it has one.
+/// Vietnamese names write i and y alike (Mĩ = Mỹ, Kì = Kỳ, Lí = Lý): keys have i.
+fn i_for_y(key: &str) -> String {
+    key.chars()
+        .map(|c| match c {
+            'y' => 'i',
+            'ý' => 'í',
+            'ỳ' => 'ì',
+            'ỷ' => 'ỉ',
+            'ỹ' => 'ĩ',
+            'ỵ' => 'ị',
+            c => c,
+        })
+        .collect()
+}
+
+/// A name lowercased and cleaned, i for y; and without its prefix, if it has one.
 fn name_keys(name: &str) -> (String, Option<String>) {
-    let key = clean(name).to_lowercase();
+    let key = i_for_y(&clean(name).to_lowercase());
     let rest = PREFIXES.iter().find_map(|p| key.strip_prefix(p)).map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
     (key, rest)
+}
+
+/// The kind of unit a typed name's prefix gives.
+fn typed_kind(typed: &str) -> Option<LocalityKind> {
+    let key = fold(&clean(typed).to_lowercase());
+    let starts = |words: &[&str]| words.iter().any(|w| key.starts_with(w));
+    if starts(&["phuong ", "p.", "p "]) {
+        Some(LocalityKind::Ward)
+    } else if starts(&["xa ", "x.", "x "]) {
+        Some(LocalityKind::Commune)
+    } else if starts(&["dac khu "]) {
+        Some(LocalityKind::SpecialZone)
+    } else {
+        None
+    }
 }
 
 /// `name` without a trailing number: "vị thanh" for "vị thanh 1".
@@ -209,6 +239,19 @@ impl<'a> Matcher<'a> {
             if found.is_empty() && dropped.is_empty() {
                 continue;
             }
+            // A typed "Phường", "P.", "Xã", "X." or "Đặc khu" says which of twins it is:
+            // "P. Vị Thanh" is the ward, not Xã Vị Thanh 1.
+            if let Some(kind) = typed_kind(&typed) {
+                let of_kind = |units: &[usize]| {
+                    let mut units: Vec<usize> =
+                        units.iter().copied().filter(|&i| self.localities[i].kind == kind).collect();
+                    units.dedup();
+                    units
+                };
+                if let ([one], []) = (&of_kind(&found)[..], &of_kind(&dropped)[..]) {
+                    return Ok(*one);
+                }
+            }
             found.extend(dropped.iter().copied());
             found.sort_unstable();
             found.dedup();
@@ -282,13 +325,12 @@ impl<'a> Matcher<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::LocalityKind;
 
     fn unit(id: &str, name: &str, code: &str) -> Locality {
         Locality {
             id: id.into(),
             name: name.into(),
-            kind: LocalityKind::Commune,
+            kind: if name.starts_with("Phường") { LocalityKind::Ward } else { LocalityKind::Commune },
             code: Some(code.into()),
             group: None,
             formed_from: Vec::new(),
@@ -342,9 +384,27 @@ mod tests {
         assert_eq!(m.find("Xa Phien"), Ok(3));
         assert_eq!(m.find("Xà Phiên"), Ok(3));
         assert_eq!(m.find("X. Xà Phiên"), Ok(3));
-        let miss = m.find("Long Mi").unwrap_err();
-        assert!(m.message("Long Mi", &miss).to_string().contains("is not a unit"));
-        assert!(m.help("Long Mi", &miss).to_string().starts_with("did you mean Phường Long Mỹ?"));
+        let miss = m.find("Lonh Mỹ").unwrap_err();
+        assert!(m.message("Lonh Mỹ", &miss).to_string().contains("is not a unit"));
+        assert!(m.help("Lonh Mỹ", &miss).to_string().starts_with("did you mean Phường Long Mỹ?"));
+    }
+
+    #[test]
+    fn i_and_y_are_one_letter_in_names_and_a_tie_is_never_suggested() {
+        let mut units = units();
+        units.push(unit("nhon-my", "Xã Nhơn Mỹ", "31000"));
+        units.push(unit("nhon-ai", "Xã Nhơn Ái", "31001"));
+        let m = Matcher::new(&units);
+        for typed in ["Xã Nhơn Mĩ", "nhon mi", "Long Mi", "Phường Long Mĩ"] {
+            assert!(m.find(typed).is_ok(), "{typed}");
+        }
+        assert_eq!(m.find("Xã Nhơn Mĩ"), Ok(6));
+        // One letter from Nhơn Ái and from Nhơn Mỹ: no guess.
+        let miss = m.find("Nhơn Mai").unwrap_err();
+        assert_eq!(
+            m.help("Nhơn Mai", &miss).to_string(),
+            "write the name as in data/localities.yaml, or the unit's id or code"
+        );
     }
 
     #[test]
@@ -368,6 +428,10 @@ mod tests {
         // "Xã Vị Thanh" is the ward with the wrong prefix, or the commune without its number.
         for typed in ["Xã Vị Thanh", "Vị Thanh", "vi thanh"] {
             assert_eq!(m.find(typed), Err(Miss::Ambiguous(vec![4, 5])), "{typed}");
+        }
+        // A ward's prefix, however written, says it is the ward.
+        for typed in ["phuong vi thanh", "P. Vị Thanh", "P.Vi Thanh", "PHƯỜNG VỊ THANH"] {
+            assert_eq!(m.find(typed), Ok(4), "{typed}");
         }
     }
 

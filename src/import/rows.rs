@@ -2,6 +2,8 @@
 //! sheet, of a group, or of the rows above it) that must agree with the units it covers,
 //! or blank. Anything else is named with its row and cell, and nothing is imported.
 
+use std::collections::HashSet;
+
 use super::Context;
 use super::layout::{Layout, at_row, unit_cell};
 use super::names::{Miss, loose};
@@ -57,8 +59,9 @@ pub(super) fn read(ctx: &Context, sheet: &Sheet, layout: &Layout, diags: &mut Di
     let mut since = 0usize;
     // Rows that name no unit of the site, or name one badly.
     let mut refused = 0usize;
+    let claimed = claimed(ctx, sheet, layout);
     for r in layout.headings.1 + 1..sheet.rows.len() {
-        let kind = classify(ctx, sheet, layout, r, diags);
+        let kind = classify(ctx, sheet, layout, r, &claimed, diags);
         match kind {
             Row::Blank => continue,
             Row::Unknown => {
@@ -119,7 +122,25 @@ pub(super) fn read(ctx: &Context, sheet: &Sheet, layout: &Layout, diags: &mut Di
 }
 
 /// What row `r` is, reporting a name that is no unit, and figures without a unit.
-fn classify(ctx: &Context, sheet: &Sheet, layout: &Layout, r: usize, diags: &mut Diagnostics) -> Row {
+/// The units some row names for sure: a bare name ambiguous between two of them is not one
+/// that has a row of its own ("Vị Thanh" beside "Vị Thanh 1" is Phường Vị Thanh).
+fn claimed(ctx: &Context, sheet: &Sheet, layout: &Layout) -> HashSet<usize> {
+    (layout.headings.1 + 1..sheet.rows.len())
+        .filter_map(|r| match sheet.cell(r, layout.units) {
+            Cell::Text(name) => ctx.matcher.find(name).ok(),
+            _ => None,
+        })
+        .collect()
+}
+
+fn classify(
+    ctx: &Context,
+    sheet: &Sheet,
+    layout: &Layout,
+    r: usize,
+    claimed: &HashSet<usize>,
+    diags: &mut Diagnostics,
+) -> Row {
     // Words in a column of figures (a signature's "Giám đốc" below the table) are no figures.
     let figures_here = layout.columns.iter().any(|c| match sheet.cell(r, c.col) {
         Cell::Empty => false,
@@ -181,6 +202,9 @@ fn classify(ctx: &Context, sheet: &Sheet, layout: &Layout, r: usize, diags: &mut
             return Row::Unit(l);
         }
         Err(Miss::Ambiguous(found)) => {
+            if let [one] = found.iter().copied().filter(|l| !claimed.contains(l)).collect::<Vec<_>>()[..] {
+                return Row::Unit(one);
+            }
             let miss = Miss::Ambiguous(found);
             diags.push_with_help(at_row(ctx, sheet, r, ctx.matcher.message(&name, &miss)), || {
                 ctx.matcher.help(&name, &miss)
