@@ -129,6 +129,17 @@ def write_ods(path, rows):
     doc.save(str(path))
 
 
+def formulas_unsaved(rows):
+    """The sheet as a web application exports it: every figure a formula, no value saved
+    with it (openpyxl, like those applications, writes formulas without their results)."""
+    out = [r[:] for r in rows]
+    for r, row in enumerate(out[5:], start=5):
+        for c in (4, 7):
+            if isinstance(row[c], (int, float)):
+                row[c] = f"=ROUND({row[c]},0)"
+    return out
+
+
 def vi_number(value):
     """A number as Excel shows it in a Vietnamese locale: 1.250 and 82,75."""
     if isinstance(value, float):
@@ -200,6 +211,8 @@ def main():
     mismatch = [r[:] for r in rows]
     mismatch[12][2] = 31153  # Phường Long Mỹ's code is Phường Ô Môn's: cell C13
     write_xlsx(OUT / "name-code-mismatch.xlsx", [("T10", mismatch)])
+
+    write_xlsx(OUT / "formulas-unsaved.xlsx", [("T10", formulas_unsaved(rows))])
 
     notes = [["Ghi chú"], ["Số liệu do các phường, xã báo cáo."]]
     write_xlsx(OUT / "two-sheets.xlsx", [("Ghi chú", notes), ("T10", rows)])

@@ -659,3 +659,28 @@ fn names_as_offices_write_them_find_their_unit_and_a_tie_is_never_suggested() {
     assert!(err.contains("\"Xã Nhơn Mai\" không phải một đơn vị của trang web này"), "{err}");
     assert!(!err.contains("có phải bạn muốn viết"), "{err}");
 }
+
+#[test]
+fn formulas_without_their_values_and_a_sheet_without_figures_are_refused() {
+    // A web application's export: every figure a formula, never calculated.
+    let (code, err) = refused("formulas-unsaved.xlsx", &[]);
+    assert_eq!(code, Some(1), "{err}");
+    let at = fixture("import").join("formulas-unsaved.xlsx").display().to_string();
+    assert!(
+        err.contains(&format!(
+            "error: {at}:6: cell E6 has the formula =ROUND(2270,0) but the file holds no value for it \
+             (nor for 21 other cells like it)"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("open the file in Excel or LibreOffice and save it again"), "{err}");
+    assert!(err.contains("\n1 error: nothing was written"), "one message, not one per cell: {err}");
+    // Names and no figures: nothing to write, and nothing written.
+    let site = sample_site("import-no-figure");
+    let file = site.parent().unwrap().join("empty.csv");
+    std::fs::write(&file, "Đơn vị,voluntary-si\nPhường Long Mỹ,\nPhường Ô Môn,\n").unwrap();
+    let o = tiendo_en(&["import", file.to_str().unwrap(), "--root", site.to_str().unwrap(), "--as-of", "2025-10-31"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("this file holds no figure of any unit: there is nothing to write"), "{}", stderr(&o));
+    assert!(!site.join("data/reports/2025-10.yaml").exists());
+}

@@ -118,6 +118,12 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
         matcher: Matcher::new(&lists.localities),
     };
     let sheet = read_sheet(&ctx, &bytes, options)?;
+    if let Some((row, col, formula)) = sheet.unsaved.first() {
+        let cell = format!("{}{row}", sheet::column_name(*col));
+        let message = t!("import_formulas_unsaved", cell, formula = formula.as_str(), n = sheet.unsaved.len() - 1);
+        let d = Diagnostic { line: *row, ..Diagnostic::error(ctx.shown, message) };
+        return Err(Error::Input(vec![d.help(t!("import_formulas_unsaved_help"))]));
+    }
     let layout = layout::layout(&ctx, &sheet, &mut diags).ok_or_else(|| Error::Input(diags.clone().into_sorted()))?;
     let read = rows::read(&ctx, &sheet, &layout, &mut diags);
     let mut table = read.table;
@@ -127,6 +133,11 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
         if options.merge && target.exists() { merge(&ctx, &target, &rel, as_of, &mut table, &mut diags) } else { None };
     if diags.has_errors() {
         return Err(Error::Input(diags.into_sorted()));
+    }
+    // A report without a figure would publish a month of nothing.
+    if table.iter().flatten().all(Option::is_none) {
+        let d = Diagnostic::error(ctx.shown, t!("import_no_figure")).help(t!("import_no_figure_help"));
+        return Err(Error::Input(vec![d]));
     }
     if !options.root.join(format!("{}/{}.yaml", load::TARGETS_DIR, as_of.year())).is_file() {
         diags.push(

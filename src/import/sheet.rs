@@ -84,6 +84,9 @@ pub(super) struct Sheet {
     pub numbers: Vec<u64>,
     /// Whether cells have addresses (`D17`): in a workbook.
     pub workbook: bool,
+    /// Cells with a formula and no value saved with it (a workbook exported by a web
+    /// application that never calculated it): (row number, column, formula).
+    pub unsaved: Vec<(u64, usize, String)>,
 }
 
 impl Sheet {
@@ -127,7 +130,7 @@ impl Sheet {
                 (n, r)
             })
             .unzip();
-        Sheet { name, format, rows, numbers, workbook }
+        Sheet { name, format, rows, numbers, workbook, unsaved: Vec::new() }
     }
 }
 
@@ -325,6 +328,8 @@ struct Dumped {
     numbers: Vec<u64>,
     /// Cells: `null`, a number, `{"t": text}` or `{"e": error}`.
     rows: Vec<Vec<serde_json::Value>>,
+    #[serde(default)]
+    unsaved: Vec<(u64, usize, String)>,
 }
 
 impl Dumped {
@@ -340,6 +345,7 @@ impl Dumped {
             format: sheet.format.clone(),
             numbers: sheet.numbers.clone(),
             rows: sheet.rows.iter().map(|r| r.iter().map(cell).collect()).collect(),
+            unsaved: sheet.unsaved.clone(),
         }
     }
 
@@ -354,7 +360,7 @@ impl Dumped {
             _ => Cell::Empty,
         };
         let rows = self.numbers.into_iter().zip(self.rows).map(|(n, r)| (n, r.iter().map(cell).collect())).collect();
-        Sheet::from_rows(self.name, self.format, rows, true)
+        Sheet { unsaved: self.unsaved, ..Sheet::from_rows(self.name, self.format, rows, true) }
     }
 }
 
@@ -381,7 +387,19 @@ fn workbook_sheets(bytes: &[u8]) -> Result<Vec<Sheet>, Unopened> {
                 ((first_row + k + 1) as u64, cells)
             })
             .collect();
-        sheets.push(Sheet::from_rows(Some(name), format.to_owned(), rows, true));
+        // Formulas whose cell has no value: the reader sees them as empty cells.
+        let formulas = workbook.worksheet_formula(&name).ok();
+        let unsaved = formulas
+            .iter()
+            .flat_map(|f| {
+                let (r0, c0) = f.start().unwrap_or((0, 0));
+                f.used_cells().map(move |(r, c, text)| (r0 as usize + r, c0 as usize + c, text))
+            })
+            .filter(|(_, _, text)| !text.trim().is_empty())
+            .filter(|&(r, c, _)| range.get_value((r as u32, c as u32)).is_none_or(|v| *v == Data::Empty))
+            .map(|(r, c, text)| (r as u64 + 1, c, text.clone()))
+            .collect();
+        sheets.push(Sheet { unsaved, ..Sheet::from_rows(Some(name), format.to_owned(), rows, true) });
     }
     Ok(sheets)
 }
