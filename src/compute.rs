@@ -30,6 +30,8 @@ pub struct Series {
     latest: Option<usize>,
     /// The last figure of the year before, where the expected path starts.
     pub baseline: Option<Point>,
+    /// Of a closed year: its standings are final results (see [`YearData::closed`]).
+    pub closed: bool,
 }
 
 impl Series {
@@ -41,19 +43,22 @@ impl Series {
         due: Date,
         baseline: Option<Point>,
         at_risk: f64,
+        closed: bool,
     ) -> Series {
         let figures: Vec<Option<u64>> = figures.collect();
         let standings: Vec<Option<Standing>> = match &goal {
             Some(goal) => {
                 let points: Vec<Point> =
                     figures.iter().zip(dates).filter_map(|(v, &date)| v.map(|value| Point { date, value })).collect();
-                let mut standings = standings(&points, goal, due, baseline, at_risk).into_iter();
+                let mut standings = standings(&points, goal, due, baseline, at_risk)
+                    .into_iter()
+                    .map(|s| if closed { crate::progress::closed(s) } else { s });
                 figures.iter().map(|v| v.and_then(|_| standings.next())).collect()
             }
             None => vec![None; figures.len()],
         };
         let latest = standings.iter().rposition(Option::is_some);
-        Series { goal, standings, figures, latest, baseline }
+        Series { goal, standings, figures, latest, baseline, closed }
     }
 
     /// The target in people, with a goal.
@@ -109,6 +114,9 @@ pub struct YearData {
     pub targeted: bool,
     /// The targets' due date; 31 December without targets.
     pub due: Date,
+    /// Whether the year is over (SPEC §2): a later year has reports, or its latest report
+    /// is dated on or after `due`. Its standings are final results, not forecasts.
+    pub closed: bool,
     /// This year's reports: a range of `Site::reports`, oldest first.
     pub reports: Range<usize>,
     /// Their dates, in the same order: what each series' standings are aligned to.
@@ -140,7 +148,8 @@ pub fn compute(site: &Site) -> Computed {
         let year = site.reports[start].as_of.year();
         let end = start + site.reports[start..].iter().take_while(|r| r.as_of.year() == year).count();
         let previous = years.last().filter(|p| p.year == year - 1);
-        years.push(compute_year(site, year, site.targets_for(year), start..end, previous));
+        let later = end < site.reports.len();
+        years.push(compute_year(site, year, site.targets_for(year), start..end, previous, later));
         start = end;
     }
     Computed { years }
@@ -152,9 +161,11 @@ fn compute_year(
     targets: Option<&YearTargets>,
     reports: Range<usize>,
     previous: Option<&YearData>,
+    later: bool,
 ) -> YearData {
     let last_report = site.reports[reports.end.saturating_sub(1).max(reports.start)].as_of;
     let due = targets.map(|t| t.due).or_else(|| Date::last_of_year(year)).unwrap_or(last_report);
+    let closed = later || last_report >= due;
     let at_risk = site.config.at_risk;
     let dates: Vec<Date> = site.reports[reports.clone()].iter().map(|r| r.as_of).collect();
     let units = site.figures.par_map(|l, i, figures| {
@@ -163,7 +174,7 @@ fn compute_year(
         let goal = targets.and_then(|t| *t.goals.get(l, i));
         let baseline = previous.and_then(|p| last_point(p, p.units.get(l, i)));
         let values = figures[reports.clone()].iter().map(|f| f.map(|f| f.value));
-        Series::new(goal, values, &dates, due, baseline, at_risk)
+        Series::new(goal, values, &dates, due, baseline, at_risk, closed)
     });
 
     let everyone: Vec<usize> = (0..site.localities.len()).collect();
@@ -173,7 +184,7 @@ fn compute_year(
         let goal = goals.map(Goal::sum);
         let values = carried_forward(site, reports.clone(), members, indicator);
         let baseline = previous.and_then(|(p, s)| last_point(p, s));
-        Series::new(goal, values.into_iter(), &dates, due, baseline, at_risk)
+        Series::new(goal, values.into_iter(), &dates, due, baseline, at_risk, closed)
     };
     let city = (0..site.indicators.len()).map(|i| aggregate(&everyone, previous.map(|p| (p, &p.city[i])), i)).collect();
     let groups = site
@@ -186,7 +197,7 @@ fn compute_year(
                 .collect()
         })
         .collect();
-    YearData { year, targeted: targets.is_some(), due, reports, dates, units, city, groups }
+    YearData { year, targeted: targets.is_some(), due, closed, reports, dates, units, city, groups }
 }
 
 /// The last figure of `series` in `year`, with its date: where the next year's expected

@@ -376,11 +376,12 @@ mod tests {
         };
         let goal = Goal::coverage(Rate::parse("95").unwrap(), 40_000);
         let dates = [d(9, 30)];
-        let series = Series::new(Some(goal), [Some(35_300)].into_iter(), &dates, d(12, 31), None, 0.9);
+        let series = Series::new(Some(goal), [Some(35_300)].into_iter(), &dates, d(12, 31), None, 0.9, false);
         let year = crate::compute::YearData {
             year: 2025,
             targeted: true,
             due: d(12, 31),
+            closed: false,
             reports: 0..1,
             dates: dates.to_vec(),
             units: Grid::new(2, 1, |_, _| series.clone()),
@@ -424,7 +425,7 @@ mod tests {
     #[test]
     fn a_figure_without_targets_leaves_their_columns_empty() {
         let (site, _) = site_and_computed();
-        let series = Series::new(None, [Some(35_300)].into_iter(), &[d(9, 30)], d(12, 31), None, 0.9);
+        let series = Series::new(None, [Some(35_300)].into_iter(), &[d(9, 30)], d(12, 31), None, 0.9, false);
         let row =
             Row { locality: Some(0), indicator: 0, date: d(9, 30), value: 35_300, series: &series, standing: None };
         let csv_rows = csv_rows(&site, &[row]);

@@ -145,10 +145,13 @@ pub enum Status {
     AtRisk,
     Behind,
     NoTrend,
+    /// The final result of a closed year short of its target.
+    Missed,
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [Status::Achieved, Status::OnTrack, Status::AtRisk, Status::Behind, Status::NoTrend];
+    pub const ALL: [Status; 6] =
+        [Status::Achieved, Status::OnTrack, Status::AtRisk, Status::Behind, Status::NoTrend, Status::Missed];
 
     /// The machine name used in figures.csv and in CSS classes.
     pub fn slug(self) -> &'static str {
@@ -158,6 +161,7 @@ impl Status {
             Status::AtRisk => "at-risk",
             Status::Behind => "behind",
             Status::NoTrend => "no-trend",
+            Status::Missed => "missed",
         }
     }
 }
@@ -264,6 +268,18 @@ pub fn standing(points: &[Point], goal: &Goal, due: Date, baseline: Option<Point
         expected: expected(baseline, goal.people, due, latest.date),
         status: status(latest.value, goal, projection, at_risk),
     })
+}
+
+/// A standing of a closed year (SPEC §2): a result, not a forecast. Achieved or missed,
+/// with the people it fell short by; no pace, needed per month or projection.
+pub fn closed(standing: Standing) -> Standing {
+    Standing {
+        pace: None,
+        needed_per_month: None,
+        projection: None,
+        status: if standing.status == Status::Achieved { Status::Achieved } else { Status::Missed },
+        ..standing
+    }
 }
 
 /// The standing as of every figure of a series: one per figure, for history tables and figures.csv.

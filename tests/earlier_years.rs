@@ -99,7 +99,10 @@ fn a_build_with_kept_pages_writes_what_a_build_without_them_writes() {
     assert!(fs::read(list(&site, 2025)).unwrap() != first);
     assert_eq!(names(&site.join(".tiendo-cache/years")), ["2024", "2025"]);
     let north = text_of(&read(out.join("years/2025/localities/north/index.html")));
-    assert!(north.contains("North Ward has reached 77.00% of its 2025 Enrolment target"), "{north}");
+    assert!(
+        north.contains("In 2025, North Ward reached 77.00% of its Enrolment target: missed, 230 people short"),
+        "{north}"
+    );
     assert_identical(&out, &fresh(&site, "kept-edits-fresh-2"));
 
     // So is a change of the interface text, of a unit's name, and of the settings.

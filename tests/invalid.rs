@@ -129,6 +129,7 @@ fn warnings_are_printed_and_the_build_goes_on() {
         "coverage above 100 %",
         "more than three times the target",
         "has no health-insurance figure in the latest report",
+        "every 2026 target is the same as in 2025",
     ] {
         assert!(actual.contains(w), "missing warning {w:?}:\n{actual}");
     }

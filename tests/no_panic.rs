@@ -197,6 +197,7 @@ fn downstream(site: &model::Site) {
                 year: year.year,
                 due: year.due,
                 as_rate: goal.base.is_some(),
+                closed: year.closed,
                 labels: &labels,
                 fmt,
             };

@@ -168,10 +168,17 @@ fn the_results_of_2024_stay_published_under_years_2024() {
     let long_my = text_of(&read(out.join("years/2024/localities/long-my/index.html")));
     for expected in [
         "Đây là kết quả năm 2024, tính đến kỳ báo cáo cuối cùng của năm (31/12/2024). Xem số liệu mới nhất (năm 2025)",
-        "Phường Long Mỹ đạt 98,12 % chỉ tiêu BHXH tự nguyện năm 2024; cần thêm 19 người.",
+        // A closed year's result, as of its last report (SPEC §2).
+        "Năm 2024, Phường Long Mỹ đạt 98,12 % chỉ tiêu BHXH tự nguyện: không đạt, thiếu 19 người \
+         (kết quả đến 31/12/2024). ✖ Không đạt",
         "Đã có 993 người Chỉ tiêu 1.012 người",
     ] {
         assert!(long_my.contains(expected), "{expected:?} not in {long_my}");
+    }
+    // No forecast, pace, path or "at risk" for a year that is over.
+    for word in ["Nguy cơ", "Đúng tiến độ", "Chậm tiến độ", "Nếu giữ tốc độ", "lộ trình", "Tăng mỗi tháng", "Cần tăng"]
+    {
+        assert!(!long_my.contains(word), "{word:?} in {long_my}");
     }
     let home = read(out.join("years/2024/index.html"));
     assert!(home.contains("<title>Kết quả năm 2024 · "), "{home}");

@@ -43,7 +43,7 @@ fn january_without_targets_is_published_with_its_figures_and_a_warning() {
         "The 2026 targets are not published yet: figures only, no progress or status. \
          North Ward: 790 people in Enrolment as of 31 Jan 2026. North Ward: 9,040 people",
         // The latest figure, the change since December, and 2025's final result.
-        "So far 790 people Change +30 people since 31 Dec 2025 Last year 2025: 760 people, 76.00% of the target.",
+        "So far 790 people Change +30 people since 31 Dec 2025 Last year 2025 (to 31 Dec 2025): 760 people, 76.00% of the target.",
         // The new indicator, which has no 2025 targets and needed none.
         "North Ward: 12 people in Volunteers as of 31 Jan 2026",
         "2026: figures of every report for North Ward (the 2026 targets are not published yet)",
@@ -84,7 +84,9 @@ fn january_without_targets_is_published_with_its_figures_and_a_warning() {
     let home = text_of(&read(out.join("index.html")));
     assert!(home.contains("Main points The 2026 targets are not published yet"), "{home}");
     assert!(
-        home.contains("2,180 people as of 31 Jan 2026 2025: 2,130 people, 81.92% of the target. +50 people"),
+        home.contains(
+            "2,180 people as of 31 Jan 2026 2025 (to 31 Dec 2025): 2,130 people, 81.92% of the target. +50 people"
+        ),
         "{home}"
     );
     let ranking = text_of(&read(out.join("indicators/enrolment/index.html")));
@@ -118,13 +120,18 @@ fn every_past_year_keeps_its_final_results_under_years() {
     let north = text_of(&html);
     for expected in [
         "These are the 2025 results, as of the last report of the year (31 Dec 2025). See the latest figures (2026)",
-        "North Ward has reached 76.00% of its 2025 Enrolment target; 240 people are still needed.",
+        // A result, not a forecast (SPEC §2).
+        "In 2025, North Ward reached 76.00% of its Enrolment target: missed, 240 people short \
+         (result as of 31 Dec 2025). ✖ Missed",
         "Rank 3 of 4 wards and communes in Riverside City",
-        // The year's figures, report by report, under its chart.
-        "Enrolment figures of North Ward, 2025 Report date People % of target Needed on the path Status \
-         31 Mar 2025 300 30.00% 397 No trend yet 30 Jun 2025 500 50.00% 597 At risk",
+        // The year's figures, report by report, under its chart: the result on its last.
+        "Enrolment figures of North Ward, 2025 Report date People % of target Status \
+         31 Mar 2025 300 30.00% 30 Jun 2025 500 50.00% 30 Sep 2025 700 70.00% 31 Dec 2025 760 76.00% Missed",
     ] {
         assert!(north.contains(expected), "{expected:?} not in {north}");
+    }
+    for forecast in ["At risk", "Behind", "On track", "No trend", "If this pace holds", "on the path", "per month"] {
+        assert!(!north.contains(forecast), "{forecast:?} in {north}");
     }
     // Nothing of 2026 in 2025's page (but the way to it): no January, no indicator that
     // started after it.
@@ -143,7 +150,7 @@ fn every_past_year_keeps_its_final_results_under_years() {
 
     // The ranking of 2025, best first, with North Ward's final progress.
     let ranking = text_of(&read(out.join("years/2025/indicators/enrolment/index.html")));
-    assert!(ranking.contains("3 North Ward 760 1,000 76.00% ✖ Behind"), "{ranking}");
+    assert!(ranking.contains("3 North Ward 760 1,000 76.00% ✖ Missed"), "{ranking}");
     assert!(!out.join("years/2025/indicators/volunteers").exists(), "2025 had no volunteers");
     let home = text_of(&read(out.join("years/2025/index.html")));
     assert!(home.contains("Progress toward the 2025 targets — Riverside City"), "{home}");

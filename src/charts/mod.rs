@@ -31,7 +31,7 @@ pub fn status_colour(status: Status) -> Colour {
         Status::Achieved => Colour("#1A7F37"),
         Status::OnTrack => Colour("#1F6FB5"),
         Status::AtRisk => Colour("#A85A00"),
-        Status::Behind => Colour("#C02626"),
+        Status::Behind | Status::Missed => Colour("#C02626"),
         Status::NoTrend => Colour("#6B6B6B"),
     }
 }

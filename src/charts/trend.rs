@@ -33,6 +33,8 @@ pub struct Trend<'a> {
     pub due: Date,
     /// Plot the coverage rate in percent instead of people.
     pub as_rate: bool,
+    /// A closed year: its result, without the expected path or a projection.
+    pub closed: bool,
     pub labels: &'a TrendLabels,
     pub fmt: Fmt,
 }
@@ -94,6 +96,7 @@ fn plan(t: &Trend) -> Plan {
     let target = y_of(t.goal.people as f64);
     let expected: Vec<(f64, f64)> = s
         .path_start()
+        .filter(|_| !t.closed)
         .map(|b| vec![(month_x(t.year, b.date), y_of(b.value as f64)), (x_due, target)])
         .unwrap_or_default();
     let projection: Vec<(f64, f64)> = match (latest, latest.and_then(|l| l.projection)) {
@@ -153,7 +156,7 @@ pub fn trend_both(t: &Trend) -> (String, String) {
 
 fn svg(t: &Trend, p: &Plan) -> String {
     let mut svg = Svg::new(WIDTH as u32, HEIGHT as u32, t.id, t.title, t.desc, TEXT, INK);
-    let legend_bottom = legend(&mut svg, t.labels, !p.projection.is_empty());
+    let legend_bottom = legend(&mut svg, t.labels, !p.expected.is_empty(), !p.projection.is_empty());
     let widest = p.y_ticks.iter().map(|(_, label)| text_width(label, TEXT)).fold(0.0, f64::max);
     let (left, right, top, bottom) = (widest + 14.0, WIDTH - 16.0, legend_bottom + 10.0, HEIGHT - 28.0);
     let px = |x: f64| left + (x - p.x_min) / (p.x_max - p.x_min) * (right - left);
@@ -202,8 +205,10 @@ fn html(t: &Trend, p: &Plan) -> String {
     num(&mut out, widest + 0.5);
     out.push_str("em\">\n");
     out.push_str("<ul class=\"legend\" aria-hidden=\"true\">");
-    let mut entries =
-        vec![("actual", &t.labels.actual), ("target", &t.labels.target), ("expected", &t.labels.expected)];
+    let mut entries = vec![("actual", &t.labels.actual), ("target", &t.labels.target)];
+    if !p.expected.is_empty() {
+        entries.push(("expected", &t.labels.expected));
+    }
     if !p.projection.is_empty() {
         entries.push(("projection", &t.labels.projection));
     }
@@ -254,12 +259,12 @@ fn html(t: &Trend, p: &Plan) -> String {
 
 /// A legend above the plot, in rows that fit the width: a short stroke in each series'
 /// style, then its name. Returns where it ends.
-fn legend(svg: &mut Svg, labels: &TrendLabels, projection: bool) -> f64 {
-    let mut entries: Vec<(&str, Colour, f64, Stroke)> = vec![
-        (&labels.actual, ACTUAL, 3.0, Stroke::Solid),
-        (&labels.target, TARGET, 2.0, Stroke::Dashed("10 5")),
-        (&labels.expected, EXPECTED, 2.0, Stroke::Dashed("2 4")),
-    ];
+fn legend(svg: &mut Svg, labels: &TrendLabels, expected: bool, projection: bool) -> f64 {
+    let mut entries: Vec<(&str, Colour, f64, Stroke)> =
+        vec![(&labels.actual, ACTUAL, 3.0, Stroke::Solid), (&labels.target, TARGET, 2.0, Stroke::Dashed("10 5"))];
+    if expected {
+        entries.push((&labels.expected, EXPECTED, 2.0, Stroke::Dashed("2 4")));
+    }
     if projection {
         entries.push((&labels.projection, ACTUAL, 2.0, Stroke::Dashed("6 4")));
     }
@@ -289,7 +294,7 @@ mod tests {
     fn series(months: &[(u8, Option<u64>)]) -> Series {
         let dates: Vec<Date> = months.iter().map(|&(m, _)| Date::new(2025, m, 28).unwrap()).collect();
         let due = Date::new(2025, 12, 31).unwrap();
-        Series::new(Some(Goal::count(1509)), months.iter().map(|&(_, v)| v), &dates, due, None, 0.9)
+        Series::new(Some(Goal::count(1509)), months.iter().map(|&(_, v)| v), &dates, due, None, 0.9, false)
     }
 
     fn every(points: &[(u8, u64)]) -> Series {
@@ -316,6 +321,7 @@ mod tests {
             year: 2025,
             due: Date::new(2025, 12, 31).unwrap(),
             as_rate: false,
+            closed: false,
             labels: &l,
             fmt: Fmt::new(Language::get("vi").unwrap()),
         })

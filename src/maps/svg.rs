@@ -13,12 +13,14 @@ use crate::text::push_escaped_html;
 
 /// The statuses a map shows, with their patterns: (class, background, ink, the pattern's
 /// marks in a 14-unit tile).
-const PATTERNS: [(&str, &str, &str, &str); 6] = [
+const PATTERNS: [(&str, &str, &str, &str); 7] = [
     ("achieved", "#1a7f37", "#1a7f37", ""),
     ("on-track", "#c9dcf0", "#1f5fa0", "M-2 16L16-2M-4 4l8-8M10 18l8-8"),
     ("at-risk", "#f5dcb8", "#8f4d00", "M3.5 3.5h.1M10.5 10.5h.1"),
     ("behind", "#f4c9c4", "#b3261e", "M0 0L14 14M14 0L0 14"),
     ("no-trend", "#e4e4e4", "#595959", "M0 7h14"),
+    // A closed year's unmet target: as "behind", which it ended as.
+    ("missed", "#f4c9c4", "#b3261e", "M0 0L14 14M14 0L0 14"),
     ("none", "#f7f7f7", "#f7f7f7", ""),
 ];
 

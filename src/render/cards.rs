@@ -19,7 +19,7 @@ fn colour(s: Status) -> &'static str {
         Status::Achieved => "#1a7f37",
         Status::OnTrack => "#1f5fa0",
         Status::AtRisk => "#8f4d00",
-        Status::Behind => "#b3261e",
+        Status::Behind | Status::Missed => "#b3261e",
         Status::NoTrend => "#595959",
     }
 }

@@ -146,6 +146,7 @@ impl Renderer<'_> {
                     "method_status_at_risk",
                     "method_status_behind",
                     "method_status_no_trend",
+                    "method_status_missed",
                 ],
             ),
             section("method_totals_h", &["method_totals", "method_gaps"]),

@@ -52,7 +52,7 @@ pub(super) struct LocatorView {
 }
 
 /// The statuses in the order a legend lists them.
-const ORDER: [&str; 6] = ["achieved", "on-track", "at-risk", "behind", "no-trend", "none"];
+const ORDER: [&str; 7] = ["achieved", "on-track", "at-risk", "behind", "no-trend", "missed", "none"];
 
 impl Renderer<'_> {
     /// The site's map for each indicator the year has figures for (on the home page), or
@@ -168,9 +168,7 @@ impl Renderer<'_> {
     /// The words of a status class in a legend.
     fn status_word(&self, class: &str) -> String {
         use crate::progress::Status;
-        let status = [Status::Achieved, Status::OnTrack, Status::AtRisk, Status::Behind, Status::NoTrend]
-            .into_iter()
-            .find(|st| st.slug() == class);
+        let status = Status::ALL.into_iter().find(|st| st.slug() == class);
         match status {
             Some(st) => self.words.s.status(st).to_owned(),
             None => self.s("map_no_data"),

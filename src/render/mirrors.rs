@@ -217,7 +217,9 @@ impl FigureView {
             number(&mut out, "fig_target", &self.target, &self.unit);
             number(&mut out, "fig_progress", &self.progress, "");
             number(&mut out, "fig_remaining", &self.remaining, "");
-            number(&mut out, "fig_expected", &self.expected, "");
+            if !self.expected.is_empty() {
+                number(&mut out, "fig_expected", &self.expected, "");
+            }
             for (label, value) in
                 [("fig_pace", &self.pace), ("fig_needed", &self.needed), ("fig_projection", &self.projection)]
             {

@@ -9,6 +9,7 @@ use crate::compute::{Computed, Series, YearData};
 use crate::format::Fmt;
 use crate::model::{Indicator, IndicatorKind, Site};
 pub(super) use crate::pages::Which;
+use crate::progress::Status;
 use crate::words::Strings;
 
 /// A place, the name it is called by, and which one it is.
@@ -33,8 +34,9 @@ impl Place<'_> {
 /// What the tables of every place share, worked out once per build: their headings with
 /// their column labels (see [`column_labels`]), and the report dates as written.
 pub(super) struct Heads {
-    /// A trend table's, for a count and for a coverage indicator.
-    pub trend: [(Vec<String>, String); 2],
+    /// A trend table's: for a count and for a coverage indicator, of a running year and
+    /// of a closed one (without the expected path), at `coverage + 2 × closed`.
+    pub trend: [(Vec<String>, String); 4],
     /// A locality's history table's, by computed year: its headings, their labels, and the
     /// indicators it has columns for (those the year's reports give figures for), each a
     /// figure and, once the year's targets are published, its progress.
@@ -49,12 +51,16 @@ impl Heads {
             let labels = column_labels(head.iter().skip(1).map(String::as_str));
             (head, labels)
         };
-        let trend = |coverage: bool| {
+        let trend = |coverage: bool, closed: bool| {
             let mut head = vec![s.get("col_date").to_owned(), s.get("col_value").to_owned()];
             if coverage {
                 head.push(s.get("col_rate").to_owned());
             }
-            head.extend(["col_progress", "col_expected", "col_status"].map(|k| s.get(k).to_owned()));
+            head.push(s.get("col_progress").to_owned());
+            if !closed {
+                head.push(s.get("col_expected").to_owned());
+            }
+            head.push(s.get("col_status").to_owned());
             labelled(head)
         };
         let history = computed
@@ -77,7 +83,11 @@ impl Heads {
             })
             .collect();
         let dates = computed.years.iter().map(|y| y.dates.iter().map(|&d| fmt.date(d)).collect()).collect();
-        Heads { trend: [trend(false), trend(true)], history, dates }
+        Heads {
+            trend: [trend(false, false), trend(true, false), trend(false, true), trend(true, true)],
+            history,
+            dates,
+        }
     }
 }
 
@@ -124,10 +134,11 @@ impl Renderer<'_> {
             return Ok(figure);
         };
         let title = self.words.with_status(&figure.sentence, series);
-        let desc = self
-            .words
-            .s
-            .fill("chart_trend_desc", &[("year", &year.to_string()), ("due", &self.words.fmt.date(self.year.due))]);
+        let closed = self.year.closed;
+        let desc = self.words.s.fill(
+            if closed { "chart_trend_desc_closed" } else { "chart_trend_desc" },
+            &[("year", &year.to_string()), ("due", &self.words.fmt.date(self.year.due))],
+        );
         let labels = TrendLabels {
             actual: self.s("legend_actual"),
             target: self.s("legend_target"),
@@ -143,6 +154,7 @@ impl Renderer<'_> {
             year,
             due: self.year.due,
             as_rate: ind.kind == IndicatorKind::Coverage,
+            closed,
             labels: &labels,
             fmt: self.words.fmt,
         };
@@ -196,16 +208,17 @@ impl Renderer<'_> {
             };
             s.fill("pending_change", &[("change", &diff), ("date", &date)])
         });
+        // The year before's result, as of its last figure: not always 31 December.
         let previous = previous_year.and_then(|p| {
             let last = place.series(p, i);
-            let (_, v) = last.latest_figure()?;
-            let year = p.year.to_string();
+            let (j, v) = last.latest_figure()?;
+            let (year, date) = (p.year.to_string(), fmt.date(*p.dates.get(j)?));
             Some(match last.latest() {
                 Some(st) => s.fill(
                     "pending_previous",
-                    &[("year", &year), ("value", &people(v)), ("progress", &self.words.progress(st))],
+                    &[("year", &year), ("date", &date), ("value", &people(v)), ("progress", &self.words.progress(st))],
                 ),
-                None => s.fill("pending_previous_plain", &[("year", &year), ("value", &people(v))]),
+                None => s.fill("pending_previous_plain", &[("year", &year), ("date", &date), ("value", &people(v))]),
             })
         });
         let date = self.year.dates[k];
@@ -232,7 +245,8 @@ impl Renderer<'_> {
     fn trend_table(&self, caption: String, ind: &Indicator, series: &Series) -> Result<TableView, RenderError> {
         let (s, fmt) = (self.words.s, self.words.fmt);
         let coverage = ind.kind == IndicatorKind::Coverage;
-        let (head, labels) = &self.heads.trend[usize::from(coverage)];
+        let closed = self.year.closed;
+        let (head, labels) = &self.heads.trend[usize::from(coverage) + 2 * usize::from(closed)];
         let dates = self.heads.dates.get(self.index).map_or(&[][..], Vec::as_slice);
         let mut rows = self.table_rows();
         for (k, date) in dates.iter().enumerate() {
@@ -249,8 +263,13 @@ impl Renderer<'_> {
                 rows.cell(&series.rate_of(st.value as f64).map(|r| fmt.percent(r)).unwrap_or_default());
             }
             rows.cell(&self.words.progress(st));
-            rows.cell(&fmt.count_f(st.expected));
-            rows.cell(s.status(st.status));
+            if !closed {
+                rows.cell(&fmt.count_f(st.expected));
+            }
+            // A closed year's result is its last figure's: before it, only a target
+            // already reached is said.
+            let before_the_end = closed && series.latest_figure().is_some_and(|(last, _)| k < last);
+            rows.cell(if before_the_end && st.status != Status::Achieved { "" } else { s.status(st.status) });
         }
         Ok(TableView { caption, head: head.clone(), labels: labels.clone(), body: self.finish_rows(rows)? })
     }

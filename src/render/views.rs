@@ -274,7 +274,7 @@ pub fn icon(s: Status) -> &'static str {
         Status::Achieved => "✔",
         Status::OnTrack => "↗",
         Status::AtRisk => "!",
-        Status::Behind => "✖",
+        Status::Behind | Status::Missed => "✖",
         Status::NoTrend => "…",
     }
 }
@@ -324,13 +324,19 @@ impl<'a> Words<'a> {
         let rate = series.rate_of(st.value as f64).map(|r| self.fmt.percent(r)).unwrap_or_default();
         let target_rate = series.target_rate().map(|r| self.fmt.percent(r)).unwrap_or_default();
         let base = ind.base_label.clone().unwrap_or_else(|| self.s.get("base_default").to_owned());
-        let key = match (ind.kind, st.status == Status::Achieved) {
-            (IndicatorKind::Count, false) => "sentence_count",
-            (IndicatorKind::Count, true) => "sentence_count_achieved",
-            (IndicatorKind::Coverage, false) => "sentence_coverage",
-            (IndicatorKind::Coverage, true) => "sentence_coverage_achieved",
+        // A closed year's result says so, and as of when.
+        let key = match (ind.kind, st.status == Status::Achieved, series.closed) {
+            (IndicatorKind::Count, false, false) => "sentence_count",
+            (IndicatorKind::Count, true, false) => "sentence_count_achieved",
+            (IndicatorKind::Coverage, false, false) => "sentence_coverage",
+            (IndicatorKind::Coverage, true, false) => "sentence_coverage_achieved",
+            (IndicatorKind::Count, false, true) => "sentence_count_missed",
+            (IndicatorKind::Count, true, true) => "sentence_count_achieved_final",
+            (IndicatorKind::Coverage, false, true) => "sentence_coverage_missed",
+            (IndicatorKind::Coverage, true, true) => "sentence_coverage_achieved_final",
         };
         let year = year.to_string();
+        let date = self.fmt.date(st.date);
         let args = [
             ("name", name),
             ("progress", progress.as_str()),
@@ -340,6 +346,7 @@ impl<'a> Words<'a> {
             ("rate", rate.as_str()),
             ("target_rate", target_rate.as_str()),
             ("base", base.as_str()),
+            ("date", date.as_str()),
         ];
         self.s.fill(key, &args)
     }
@@ -446,7 +453,8 @@ impl<'a> Words<'a> {
             remaining: format!("{}{}", self.fmt.count(st.remaining), self.unit_of(ind)),
             rate: series.rate_of(st.value as f64).map(|r| self.share_of_base(ind, r)).unwrap_or_default(),
             target_rate: series.target_rate().map(|r| self.share_of_base(ind, r)).unwrap_or_default(),
-            expected: self.fmt.count_f(st.expected),
+            // A closed year has a result, not a path to it.
+            expected: if series.closed { String::new() } else { self.fmt.count_f(st.expected) },
             pace: st.pace.map(per_month),
             needed: st.needed_per_month.filter(|_| st.remaining > 0).map(per_month),
             projection: st.projection.map(|p| {

@@ -52,11 +52,30 @@ pub(super) fn targets(
         years.extend(checked);
     }
     years.sort_by_key(|(y, _)| y.year);
+    copied_unchanged(&years, diags);
     let (years, given) = years.into_iter().unzip();
     Targets { years, given, broken }
 }
 
 /// The year a targets file's name gives: 2025 for `data/targets/2025.yaml`.
+/// A year whose targets are, every one, the year before's: most likely last year's file
+/// copied and not yet edited, which would publish progress against last year's targets.
+fn copied_unchanged(years: &[(YearTargets, Grid<bool>)], diags: &mut Diagnostics) {
+    for pair in years.windows(2) {
+        let [(before, _), (after, _)] = pair else { continue };
+        let any = after.goals.iter().any(|(_, _, g)| g.is_some());
+        if after.year == before.year + 1 && any && after.goals == before.goals {
+            diags.push(
+                crate::diag::Diagnostic::warning(
+                    &after.file,
+                    t!("targets_same_as_before", year = after.year, before = before.year),
+                )
+                .help(t!("targets_same_as_before_help", year = after.year)),
+            );
+        }
+    }
+}
+
 fn named_year(rel: &str) -> Option<i32> {
     rel.rsplit('/').next()?.split('.').next()?.parse().ok()
 }
@@ -80,6 +99,17 @@ fn year_targets<'f>(
             Err(_) => t!("targets_name_after_year_help", year),
         };
         diags.push(error_at(file, &raw.year, t!("targets_year_differs", stem, year)).help(help));
+        // A file copied from last year has last year's due date too: said in the same
+        // round, not after the year is mended.
+        if let (Ok(named), Some(d)) = (stem.parse::<i32>(), &raw.due)
+            && let Ok(due) = Date::parse(d.value.trim())
+            && due.year() < named
+        {
+            diags.push(
+                error_at(file, d, t!("due_before_year", due, year = named))
+                    .help(t!("due_before_year_help", year = named)),
+            );
+        }
         return None;
     }
     if let Some(first) = seen.insert(year, &file.rel) {

@@ -85,6 +85,7 @@ impl Strings {
             Status::AtRisk => "status_at_risk",
             Status::Behind => "status_behind",
             Status::NoTrend => "status_no_trend",
+            Status::Missed => "status_missed",
         })
     }
 
