@@ -220,8 +220,8 @@ fn the_office_sheet_is_read_as_received_in_every_format() {
         for line in [
             format!("read {}: {format}", fixture("import").join(file).display()),
             "  headings on rows 4-5; units in column".to_owned(),
-            format!("  voluntary-si: {e}, \"BHXH tự nguyện\", \"Thực hiện\" below it"),
-            format!("  health-insurance: {h}, \"BHYT\", \"Thực hiện\" below it"),
+            format!("  BHXH tự nguyện: {e}, \"BHXH tự nguyện\", \"Thực hiện\" below it"),
+            format!("  BHYT: {h}, \"BHYT\", \"Thực hiện\" below it"),
             "  row 6 \"Cần Thơ cũ\": the total of 3 units, which agrees".to_owned(),
             "  row 14 \"Sóc Trăng cũ\": the total of 1 unit, which agrees".to_owned(),
             "  row 16 \"Tổng cộng\": the total of 7 units, which agrees".to_owned(),
@@ -484,7 +484,7 @@ fn headings_on_two_rows_give_the_figures_column_or_are_refused_when_it_is_not_su
     let o = run(&site);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("  voluntary-si: column 2, \"BHXH tự nguyện\", \"Số người\" below it"),
+        stdout(&o).contains("  BHXH tự nguyện: column 2, \"BHXH tự nguyện\", \"Số người\" below it"),
         "{}",
         stdout(&o)
     );
@@ -521,7 +521,7 @@ fn a_vietnamese_site_hears_what_import_read_and_refused_in_vietnamese() {
     for line in [
         "tệp Excel (.xlsx), trang tính \"T10\"",
         "  tiêu đề ở các dòng 4-5; tên đơn vị ở cột B (7 dòng)",
-        "  voluntary-si: cột E, \"BHXH tự nguyện\", cột \"Thực hiện\" bên dưới",
+        "  BHXH tự nguyện: cột E, \"BHXH tự nguyện\", cột \"Thực hiện\" bên dưới",
         "  dòng 14 \"Sóc Trăng cũ\": tổng của 1 đơn vị, khớp",
         "đã ghi data/reports/2025-10.yaml: 14 số liệu của 7 đơn vị, 1 cảnh báo",
         "bước tiếp theo: tiendo check, rồi tiendo build",
@@ -639,6 +639,12 @@ fn names_as_offices_write_them_find_their_unit_and_a_tie_is_never_suggested() {
          Vị Thanh 1,380\n",
     );
     assert!(o.status.success(), "{}", stderr(&o));
+    // A month without BHYT is said before it is published.
+    assert!(
+        stderr(&o).contains("không cột nào của tệp là BHYT: báo cáo tháng này sẽ không có số liệu BHYT"),
+        "{}",
+        stderr(&o)
+    );
     let report = read(site.join("data/reports/2025-10.yaml"));
     for line in [
         "nhon-my: { voluntary-si: 500 }",

@@ -125,10 +125,10 @@ fn warnings_are_printed_and_the_build_goes_on() {
     assert!(out.join("localities/my-tu/index.html").is_file());
     // One of each kind of warning of SPEC §1.
     for w in [
-        "fell from 1180 to 1100",
+        "Phường Long Mỹ: BHXH tự nguyện fell from 1,180 to 1,100",
         "coverage above 100 %",
         "more than three times the target",
-        "has no health-insurance figure in the latest report",
+        "Xã Mỹ Tú has no BHYT figure in the latest report",
         "every 2026 target is the same as in 2025",
     ] {
         assert!(actual.contains(w), "missing warning {w:?}:\n{actual}");

@@ -77,7 +77,7 @@ fn writes_every_page_of_the_spec() {
     }
     // Lone Island's figures fell from the end of 2024: a warning, not an error.
     assert!(
-        stderr(&o).contains("warning: data/reports/2025-09.yaml:7:22: `lone` enrolment fell from 180 to 120"),
+        stderr(&o).contains("warning: data/reports/2025-09.yaml:7:22: Lone Island: Enrolment fell from 180 to 120"),
         "{}",
         stderr(&o)
     );

@@ -148,6 +148,15 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
     if let Some(d) = without_figures(&ctx, &table, as_of) {
         diags.push(d);
     }
+    // An indicator the sheet has no column for: the month is published without it.
+    for (i, ind) in ctx.indicators.iter().enumerate() {
+        if !layout.columns.iter().any(|c| c.indicator == i) && table.iter().all(|row| row[i].is_none()) {
+            diags.push(
+                Diagnostic::warning(ctx.shown, t!("import_indicator_no_column", indicator = ind.short.as_str()))
+                    .help(t!("import_indicator_no_column_help", indicator = ind.short.as_str(), id = ind.id.as_str())),
+            );
+        }
+    }
 
     let file = shown.as_str();
     let mut lines = vec![match &sheet.name {
@@ -159,7 +168,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
     let units = sheet.column(layout.units);
     lines.push(t!("import_read_layout", headings, units, n = read.unit_rows));
     for c in &layout.columns {
-        let indicator = ctx.indicators[c.indicator].id.as_str();
+        let indicator = ctx.indicators[c.indicator].short.as_str();
         lines.push(t!("import_read_column", indicator, column = sheet.column(c.col), heading = c.heading.clone()));
     }
     lines.extend(read.totals.iter().map(|total| t!("import_read_total", total = total.clone())));

@@ -9,13 +9,12 @@ use super::targets::Targets;
 use super::{Ids, date, error_at, split_number, whole_number};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::format::plain_count;
 use crate::load::reports::RawReport;
 use crate::load::yaml::At;
 use crate::load::{Loaded, SourceFile};
 use crate::model::{Figure, Grid, Report, YearTargets};
 use crate::t;
-use crate::words::messages::Text;
+use crate::words::messages::{Count, Text};
 
 /// One report file checked on its own, against the lists of localities and indicators:
 /// everything that does not need the other reports.
@@ -218,7 +217,9 @@ fn figure_warnings(
     let targets: Vec<Option<&YearTargets>> =
         reports.iter().map(|(d, _)| years.iter().find(|y| y.year == d.year())).collect();
     for (l, i, series) in figures.iter() {
-        let (locality, indicator) = (&ids.locality_list[l].id, &ids.indicator_list[i].id);
+        // Named as the officer knows them, figures as the site writes them; the file's
+        // line shows the ids.
+        let (locality, indicator) = (&ids.locality_list[l].label, &ids.indicator_list[i].short);
         let mut previous: Option<(u64, usize)> = None;
         for (k, figure) in series.iter().enumerate() {
             let Some(figure) = figure else { continue };
@@ -231,14 +232,8 @@ fn figure_warnings(
                 && value < before
             {
                 diags.push(
-                    at(t!(
-                        "figure_fell",
-                        locality,
-                        indicator,
-                        before = plain_count(before),
-                        value = plain_count(value)
-                    ))
-                    .help(t!("figure_fell_help", file = &reports[pk].1.file.rel)),
+                    at(t!("figure_fell", locality, indicator, before = Count(before), value = Count(value)))
+                        .help(t!("figure_fell_help", file = &reports[pk].1.file.rel)),
                 );
             }
             previous = Some((value, k));
@@ -247,7 +242,7 @@ fn figure_warnings(
                 && value > base
             {
                 diags.push(
-                    at(t!("above_base", locality, indicator, value = plain_count(value), base = plain_count(base)))
+                    at(t!("above_base", locality, indicator, value = Count(value), base = Count(base)))
                         .help(t!("above_base_help")),
                 );
             }
@@ -257,8 +252,8 @@ fn figure_warnings(
                         "three_times_target",
                         locality,
                         indicator,
-                        value = plain_count(value),
-                        target = plain_count(goal.people)
+                        value = Count(value),
+                        target = Count(goal.people)
                     ))
                     .help(t!("three_times_target_help")),
                 );
@@ -284,15 +279,15 @@ fn missing_from_latest(
         };
         let cells = figures.locality(l);
         if cells.iter().all(|series| series[k].is_none()) {
-            diags.push(warn(t!("missing_latest", locality = &locality.id)));
+            diags.push(warn(t!("missing_latest", locality = &locality.label)));
             continue;
         }
         for (i, series) in cells.iter().enumerate() {
             if series[k].is_none() {
                 diags.push(warn(t!(
                     "missing_latest_figure",
-                    locality = &locality.id,
-                    indicator = &ids.indicator_list[i].id
+                    locality = &locality.label,
+                    indicator = &ids.indicator_list[i].short
                 )));
             }
         }

@@ -22,6 +22,8 @@ pub enum Arg {
     Plain(String),
     /// Shown in the reader's date format (31/10/2025 in Vietnamese).
     Date(Date),
+    /// A number of people, with the reader's thousands separator (35.292 in Vietnamese).
+    Count(u64),
     /// Another message, worded in the same language.
     Text(Text),
     /// Values shown one after the other, separated by commas.
@@ -104,6 +106,15 @@ impl From<Vec<Text>> for Arg {
 impl From<Date> for Arg {
     fn from(d: Date) -> Arg {
         Arg::Date(d)
+    }
+}
+
+/// A number of people in a message, written as the reader writes numbers.
+pub struct Count(pub u64);
+
+impl From<Count> for Arg {
+    fn from(n: Count) -> Arg {
+        Arg::Count(n.0)
     }
 }
 
@@ -244,6 +255,16 @@ impl Catalogue {
                         out.push_str(", ");
                     }
                     self.push_arg(item, out);
+                }
+            }
+            Arg::Count(n) => {
+                let digits = n.to_string();
+                let separator = self.words("_thousands").unwrap_or(",");
+                for (k, c) in digits.chars().enumerate() {
+                    if k > 0 && (digits.len() - k) % 3 == 0 {
+                        out.push_str(separator);
+                    }
+                    out.push(c);
                 }
             }
             Arg::Date(d) => self.push(
