@@ -690,3 +690,46 @@ fn formulas_without_their_values_and_a_sheet_without_figures_are_refused() {
     assert!(stderr(&o).contains("this file holds no figure of any unit: there is nothing to write"), "{}", stderr(&o));
     assert!(!site.join("data/reports/2025-10.yaml").exists());
 }
+
+#[test]
+fn totals_and_rows_as_offices_label_them_are_recognised_and_checked() {
+    let site = sample_site("import-office-rows");
+    let file = site.parent().unwrap().join("khu-vuc.csv");
+    // The column-number row, areas in capitals, with "Khu vực", "KV", "(cũ)", "Cộng …"
+    // and a Roman numeral without a stop.
+    std::fs::write(
+        &file,
+        "STT,Đơn vị,voluntary-si,health-insurance\nA,B,1,2\nI,KHU VỰC CẦN THƠ (CŨ),1370,65700\n\
+         1,Phường Cái Khế,560,33100\n2,Phường Tân An,810,32600\n,Cộng khu vực Cần Thơ cũ,1370,65700\n\
+         II HẬU GIANG CŨ,,1250,35650\n3,Phường Long Mỹ,1250,35650\n,KV Hậu Giang (cũ),1250,35650\n\
+         ,Tổng cộng,2620,101350\n",
+    )
+    .unwrap();
+    let import = |file: &std::path::Path| {
+        tiendo_en(&[
+            "import",
+            file.to_str().unwrap(),
+            "--root",
+            site.to_str().unwrap(),
+            "--as-of",
+            "2025-10-31",
+            "--force",
+        ])
+    };
+    let o = import(&file);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for line in [
+        "row 3 \"KHU VỰC CẦN THƠ (CŨ)\": the total of 2 units, which agrees",
+        "row 6 \"Cộng khu vực Cần Thơ cũ\": the total of 2 units, which agrees",
+        "row 7 \"II HẬU GIANG CŨ\": the total of 1 unit, which agrees",
+        "row 9 \"KV Hậu Giang (cũ)\": the total of 1 unit, which agrees",
+        "wrote data/reports/2025-10.yaml: 6 figures for 3 units",
+    ] {
+        assert!(stdout(&o).contains(line), "no {line:?} in {}", stdout(&o));
+    }
+    // Still checked: an area's total that does not agree is refused.
+    let wrong = site.parent().unwrap().join("khu-vuc-sai.csv");
+    std::fs::write(&wrong, read(&file).replace("I,KHU VỰC CẦN THƠ (CŨ),1370", "I,KHU VỰC CẦN THƠ (CŨ),1380")).unwrap();
+    let o = import(&wrong);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+}

@@ -147,6 +147,9 @@ fn classify(
         Cell::Text(t) => count(t).is_ok_and(|v| v.is_some()) || is_excel_error(t),
         Cell::Number(_) | Cell::Error(_) => true,
     });
+    if column_numbers(sheet, r) {
+        return Row::Blank;
+    }
     // A total's label may stand in another column than the units' (the names' column,
     // beside a column of codes).
     let label = || {
@@ -230,12 +233,19 @@ fn classify(
 /// rows above ("Cộng").
 fn total_kind(ctx: &Context, name: &str) -> Option<Row> {
     let key = loose(name);
-    // "I. Cần Thơ cũ", "II - Hậu Giang cũ": a section number before a group's name.
+    let is_number = |n: &str| !n.is_empty() && n.chars().all(|c| matches!(c, 'i' | 'v' | 'x' | '0'..='9'));
+    // "I. Cần Thơ cũ", "II - Hậu Giang cũ", "III HẬU GIANG CŨ": a section number before a
+    // group's name.
     let unnumbered = key
         .split_once(['.', '-', ')'])
-        .filter(|(n, _)| !n.trim().is_empty() && n.trim().chars().all(|c| matches!(c, 'i' | 'v' | 'x' | '0'..='9')))
+        .filter(|(n, _)| is_number(n.trim()))
+        .or_else(|| key.split_once(' ').filter(|(n, _)| is_number(n)))
         .map_or(key.as_str(), |(_, rest)| rest.trim());
     let city = loose(&ctx.city.name);
+    let group = |text: &str| {
+        let text = area(text);
+        ctx.groups.iter().position(|g| area(&loose(&g.name)) == text)
+    };
     for word in TOTALS {
         let Some(rest) = unnumbered.strip_prefix(word) else { continue };
         if !rest.is_empty() && !rest.starts_with([' ', ':']) {
@@ -245,14 +255,41 @@ fn total_kind(ctx: &Context, name: &str) -> Option<Row> {
         if rest.is_empty() || rest == city || city.ends_with(rest) {
             return Some(if word == "cong" && rest.is_empty() { Row::Subtotal } else { Row::Total });
         }
-        if let Some(g) = ctx.groups.iter().position(|g| loose(&g.name) == rest) {
+        if let Some(g) = group(rest) {
             return Some(Row::Group(g));
         }
     }
     if unnumbered == city {
         return Some(Row::Total);
     }
-    ctx.groups.iter().position(|g| loose(&g.name) == unnumbered).map(Row::Group)
+    group(unnumbered).map(Row::Group)
+}
+
+/// An area's name as offices write it, compared without "Khu vực" or "KV" before it and
+/// without brackets: "KHU VỰC CẦN THƠ (CŨ)", "KV Cần Thơ cũ" and "Cần Thơ cũ" alike.
+fn area(loose_text: &str) -> String {
+    let text: String = loose_text.chars().filter(|c| !matches!(c, '(' | ')')).collect();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let rest = ["khu vuc ", "kv. ", "kv.", "kv ", "cum "].iter().find_map(|p| text.strip_prefix(p));
+    rest.unwrap_or(&text).trim().to_owned()
+}
+
+/// The row of column numbers under the headings ("A | B | 1 | 2 | 3"): letters and
+/// the numbers 1, 2, 3… in order, nothing else.
+fn column_numbers(sheet: &Sheet, r: usize) -> bool {
+    let cells: Vec<&Cell> = sheet.rows[r].iter().filter(|c| !c.is_empty()).collect();
+    let mut numbers = Vec::new();
+    for cell in &cells {
+        match cell {
+            Cell::Number(x) if x.fract() == 0.0 && (1.0..=60.0).contains(x) => numbers.push(*x),
+            Cell::Text(t) if t.trim().chars().count() == 1 && t.trim().chars().all(char::is_alphabetic) => {}
+            Cell::Text(t) if t.trim().parse::<u32>().is_ok_and(|n| (1..=60).contains(&n)) => {
+                numbers.push(f64::from(t.trim().parse::<u32>().unwrap_or(0)))
+            }
+            _ => return false,
+        }
+    }
+    cells.len() >= 3 && numbers.len() >= 2 && numbers.windows(2).all(|w| w[1] == w[0] + 1.0)
 }
 
 /// The figure of a unit's cell: `None` for an empty cell or a dash, or why it is none.
