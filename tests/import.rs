@@ -80,13 +80,12 @@ fn every_problem_is_reported_with_its_row_and_nothing_is_written() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     for expected in [
-        "export.csv:1: the column `dan-so` is not an indicator",
         "export.csv:3: \"Van Lang\" could be any of Xã Văn Lang (van-lang), Xã Văn Lăng (van-lang-2)",
         "export.csv:4: \"Phường Không Có\" is not a unit of this site",
         "export.csv:5: voluntary-si: \"1,5\" is not a whole number",
         "export.csv:5: health-insurance: \"-3\" is negative",
         "export.csv:7: Phường Long Mỹ is already on row 2",
-        "6 errors: nothing was written",
+        "5 errors: nothing was written",
     ] {
         assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
     }
@@ -732,4 +731,54 @@ fn totals_and_rows_as_offices_label_them_are_recognised_and_checked() {
     std::fs::write(&wrong, read(&file).replace("I,KHU VỰC CẦN THƠ (CŨ),1370", "I,KHU VỰC CẦN THƠ (CŨ),1380")).unwrap();
     let o = import(&wrong);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+}
+
+#[test]
+fn headings_as_offices_write_them_and_other_number_columns_are_left_out() {
+    let site = sample_site("import-headings");
+    let file = site.parent().unwrap().join("tieu-de.csv");
+    let import = |csv: &str| {
+        std::fs::write(&file, csv).unwrap();
+        tiendo_en(&[
+            "import",
+            file.to_str().unwrap(),
+            "--root",
+            site.to_str().unwrap(),
+            "--as-of",
+            "2025-10-31",
+            "--force",
+        ])
+    };
+    // A line break and a unit in brackets, the indicator inside a longer heading, and
+    // columns of numbers that are no indicator: the population, a date, an ordinal.
+    let o = import(
+        "STT,Đơn vị,\"BHXH tự nguyện\n(người)\",\"Số người tham gia\nBHYT lũy kế\",Dân số,Ngày cập nhật\n\
+         1,Phường Long Mỹ,1250,35650,40000,45961\n2,Phường Ô Môn,900,41900,52000,45961\n",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = stdout(&o);
+    for line in [
+        "  BHXH tự nguyện: column 3, \"BHXH tự nguyện (người)\"",
+        "  BHYT: column 4, \"Số người tham gia BHYT lũy kế\"",
+        "  left out: column 5, \"Dân số\", which is no indicator",
+        "  left out: column 6, \"Ngày cập nhật\", which is no indicator",
+    ] {
+        assert!(said.contains(line), "no {line:?} in:\n{said}");
+    }
+    assert!(
+        read(site.join("data/reports/2025-10.yaml"))
+            .contains("long-my: { voluntary-si: 1250, health-insurance: 35650 }")
+    );
+    // KH and TH under an indicator: the plan and the figures.
+    let o = import("Đơn vị,BHXH tự nguyện,,BHYT,\n,KH,TH,KH,TH\nPhường Long Mỹ,1509,1260,38000,35660\n");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        read(site.join("data/reports/2025-10.yaml"))
+            .contains("long-my: { voluntary-si: 1260, health-insurance: 35660 }")
+    );
+    // The population beside a rate of BHYT, and no BHYT figures: the population is never
+    // taken for them, and the month is not published without a word.
+    let o = import("Đơn vị,BHXH tự nguyện,Tỷ lệ BHYT (%),Dân số\nPhường Long Mỹ,1250,88.5,40000\n");
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("the column `Dân số` is not an indicator"), "{}", stderr(&o));
 }

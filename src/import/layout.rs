@@ -24,6 +24,7 @@ const ACTUAL: &[&str] = &[
     "da thuc hien",
     "luy ke",
     "luy ke thuc hien",
+    "th",
     "so luy ke",
     "so lieu",
     "actual",
@@ -58,6 +59,7 @@ const OTHER: &[&str] = &[
     "tinh, thanh",
     "ke hoach",
     "ke hoach giao",
+    "kh",
     "chi tieu",
     "chi tieu giao",
     "ty le",
@@ -90,6 +92,9 @@ pub(super) struct Layout {
     pub columns: Vec<Column>,
     /// The sheet's title, from a row above the headings.
     pub title: Option<String>,
+    /// Columns of numbers under a heading that is no indicator ("Dân số", "Ngày cập nhật"),
+    /// left out and listed in the summary: (column, heading).
+    pub left_out: Vec<(usize, String)>,
 }
 
 pub(super) struct Column {
@@ -99,16 +104,52 @@ pub(super) struct Column {
     pub heading: Text,
 }
 
+/// Words of headings over numbers that are not an indicator's figures, though they may
+/// name one: "Tỷ lệ BHYT (%)", "Kế hoạch BHXH tự nguyện", "Dân số".
+const NOT_FIGURES: &[&str] = &["ty le", "ti le", "%", "ke hoach", "kh", "chi tieu", "dan so", "so voi", "ngay"];
+
 /// The indicator a heading names: by id, name, short name or alias, compared without
-/// case or diacritics.
+/// case or diacritics; or, failing that, the one indicator whose name or short name the
+/// heading holds as words, as offices write them ("BHXH tự nguyện\n(người)", "Số người
+/// tham gia\nBHXH tự nguyện", "BHYT lũy kế"), unless it is a rate, a plan or a population.
 pub(super) fn indicator_of(ctx: &Context, heading: &str) -> Option<usize> {
     let key = loose(heading);
     if key.is_empty() {
         return None;
     }
-    ctx.indicators
-        .iter()
-        .position(|ind| [&ind.id, &ind.name, &ind.short].into_iter().chain(&ind.aliases).any(|name| loose(name) == key))
+    let names = |ind: &crate::model::Indicator| {
+        [ind.id.clone(), ind.name.clone(), ind.short.clone()].into_iter().chain(ind.aliases.clone())
+    };
+    if let Some(i) = ctx.indicators.iter().position(|ind| names(ind).any(|name| loose(&name) == key)) {
+        return Some(i);
+    }
+    let words: String = key.chars().map(|c| if c.is_alphanumeric() || c == '%' { c } else { ' ' }).collect();
+    let words = format!(" {} ", words.split_whitespace().collect::<Vec<_>>().join(" "));
+    if is_other(heading) || NOT_FIGURES.iter().any(|w| words.contains(&format!(" {w} "))) {
+        return None;
+    }
+    // The longest name held wins ("BHXH tự nguyện" over "BHXH"); two as long, none.
+    let mut best: Option<(usize, usize)> = None;
+    let mut tied = false;
+    for (i, ind) in ctx.indicators.iter().enumerate() {
+        let held = names(ind)
+            .map(|n| {
+                loose(&n).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+            })
+            .filter(|n| n.len() >= 3 && words.contains(&format!(" {n} ")))
+            .map(|n| n.len())
+            .max();
+        match (held, best) {
+            (Some(len), Some((_, b))) if len == b => tied = true,
+            (Some(len), Some((_, b))) if len < b => {}
+            (Some(len), _) => {
+                best = Some((i, len));
+                tied = false;
+            }
+            (None, _) => {}
+        }
+    }
+    best.filter(|_| !tied).map(|(i, _)| i)
 }
 
 fn is_actual(heading: &str) -> bool {
@@ -146,9 +187,20 @@ pub(super) fn layout(ctx: &Context, sheet: &Sheet, diags: &mut Diagnostics) -> O
     };
     // Problems with single columns are reported, and the rows still read, so that one run
     // names every problem; nothing is written while there is one.
-    let columns = figure_columns(ctx, sheet, row, sub, units, diags);
+    let (columns, unknown) = figure_columns(ctx, sheet, row, sub, units, diags);
     unnamed_values(ctx, sheet, row, last, units, &columns, diags);
-    Some(Layout { headings: (row, last), units, check, columns, title: title(sheet, row) })
+    // A column of numbers under a heading that is no indicator is left out when every
+    // indicator has its column; when one has none, it may be that one, misnamed.
+    let complete = (0..ctx.indicators.len()).all(|i| columns.iter().any(|c| c.indicator == i));
+    let left_out = if complete {
+        unknown
+    } else {
+        for (col, heading) in &unknown {
+            unknown_heading(ctx, sheet, row, *col, heading, diags);
+        }
+        Vec::new()
+    };
+    Some(Layout { headings: (row, last), units, check, columns, title: title(sheet, row), left_out })
 }
 
 /// The row with the most headings that name an indicator, among the first rows.
@@ -209,18 +261,24 @@ fn figure_columns(
     sub: Option<usize>,
     units: usize,
     diags: &mut Diagnostics,
-) -> Vec<Column> {
+) -> (Vec<Column>, Vec<(usize, String)>) {
     let width = sheet.width();
     let mut columns: Vec<Column> = Vec::new();
+    let mut unknown = Vec::new();
     for col in 0..width {
         let Some(heading) = sheet.cell(row, col).text() else { continue };
         if col == units {
             continue;
         }
+        // Shown on one line, as it reads: "BHXH tự nguyện (người)".
+        let shown = super::names::clean(heading);
         let Some(indicator) = indicator_of(ctx, heading) else {
-            unknown_heading(ctx, sheet, row, col, heading, diags);
+            if !is_other(heading) && has_numbers(sheet, row + 1, col) {
+                unknown.push((col, shown));
+            }
             continue;
         };
+        let heading = shown.as_str();
         // The columns under a heading run to the next heading of its row.
         let end = (col + 1..width).find(|&c| !sheet.cell(row, c).is_empty()).unwrap_or(width);
         let chosen = match sub {
@@ -258,15 +316,12 @@ fn figure_columns(
         }
         columns.push(Column { indicator, col: chosen.0, heading: chosen.1 });
     }
-    columns
+    (columns, unknown)
 }
 
-/// A heading that is no indicator: left alone when it is a known other column (STT,
-/// code, notes, rate, plan) or has no numbers under it (names, notes), an error otherwise.
-fn unknown_heading(ctx: &Context, sheet: &Sheet, row: usize, col: usize, heading: &str, diags: &mut Diagnostics) {
-    if is_other(heading) || !has_numbers(sheet, row + 1, col) {
-        return;
-    }
+/// A column of numbers under a heading that is no indicator, while an indicator has no
+/// column: an error, for it may be that indicator's.
+fn unknown_heading(ctx: &Context, sheet: &Sheet, row: usize, _col: usize, heading: &str, diags: &mut Diagnostics) {
     let known = ctx.indicators.iter().map(|i| i.id.as_str());
     let help = match did_you_mean(heading, known.clone()) {
         Some(close) => t!("import_heading_unknown_close", close, known = known_list(heading, known)),

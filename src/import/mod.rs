@@ -171,6 +171,9 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
         let indicator = ctx.indicators[c.indicator].short.as_str();
         lines.push(t!("import_read_column", indicator, column = sheet.column(c.col), heading = c.heading.clone()));
     }
+    for (col, heading) in &layout.left_out {
+        lines.push(t!("import_read_left_out", column = sheet.column(*col), heading = heading.as_str()));
+    }
     lines.extend(read.totals.iter().map(|total| t!("import_read_total", total = total.clone())));
     let source = options
         .source
