@@ -778,6 +778,17 @@ fn headings_as_offices_write_them_and_other_number_columns_are_left_out() {
     );
     // The population beside a rate of BHYT, and no BHYT figures: the population is never
     // taken for them, and the month is not published without a word.
+    // No heading names an indicator: the refusal quotes the rows it read.
+    let o = import("BÁO CÁO THÁNG 10/2025\nĐơn vị,Số người BHXH TN,Số thẻ\nPhường Long Mỹ,1250,35650\n");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(
+            "no column is headed by an indicator; the first rows of the file: row 1: BÁO CÁO THÁNG 10/2025, \
+             row 2: Đơn vị | Số người BHXH TN | Số thẻ"
+        ),
+        "{}",
+        stderr(&o)
+    );
     let o = import("Đơn vị,BHXH tự nguyện,Tỷ lệ BHYT (%),Dân số\nPhường Long Mỹ,1250,88.5,40000\n");
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stderr(&o).contains("the column `Dân số` is not an indicator"), "{}", stderr(&o));

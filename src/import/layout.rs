@@ -170,8 +170,16 @@ pub(super) fn at_row(ctx: &Context, sheet: &Sheet, row: usize, message: Text) ->
 pub(super) fn layout(ctx: &Context, sheet: &Sheet, diags: &mut Diagnostics) -> Option<Layout> {
     let Some(row) = heading_row(ctx, sheet) else {
         let names = ctx.indicators.iter().map(|i| i.id.as_str());
+        // What was read, so that the officer sees which headings were looked at.
+        let read: Vec<Text> = (0..sheet.rows.len().min(6))
+            .filter_map(|r| {
+                let texts: Vec<String> = sheet.rows[r].iter().filter_map(Cell::text).map(super::names::clean).collect();
+                let cells = texts.join(" | ");
+                (!texts.is_empty()).then(|| t!("import_row_read", row = sheet.numbers[r], cells))
+            })
+            .collect();
         diags.push(
-            Diagnostic::error(ctx.shown, t!("import_no_indicator_column"))
+            Diagnostic::error(ctx.shown, t!("import_no_indicator_column", read))
                 .help(t!("import_no_indicator_column_help", known = known_list("", names))),
         );
         return None;
