@@ -793,3 +793,45 @@ fn headings_as_offices_write_them_and_other_number_columns_are_left_out() {
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stderr(&o).contains("the column `Dân số` is not an indicator"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_second_table_is_said_once_and_a_unit_given_twice_shows_both_rows() {
+    let site = sample_site("import-twice");
+    let file = site.parent().unwrap().join("hai-bang.csv");
+    let import = |csv: &str| {
+        std::fs::write(&file, csv).unwrap();
+        tiendo_en(&["import", file.to_str().unwrap(), "--root", site.to_str().unwrap(), "--as-of", "2025-10-31"])
+    };
+    // Biểu 01 and, below it, Biểu 02 with the same units.
+    let units = ["Phường Long Mỹ", "Phường Ô Môn", "Xã Mỹ Tú", "Phường Cái Khế"];
+    let mut csv = String::from("Biểu 01\nĐơn vị,voluntary-si\n");
+    for (k, u) in units.iter().enumerate() {
+        csv.push_str(&format!("{u},{}\n", 100 + k));
+    }
+    csv.push_str("Biểu 02\nĐơn vị,BHYT\n");
+    for (k, u) in units.iter().enumerate() {
+        csv.push_str(&format!("{u},{}\n", 30_000 + k));
+    }
+    let o = import(&csv);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains(":9: from row 9, 4 units come again as from row 3: the file has a second table below the first"),
+        "{err}"
+    );
+    assert!(!err.contains("is already on row"), "one message, not one per unit: {err}");
+    // One unit twice, with two different figures: both are shown, and the office asked.
+    let o = import(
+        "Đơn vị,voluntary-si,health-insurance\nPhường Long Mỹ,1250,35650\nXã Mỹ Tú,370,34900\nPhường Long Mỹ,1205,35650\n",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            ":4: Phường Long Mỹ is already on row 2 (BHXH tự nguyện 1,250, BHYT 35,650); \
+             this row gives BHXH tự nguyện 1,205, BHYT 35,650"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("ask the office which are right"), "{err}");
+}

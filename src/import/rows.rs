@@ -11,7 +11,7 @@ use super::numbers::{count, count_of_number, is_excel_error};
 use super::sheet::{Cell, Sheet};
 use crate::diag::Diagnostics;
 use crate::t;
-use crate::words::messages::Text;
+use crate::words::messages::{Count, Text};
 
 /// Figures by locality index, then indicator index; `None` for an empty cell or a unit
 /// not in the sheet.
@@ -59,6 +59,8 @@ pub(super) fn read(ctx: &Context, sheet: &Sheet, layout: &Layout, diags: &mut Di
     let mut since = 0usize;
     // Rows that name no unit of the site, or name one badly.
     let mut refused = 0usize;
+    // Rows of a unit already given: (row, its first row, locality).
+    let mut twice: Vec<(usize, usize, usize)> = Vec::new();
     let claimed = claimed(ctx, sheet, layout);
     for r in layout.headings.1 + 1..sheet.rows.len() {
         let kind = classify(ctx, sheet, layout, r, &claimed, diags);
@@ -70,15 +72,7 @@ pub(super) fn read(ctx: &Context, sheet: &Sheet, layout: &Layout, diags: &mut Di
             }
             Row::Unit(l) => {
                 if let Some(first) = seen[l] {
-                    diags.push(
-                        at_row(
-                            ctx,
-                            sheet,
-                            r,
-                            t!("import_unit_twice", name = &ctx.localities[l].name, row = sheet.numbers[first]),
-                        )
-                        .help(t!("import_unit_twice_help")),
-                    );
+                    twice.push((r, first, l));
                     continue;
                 }
                 seen[l] = Some(r);
@@ -104,6 +98,7 @@ pub(super) fn read(ctx: &Context, sheet: &Sheet, layout: &Layout, diags: &mut Di
             }
         }
     }
+    given_twice(ctx, sheet, layout, &twice, units.len(), &table, diags);
     // Checked once every unit is read: a group's row, or the grand total, may come first.
     // Not when a row was refused: its total could only repeat the row's error.
     if refused > 0 {
@@ -121,7 +116,6 @@ pub(super) fn read(ctx: &Context, sheet: &Sheet, layout: &Layout, diags: &mut Di
     Read { table, unit_rows: units.len(), totals }
 }
 
-/// What row `r` is, reporting a name that is no unit, and figures without a unit.
 /// The units some row names for sure: a bare name ambiguous between two of them is not one
 /// that has a row of its own ("Vị Thanh" beside "Vị Thanh 1" is Phường Vị Thanh).
 fn claimed(ctx: &Context, sheet: &Sheet, layout: &Layout) -> HashSet<usize> {
@@ -133,6 +127,61 @@ fn claimed(ctx: &Context, sheet: &Sheet, layout: &Layout) -> HashSet<usize> {
         .collect()
 }
 
+/// Units given twice. Many of them, again from one row on: a second table below the first
+/// (Biểu 02 under Biểu 01), said once. Otherwise each, with both rows' figures: the same
+/// twice is a copy to remove; two different figures are for the office to settle.
+fn given_twice(
+    ctx: &Context,
+    sheet: &Sheet,
+    layout: &Layout,
+    twice: &[(usize, usize, usize)],
+    units: usize,
+    table: &Table,
+    diags: &mut Diagnostics,
+) {
+    let Some(&(start, first, _)) = twice.first() else { return };
+    let mut repeated: Vec<usize> = twice.iter().map(|&(_, _, l)| l).collect();
+    repeated.sort_unstable();
+    repeated.dedup();
+    if repeated.len() >= 3 && repeated.len() * 2 >= units {
+        let (row, first) = (sheet.numbers[start], sheet.numbers[first]);
+        diags.push(
+            at_row(ctx, sheet, start, t!("import_second_table", row, first, n = repeated.len()))
+                .help(t!("import_second_table_help")),
+        );
+        return;
+    }
+    for &(r, first, l) in twice {
+        let figures = |values: Vec<Option<u64>>| -> Vec<Text> {
+            layout
+                .columns
+                .iter()
+                .zip(values)
+                .map(|(c, v)| {
+                    let indicator = ctx.indicators[c.indicator].short.as_str();
+                    match v {
+                        Some(v) => t!("import_figure_of", indicator, value = Count(v)),
+                        None => t!("import_figure_none", indicator),
+                    }
+                })
+                .collect()
+        };
+        let before: Vec<Option<u64>> = layout.columns.iter().map(|c| table[l][c.indicator]).collect();
+        let here: Vec<Option<u64>> =
+            layout.columns.iter().map(|c| figure(ctx, sheet, r, c.col, c.indicator).ok().flatten()).collect();
+        let help = if before == here { t!("import_unit_twice_same_help") } else { t!("import_unit_twice_help") };
+        let message = t!(
+            "import_unit_twice",
+            name = &ctx.localities[l].label,
+            row = sheet.numbers[first],
+            before = figures(before),
+            here = figures(here)
+        );
+        diags.push(at_row(ctx, sheet, r, message).help(help));
+    }
+}
+
+/// What row `r` is, reporting a name that is no unit, and figures without a unit.
 fn classify(
     ctx: &Context,
     sheet: &Sheet,
