@@ -835,3 +835,21 @@ fn a_second_table_is_said_once_and_a_unit_given_twice_shows_both_rows() {
     );
     assert!(err.contains("ask the office which are right"), "{err}");
 }
+
+#[test]
+fn a_column_of_percentages_is_said_once_for_the_column() {
+    let site = sample_site("import-percent");
+    let file = site.parent().unwrap().join("ty-le.csv");
+    std::fs::write(
+        &file,
+        "Đơn vị,voluntary-si,health-insurance\nPhường Long Mỹ,1250,\"88,00%\"\nPhường Ô Môn,900,\"80,57%\"\n\
+         Xã Mỹ Tú,370,\"98,59%\"\nPhường Cái Khế,560,\"92,84%\"\n",
+    )
+    .unwrap();
+    let o = tiendo_en(&["import", file.to_str().unwrap(), "--root", site.to_str().unwrap(), "--as-of", "2025-10-31"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains(":2: column 3: 4 cells are no number of people, e.g. row 2: \"88,00%\""), "{err}");
+    assert!(err.contains("this column holds percentages, not numbers of people"), "{err}");
+    assert!(err.contains("\n1 error: nothing was written"), "one message for the column: {err}");
+}

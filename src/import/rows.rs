@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use super::Context;
 use super::layout::{Layout, at_row, unit_cell};
 use super::names::{Miss, loose};
-use super::numbers::{count, count_of_number, is_excel_error};
+use super::numbers::{Why, count, count_of_number, is_excel_error};
 use super::sheet::{Cell, Sheet};
 use crate::diag::Diagnostics;
 use crate::t;
@@ -61,6 +61,8 @@ pub(super) fn read(ctx: &Context, sheet: &Sheet, layout: &Layout, diags: &mut Di
     let mut refused = 0usize;
     // Rows of a unit already given: (row, its first row, locality).
     let mut twice: Vec<(usize, usize, usize)> = Vec::new();
+    // Figures that are no count of people.
+    let mut bad: Vec<BadFigure> = Vec::new();
     let claimed = claimed(ctx, sheet, layout);
     for r in layout.headings.1 + 1..sheet.rows.len() {
         let kind = classify(ctx, sheet, layout, r, &claimed, diags);
@@ -79,9 +81,9 @@ pub(super) fn read(ctx: &Context, sheet: &Sheet, layout: &Layout, diags: &mut Di
                 for column in &layout.columns {
                     match figure(ctx, sheet, r, column.col, column.indicator) {
                         Ok(v) => table[l][column.indicator] = v,
-                        Err(message) => {
+                        Err((why, message)) => {
                             unreadable.push((l, column.indicator));
-                            diags.push(at_row(ctx, sheet, r, message).help(t!("import_figure_help")));
+                            bad.push(BadFigure { row: r, col: column.col, indicator: column.indicator, why, message });
                         }
                     }
                 }
@@ -99,6 +101,7 @@ pub(super) fn read(ctx: &Context, sheet: &Sheet, layout: &Layout, diags: &mut Di
         }
     }
     given_twice(ctx, sheet, layout, &twice, units.len(), &table, diags);
+    bad_figures(ctx, sheet, bad, diags);
     // Checked once every unit is read: a group's row, or the grand total, may come first.
     // Not when a row was refused: its total could only repeat the row's error.
     if refused > 0 {
@@ -176,6 +179,49 @@ fn given_twice(
             row = sheet.numbers[first],
             before = figures(before),
             here = figures(here)
+        );
+        diags.push(at_row(ctx, sheet, r, message).help(help));
+    }
+}
+
+/// A figure that is no count of people, and why.
+struct BadFigure {
+    row: usize,
+    col: usize,
+    indicator: usize,
+    why: Why,
+    message: Text,
+}
+
+/// Figures that are no count of people. A column where several are, for the same reason,
+/// is said once: most likely the wrong column (rates, "88,00%"), not many typing mistakes.
+fn bad_figures(ctx: &Context, sheet: &Sheet, bad: Vec<BadFigure>, diags: &mut Diagnostics) {
+    let mut groups: std::collections::BTreeMap<(usize, Why), Vec<BadFigure>> = Default::default();
+    for b in bad {
+        groups.entry((b.col, b.why)).or_default().push(b);
+    }
+    for ((col, why), rows) in groups {
+        if rows.len() < 3 {
+            for b in rows {
+                diags.push(at_row(ctx, sheet, b.row, b.message).help(t!("import_figure_help")));
+            }
+            continue;
+        }
+        let (r, indicator) = (rows[0].row, rows[0].indicator);
+        let shown = sheet.cell(r, col).shown();
+        let help = if rows.iter().any(|b| sheet.cell(b.row, col).shown().contains('%')) {
+            t!("import_percent_column_help", indicator = ctx.indicators[indicator].short.as_str())
+        } else {
+            t!("import_figure_help")
+        };
+        let message = t!(
+            "import_bad_column",
+            column = sheet.column(col),
+            n = rows.len(),
+            // D17 in a workbook; in a text file, the row (the column is said already).
+            cell = if sheet.workbook { sheet.address(r, col) } else { t!("import_row", row = sheet.numbers[r]) },
+            shown,
+            why = Text::new(why, Vec::new())
         );
         diags.push(at_row(ctx, sheet, r, message).help(help));
     }
@@ -342,7 +388,7 @@ fn column_numbers(sheet: &Sheet, r: usize) -> bool {
 }
 
 /// The figure of a unit's cell: `None` for an empty cell or a dash, or why it is none.
-fn figure(ctx: &Context, sheet: &Sheet, r: usize, col: usize, indicator: usize) -> Result<Option<u64>, Text> {
+fn figure(ctx: &Context, sheet: &Sheet, r: usize, col: usize, indicator: usize) -> Result<Option<u64>, (Why, Text)> {
     let id = ctx.indicators[indicator].id.as_str();
     let cell = sheet.cell(r, col);
     let result = match cell {
@@ -351,13 +397,14 @@ fn figure(ctx: &Context, sheet: &Sheet, r: usize, col: usize, indicator: usize) 
         Cell::Text(t) => count(t),
         Cell::Error(_) => Err("cell_excel_error"),
     };
-    result.map_err(|why| {
-        let (shown, why) = (cell.shown(), Text::new(why, Vec::new()));
-        if sheet.workbook {
+    result.map_err(|key| {
+        let (shown, why) = (cell.shown(), Text::new(key, Vec::new()));
+        let message = if sheet.workbook {
             t!("import_bad_figure_at", cell = sheet.address(r, col), id, shown, why)
         } else {
             t!("import_bad_figure", id, shown, why)
-        }
+        };
+        (key, message)
     })
 }
 
