@@ -253,3 +253,39 @@ fn the_home_page_says_how_the_city_is_doing_and_who_is_behind() {
     assert!(summary.contains("Thấp nhất: Xã Vĩnh Thuận Đông (34,98 %)"), "{summary}");
     assert!(summary.contains("Phường Ô Môn (85,20 %)"), "{summary}");
 }
+
+#[test]
+fn a_year_whose_last_report_reaches_its_due_date_reads_as_closed() {
+    // The sample with a report of 31 December 2025, the due date of its targets: the year
+    // is over before any report of 2026.
+    let site = temp_dir("sample-closed").join("site");
+    for dir in ["data", "content", "templates"] {
+        copy_dir(&repo().join(dir), &site.join(dir), &[]);
+    }
+    std::fs::copy(repo().join("site.yaml"), site.join("site.yaml")).unwrap();
+    let september = read(repo().join("data/reports/2025-09.yaml"));
+    std::fs::write(site.join("data/reports/2025-12.yaml"), september.replace("as_of: 2025-09-30", "as_of: 2025-12-31"))
+        .unwrap();
+    let out = site.parent().unwrap().join("public");
+    let o = build(&site, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let long_my = text_of(&read(out.join("localities/long-my/index.html")));
+    assert!(
+        long_my.contains(
+            "Năm 2025, Phường Long Mỹ đạt 80,52 % chỉ tiêu BHXH tự nguyện: không đạt, thiếu 294 người \
+             (kết quả đến 31/12/2025). ✖ Không đạt"
+        ),
+        "{long_my}"
+    );
+    for forecast in ["Nguy cơ", "Chậm tiến độ", "Đúng tiến độ", "Nếu giữ tốc độ", "theo lộ trình", "Tăng mỗi tháng"]
+    {
+        assert!(!long_my.contains(forecast), "{forecast:?} in {long_my}");
+    }
+    let home = text_of(&read(out.join("index.html")));
+    assert!(home.contains("Không đạt chỉ tiêu: thiếu"), "{home}");
+    // The figures say so too: no status of a forecast for 2025.
+    let rows = csv(&read(out.join("data/figures.csv")));
+    let statuses: std::collections::BTreeSet<&str> =
+        rows.iter().filter(|r| r["year"] == "2025").map(|r| r["status"].as_str()).collect();
+    assert!(statuses.iter().all(|s| ["achieved", "missed"].contains(s)), "{statuses:?}");
+}

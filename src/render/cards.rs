@@ -126,7 +126,11 @@ impl Cards<'_> {
         Card {
             site: self.site.config.title.clone(),
             title,
-            as_of: self.words.s.fill("share_as_of", &[("date", &date)]),
+            // A closed year's picture shows its result, as of the year's last report.
+            as_of: self.words.s.fill(
+                if self.year.closed { "share_result_as_of" } else { "share_as_of" },
+                &[("date", &date), ("year", &self.year.year.to_string())],
+            ),
             lines,
         }
     }

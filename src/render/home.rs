@@ -236,7 +236,9 @@ impl Renderer<'_> {
         let unit = self.words.unit_of(ind);
         let need = match latest {
             Some(st) if st.remaining > 0 => {
-                s.fill("home_need", &[("n", &format!("{}{unit}", fmt.count(st.remaining)))])
+                // A year that is over fell short; a running one still needs.
+                let key = if self.year.closed { "home_short" } else { "home_need" };
+                s.fill(key, &[("n", &format!("{}{unit}", fmt.count(st.remaining)))])
             }
             Some(_) => self.s("home_reached"),
             None => String::new(),
