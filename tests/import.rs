@@ -853,3 +853,19 @@ fn a_column_of_percentages_is_said_once_for_the_column() {
     assert!(err.contains("this column holds percentages, not numbers of people"), "{err}");
     assert!(err.contains("\n1 error: nothing was written"), "one message for the column: {err}");
 }
+
+#[test]
+fn letters_lost_to_question_marks_are_named_as_the_file_s_encoding() {
+    let site = sample_site("import-question-marks");
+    let file = site.parent().unwrap().join("english-windows.csv");
+    std::fs::write(
+        &file,
+        "?on v?,BHXH t? nguy?n,BHYT\nPh??ng Long M?,1250,35650\nPh??ng ? M?n,900,41900\nX? M? T?,370,34900\n",
+    )
+    .unwrap();
+    let o = tiendo(&["import", file.to_str().unwrap(), "--root", site.to_str().unwrap(), "--as-of", "2025-10-31"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("chữ tiếng Việt trong tệp đã thành dấu ? khi lưu"), "{err}");
+    assert!(!err.contains("không cột nào"), "the cause, not what follows from it: {err}");
+}

@@ -22,6 +22,9 @@ pub(super) enum Unreadable {
     Vni,
     /// UTF-8 read through a Windows code page and saved again: "PhÆ°á»\u{9d}ng".
     Garbled,
+    /// Saved in a code page without Vietnamese letters, which became question marks:
+    /// "Ph??ng Long M?".
+    QuestionMarks,
 }
 
 impl Unreadable {
@@ -30,6 +33,7 @@ impl Unreadable {
             Unreadable::Tcvn3 => (t!("text_tcvn3"), t!("text_tcvn3_help")),
             Unreadable::Vni => (t!("text_vni"), t!("text_vni_help")),
             Unreadable::Garbled => (t!("text_garbled"), t!("text_garbled_help")),
+            Unreadable::QuestionMarks => (t!("text_question_marks"), t!("text_question_marks_help")),
         }
     }
 }
@@ -113,6 +117,18 @@ fn legacy(text: &str) -> Option<Unreadable> {
     }
     if garbled >= 2 {
         return Some(Unreadable::Garbled);
+    }
+    // Letters lost to "?": a question mark against a letter, in several words, and no
+    // Vietnamese letter left anywhere.
+    let lost = text
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '\t' | '"'))
+        .filter(|word| {
+            let chars: Vec<char> = word.chars().collect();
+            chars.windows(2).any(|w| (w[0] == '?' && w[1].is_alphabetic()) || (w[0].is_alphabetic() && w[1] == '?'))
+        })
+        .count();
+    if lost >= 3 && non_ascii == 0 {
+        return Some(Unreadable::QuestionMarks);
     }
     if strange < 3 || strange * 5 < non_ascii {
         return None;
@@ -220,6 +236,12 @@ mod tests {
         // UTF-8 read as Windows-1252 and saved again as UTF-8.
         let garbled = "PhÆ°á»\u{9d}ng Long Má»¹;1\nPhÆ°á»\u{9d}ng Ã” MÃ´n;2\n";
         assert_eq!(decode(garbled.as_bytes()), Err(Unreadable::Garbled));
+        // Saved as "CSV" on a computer set for English: the letters became "?".
+        let lost = "\"?on v?\",BHYT\nPh??ng Long M?,1\nPh??ng ? M?n,2\nX? M? T?,3\n";
+        assert_eq!(decode(lost.as_bytes()), Err(Unreadable::QuestionMarks));
+        // A question or two in a note is no lost letter.
+        assert!(decode("Đơn vị,BHYT\nPhường Long Mỹ,1\n\"Đúng?\",\n".as_bytes()).is_ok());
+        assert!(decode(b"unit,members\nlong-my,1\nnote,why? really?\n").is_ok());
     }
 
     #[test]
