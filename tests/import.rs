@@ -869,3 +869,47 @@ fn letters_lost_to_question_marks_are_named_as_the_file_s_encoding() {
     assert!(err.contains("chữ tiếng Việt trong tệp đã thành dấu ? khi lưu"), "{err}");
     assert!(!err.contains("không cột nào"), "the cause, not what follows from it: {err}");
 }
+
+#[test]
+fn a_province_column_tells_apart_units_of_one_name() {
+    let site = temp_dir("import-provinces").join("site");
+    let write = |rel: &str, text: &str| {
+        let path = site.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("site.yaml", "title: \"Cả nước\"\nlanguage: vi\n");
+    write(
+        "data/localities.yaml",
+        "city: { id: vn, name: \"Việt Nam\" }\nlocalities:\n\
+         \x20 - { id: tan-thanh-dt, name: \"Xã Tân Thành\", kind: commune, group: \"Tỉnh Đồng Tháp\" }\n\
+         \x20 - { id: tan-thanh-tn, name: \"Xã Tân Thành\", kind: commune, group: \"Tỉnh Tây Ninh\" }\n\
+         \x20 - { id: an-binh, name: \"Xã An Bình\", kind: commune, group: \"Tỉnh Tây Ninh\" }\n",
+    );
+    write(
+        "data/indicators.yaml",
+        "- { id: members, name: \"Người tham gia\", short: \"Tham gia\", unit: \"người\", kind: count }\n",
+    );
+    write(
+        "data/targets/2025.yaml",
+        "year: 2025\ntargets:\n  tan-thanh-dt: { members: 100 }\n  tan-thanh-tn: { members: 100 }\n  an-binh: { members: 100 }\n",
+    );
+    let file = site.parent().unwrap().join("ca-nuoc.csv");
+    std::fs::write(
+        &file,
+        "Tỉnh,Đơn vị,Tham gia\nĐồng Tháp,Xã Tân Thành,40\nTÂY NINH,Xã Tân Thành,55\nTây Ninh,Xã An Bình,70\n",
+    )
+    .unwrap();
+    let o = tiendo(&["import", file.to_str().unwrap(), "--root", site.to_str().unwrap(), "--as-of", "2025-10-31"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = read(site.join("data/reports/2025-10.yaml"));
+    assert!(
+        report.contains("tan-thanh-dt: { members: 40 }") && report.contains("tan-thanh-tn: { members: 55 }"),
+        "{report}"
+    );
+    // Without the province, still never guessed.
+    std::fs::write(&file, "Đơn vị,Tham gia\nXã Tân Thành,40\nXã An Bình,70\n").unwrap();
+    let o = tiendo(&["import", file.to_str().unwrap(), "--root", site.to_str().unwrap(), "--as-of", "2025-11-30"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("có thể là một trong các đơn vị"), "{}", stderr(&o));
+}

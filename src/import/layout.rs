@@ -6,7 +6,7 @@
 //! is an error, never dropped.
 
 use super::Context;
-use super::names::{Miss, loose};
+use super::names::{Miss, area, loose};
 use super::sheet::{Cell, Sheet};
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean, known_list};
 use crate::t;
@@ -95,6 +95,9 @@ pub(super) struct Layout {
     /// Columns of numbers under a heading that is no indicator ("Dân số", "Ngày cập nhật"),
     /// left out and listed in the summary: (column, heading).
     pub left_out: Vec<(usize, String)>,
+    /// A column of the units' groups (a national sheet's provinces), which tells apart
+    /// units of the same name.
+    pub groups: Option<usize>,
 }
 
 pub(super) struct Column {
@@ -208,7 +211,8 @@ pub(super) fn layout(ctx: &Context, sheet: &Sheet, diags: &mut Diagnostics) -> O
         }
         Vec::new()
     };
-    Some(Layout { headings: (row, last), units, check, columns, title: title(sheet, row), left_out })
+    let groups = groups_column(ctx, sheet, last + 1, units);
+    Some(Layout { headings: (row, last), units, check, columns, title: title(sheet, row), left_out, groups })
 }
 
 /// The row with the most headings that name an indicator, among the first rows.
@@ -249,6 +253,26 @@ fn units_columns(ctx: &Context, sheet: &Sheet, from: usize) -> (Option<usize>, O
     let best = scores.first().copied();
     let second = scores.get(1).copied().filter(|&(sure, ..)| best.is_some_and(|b| sure * 2 >= b.0 && sure > 0));
     (best.map(|b| b.2), second.map(|s| s.2))
+}
+
+/// The column, other than the units', in which most texts name a group of the site:
+/// "Tỉnh Đồng Tháp" beside each "Xã Tân Thành".
+fn groups_column(ctx: &Context, sheet: &Sheet, from: usize, units: usize) -> Option<usize> {
+    if ctx.groups.is_empty() {
+        return None;
+    }
+    let names: std::collections::HashSet<String> = ctx.groups.iter().map(|g| area(&loose(&g.name))).collect();
+    let rows = from..sheet.rows.len().min(from + 5000);
+    (0..sheet.width())
+        .filter(|&c| c != units)
+        .map(|c| {
+            let texts: Vec<&str> = rows.clone().filter_map(|r| sheet.cell(r, c).text()).collect();
+            let named = texts.iter().filter(|t| names.contains(&area(&loose(t)))).count();
+            (c, named, texts.len())
+        })
+        .filter(|&(_, named, texts)| named > 0 && named * 2 >= texts)
+        .max_by_key(|&(c, named, _)| (named, std::cmp::Reverse(c)))
+        .map(|(c, ..)| c)
 }
 
 /// The text of a cell that may name a unit: its text, or a whole number (a code).

@@ -31,6 +31,18 @@ pub(super) fn loose(text: &str) -> String {
     fold(&clean(text).to_lowercase())
 }
 
+/// An area's name as offices write it, compared without "Khu vực", "KV", "Tỉnh" or
+/// "Thành phố" before it and without brackets: "KHU VỰC CẦN THƠ (CŨ)", "KV Cần Thơ cũ"
+/// and "Cần Thơ cũ" alike; "Tỉnh Đồng Tháp" and "ĐỒNG THÁP".
+pub(super) fn area(loose_text: &str) -> String {
+    let text: String = loose_text.chars().filter(|c| !matches!(c, '(' | ')')).collect();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let rest = ["khu vuc ", "kv. ", "kv.", "kv ", "cum ", "tinh ", "thanh pho ", "tp. ", "tp.", "tp "]
+        .iter()
+        .find_map(|p| text.strip_prefix(p));
+    rest.unwrap_or(&text).trim().to_owned()
+}
+
 /// Unit-name prefixes that people may leave out, abbreviate, or write without diacritics.
 const PREFIXES: [&str; 14] = [
     "phường ",

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use super::Context;
 use super::layout::{Layout, at_row, unit_cell};
-use super::names::{Miss, loose};
+use super::names::{Miss, area, loose};
 use super::numbers::{Why, count, count_of_number, is_excel_error};
 use super::sheet::{Cell, Sheet};
 use crate::diag::Diagnostics;
@@ -303,6 +303,15 @@ fn classify(
             if let [one] = found.iter().copied().filter(|l| !claimed.contains(l)).collect::<Vec<_>>()[..] {
                 return Row::Unit(one);
             }
+            // The row's province says which.
+            let group = layout.groups.and_then(|c| sheet.cell(r, c).text()).map(|t| area(&loose(t)));
+            if let Some(group) = group {
+                let in_group =
+                    |&l: &usize| ctx.localities[l].group.is_some_and(|g| area(&loose(&ctx.groups[g].name)) == group);
+                if let [one] = found.iter().copied().filter(in_group).collect::<Vec<_>>()[..] {
+                    return Row::Unit(one);
+                }
+            }
             let miss = Miss::Ambiguous(found);
             diags.push_with_help(at_row(ctx, sheet, r, ctx.matcher.message(&name, &miss)), || {
                 ctx.matcher.help(&name, &miss)
@@ -358,15 +367,6 @@ fn total_kind(ctx: &Context, name: &str) -> Option<Row> {
         return Some(Row::Total);
     }
     group(unnumbered).map(Row::Group)
-}
-
-/// An area's name as offices write it, compared without "Khu vực" or "KV" before it and
-/// without brackets: "KHU VỰC CẦN THƠ (CŨ)", "KV Cần Thơ cũ" and "Cần Thơ cũ" alike.
-fn area(loose_text: &str) -> String {
-    let text: String = loose_text.chars().filter(|c| !matches!(c, '(' | ')')).collect();
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let rest = ["khu vuc ", "kv. ", "kv.", "kv ", "cum "].iter().find_map(|p| text.strip_prefix(p));
-    rest.unwrap_or(&text).trim().to_owned()
 }
 
 /// The row of column numbers under the headings ("A | B | 1 | 2 | 3"): letters and
