@@ -320,10 +320,15 @@ impl<'a> Matcher<'a> {
             Miss::Unknown => {
                 let (full, rest) = name_keys(typed);
                 let folded_typed = fold(&rest.unwrap_or(full));
-                let close = did_you_mean(&folded_typed, self.bare_folded.keys().map(String::as_str))
+                // Never a unit of another kind than the one typed: "Xã Nhơn Mai" is no ward.
+                let kind = typed_kind(typed);
+                let of_kind = |i: &usize| kind.is_none_or(|k| self.localities[*i].kind == k);
+                let keys =
+                    self.bare_folded.iter().filter(|(_, units)| units.iter().any(of_kind)).map(|(k, _)| k.as_str());
+                let close = did_you_mean(&folded_typed, keys)
                     .and_then(|k| self.bare_folded.get(k))
-                    .and_then(|l| l.first())
-                    .map(|&i| &self.localities[i].name);
+                    .and_then(|l| l.iter().find(|i| of_kind(i)))
+                    .map(|&i| &self.localities[i].label);
                 match close {
                     Some(name) => t!("import_unit_unknown_close", name),
                     None if is_valid_id(typed.trim()) => t!("import_unit_unknown_id_help"),
@@ -411,6 +416,11 @@ mod tests {
             assert!(m.find(typed).is_ok(), "{typed}");
         }
         assert_eq!(m.find("Xã Nhơn Mĩ"), Ok(6));
+        // A typed "Xã" is never given a ward: "Xã Long Mõ" is one letter from Phường Long Mỹ.
+        let miss = m.find("Xã Long Mõ").unwrap_err();
+        assert!(!m.help("Xã Long Mõ", &miss).to_string().contains("did you mean"), "{}", m.help("Xã Long Mõ", &miss));
+        let miss = m.find("Phường Long Mõ").unwrap_err();
+        assert!(m.help("Phường Long Mõ", &miss).to_string().starts_with("did you mean Phường Long Mỹ?"));
         // One letter from Nhơn Ái and from Nhơn Mỹ: no guess.
         let miss = m.find("Nhơn Mai").unwrap_err();
         assert_eq!(
