@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use common::*;
@@ -185,34 +184,16 @@ fn a_unit_says_what_it_was_formed_from_and_its_old_names_are_searchable() {
 /// A site of `n` units in `groups` provinces, where units 0 and 1 share the name
 /// "Xã Tân Thành" in provinces 0 and 1, and every unit has an old name.
 fn national_site(dir: &Path, n: usize, groups: usize, settings: &str) {
-    let mut localities = String::from("city: { id: vn, name: \"Việt Nam\" }\nlocalities:\n");
-    let (mut targets, mut june, mut sept) = (String::new(), String::new(), String::new());
-    for k in 0..n {
+    let unit = |k: usize| {
         let name = if k < 2 { "Xã Tân Thành".to_owned() } else { format!("Xã Số {k}") };
-        let _ = writeln!(
-            localities,
-            "  - {{ id: u{k}, name: \"{name}\", kind: commune, code: {}, group: \"Tỉnh {}\", formed_from: [\"Xã Cũ {k}\", \"Thị trấn Cũ {k}\"] }}",
+        format!(
+            "name: \"{name}\", kind: commune, code: {}, group: \"Tỉnh {}\", formed_from: [\"Xã Cũ {k}\", \"Thị trấn Cũ {k}\"]",
             10000 + k,
             k % groups
-        );
-        let _ = writeln!(targets, "  u{k}: {{ members: 1000 }}");
-        let _ = writeln!(june, "  u{k}: {{ members: {} }}", 300 + (k * 37) % 500);
-        let _ = writeln!(sept, "  u{k}: {{ members: {} }}", 400 + (k * 37) % 900);
-    }
-    let write = |path: &str, text: &str| {
-        let p = dir.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
+        )
     };
-    write("site.yaml", &format!("title: \"Tiến độ cả nước\"\nlanguage: vi\n{settings}"));
-    write("data/localities.yaml", &localities);
-    write(
-        "data/indicators.yaml",
-        "- { id: members, name: \"Người tham gia\", short: \"Tham gia\", unit: \"người\", kind: count }\n",
-    );
-    write("data/targets/2025.yaml", &format!("year: 2025\ndue: 2025-12-31\ntargets:\n{targets}"));
-    write("data/reports/2025-06.yaml", &format!("as_of: 2025-06-30\nfigures:\n{june}"));
-    write("data/reports/2025-09.yaml", &format!("as_of: 2025-09-30\nfigures:\n{sept}"));
+    let settings = format!("title: \"Tiến độ cả nước\"\nlanguage: vi\n{settings}");
+    generated_site(dir, n, &settings, "{ id: vn, name: \"Việt Nam\" }", unit);
 }
 
 /// Builds `dir/site` into `dir/public` as the preview builds, which does not wait for share

@@ -7,7 +7,6 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 use std::path::Path;
 
 use common::*;
@@ -325,32 +324,8 @@ fn the_404_page_is_styled_and_links_from_the_root() {
 /// A site of `n` units in `groups` areas, one indicator, two reports: large enough that
 /// an indicator's page cannot rank every unit.
 fn large_site(dir: &Path, n: usize, groups: usize) {
-    let mut localities = String::from("city: { id: nation, name: \"Nation\" }\nlocalities:\n");
-    let (mut targets, mut june, mut sept) = (String::new(), String::new(), String::new());
-    for k in 0..n {
-        let _ = writeln!(
-            localities,
-            "  - {{ id: u{k}, name: \"Xã Số {k}\", kind: commune, group: \"Tỉnh {}\" }}",
-            k % groups
-        );
-        let _ = writeln!(targets, "  u{k}: {{ members: 1000 }}");
-        let _ = writeln!(june, "  u{k}: {{ members: {} }}", 300 + (k * 37) % 500);
-        let _ = writeln!(sept, "  u{k}: {{ members: {} }}", 400 + (k * 37) % 900);
-    }
-    let write = |path: &str, text: &str| {
-        let p = dir.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    };
-    write("site.yaml", "title: \"Toàn quốc\"\nlanguage: vi\n");
-    write("data/localities.yaml", &localities);
-    write(
-        "data/indicators.yaml",
-        "- { id: members, name: \"Người tham gia\", short: \"Tham gia\", unit: \"người\", kind: count }\n",
-    );
-    write("data/targets/2025.yaml", &format!("year: 2025\ndue: 2025-12-31\ntargets:\n{targets}"));
-    write("data/reports/2025-06.yaml", &format!("as_of: 2025-06-30\nfigures:\n{june}"));
-    write("data/reports/2025-09.yaml", &format!("as_of: 2025-09-30\nfigures:\n{sept}"));
+    let unit = |k: usize| format!("name: \"Xã Số {k}\", kind: commune, group: \"Tỉnh {}\"", k % groups);
+    generated_site(dir, n, "title: \"Toàn quốc\"\nlanguage: vi\n", "{ id: nation, name: \"Nation\" }", unit);
 }
 
 #[test]

@@ -297,3 +297,33 @@ pub fn tiendo_en(args: &[&str]) -> Output {
     args.extend(["--lang", "en"]);
     tiendo(&args)
 }
+
+/// A generated site of `n` units `u0`, `u1`, … of `city` (its YAML mapping), each
+/// described by `unit(k)` (the rest of its entry after the id), with `settings` as
+/// site.yaml: one count indicator `members`, targets of 1,000 for 2025, and reports of
+/// June and September whose figures differ from unit to unit.
+pub fn generated_site(dir: &Path, n: usize, settings: &str, city: &str, unit: impl Fn(usize) -> String) {
+    use std::fmt::Write as _;
+    let mut localities = format!("city: {city}\nlocalities:\n");
+    let (mut targets, mut june, mut sept) = (String::new(), String::new(), String::new());
+    for k in 0..n {
+        let _ = writeln!(localities, "  - {{ id: u{k}, {} }}", unit(k));
+        let _ = writeln!(targets, "  u{k}: {{ members: 1000 }}");
+        let _ = writeln!(june, "  u{k}: {{ members: {} }}", 300 + (k * 37) % 500);
+        let _ = writeln!(sept, "  u{k}: {{ members: {} }}", 400 + (k * 37) % 900);
+    }
+    let write = |path: &str, text: &str| {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write("site.yaml", settings);
+    write("data/localities.yaml", &localities);
+    write(
+        "data/indicators.yaml",
+        "- { id: members, name: \"Người tham gia\", short: \"Tham gia\", unit: \"người\", kind: count }\n",
+    );
+    write("data/targets/2025.yaml", &format!("year: 2025\ndue: 2025-12-31\ntargets:\n{targets}"));
+    write("data/reports/2025-06.yaml", &format!("as_of: 2025-06-30\nfigures:\n{june}"));
+    write("data/reports/2025-09.yaml", &format!("as_of: 2025-09-30\nfigures:\n{sept}"));
+}
