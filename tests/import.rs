@@ -894,3 +894,21 @@ fn a_province_column_tells_apart_units_of_one_name() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("có thể là một trong các đơn vị"), "{}", stderr(&o));
 }
+
+#[test]
+fn what_check_would_say_of_the_new_figures_is_said_at_import() {
+    let site = sample_site("import-warns");
+    let o = import_text(
+        &site,
+        "t10.csv",
+        "Đơn vị,voluntary-si,health-insurance\nPhường Long Mỹ,1250,45000\nPhường Ô Môn,800,41900\n",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    for said in [
+        "warning: data/reports/2025-10.yaml:6:52: Phường Long Mỹ, BHYT: 45,000 people is more than the base of 40,000",
+        "warning: data/reports/2025-10.yaml:5:26: Phường Ô Môn: BHXH tự nguyện fell from 882 to 800",
+    ] {
+        assert!(err.contains(said), "no {said:?} in:\n{err}");
+    }
+}

@@ -187,6 +187,16 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
         return Err(Error::Input(vec![d]));
     }
     write_atomically(&target, &text).map_err(Error::Output)?;
+    // What check says of the figures just written, said now rather than at the next check:
+    // a figure above its base, more than three times its target, or lower than last month.
+    if let Ok(site) = crate::pipeline::prepare(&options.root, &mut crate::pipeline::Stopwatch::new()) {
+        let about_figures = |d: &Diagnostic| {
+            d.file == rel && matches!(d.message.key(), "above_base" | "three_times_target" | "figure_fell")
+        };
+        for d in site.diagnostics.into_sorted().into_iter().filter(about_figures) {
+            diags.push(d);
+        }
+    }
     Ok(Imported {
         report: rel,
         units: table.iter().filter(|row| row.iter().any(Option::is_some)).count(),
