@@ -82,8 +82,8 @@ fn every_problem_is_reported_with_its_row_and_nothing_is_written() {
     for expected in [
         "export.csv:3: \"Van Lang\" could be any of Xã Văn Lang (van-lang), Xã Văn Lăng (van-lang-2)",
         "export.csv:4: \"Phường Không Có\" is not a unit of this site",
-        "export.csv:5: voluntary-si: \"1,5\" is not a whole number",
-        "export.csv:5: health-insurance: \"-3\" is negative",
+        "export.csv:5: BHXH tự nguyện: \"1,5\" is not a whole number",
+        "export.csv:5: BHYT: \"-3\" is negative",
         "export.csv:7: Phường Long Mỹ is already on row 2",
         "5 errors: nothing was written",
     ] {
@@ -287,8 +287,8 @@ fn a_total_that_does_not_agree_with_its_units_is_refused() {
 fn excel_errors_and_fractions_are_named_with_their_cell() {
     let (code, err) = refused("excel-errors.xlsx", &[]);
     assert_eq!(code, Some(1), "{err}");
-    assert!(err.contains("excel-errors.xlsx:11: E11: voluntary-si: \"#N/A\" is an Excel error value"), "{err}");
-    assert!(err.contains("excel-errors.xlsx:12: H12: health-insurance: \"23900.5\" is not a whole number"), "{err}");
+    assert!(err.contains("excel-errors.xlsx:11: E11: BHXH tự nguyện: \"#N/A\" is an Excel error value"), "{err}");
+    assert!(err.contains("excel-errors.xlsx:12: H12: BHYT: \"23900.5\" is not a whole number"), "{err}");
     // The totals over those cells are not checked again: two errors, not four.
     assert!(err.contains("\n2 errors: nothing was written"), "{err}");
 }

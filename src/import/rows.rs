@@ -389,7 +389,7 @@ fn column_numbers(sheet: &Sheet, r: usize) -> bool {
 
 /// The figure of a unit's cell: `None` for an empty cell or a dash, or why it is none.
 fn figure(ctx: &Context, sheet: &Sheet, r: usize, col: usize, indicator: usize) -> Result<Option<u64>, (Why, Text)> {
-    let id = ctx.indicators[indicator].id.as_str();
+    let id = ctx.indicators[indicator].short.as_str();
     let cell = sheet.cell(r, col);
     let result = match cell {
         Cell::Empty => Ok(None),
