@@ -50,9 +50,13 @@ impl Series {
             Some(goal) => {
                 let points: Vec<Point> =
                     figures.iter().zip(dates).filter_map(|(v, &date)| v.map(|value| Point { date, value })).collect();
-                let mut standings = standings(&points, goal, due, baseline, at_risk)
-                    .into_iter()
-                    .map(|s| if closed { crate::progress::closed(s) } else { s });
+                let mut standings = standings(&points, goal, due, baseline, at_risk);
+                // A closed year's last standing is its result (SPEC §2); the ones before
+                // stay as they were computed on their dates (SPEC §4, figures.csv).
+                if closed && let Some(last) = standings.last_mut() {
+                    *last = crate::progress::closed(*last);
+                }
+                let mut standings = standings.into_iter();
                 figures.iter().map(|v| v.and_then(|_| standings.next())).collect()
             }
             None => vec![None; figures.len()],
