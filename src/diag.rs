@@ -338,23 +338,25 @@ pub fn known_list<'a>(unknown: &str, known: impl Iterator<Item = &'a str>) -> Te
 /// wrong place ("Nhơn Mĩ" is one letter from Nhơn Mỹ and from Nhơn Ái).
 pub fn did_you_mean<'a>(unknown: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (unknown.chars().count() / 3).max(1);
-    let mut best: Option<(usize, &str)> = None;
+    sole_best(known.map(|k| (edit_distance(unknown, k), k)).filter(|&(d, _)| d <= limit))
+}
+
+/// The candidate of the smallest rank, if no other candidate has that rank too: a choice
+/// that is never made between equals.
+pub(crate) fn sole_best<R: Ord + Copy, T: PartialEq + Copy>(candidates: impl Iterator<Item = (R, T)>) -> Option<T> {
+    let mut best: Option<(R, T)> = None;
     let mut tied = false;
-    for k in known {
-        let d = edit_distance(unknown, k);
-        if d > limit {
-            continue;
-        }
+    for (rank, item) in candidates {
         match best {
-            Some((b, other)) if d == b && k != other => tied = true,
-            Some((b, _)) if d >= b => {}
+            Some((b, other)) if rank == b && item != other => tied = true,
+            Some((b, _)) if rank >= b => {}
             _ => {
-                best = Some((d, k));
+                best = Some((rank, item));
                 tied = false;
             }
         }
     }
-    best.filter(|_| !tied).map(|(_, k)| k)
+    best.filter(|_| !tied).map(|(_, item)| item)
 }
 
 /// Levenshtein distance over characters; inputs are short names, so O(n·m) is fine.

@@ -124,11 +124,6 @@ fn push_grouped(out: &mut String, n: u64, sep: char) {
     }
 }
 
-/// A count without separators, for messages to site editors (unambiguous in any language).
-pub fn plain_count(n: u64) -> String {
-    n.to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

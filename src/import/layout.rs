@@ -8,7 +8,7 @@
 use super::Context;
 use super::names::{Miss, area, loose};
 use super::sheet::{Cell, Sheet};
-use crate::diag::{Diagnostic, Diagnostics, did_you_mean, known_list};
+use crate::diag::{Diagnostic, Diagnostics, did_you_mean, known_list, sole_best};
 use crate::t;
 use crate::words::messages::Text;
 
@@ -132,27 +132,17 @@ pub(super) fn indicator_of(ctx: &Context, heading: &str) -> Option<usize> {
         return None;
     }
     // The longest name held wins ("BHXH tự nguyện" over "BHXH"); two as long, none.
-    let mut best: Option<(usize, usize)> = None;
-    let mut tied = false;
-    for (i, ind) in ctx.indicators.iter().enumerate() {
-        let held = names(ind)
+    let held = ctx.indicators.iter().enumerate().filter_map(|(i, ind)| {
+        let longest = names(ind)
             .map(|n| {
                 loose(&n).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
             })
             .filter(|n| n.len() >= 3 && words.contains(&format!(" {n} ")))
             .map(|n| n.len())
-            .max();
-        match (held, best) {
-            (Some(len), Some((_, b))) if len == b => tied = true,
-            (Some(len), Some((_, b))) if len < b => {}
-            (Some(len), _) => {
-                best = Some((i, len));
-                tied = false;
-            }
-            (None, _) => {}
-        }
-    }
-    best.filter(|_| !tied).map(|(i, _)| i)
+            .max()?;
+        Some((std::cmp::Reverse(longest), i))
+    });
+    sole_best(held)
 }
 
 fn is_actual(heading: &str) -> bool {
@@ -206,8 +196,8 @@ pub(super) fn layout(ctx: &Context, sheet: &Sheet, diags: &mut Diagnostics) -> O
     let left_out = if complete {
         unknown
     } else {
-        for (col, heading) in &unknown {
-            unknown_heading(ctx, sheet, row, *col, heading, diags);
+        for (_, heading) in &unknown {
+            unknown_heading(ctx, sheet, row, heading, diags);
         }
         Vec::new()
     };
@@ -261,13 +251,13 @@ fn groups_column(ctx: &Context, sheet: &Sheet, from: usize, units: usize) -> Opt
     if ctx.groups.is_empty() {
         return None;
     }
-    let names: std::collections::HashSet<String> = ctx.groups.iter().map(|g| area(&loose(&g.name))).collect();
+    let names: std::collections::HashSet<&str> = ctx.group_keys.iter().map(String::as_str).collect();
     let rows = from..sheet.rows.len().min(from + 5000);
     (0..sheet.width())
         .filter(|&c| c != units)
         .map(|c| {
             let texts: Vec<&str> = rows.clone().filter_map(|r| sheet.cell(r, c).text()).collect();
-            let named = texts.iter().filter(|t| names.contains(&area(&loose(t)))).count();
+            let named = texts.iter().filter(|t| names.contains(area(&loose(t)).as_str())).count();
             (c, named, texts.len())
         })
         .filter(|&(_, named, texts)| named > 0 && named * 2 >= texts)
@@ -353,7 +343,7 @@ fn figure_columns(
 
 /// A column of numbers under a heading that is no indicator, while an indicator has no
 /// column: an error, for it may be that indicator's.
-fn unknown_heading(ctx: &Context, sheet: &Sheet, row: usize, _col: usize, heading: &str, diags: &mut Diagnostics) {
+fn unknown_heading(ctx: &Context, sheet: &Sheet, row: usize, heading: &str, diags: &mut Diagnostics) {
     let known = ctx.indicators.iter().map(|i| i.id.as_str());
     let help = match did_you_mean(heading, known.clone()) {
         Some(close) => t!("import_heading_unknown_close", close, known = known_list(heading, known)),

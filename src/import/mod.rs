@@ -73,6 +73,8 @@ pub(crate) struct Context<'a> {
     city: &'a City,
     localities: &'a [Locality],
     groups: &'a [Group],
+    /// Each group's name as offices' area names are compared (see `names::area`), once.
+    group_keys: Vec<String>,
     indicators: &'a [Indicator],
     matcher: Matcher<'a>,
 }
@@ -114,6 +116,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
         city: &lists.city,
         localities: &lists.localities,
         groups: &lists.groups,
+        group_keys: lists.groups.iter().map(|g| names::area(&names::loose(&g.name))).collect(),
         indicators: &lists.indicators,
         matcher: Matcher::new(&lists.localities),
     };

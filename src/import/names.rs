@@ -43,22 +43,23 @@ pub(super) fn area(loose_text: &str) -> String {
     rest.unwrap_or(&text).trim().to_owned()
 }
 
-/// Unit-name prefixes that people may leave out, abbreviate, or write without diacritics.
-const PREFIXES: [&str; 14] = [
-    "phường ",
-    "xã ",
-    "đặc khu ",
-    "thị trấn ",
-    "phuong ",
-    "xa ",
-    "dac khu ",
-    "thi tran ",
-    "p. ",
-    "x. ",
-    "tt. ",
-    "p.",
-    "x.",
-    "tt.",
+/// Unit-name prefixes that people may leave out, abbreviate, or write without diacritics,
+/// and the kind of unit each says (a "thị trấn" is a kind of before 2025).
+const PREFIXES: [(&str, Option<LocalityKind>); 14] = [
+    ("phường ", Some(LocalityKind::Ward)),
+    ("xã ", Some(LocalityKind::Commune)),
+    ("đặc khu ", Some(LocalityKind::SpecialZone)),
+    ("thị trấn ", None),
+    ("phuong ", Some(LocalityKind::Ward)),
+    ("xa ", Some(LocalityKind::Commune)),
+    ("dac khu ", Some(LocalityKind::SpecialZone)),
+    ("thi tran ", None),
+    ("p. ", Some(LocalityKind::Ward)),
+    ("x. ", Some(LocalityKind::Commune)),
+    ("tt. ", None),
+    ("p.", Some(LocalityKind::Ward)),
+    ("x.", Some(LocalityKind::Commune)),
+    ("tt.", None),
 ];
 
 /// Vietnamese names write i and y alike (Mĩ = Mỹ, Kì = Kỳ, Lí = Lý): keys have i.
@@ -79,23 +80,15 @@ fn i_for_y(key: &str) -> String {
 /// A name lowercased and cleaned, i for y; and without its prefix, if it has one.
 fn name_keys(name: &str) -> (String, Option<String>) {
     let key = i_for_y(&clean(name).to_lowercase());
-    let rest = PREFIXES.iter().find_map(|p| key.strip_prefix(p)).map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
+    let rest =
+        PREFIXES.iter().find_map(|(p, _)| key.strip_prefix(p)).map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
     (key, rest)
 }
 
 /// The kind of unit a typed name's prefix gives.
 fn typed_kind(typed: &str) -> Option<LocalityKind> {
-    let key = fold(&clean(typed).to_lowercase());
-    let starts = |words: &[&str]| words.iter().any(|w| key.starts_with(w));
-    if starts(&["phuong ", "p.", "p "]) {
-        Some(LocalityKind::Ward)
-    } else if starts(&["xa ", "x.", "x "]) {
-        Some(LocalityKind::Commune)
-    } else if starts(&["dac khu "]) {
-        Some(LocalityKind::SpecialZone)
-    } else {
-        None
-    }
+    let key = clean(typed).to_lowercase();
+    PREFIXES.iter().find(|(p, _)| key.starts_with(p)).and_then(|&(_, kind)| kind)
 }
 
 /// `name` without a trailing number: "vị thanh" for "vị thanh 1".

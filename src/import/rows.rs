@@ -306,8 +306,7 @@ fn classify(
             // The row's province says which.
             let group = layout.groups.and_then(|c| sheet.cell(r, c).text()).map(|t| area(&loose(t)));
             if let Some(group) = group {
-                let in_group =
-                    |&l: &usize| ctx.localities[l].group.is_some_and(|g| area(&loose(&ctx.groups[g].name)) == group);
+                let in_group = |&l: &usize| ctx.localities[l].group.is_some_and(|g| ctx.group_keys[g] == group);
                 if let [one] = found.iter().copied().filter(in_group).collect::<Vec<_>>()[..] {
                     return Row::Unit(one);
                 }
@@ -348,7 +347,7 @@ fn total_kind(ctx: &Context, name: &str) -> Option<Row> {
     let city = loose(&ctx.city.name);
     let group = |text: &str| {
         let text = area(text);
-        ctx.groups.iter().position(|g| area(&loose(&g.name)) == text)
+        ctx.group_keys.iter().position(|g| *g == text)
     };
     for word in TOTALS {
         let Some(rest) = unnumbered.strip_prefix(word) else { continue };
@@ -375,12 +374,14 @@ fn column_numbers(sheet: &Sheet, r: usize) -> bool {
     let cells: Vec<&Cell> = sheet.rows[r].iter().filter(|c| !c.is_empty()).collect();
     let mut numbers = Vec::new();
     for cell in &cells {
-        match cell {
-            Cell::Number(x) if x.fract() == 0.0 && (1.0..=60.0).contains(x) => numbers.push(*x),
-            Cell::Text(t) if t.trim().chars().count() == 1 && t.trim().chars().all(char::is_alphabetic) => {}
-            Cell::Text(t) if t.trim().parse::<u32>().is_ok_and(|n| (1..=60).contains(&n)) => {
-                numbers.push(f64::from(t.trim().parse::<u32>().unwrap_or(0)))
-            }
+        let number = match cell {
+            Cell::Number(x) if x.fract() == 0.0 => Some(*x),
+            Cell::Text(t) => t.trim().parse::<u32>().ok().map(f64::from),
+            _ => None,
+        };
+        match (number, cell) {
+            (Some(n), _) if (1.0..=60.0).contains(&n) => numbers.push(n),
+            (None, Cell::Text(t)) if t.trim().chars().count() == 1 && t.trim().chars().all(char::is_alphabetic) => {}
             _ => return false,
         }
     }

@@ -257,16 +257,11 @@ impl Catalogue {
                     self.push_arg(item, out);
                 }
             }
-            Arg::Count(n) => {
-                let digits = n.to_string();
-                let separator = self.words("_thousands").unwrap_or(",");
-                for (k, c) in digits.chars().enumerate() {
-                    if k > 0 && (digits.len() - k) % 3 == 0 {
-                        out.push_str(separator);
-                    }
-                    out.push(c);
-                }
-            }
+            // As the site writes numbers in this language (its `_thousands`).
+            Arg::Count(n) => match Language::get(self.code) {
+                Some(language) => out.push_str(&crate::format::Fmt::new(language).count(*n)),
+                None => out.push_str(&n.to_string()),
+            },
             Arg::Date(d) => self.push(
                 &crate::t!(
                     "_date",
