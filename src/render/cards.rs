@@ -98,7 +98,7 @@ impl Cards<'_> {
         };
         let detail = match (ind.kind, series.rate_of(st.value as f64), series.target_rate()) {
             (IndicatorKind::Coverage, Some(rate), Some(target)) => {
-                let base = ind.base_label.clone().unwrap_or_else(|| s.get("base_default").to_owned());
+                let base = self.words.base_of(ind);
                 s.fill(
                     "share_of_target_rate",
                     &[

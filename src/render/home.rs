@@ -248,7 +248,7 @@ impl Renderer<'_> {
             (IndicatorKind::Coverage, Some(st)) => {
                 let rate = series.rate_of(st.value as f64).map(|r| fmt.percent(r)).unwrap_or_default();
                 let target_rate = series.target_rate().map(|r| fmt.percent(r)).unwrap_or_default();
-                let base = ind.base_label.clone().unwrap_or_else(|| self.s("base_default"));
+                let base = self.words.base_of(ind);
                 let plain = s.fill(
                     "card_coverage",
                     &[("base", &base), ("indicator", &ind.short), ("target_rate", &target_rate)],

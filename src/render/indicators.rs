@@ -191,7 +191,7 @@ impl Renderer<'_> {
             IndicatorKind::Count => "indicator_about_count",
             IndicatorKind::Coverage => "indicator_about_coverage",
         };
-        let base = ind.base_label.clone().unwrap_or_else(|| self.s("base_default"));
+        let base = self.words.base_of(ind);
         let ctx = IndicatorContext {
             indicator: IndicatorFacts {
                 name: ind.name.clone(),

@@ -296,10 +296,14 @@ impl<'a> Words<'a> {
         if ind.unit.is_empty() { String::new() } else { format!(" {}", ind.unit) }
     }
 
+    /// What `ind`'s rate is a share of: its `base` label, or the site's word for it.
+    pub(super) fn base_of(&self, ind: &Indicator) -> String {
+        ind.base_label.clone().unwrap_or_else(|| self.s.get("base_default").to_owned())
+    }
+
     /// A rate of `ind`'s base: "88,25 % dân số".
     pub(super) fn share_of_base(&self, ind: &Indicator, rate: f64) -> String {
-        let base = ind.base_label.clone().unwrap_or_else(|| self.s.get("base_default").to_owned());
-        self.s.fill("share_of_base", &[("rate", &self.fmt.percent(rate)), ("base", &base)])
+        self.s.fill("share_of_base", &[("rate", &self.fmt.percent(rate)), ("base", &self.base_of(ind))])
     }
 
     /// `n` units: "103 phường, xã".
@@ -323,7 +327,7 @@ impl<'a> Words<'a> {
         let remaining = format!("{}{}", self.fmt.count(st.remaining), self.unit_of(ind));
         let rate = series.rate_of(st.value as f64).map(|r| self.fmt.percent(r)).unwrap_or_default();
         let target_rate = series.target_rate().map(|r| self.fmt.percent(r)).unwrap_or_default();
-        let base = ind.base_label.clone().unwrap_or_else(|| self.s.get("base_default").to_owned());
+        let base = self.base_of(ind);
         // A closed year's result says so, and as of when.
         let key = match (ind.kind, st.status == Status::Achieved, series.closed) {
             (IndicatorKind::Count, false, false) => "sentence_count",
