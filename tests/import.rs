@@ -761,8 +761,6 @@ fn headings_as_offices_write_them_and_other_number_columns_are_left_out() {
         read(site.join("data/reports/2025-10.yaml"))
             .contains("long-my: { voluntary-si: 1260, health-insurance: 35660 }")
     );
-    // The population beside a rate of BHYT, and no BHYT figures: the population is never
-    // taken for them, and the month is not published without a word.
     // No heading names an indicator: the refusal quotes the rows it read.
     let o = import("BÁO CÁO THÁNG 10/2025\nĐơn vị,Số người BHXH TN,Số thẻ\nPhường Long Mỹ,1250,35650\n");
     assert_eq!(o.status.code(), Some(1));
@@ -774,9 +772,20 @@ fn headings_as_offices_write_them_and_other_number_columns_are_left_out() {
         "{}",
         stderr(&o)
     );
+    // The population beside a rate of BHYT, and no BHYT figures: the population is never
+    // taken for them, never advised as an alias, and the month is not published without
+    // a word.
     let o = import("Đơn vị,BHXH tự nguyện,Tỷ lệ BHYT (%),Dân số\nPhường Long Mỹ,1250,88.5,40000\n");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("left out: column 4, \"Dân số\", which is no indicator"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("no column of the file is BHYT"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("Dân số"), "{}", stderr(&o));
+    assert!(read(site.join("data/reports/2025-10.yaml")).contains("long-my: { voluntary-si: 1250 }"));
+    // A heading that says nothing of what it is, while BHYT has no column: it may be BHYT
+    // misnamed, so nothing is written.
+    let o = import("Đơn vị,BHXH tự nguyện,Số thẻ\nPhường Long Mỹ,1250,35650\n");
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-    assert!(stderr(&o).contains("the column `Dân số` is not an indicator"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("the column \"Số thẻ\" is not an indicator"), "{}", stderr(&o));
 }
 
 #[test]
@@ -911,4 +920,37 @@ fn what_check_would_say_of_the_new_figures_is_said_at_import() {
     ] {
         assert!(err.contains(said), "no {said:?} in:\n{err}");
     }
+}
+
+#[test]
+fn the_month_imported_is_chosen_under_an_indicator_and_a_hidden_column_is_said_to_be_hidden() {
+    // "Tháng 9" (hidden in Excel) beside "Tháng 10" under each indicator, and a title
+    // that names an indicator above the headings.
+    let site = sample_site("import-hidden");
+    let o = import_sheet(&site, "hidden-month.xlsx", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = stdout(&o);
+    for line in [
+        "  BHXH tự nguyện: column D, \"BHXH tự nguyện\", \"Tháng 10\" below it",
+        "  BHYT: column F, \"BHYT\", \"Tháng 10\" below it",
+        "  left out column C (hidden in Excel), \"BHXH tự nguyện, Tháng 9\": another month's figures",
+        "  left out column E (hidden in Excel), \"BHYT, Tháng 9\": another month's figures",
+    ] {
+        assert!(said.contains(line), "no {line:?} in:\n{said}");
+    }
+    let report = read(site.join("data/reports/2025-10.yaml"));
+    assert!(report.contains("long-my: { voluntary-si: 1250, health-insurance: 35650 }"), "{report}");
+    assert!(report.contains("o-mon: { voluntary-si: 900, health-insurance: 41900 }"), "{report}");
+    // No column of the month imported: refused, and the column the officer cannot see is
+    // said to be hidden.
+    let (code, err) = refused("hidden-no-month.xlsx", &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains(
+            "under \"BHXH tự nguyện\", no column holds the figures of 10/2025: column C \"Tháng 8\", \
+             column D (hidden in Excel) \"Tháng 9\""
+        ),
+        "{err}"
+    );
+    assert!(err.contains("is this another month's report?"), "{err}");
 }

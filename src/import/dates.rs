@@ -163,6 +163,13 @@ fn said(text: &str) -> Vec<Said> {
     out
 }
 
+/// Whether a heading names the month of `as_of` ("Tháng 10", "T10/2025"), when it names
+/// a time at all: `Some(false)` for another month ("Tháng 9" beside it).
+pub(super) fn heading_month(heading: &str, as_of: Date) -> Option<bool> {
+    let said = said(heading);
+    (!said.is_empty()).then(|| said.iter().all(|s| s.agrees(as_of)))
+}
+
 /// Refuses `as_of` when the sheet says its figures are of another time: in a row above
 /// its headings, or in its name.
 pub(super) fn check(ctx: &Context, sheet: &Sheet, layout: &Layout, as_of: Date, diags: &mut Diagnostics) {

@@ -95,6 +95,9 @@ pub(super) struct Layout {
     /// Columns of numbers under a heading that is no indicator ("Dân số", "Ngày cập nhật"),
     /// left out and listed in the summary: (column, heading).
     pub left_out: Vec<(usize, String)>,
+    /// Columns of another month's figures under an indicator ("Tháng 9" beside
+    /// "Tháng 10"), left out and listed: (column, heading).
+    pub other_months: Vec<(usize, String)>,
     /// A column of the units' groups (a national sheet's provinces), which tells apart
     /// units of the same name.
     pub groups: Option<usize>,
@@ -126,9 +129,8 @@ pub(super) fn indicator_of(ctx: &Context, heading: &str) -> Option<usize> {
     if let Some(i) = ctx.indicators.iter().position(|ind| names(ind).any(|name| loose(&name) == key)) {
         return Some(i);
     }
-    let words: String = key.chars().map(|c| if c.is_alphanumeric() || c == '%' { c } else { ' ' }).collect();
-    let words = format!(" {} ", words.split_whitespace().collect::<Vec<_>>().join(" "));
-    if is_other(heading) || NOT_FIGURES.iter().any(|w| words.contains(&format!(" {w} "))) {
+    let words = words(&key);
+    if not_figures(heading) {
         return None;
     }
     // The longest name held wins ("BHXH tự nguyện" over "BHXH"); two as long, none.
@@ -143,6 +145,19 @@ pub(super) fn indicator_of(ctx: &Context, heading: &str) -> Option<usize> {
         Some((std::cmp::Reverse(longest), i))
     });
     sole_best(held)
+}
+
+/// The words of a loose heading, each between spaces: " bhyt luy ke ".
+fn words(key: &str) -> String {
+    let words: String = key.chars().map(|c| if c.is_alphanumeric() || c == '%' { c } else { ' ' }).collect();
+    format!(" {} ", words.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Whether a heading says its numbers are no indicator's figures: a rate, a plan, a
+/// population, a date, an ordinal.
+fn not_figures(heading: &str) -> bool {
+    let words = words(&loose(heading));
+    is_other(heading) || NOT_FIGURES.iter().any(|w| words.contains(&format!(" {w} ")))
 }
 
 fn is_actual(heading: &str) -> bool {
@@ -162,7 +177,7 @@ pub(super) fn at_row(ctx: &Context, sheet: &Sheet, row: usize, message: Text) ->
 /// Finds the layout of `sheet`, or reports why it cannot be read safely.
 pub(super) fn layout(ctx: &Context, sheet: &Sheet, diags: &mut Diagnostics) -> Option<Layout> {
     let Some(row) = heading_row(ctx, sheet) else {
-        let names = ctx.indicators.iter().map(|i| i.id.as_str());
+        let names = ctx.indicators.iter().map(|i| i.short.as_str());
         // What was read, so that the officer sees which headings were looked at.
         let read: Vec<Text> = (0..sheet.rows.len().min(6))
             .filter_map(|r| {
@@ -177,9 +192,10 @@ pub(super) fn layout(ctx: &Context, sheet: &Sheet, diags: &mut Diagnostics) -> O
         );
         return None;
     };
-    let sub = (row + 1 < sheet.rows.len())
-        .then_some(row + 1)
-        .filter(|&r| sheet.rows[r].iter().filter_map(Cell::text).any(|t| is_actual(t) || is_other(t)));
+    let sub = (row + 1 < sheet.rows.len()).then_some(row + 1).filter(|&r| {
+        let month = |t: &str| super::dates::heading_month(t, ctx.as_of).is_some();
+        sheet.rows[r].iter().filter_map(Cell::text).any(|t| is_actual(t) || is_other(t) || month(t))
+    });
     let last = sub.unwrap_or(row);
     let (units, check) = units_columns(ctx, sheet, last + 1);
     let Some(units) = units else {
@@ -188,30 +204,40 @@ pub(super) fn layout(ctx: &Context, sheet: &Sheet, diags: &mut Diagnostics) -> O
     };
     // Problems with single columns are reported, and the rows still read, so that one run
     // names every problem; nothing is written while there is one.
-    let (columns, unknown) = figure_columns(ctx, sheet, row, sub, units, diags);
+    let Found { columns, unknown, other_months } = figure_columns(ctx, sheet, row, sub, units, diags);
     unnamed_values(ctx, sheet, row, last, units, &columns, diags);
-    // A column of numbers under a heading that is no indicator is left out when every
+    // A column of numbers under a heading that is no indicator is left out when the
+    // heading says what it is (a population, a rate, a plan, a date), or when every
     // indicator has its column; when one has none, it may be that one, misnamed.
     let complete = (0..ctx.indicators.len()).all(|i| columns.iter().any(|c| c.indicator == i));
-    let left_out = if complete {
-        unknown
-    } else {
-        for (_, heading) in &unknown {
-            unknown_heading(ctx, sheet, row, heading, diags);
-        }
-        Vec::new()
-    };
+    let (left_out, unknown): (Vec<_>, Vec<_>) =
+        unknown.into_iter().partition(|(_, heading)| complete || not_figures(heading));
+    for (_, heading) in &unknown {
+        unknown_heading(ctx, sheet, row, heading, diags);
+    }
     let groups = groups_column(ctx, sheet, last + 1, units);
-    Some(Layout { headings: (row, last), units, check, columns, title: title(sheet, row), left_out, groups })
+    Some(Layout {
+        headings: (row, last),
+        units,
+        check,
+        columns,
+        title: title(sheet, row),
+        left_out,
+        other_months,
+        groups,
+    })
 }
 
-/// The row with the most headings that name an indicator, among the first rows.
+/// The row with the most headings that name an indicator, among the first rows; of two
+/// as many, the one with more headings, for a title ("BÁO CÁO KẾT QUẢ BHXH TỰ NGUYỆN
+/// THÁNG 10/2025") names an indicator too, alone on its row.
 fn heading_row(ctx: &Context, sheet: &Sheet) -> Option<usize> {
-    let mut best: Option<(usize, usize)> = None;
+    let mut best: Option<(usize, (usize, usize))> = None;
     for (r, cells) in sheet.rows.iter().enumerate().take(40) {
-        let n = cells.iter().filter_map(Cell::text).filter(|t| indicator_of(ctx, t).is_some()).count();
-        if n > 0 && best.is_none_or(|(_, m)| n > m) {
-            best = Some((r, n));
+        let texts = || cells.iter().filter_map(Cell::text);
+        let score = (texts().filter(|t| indicator_of(ctx, t).is_some()).count(), texts().count());
+        if score.0 > 0 && best.is_none_or(|(_, m)| score > m) {
+            best = Some((r, score));
         }
     }
     best.map(|(r, _)| r)
@@ -274,8 +300,17 @@ pub(super) fn unit_cell(cell: &Cell) -> Option<String> {
     }
 }
 
+/// What the headings say of the columns: each indicator's, those of numbers under no
+/// indicator, and those of another month under one.
+struct Found {
+    columns: Vec<Column>,
+    unknown: Vec<(usize, String)>,
+    other_months: Vec<(usize, String)>,
+}
+
 /// The column of each indicator's figures: the column of its heading, or, with headings
-/// on two rows, the one column below it headed as the figures (*Thực hiện*).
+/// on two rows, the one column below it headed as the figures (*Thực hiện*) or as the
+/// month imported (*Tháng 10* beside *Tháng 9*).
 fn figure_columns(
     ctx: &Context,
     sheet: &Sheet,
@@ -283,10 +318,11 @@ fn figure_columns(
     sub: Option<usize>,
     units: usize,
     diags: &mut Diagnostics,
-) -> (Vec<Column>, Vec<(usize, String)>) {
+) -> Found {
     let width = sheet.width();
     let mut columns: Vec<Column> = Vec::new();
     let mut unknown = Vec::new();
+    let mut other_months = Vec::new();
     for col in 0..width {
         let Some(heading) = sheet.cell(row, col).text() else { continue };
         if col == units {
@@ -305,15 +341,31 @@ fn figure_columns(
         let end = (col + 1..width).find(|&c| !sheet.cell(row, c).is_empty()).unwrap_or(width);
         let chosen = match sub {
             Some(sub) if (col..end).any(|c| !sheet.cell(sub, c).is_empty()) => {
-                let actual: Vec<usize> =
+                let mut actual: Vec<usize> =
                     (col..end).filter(|&c| sheet.cell(sub, c).text().is_some_and(is_actual)).collect();
+                let month =
+                    |c: usize| sheet.cell(sub, c).text().and_then(|t| super::dates::heading_month(t, ctx.as_of));
+                let this_month: Vec<usize> = (col..end).filter(|&c| month(c) == Some(true)).collect();
+                if actual.is_empty() && this_month.len() == 1 {
+                    actual.clone_from(&this_month);
+                    let below = |c: usize| format!("{heading}, {}", super::names::clean(&sheet.cell(sub, c).shown()));
+                    other_months.extend((col..end).filter(|&c| month(c) == Some(false)).map(|c| (c, below(c))));
+                }
                 if actual.len() != 1 {
                     let under: Vec<Text> = (col..end)
                         .map(|c| {
                             t!("import_column_shown", column = sheet.column(c), shown = sheet.cell(sub, c).shown())
                         })
                         .collect();
-                    let message = if actual.is_empty() {
+                    let months = (col..end).any(|c| month(c).is_some());
+                    let message = if actual.is_empty() && this_month.is_empty() && months {
+                        let month = format!("{:02}/{}", ctx.as_of.month(), ctx.as_of.year());
+                        diags.push(
+                            at_row(ctx, sheet, sub, t!("import_no_month_column", heading, month, under))
+                                .help(t!("import_no_month_column_help", as_of = ctx.as_of)),
+                        );
+                        continue;
+                    } else if actual.is_empty() {
                         t!("import_no_figures_column", heading, under)
                     } else {
                         t!("import_several_figures_columns", heading, under)
@@ -328,23 +380,21 @@ fn figure_columns(
         };
         if let Some(first) = columns.iter().find(|c| c.indicator == indicator) {
             diags.push(
-                at_row(ctx, sheet, row, t!("import_column_twice", id = &ctx.indicators[indicator].id)).help(t!(
-                    "import_column_twice_help",
-                    first = sheet.column(first.col),
-                    second = sheet.column(col)
-                )),
+                at_row(ctx, sheet, row, t!("import_column_twice", indicator = &ctx.indicators[indicator].short))
+                    .help(t!("import_column_twice_help", first = sheet.column(first.col), second = sheet.column(col))),
             );
             continue;
         }
         columns.push(Column { indicator, col: chosen.0, heading: chosen.1 });
     }
-    (columns, unknown)
+    Found { columns, unknown, other_months }
 }
 
 /// A column of numbers under a heading that is no indicator, while an indicator has no
 /// column: an error, for it may be that indicator's.
 fn unknown_heading(ctx: &Context, sheet: &Sheet, row: usize, heading: &str, diags: &mut Diagnostics) {
-    let known = ctx.indicators.iter().map(|i| i.id.as_str());
+    // Offices head columns with names, so names are what is suggested.
+    let known = ctx.indicators.iter().map(|i| i.short.as_str());
     let help = match did_you_mean(heading, known.clone()) {
         Some(close) => t!("import_heading_unknown_close", close, known = known_list(heading, known)),
         None => t!("import_heading_unknown_help", known = known_list(heading, known)),

@@ -10,6 +10,7 @@
 //! An existing report is never replaced without `--force`, or added to without `--merge`.
 
 mod dates;
+mod hidden;
 mod layout;
 mod names;
 mod numbers;
@@ -77,6 +78,8 @@ pub(crate) struct Context<'a> {
     group_keys: Vec<String>,
     indicators: &'a [Indicator],
     matcher: Matcher<'a>,
+    /// The date the figures are imported as (`--as-of`).
+    as_of: Date,
 }
 
 pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
@@ -119,6 +122,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
         group_keys: lists.groups.iter().map(|g| names::area(&names::loose(&g.name))).collect(),
         indicators: &lists.indicators,
         matcher: Matcher::new(&lists.localities),
+        as_of,
     };
     let sheet = read_sheet(&ctx, &bytes, options)?;
     if let Some((row, col, formula)) = sheet.unsaved.first() {
@@ -176,6 +180,9 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
     }
     for (col, heading) in &layout.left_out {
         lines.push(t!("import_read_left_out", column = sheet.column(*col), heading = heading.as_str()));
+    }
+    for (col, heading) in &layout.other_months {
+        lines.push(t!("import_read_other_month", column = sheet.column(*col), heading = heading.as_str()));
     }
     lines.extend(read.totals.iter().map(|total| t!("import_read_total", total = total.clone())));
     let source = options

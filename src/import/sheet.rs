@@ -87,6 +87,8 @@ pub(super) struct Sheet {
     /// Cells with a formula and no value saved with it (a workbook exported by a web
     /// application that never calculated it): (row number, column, formula).
     pub unsaved: Vec<(u64, usize, String)>,
+    /// The columns hidden in the workbook, which the officer does not see.
+    pub hidden: Vec<usize>,
 }
 
 impl Sheet {
@@ -105,9 +107,16 @@ impl Sheet {
         if self.workbook { t!("sheet_cell", cell = format!("{}{number}", column_name(col))) } else { self.column(col) }
     }
 
-    /// A column as the reader names it: `column D` in a workbook, `column 4` in a text file.
+    /// A column as the reader names it: `column D` in a workbook, `column 4` in a text file;
+    /// `column C (hidden)` when the workbook hides it, or the officer would look for it in vain.
     pub(super) fn column(&self, col: usize) -> Text {
-        if self.workbook { t!("sheet_column", column = column_name(col)) } else { t!("sheet_column", column = col + 1) }
+        if self.hidden.contains(&col) {
+            t!("sheet_column_hidden", column = column_name(col))
+        } else if self.workbook {
+            t!("sheet_column", column = column_name(col))
+        } else {
+            t!("sheet_column", column = col + 1)
+        }
     }
 
     /// How the file was read, in words: "Excel workbook (.xlsx)", "text in UTF-8", …
@@ -130,7 +139,7 @@ impl Sheet {
                 (n, r)
             })
             .unzip();
-        Sheet { name, format, rows, numbers, workbook, unsaved: Vec::new() }
+        Sheet { name, format, rows, numbers, workbook, unsaved: Vec::new(), hidden: Vec::new() }
     }
 }
 
@@ -330,6 +339,8 @@ struct Dumped {
     rows: Vec<Vec<serde_json::Value>>,
     #[serde(default)]
     unsaved: Vec<(u64, usize, String)>,
+    #[serde(default)]
+    hidden: Vec<usize>,
 }
 
 impl Dumped {
@@ -346,6 +357,7 @@ impl Dumped {
             numbers: sheet.numbers.clone(),
             rows: sheet.rows.iter().map(|r| r.iter().map(cell).collect()).collect(),
             unsaved: sheet.unsaved.clone(),
+            hidden: sheet.hidden.clone(),
         }
     }
 
@@ -360,7 +372,7 @@ impl Dumped {
             _ => Cell::Empty,
         };
         let rows = self.numbers.into_iter().zip(self.rows).map(|(n, r)| (n, r.iter().map(cell).collect())).collect();
-        Sheet { unsaved: self.unsaved, ..Sheet::from_rows(self.name, self.format, rows, true) }
+        Sheet { unsaved: self.unsaved, hidden: self.hidden, ..Sheet::from_rows(self.name, self.format, rows, true) }
     }
 }
 
@@ -374,6 +386,7 @@ fn workbook_sheets(bytes: &[u8]) -> Result<Vec<Sheet>, Unopened> {
         calamine::Sheets::Xlsb(_) => "xlsb",
         calamine::Sheets::Ods(_) => "ods",
     };
+    let mut hidden = if format == "xlsx" { super::hidden::columns(bytes) } else { Default::default() };
     let mut sheets = Vec::new();
     for name in workbook.sheet_names() {
         let range = workbook.worksheet_range(&name).map_err(reader)?;
@@ -399,7 +412,10 @@ fn workbook_sheets(bytes: &[u8]) -> Result<Vec<Sheet>, Unopened> {
             .filter(|&(r, c, _)| range.get_value((r as u32, c as u32)).is_none_or(|v| *v == Data::Empty))
             .map(|(r, c, text)| (r as u64 + 1, c, text.clone()))
             .collect();
-        sheets.push(Sheet { unsaved, ..Sheet::from_rows(Some(name), format.to_owned(), rows, true) });
+        let sheet = Sheet::from_rows(Some(name.clone()), format.to_owned(), rows, true);
+        let mut hidden = hidden.remove(&name).unwrap_or_default();
+        hidden.retain(|&c| c < sheet.width());
+        sheets.push(Sheet { unsaved, hidden, ..sheet });
     }
     Ok(sheets)
 }
