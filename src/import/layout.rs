@@ -362,7 +362,7 @@ fn figure_columns(
                         let month = format!("{:02}/{}", ctx.as_of.month(), ctx.as_of.year());
                         diags.push(
                             at_row(ctx, sheet, sub, t!("import_no_month_column", heading, month, under))
-                                .help(t!("import_no_month_column_help", as_of = ctx.as_of)),
+                                .help(t!("import_no_month_column_help", as_of = ctx.as_of, m = ctx.as_of.month())),
                         );
                         continue;
                     } else if actual.is_empty() {
