@@ -165,8 +165,62 @@ impl Command {
 }
 
 /// Prints `text` in the reader's language on standard output.
+/// `tiendo` with no arguments, as a double-click on the program starts it: inside a site's
+/// folder (the current one, or the program's own), the preview with the browser opened at
+/// the monthly update; elsewhere, what to do, and a key awaited before the window closes.
+pub fn start_without_arguments() -> std::process::ExitCode {
+    let here = PathBuf::from(".");
+    let beside_program = std::env::current_exe().ok().and_then(|exe| exe.parent().map(PathBuf::from));
+    let site =
+        [Some(here), beside_program].into_iter().flatten().find(|dir| dir.join(tiendo::load::SITE_FILE).is_file());
+    let Some(root) = site else {
+        let words = Catalogue::default_language();
+        let folder = std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default();
+        eprintln!("{}", words.render(&t!("start_no_site", folder)));
+        eprintln!("{}", words.render(&t!("start_press_enter")));
+        let _ = std::io::stdin().read_line(&mut String::new());
+        return std::process::ExitCode::from(2);
+    };
+    let words = tiendo::messages_for(&root, None);
+    let args = ServeArgs { root: RootArg { root }, port: 8000 };
+    match args.serve(words, None, true) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            print_error(words, &e);
+            eprintln!("{}", words.render(&t!("start_press_enter")));
+            let _ = std::io::stdin().read_line(&mut String::new());
+            std::process::ExitCode::from(e.exit_status())
+        }
+    }
+}
+
+/// Opens `url` in the person's browser; when that fails, the address printed is enough.
+/// `TIENDO_NO_BROWSER` keeps it closed (tests).
+fn open_browser(url: &str) {
+    if std::env::var_os("TIENDO_NO_BROWSER").is_some() {
+        return;
+    }
+    let mut command = if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    let _ = command
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}
+
+/// Prints a line for the reader; a closed output (the window or the pipe gone) is not an
+/// error worth stopping for.
 fn say(words: &Catalogue, text: &Text) {
-    println!("{}", words.render(text));
+    let _ = writeln!(std::io::stdout().lock(), "{}", words.render(text));
 }
 
 #[derive(Args, Debug)]
@@ -248,13 +302,31 @@ pub struct ServeArgs {
 
 impl ServeArgs {
     fn run(self, words: &'static Catalogue, lang: Option<String>) -> Result<(), Error> {
+        self.serve(words, lang, false)
+    }
+
+    /// Serves the site; with `open_desk`, on another port when this one is taken, and
+    /// with the browser opened at the monthly update.
+    fn serve(self, words: &'static Catalogue, lang: Option<String>, open_desk: bool) -> Result<(), Error> {
         let root = self.root.root.clone();
-        let server = tiendo::serve::start(tiendo::serve::ServeOptions {
-            root: self.root.root,
-            port: self.port,
+        let options = |port| tiendo::serve::ServeOptions {
+            root: root.clone(),
+            port,
             lang: lang.clone(),
-        })?;
+            reader: std::env::current_exe().map_or(tiendo::import::Reader::InProcess, tiendo::import::Reader::Child),
+        };
+        let server = match tiendo::serve::start(options(self.port)) {
+            Err(Error::Usage(_)) if open_desk && root.join(tiendo::load::SITE_FILE).is_file() => {
+                tiendo::serve::start(options(0))?
+            }
+            other => other?,
+        };
         say(words, &t!("serve_started", address = server.addr().to_string()));
+        if open_desk {
+            let url = format!("http://{}/_tiendo/", server.addr());
+            say(words, &t!("desk_opening", url = url.as_str()));
+            open_browser(&url);
+        }
         server.run(move |event| {
             // site.yaml may have changed language since the last build.
             let words = tiendo::messages_for(&root, lang.as_deref());
@@ -273,7 +345,7 @@ impl ServeArgs {
                     if let Error::Input(diagnostics) = e {
                         print_diagnostics(words, diagnostics);
                     }
-                    eprintln!("{}", words.render(&t!("serve_failed", why = e.text())));
+                    let _ = writeln!(std::io::stderr().lock(), "{}", words.render(&t!("serve_failed", why = e.text())));
                 }
             }
         })?;
@@ -333,6 +405,8 @@ impl ImportArgs {
             sheet: self.sheet,
             // Workbooks come from elsewhere: read in a child process of this program.
             reader: std::env::current_exe().map_or(tiendo::import::Reader::InProcess, tiendo::import::Reader::Child),
+            dry_run: false,
+            shown: None,
         })?;
         for line in &done.read {
             say(words, line);

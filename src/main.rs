@@ -12,6 +12,10 @@ use std::process::ExitCode;
 use clap::FromArgMatches;
 
 fn main() -> ExitCode {
+    // No arguments: a double-click on the program, for staff who do not use a terminal.
+    if std::env::args_os().len() == 1 {
+        return cli::start_without_arguments();
+    }
     // The language is needed before the command line is understood, for its help and its
     // usage errors: `--lang` and `--root` are looked for in the arguments as they are, and
     // the words found serve the whole run.

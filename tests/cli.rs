@@ -6,7 +6,6 @@ use common::*;
 
 #[test]
 fn usage_errors_exit_2() {
-    assert_eq!(tiendo(&[]).status.code(), Some(2));
     assert_eq!(tiendo(&["frobnicate"]).status.code(), Some(2));
     assert_eq!(tiendo(&["build", "--nope"]).status.code(), Some(2));
     let help = tiendo(&["--help"]);

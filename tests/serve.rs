@@ -257,3 +257,181 @@ fn a_folder_made_after_serve_started_is_watched() {
     std::fs::write(site.join("content/localities/north.md"), "Written after serve started.\n").unwrap();
     wait_for(|| get(port, "/localities/north/").2.contains("Written after serve started."));
 }
+
+/// A form of the monthly update as a browser sends it: (status, body).
+fn post_form(port: u16, path: &str, origin: Option<&str>, fields: &[(&str, Option<&str>, &[u8])]) -> (u16, String) {
+    let boundary = "----tiendo-test-boundary";
+    let mut body = Vec::new();
+    for (name, filename, data) in fields {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").into_bytes());
+        if let Some(f) = filename {
+            body.extend(format!("; filename=\"{f}\"\r\nContent-Type: text/csv").into_bytes());
+        }
+        body.extend(b"\r\n\r\n");
+        body.extend_from_slice(data);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").into_bytes());
+    let origin = origin.map(|o| format!("Origin: {o}\r\n")).unwrap_or_default();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{origin}Content-Type: multipart/form-data; boundary={boundary}\r\n\
+         Content-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let mut request = head.into_bytes();
+    request.extend(body);
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    stream.write_all(&request).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0), body.to_owned())
+}
+
+/// The token in the forms of the page at `path`.
+fn token(port: u16) -> String {
+    let page = get(port, "/_tiendo/").2;
+    let at = page.find("name=\"token\" value=\"").expect("a form with the token") + 20;
+    page[at..at + 32].to_owned()
+}
+
+#[test]
+fn the_monthly_update_reads_confirms_and_writes_only_for_its_own_pages() {
+    let site = temp_dir("serve-desk").join("site");
+    copy_dir(&fixture("small-en"), &site, &[]);
+    let server = start(&site);
+    let port = server.port;
+    wait_for(|| status(port)["generation"] == 1);
+    let (code, _, page) = get(port, "/_tiendo/");
+    assert_eq!(code, 200);
+    assert!(page.contains("2025-09.yaml") && page.contains("value=\"2025-10-31\""), "{page}");
+    assert!(get(port, "/").2.contains("<a href=\"/_tiendo/\""), "the preview links to the update");
+    let token = token(port);
+    let own = format!("http://127.0.0.1:{port}");
+    let csv: &[u8] = b"Unit,Enrolment,Health insurance,Training\nNorth Ward,720,9000,190\nSouth Commune,515,3790,105\n\
+        West Ward,660,5450,125\nLone Island,121,1710,21\n";
+    let report = site.join("data/reports/2025-10.yaml");
+    let send_file = |origin: Option<&str>, token: &str, name: &str| {
+        post_form(
+            port,
+            "/_tiendo/import",
+            origin,
+            &[("token", None, token.as_bytes()), ("as_of", None, b"2025-10-31"), ("file", Some(name), csv)],
+        )
+    };
+
+    // Without the token, with another's, from a foreign page, or with no Origin: 403, nothing read.
+    for (origin, token) in [
+        (Some(own.as_str()), ""),
+        (Some(own.as_str()), "0123456789abcdef0123456789abcdef"),
+        (Some("https://attacker.example"), token.as_str()),
+        (Some("null"), token.as_str()),
+        (None, token.as_str()),
+    ] {
+        let (code, body) = send_file(origin, token, "october.csv");
+        assert_eq!(code, 403, "{origin:?} {token:?}: {body}");
+    }
+    let (code, _) =
+        post_form(port, "/_tiendo/publish", Some("https://attacker.example"), &[("token", None, token.as_bytes())]);
+    assert_eq!(code, 403);
+    assert!(!site.join("public").exists(), "a foreign page cannot publish");
+
+    // A file name that is a path: shown, never used as one.
+    let (code, body) = send_file(Some(&own), &token, "../../data/reports/2025-10.yaml");
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains("Enrolment: column 2") && body.contains("value=\"new\""), "{body}");
+    assert!(!report.exists(), "reading writes nothing");
+    let upload = body.split("name=\"upload\" value=\"").nth(1).map(|r| r[..32].to_owned()).unwrap();
+
+    // Confirming needs the token too; then the report is written.
+    let confirm = |token: &str, upload: &str| {
+        post_form(
+            port,
+            "/_tiendo/confirm",
+            Some(&own),
+            &[
+                ("token", None, token.as_bytes()),
+                ("upload", None, upload.as_bytes()),
+                ("as_of", None, b"2025-10-31"),
+                ("mode", None, b"new"),
+            ],
+        )
+    };
+    assert_eq!(confirm("", &upload).0, 403);
+    assert!(!report.exists());
+    // An upload id that is a path names no upload.
+    let (code, body) = confirm(&token, "../../../../../../../etc/passwd");
+    assert_eq!(code, 200);
+    assert!(body.contains("the file read is gone") && !report.exists(), "{body}");
+    let (code, body) = confirm(&token, &upload);
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains("Wrote data/reports/2025-10.yaml: 12 figures of 4 units"), "{body}");
+    assert!(read(&report).contains("north: { enrolment: 720, insured: 9000, trained: 190 }"));
+    wait_for(|| get(port, "/localities/north/").2.contains("720"));
+
+    // The month has its report now: reading again offers to replace or add to it, and
+    // writing without choosing is refused as `import` refuses it.
+    let (_, body) = send_file(Some(&own), &token, "october.csv");
+    assert!(body.contains("value=\"replace\"") && body.contains("value=\"merge\"") && !body.contains("value=\"new\""));
+    let upload = body.split("name=\"upload\" value=\"").nth(1).map(|r| r[..32].to_owned()).unwrap();
+    let (_, body) = confirm(&token, &upload);
+    assert!(body.contains("already exists") && body.contains("Nothing was written"), "{body}");
+
+    // An upload over the import's cap is refused before it is read.
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let head = format!(
+        "POST /_tiendo/import HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: {own}\r\n\
+         Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 200000000\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("over the 100 MB"), "{answer}");
+
+    // Publishing writes the output folder, and its .zip holds it.
+    let (code, body) = post_form(port, "/_tiendo/publish", Some(&own), &[("token", None, token.as_bytes())]);
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains("Published") && site.join("public/localities/north/index.html").is_file(), "{body}");
+    let (code, kind, zip) = get(port, "/_tiendo/site.zip");
+    assert_eq!((code, kind.as_str()), (200, "application/zip"));
+    assert!(zip.starts_with("PK"));
+}
+
+#[test]
+fn without_arguments_outside_a_site_it_says_what_to_do_and_waits() {
+    let dir = temp_dir("start-not-a-site");
+    let o = Command::new(env!("CARGO_BIN_EXE_tiendo")).current_dir(&dir).stdin(Stdio::null()).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(said.contains("không có tệp site.yaml") && said.contains("bấm đúp"), "{said}");
+    assert!(said.contains("Bấm Enter để đóng cửa sổ này."), "{said}");
+}
+
+#[test]
+fn without_arguments_inside_a_site_it_serves_the_monthly_update() {
+    let site = temp_dir("start-site").join("site");
+    copy_dir(&fixture("small-en"), &site, &[]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tiendo"))
+        .current_dir(&site)
+        .env("TIENDO_NO_BROWSER", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let second = lines.next().unwrap().unwrap();
+    std::thread::spawn(move || for _ in lines {});
+    let server = Serve {
+        child,
+        port: first.split("127.0.0.1:").nth(1).and_then(|r| r.split('/').next()).unwrap().parse().unwrap(),
+    };
+    assert!(second.contains(&format!("http://127.0.0.1:{}/_tiendo/", server.port)), "{second}");
+    wait_for(|| status(server.port)["generation"] == 1);
+    assert!(get(server.port, "/_tiendo/").2.contains("Monthly update"));
+}

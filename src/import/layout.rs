@@ -361,8 +361,11 @@ fn figure_columns(
                     let message = if actual.is_empty() && this_month.is_empty() && months {
                         let month = format!("{:02}/{}", ctx.as_of.month(), ctx.as_of.year());
                         diags.push(
-                            at_row(ctx, sheet, sub, t!("import_no_month_column", heading, month, under))
-                                .help(t!("import_no_month_column_help", as_of = ctx.as_of, m = ctx.as_of.month())),
+                            at_row(ctx, sheet, sub, t!("import_no_month_column", heading, month, under)).help(t!(
+                                "import_no_month_column_help",
+                                as_of = ctx.as_of,
+                                m = ctx.as_of.month()
+                            )),
                         );
                         continue;
                     } else if actual.is_empty() {

@@ -48,6 +48,12 @@ pub struct ImportOptions {
     pub sheet: Option<String>,
     /// Where workbooks are read: in a child process, for files from elsewhere.
     pub reader: Reader,
+    /// Read and check everything, and write nothing: what `serve` shows before the
+    /// officer confirms. The month's report may exist then ([`Imported::replaces`] says so).
+    pub dry_run: bool,
+    /// The file's name as messages give it, when it is not `file`: the name a browser
+    /// sent for an upload, never used as a path.
+    pub shown: Option<String>,
 }
 
 /// What a successful import read and wrote.
@@ -61,6 +67,11 @@ pub struct Imported {
     /// indicator, the totals checked.
     pub read: Vec<Text>,
     pub warnings: Vec<Diagnostic>,
+    /// Whether the month's report existed: replaced with `force`, or, in a dry run, what
+    /// confirming would need.
+    pub replaces: bool,
+    /// The date imported as.
+    pub as_of: Date,
 }
 
 /// The largest spreadsheet read: a national sheet is under 1 MB, and even a million rows
@@ -95,14 +106,15 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
     }
     let rel = format!("{}/{}-{:02}.yaml", load::REPORTS_DIR, as_of.year(), as_of.month());
     let target = options.root.join(&rel);
-    if target.exists() && !options.force && !options.merge {
+    let replaces = target.exists();
+    if replaces && !options.force && !options.merge && !options.dry_run {
         return Err(Error::Usage(t!("import_report_exists", rel = rel.as_str())));
     }
 
     let mut diags = Diagnostics::new();
     let lists =
         crate::validate::lists(&options.root, &mut diags).ok_or_else(|| Error::Input(diags.clone().into_sorted()))?;
-    let shown = options.file.display().to_string();
+    let shown = options.shown.clone().unwrap_or_else(|| options.file.display().to_string());
     let bytes = load::read_bytes(&options.file, MAX_SHEET_BYTES).map_err(|e| {
         let file = shown.as_str();
         Error::Usage(match e {
@@ -196,6 +208,19 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
     if let Err(d) = load::reports::parse(&load::SourceFile::new(rel.clone(), text.clone())) {
         return Err(Error::Input(vec![d]));
     }
+    let units = table.iter().filter(|row| row.iter().any(Option::is_some)).count();
+    let figures = table.iter().flatten().filter(|v| v.is_some()).count();
+    if options.dry_run {
+        return Ok(Imported {
+            report: rel,
+            units,
+            figures,
+            read: lines,
+            warnings: diags.into_sorted(),
+            replaces,
+            as_of,
+        });
+    }
     write_atomically(&target, &text).map_err(Error::Output)?;
     // What check says of the figures just written, said now rather than at the next check:
     // a figure above its base, more than three times its target, or lower than last month.
@@ -207,13 +232,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
             diags.push(d);
         }
     }
-    Ok(Imported {
-        report: rel,
-        units: table.iter().filter(|row| row.iter().any(Option::is_some)).count(),
-        figures: table.iter().flatten().filter(|v| v.is_some()).count(),
-        read: lines,
-        warnings: diags.into_sorted(),
-    })
+    Ok(Imported { report: rel, units, figures, read: lines, warnings: diags.into_sorted(), replaces, as_of })
 }
 
 /// The sheet to import, or why none can be read.

@@ -19,19 +19,23 @@ use std::path::{Path, PathBuf};
 use std::sync::PoisonError;
 use std::time::Duration;
 
-use super::{MAX_HEAD, Shared, TIMEOUT};
+use super::{MAX_HEAD, Shared, TIMEOUT, desk};
 
 const RELOAD_JS: &str = include_str!("../../templates/serve/reload.js");
 
-/// One reply: status code, content type and body.
-struct Reply {
-    code: u16,
-    kind: &'static str,
-    body: Vec<u8>,
+/// One reply: status code, content type and body, or a file sent as it is read.
+pub(super) struct Reply {
+    pub code: u16,
+    pub kind: &'static str,
+    pub body: Vec<u8>,
+    /// A file to send instead of `body`.
+    pub file: Option<PathBuf>,
+    /// The name a download is saved under.
+    pub disposition: Option<&'static str>,
 }
 
-fn reply(code: u16, kind: &'static str, body: impl Into<Vec<u8>>) -> Reply {
-    Reply { code, kind, body: body.into() }
+pub(super) fn reply(code: u16, kind: &'static str, body: impl Into<Vec<u8>>) -> Reply {
+    Reply { code, kind, body: body.into(), file: None, disposition: None }
 }
 
 /// Reads one request from `stream` and answers it; the connection is then closed.
@@ -39,7 +43,8 @@ pub(super) fn connection(mut stream: TcpStream, shared: &Shared) {
     let _ = stream.set_read_timeout(Some(TIMEOUT));
     let _ = stream.set_write_timeout(Some(TIMEOUT));
     let (response, head_only) = match read_head(&mut stream) {
-        Ok(head) => match request(&head, shared) {
+        Ok((head, rest)) => match request(&head, shared) {
+            Ok(("POST", target)) => (post(&mut stream, &head, rest, target, shared), false),
             Ok((method, target)) => (answer(target, shared), method == "HEAD"),
             Err(reply) => (reply, false),
         },
@@ -48,7 +53,7 @@ pub(super) fn connection(mut stream: TcpStream, shared: &Shared) {
         Err(HeadError::Closed) => return,
     };
     let _ = send(&mut stream, &response, head_only);
-    if response.code == 431 {
+    if matches!(response.code, 431 | 413 | 403) {
         // Closing with the rest of the request unread would reset the connection and lose
         // the answer: read a bounded amount of it first.
         let _ = stream.shutdown(std::net::Shutdown::Write);
@@ -62,8 +67,54 @@ enum HeadError {
     Closed,
 }
 
-/// The request line and headers, up to the blank line that ends them, at most [`MAX_HEAD`] bytes.
-fn read_head(stream: &mut impl Read) -> Result<String, HeadError> {
+/// A header's value.
+fn header<'h>(head: &'h str, name: &str) -> Option<&'h str> {
+    head.split("\r\n").skip(1).find_map(|l| {
+        let (n, value) = l.split_once(':')?;
+        n.trim().eq_ignore_ascii_case(name).then(|| value.trim())
+    })
+}
+
+/// A POST to the monthly update: its body read (bounded), then answered if it may write.
+fn post(stream: &mut TcpStream, head: &str, rest: Vec<u8>, target: &str, shared: &Shared) -> Reply {
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let forbidden = || reply(403, "text/plain; charset=utf-8", "forbidden\n");
+    // The origin first: a page elsewhere gets nothing read, nothing stored.
+    let own =
+        |o: &str| o == format!("http://127.0.0.1:{}", shared.port) || o == format!("http://localhost:{}", shared.port);
+    if !path.starts_with(desk::PREFIX) {
+        return reply(405, "text/plain; charset=utf-8", "only GET and HEAD here\n");
+    }
+    if !header(head, "origin").is_some_and(own) {
+        return forbidden();
+    }
+    let Some(length) = header(head, "content-length").and_then(|v| v.parse::<u64>().ok()) else {
+        return reply(411, "text/plain; charset=utf-8", "length required\n");
+    };
+    if length > desk::MAX_BODY {
+        let words = crate::messages_for(&shared.root, shared.lang.as_deref());
+        let max = crate::import::MAX_SHEET_BYTES / 1_000_000;
+        let text = words.render(&crate::t!("desk_upload_too_large", size = length / 1_000_000, max));
+        return reply(413, "text/plain; charset=utf-8", format!("{text}\n"));
+    }
+    let mut body = rest;
+    body.truncate(length as usize);
+    let missing = length - body.len() as u64;
+    if stream.take(missing).read_to_end(&mut body).is_err() || body.len() as u64 != length {
+        return reply(400, "text/plain; charset=utf-8", "incomplete request\n");
+    }
+    let Some(fields) = desk::multipart(header(head, "content-type").unwrap_or(""), &body) else {
+        return reply(400, "text/plain; charset=utf-8", "bad form\n");
+    };
+    if !desk::allowed(header(head, "origin"), &fields, shared) {
+        return forbidden();
+    }
+    desk::post(path, &fields, shared)
+}
+
+/// The request line and headers, up to the blank line that ends them, at most
+/// [`MAX_HEAD`] bytes, and what was read after them (the start of a body).
+fn read_head(stream: &mut impl Read) -> Result<(String, Vec<u8>), HeadError> {
     let mut head = Vec::with_capacity(1024);
     let mut chunk = [0u8; 2048];
     loop {
@@ -73,8 +124,9 @@ fn read_head(stream: &mut impl Read) -> Result<String, HeadError> {
         }
         head.extend_from_slice(&chunk[..n]);
         if let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") {
+            let rest = head.split_off(end + 4);
             head.truncate(end);
-            return Ok(String::from_utf8_lossy(&head).into_owned());
+            return Ok((String::from_utf8_lossy(&head).into_owned(), rest));
         }
         if head.len() > MAX_HEAD {
             return Err(HeadError::TooLong);
@@ -105,8 +157,8 @@ fn request<'h>(head: &'h str, shared: &Shared) -> Result<(&'h str, &'h str), Rep
             ),
         ));
     }
-    if method != "GET" && method != "HEAD" {
-        return Err(reply(405, "text/plain; charset=utf-8", "only GET and HEAD\n"));
+    if method != "GET" && method != "HEAD" && method != "POST" {
+        return Err(reply(405, "text/plain; charset=utf-8", "only GET, HEAD and POST\n"));
     }
     Ok((method, target))
 }
@@ -128,19 +180,36 @@ fn send(stream: &mut TcpStream, reply: &Reply, head_only: bool) -> io::Result<()
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        411 => "Length Required",
+        413 => "Content Too Large",
         431 => "Request Header Fields Too Large",
         _ => "Internal Server Error",
     };
+    let mut file = match &reply.file {
+        Some(path) => Some(std::fs::File::open(path)?),
+        None => None,
+    };
+    let length = match &file {
+        Some(f) => f.metadata()?.len(),
+        None => reply.body.len() as u64,
+    };
+    let disposition = reply
+        .disposition
+        .map(|name| format!("Content-Disposition: attachment; filename=\"{name}\"\r\n"))
+        .unwrap_or_default();
     let head = format!(
-        "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\
-         X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
-        reply.code,
-        reply.kind,
-        reply.body.len()
+        "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {length}\r\nCache-Control: no-store\r\n\
+         X-Content-Type-Options: nosniff\r\n{disposition}Connection: close\r\n\r\n",
+        reply.code, reply.kind,
     );
     stream.write_all(head.as_bytes())?;
     if !head_only {
-        stream.write_all(&reply.body)?;
+        match &mut file {
+            Some(f) => {
+                io::copy(f, stream)?;
+            }
+            None => stream.write_all(&reply.body)?,
+        }
     }
     stream.flush()
 }
@@ -160,32 +229,39 @@ fn answer(target: &str, shared: &Shared) -> Reply {
             return reply(200, "application/json", body.to_string());
         }
         "/__tiendo/reload.js" => return reply(200, "text/javascript; charset=utf-8", RELOAD_JS),
+        p if p.starts_with(desk::PREFIX) || p == desk::PREFIX.trim_end_matches('/') => {
+            drop(status);
+            return desk::get(path, shared);
+        }
         _ => {}
     }
     let generation = status.generation;
     if generation == 0 {
         // No good build yet: the diagnostics are the page.
         let errors = status.errors.clone().unwrap_or_default();
-        return reply(500, "text/html; charset=utf-8", error_page(&status.title, &errors, generation));
+        let title = status.title.clone();
+        drop(status);
+        return reply(500, "text/html; charset=utf-8", error_page(&title, &errors, generation, &desk_link(shared)));
     }
     drop(status);
     let Some(file) = resolve(&shared.output, path) else {
-        return not_found(&shared.output, generation);
+        return not_found(shared, generation);
     };
     match std::fs::read(&file) {
         Ok(bytes) => {
             let kind = content_type(&file);
-            let body = if kind.starts_with("text/html") { with_reload(bytes, generation) } else { bytes };
+            let body =
+                if kind.starts_with("text/html") { with_reload(bytes, generation, &desk_link(shared)) } else { bytes };
             reply(200, kind, body)
         }
-        Err(_) => not_found(&shared.output, generation),
+        Err(_) => not_found(shared, generation),
     }
 }
 
-fn not_found(output: &Path, generation: u64) -> Reply {
-    let page = std::fs::read(output.join("404.html"))
+fn not_found(shared: &Shared, generation: u64) -> Reply {
+    let page = std::fs::read(shared.output.join("404.html"))
         .unwrap_or_else(|_| b"<!DOCTYPE html><title>404</title><p>Not found</p>".to_vec());
-    reply(404, "text/html; charset=utf-8", with_reload(page, generation))
+    reply(404, "text/html; charset=utf-8", with_reload(page, generation, &desk_link(shared)))
 }
 
 /// The file a URL path names inside `root`, or `None` if it would leave it: `..` in any
@@ -247,21 +323,39 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// The page with the reload script before `</body>`; only pages served by `serve` get it.
-fn with_reload(mut html: Vec<u8>, generation: u64) -> Vec<u8> {
+/// The page with the reload script before `</body>`, and a link to the monthly update at
+/// the top of the body; only pages served by `serve` get them.
+fn with_reload(mut html: Vec<u8>, generation: u64, desk_link: &str) -> Vec<u8> {
     let tag = format!("<script src=\"/__tiendo/reload.js?g={generation}\"></script>\n");
     let at = html.windows(7).rposition(|w| w == b"</body>").unwrap_or(html.len());
     html.splice(at..at, tag.into_bytes());
+    if let Some(body) = html.windows(5).position(|w| w == b"<body")
+        && let Some(end) = html[body..].iter().position(|&b| b == b'>')
+    {
+        let at = body + end + 1;
+        html.splice(at..at, desk_link.bytes());
+    }
     html
 }
 
-fn error_page(title: &str, errors: &str, generation: u64) -> Vec<u8> {
+/// The bar above every previewed page that leads to the monthly update.
+fn desk_link(shared: &Shared) -> String {
+    let words = crate::messages_for(&shared.root, shared.lang.as_deref());
+    let text = crate::text::escape_html(&words.render(&crate::t!("desk_link")));
+    format!(
+        "<div style=\"background:#1a1a1a;color:#fff;padding:.4rem 1rem;font:600 15px/1.4 system-ui,sans-serif\">\
+         <a href=\"{}\" style=\"color:#fff\">{text}</a></div>",
+        desk::PREFIX
+    )
+}
+
+fn error_page(title: &str, errors: &str, generation: u64, desk_link: &str) -> Vec<u8> {
     let title = crate::text::escape_html(title);
     let page = format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>tiendo</title></head><body>\n<h1 style=\"font:bold 1.2rem/1.3 system-ui,sans-serif\">{title}</h1>\n<pre style=\"white-space:pre-wrap;font:14px/1.45 'Cascadia Mono',Consolas,Menlo,'Liberation Mono','Courier New','Noto Sans Mono',monospace\">{}</pre>\n</body></html>\n",
         crate::text::escape_html(errors)
     );
-    with_reload(page.into_bytes(), generation)
+    with_reload(page.into_bytes(), generation, desk_link)
 }
 
 #[cfg(test)]
@@ -297,10 +391,10 @@ mod tests {
 
     #[test]
     fn the_reload_script_goes_before_the_end_of_the_body() {
-        let html = with_reload(b"<html><body><p>x</p></body></html>".to_vec(), 3);
+        let html = with_reload(b"<html><body class=\"a\"><p>x</p></body></html>".to_vec(), 3, "<nav>d</nav>");
         assert_eq!(
             String::from_utf8(html).unwrap(),
-            "<html><body><p>x</p><script src=\"/__tiendo/reload.js?g=3\"></script>\n</body></html>"
+            "<html><body class=\"a\"><nav>d</nav><p>x</p><script src=\"/__tiendo/reload.js?g=3\"></script>\n</body></html>"
         );
     }
 
@@ -322,6 +416,7 @@ mod tests {
         let mut endless = io::repeat(b'a');
         assert!(matches!(read_head(&mut endless), Err(HeadError::TooLong)));
         let mut short = &b"GET / HTTP/1.1\r\nHost: localhost:1\r\n\r\nrest"[..];
-        assert_eq!(read_head(&mut short).ok().as_deref(), Some("GET / HTTP/1.1\r\nHost: localhost:1"));
+        let (head, rest) = read_head(&mut short).ok().unwrap();
+        assert_eq!((head.as_str(), rest.as_slice()), ("GET / HTTP/1.1\r\nHost: localhost:1", &b"rest"[..]));
     }
 }

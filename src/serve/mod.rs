@@ -15,6 +15,7 @@
 //! a name that resolves to 127.0.0.1), and gives each connection its own thread with time
 //! limits and a bounded request, so no client can hold it up for the others.
 
+mod desk;
 mod http;
 mod session;
 
@@ -49,6 +50,8 @@ pub struct ServeOptions {
     pub port: u16,
     /// The language of messages (`--lang`); by default the site's.
     pub lang: Option<String>,
+    /// Where the monthly update's workbooks are read (see `import::Reader`).
+    pub reader: crate::import::Reader,
 }
 
 /// What the loop tells the terminal about.
@@ -144,6 +147,13 @@ pub(crate) struct Shared {
     status: Mutex<Status>,
     root: PathBuf,
     lang: Option<String>,
+    /// The secret of this run that every form of the monthly update carries.
+    token: String,
+    /// Where uploaded workbooks wait for their confirmation, in the preview's folder.
+    uploads: PathBuf,
+    reader: crate::import::Reader,
+    /// Held while the site is published or zipped: one at a time.
+    publishing: Mutex<()>,
 }
 
 impl Server {
@@ -161,6 +171,10 @@ impl Server {
             status: Mutex::new(Status::default()),
             root: options.root.clone(),
             lang: options.lang.clone(),
+            token: desk::new_token(),
+            uploads: preview.dir.join("uploads"),
+            reader: options.reader.clone(),
+            publishing: Mutex::new(()),
         });
         let session = Arc::new(Mutex::new(Session::new(BuildOptions {
             root: options.root.clone(),
