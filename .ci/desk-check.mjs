@@ -167,9 +167,18 @@ try {
   check(await page.inputValue("#as_of") === "2025-10-31", "the date is prefilled with the next month's end");
   await shots(page, "1-overview");
 
-  // Import: read, see what was read, confirm.
+  // Import with the wrong month chosen: refused, naming the title's cell, with a button
+  // that reads the stored file again as of the date it states.
+  await page.fill("#as_of", "2025-11-30");
   await page.setInputFiles("#file", good);
   await page.click("form[action='/_tiendo/import'] button[type=submit]");
+  await page.waitForSelector("section.bad");
+  const wrong = await page.textContent("main");
+  check(wrong.includes("ô A2") && wrong.includes("THÁNG 10/2025") && !wrong.includes("--as-of"),
+    "a date the sheet contradicts is refused in the page's words, naming the cell");
+  await shots(page, "2a-wrong-month");
+  await page.click("form[action='/_tiendo/reread'] button[type=submit]");
+  // Then: what was read, and confirm.
   await page.waitForSelector("h2");
   const read = await page.textContent("main");
   check(read.includes("BHXH tự nguyện: cột D") && read.includes("BHYT: cột F"), "the summary says which column became which indicator");

@@ -130,6 +130,7 @@ pub(super) fn post(path: &str, fields: &[Field], shared: &Shared) -> Reply {
     match path.strip_prefix(PREFIX).unwrap_or("") {
         "import" => page(words, &t!("desk_import_title"), &import_read(words, fields, shared)),
         "confirm" => page(words, &t!("desk_import_title"), &import_confirm(words, fields, shared)),
+        "reread" => page(words, &t!("desk_import_title"), &import_reread(words, fields, shared)),
         "publish" => page(words, &t!("desk_publish_title"), &publish(words, shared)),
         _ => reply(404, "text/plain; charset=utf-8", "not found\n"),
     }
@@ -161,10 +162,10 @@ a{color:#1d4e9e}:focus-visible{outline:3px solid #f0b400;outline-offset:2px}\
 th,td{text-align:left;vertical-align:top;padding:.4rem .5rem;border-bottom:1px solid #e1e4ea}th{background:#eef1f6}\
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:0}dt{font-weight:600}dd{margin:0}\
 ul.read{padding-left:1.2rem;margin:.3rem 0}code{font-size:.92em;overflow-wrap:anywhere}\
-.where{overflow-wrap:anywhere}\
+.where{overflow-wrap:anywhere;min-width:9rem}\
 @media (max-width:40rem){dl{grid-template-columns:1fr}dd{margin-bottom:.4rem}input[type=text],input[type=date]{width:100%}\
 thead{position:absolute;left:-9999px}tr{display:block;border-bottom:1px solid #c5cad3;padding:.3rem 0}\
-td{display:block;border:0;padding:.2rem 0}td::before{content:attr(data-label);display:block;font-weight:600;font-size:.85rem;color:#4a5160}}";
+td{display:block;border:0;padding:.2rem 0;min-width:0}td::before{content:attr(data-label);display:block;font-weight:600;font-size:.85rem;color:#4a5160}}";
 
 /// A whole page of the desk.
 fn page(words: &Catalogue, title: &Text, body: &str) -> Reply {
@@ -353,13 +354,55 @@ fn import_read(words: &Catalogue, fields: &[Field], shared: &Shared) -> String {
         .map(|f| Field { name: f.name.clone(), filename: None, data: f.data.clone() })
         .collect();
     named.push(Field { name: "name".into(), filename: None, data: name.into_bytes() });
-    let Some(options) = import_options(shared, &named, &id, true) else {
-        return problem(words, &t!("desk_import_no_file"));
+    read_stored(words, &named, shared, &id)
+}
+
+/// Reads the stored upload `id` again with the date the sheet states, after the officer
+/// chose it.
+fn import_reread(words: &Catalogue, fields: &[Field], shared: &Shared) -> String {
+    read_stored(words, fields, shared, &text(fields, "upload"))
+}
+
+/// Reads the stored upload `id` as `import` would, writing nothing: what was read, or
+/// every problem.
+fn read_stored(words: &Catalogue, fields: &[Field], shared: &Shared, id: &str) -> String {
+    let Some(options) = import_options(shared, fields, id, true).filter(|o| o.file.is_file()) else {
+        return problem(words, &t!("desk_upload_gone")) + &again(words);
     };
     match crate::import::import(&options) {
-        Ok(done) => read_summary(words, shared, &named, &id, &done),
-        Err(e) => refused(words, &e) + &again(words),
+        Ok(done) => read_summary(words, shared, fields, id, &done),
+        Err(e) => stated_date(words, shared, fields, id, &e) + &refused(words, &e) + &again(words),
     }
+}
+
+/// When the only problem is that the sheet states another date than the one chosen, and
+/// all it states agree: a button that reads it again with that date.
+fn stated_date(words: &Catalogue, shared: &Shared, fields: &[Field], id: &str, e: &Error) -> String {
+    let Error::Input(diagnostics) = e else { return String::new() };
+    let stated: Vec<Option<&crate::words::messages::Arg>> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.help.as_deref().filter(|h| h.key() == "import_date_contradicts_help").and_then(|h| h.arg("example")))
+        .collect();
+    let Some(Some(crate::words::messages::Arg::Plain(date))) = stated.first().copied() else { return String::new() };
+    let Ok(as_of) = crate::date::Date::parse(date) else { return String::new() };
+    if stated.iter().any(|s| !matches!(s, Some(crate::words::messages::Arg::Plain(d)) if d == date)) {
+        return String::new();
+    }
+    let hidden = |name: &str| format!("<input type=\"hidden\" name=\"{name}\" value=\"{}\">", esc(&text(fields, name)));
+    format!(
+        "<section><form method=\"post\" action=\"{PREFIX}reread\" enctype=\"multipart/form-data\">{}\
+         <input type=\"hidden\" name=\"upload\" value=\"{}\"><input type=\"hidden\" name=\"as_of\" value=\"{}\">{}{}{}\
+         <p>{}</p><button type=\"submit\">{}</button></form></section>\n",
+        token_field(shared),
+        esc(id),
+        as_of,
+        hidden("sheet"),
+        hidden("source"),
+        hidden("name"),
+        say(words, &t!("desk_stated_date", as_of)),
+        say(words, &t!("desk_reread", as_of)),
+    )
 }
 
 /// What was read, the warnings, and the button that writes it.
@@ -481,7 +524,8 @@ fn diagnostics_table(words: &Catalogue, diagnostics: &[Diagnostic], pages: Optio
     );
     let (where_, what_, todo_) =
         (say(words, &t!("desk_col_where")), say(words, &t!("desk_col_what")), say(words, &t!("desk_col_todo")));
-    for d in diagnostics {
+    for d in diagnostics.iter().map(in_desk_words) {
+        let d = &d;
         let label = if d.is_error() { t!("label_error") } else { t!("label_warning") };
         let mut place = esc(&d.file);
         if d.line > 0 {
@@ -502,6 +546,31 @@ fn diagnostics_table(words: &Catalogue, diagnostics: &[Diagnostic], pages: Optio
     }
     out.push_str("</tbody></table></div></section>\n");
     out
+}
+
+/// A problem as the desk words it: the import's messages that speak of `--as-of` speak
+/// of the date chosen on the page here.
+fn in_desk_words(d: &Diagnostic) -> Diagnostic {
+    let mut d = d.clone();
+    let key = match d.message.key() {
+        "import_date_contradicts" => Some("desk_date_contradicts"),
+        "import_date_contradicts_sheet" => Some("desk_date_contradicts_sheet"),
+        _ => None,
+    };
+    if let Some(key) = key {
+        d.message = d.message.rekeyed(key);
+    }
+    if let Some(help) = d.help.as_deref().filter(|h| h.key() == "import_date_contradicts_help") {
+        let stated = match help.arg("example") {
+            Some(crate::words::messages::Arg::Plain(iso)) => crate::date::Date::parse(iso).ok(),
+            _ => None,
+        };
+        d.help = Some(Box::new(match stated {
+            Some(example) => t!("desk_date_contradicts_help", example),
+            None => help.rekeyed("desk_date_contradicts_help"),
+        }));
+    }
+    d
 }
 
 /// `check`'s result, each problem linked to the page it concerns.

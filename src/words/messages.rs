@@ -46,6 +46,11 @@ impl Text {
         self.key
     }
 
+    /// The same values under another key: a message worded for another place.
+    pub fn rekeyed(&self, key: &'static str) -> Text {
+        Text { key, args: self.args.clone() }
+    }
+
     /// The values of this message and of the messages inside it, as they would be shown
     /// in English: what a reader may search for in an English rendering, in tests.
     pub fn arg(&self, name: &str) -> Option<&Arg> {
