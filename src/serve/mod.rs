@@ -22,7 +22,7 @@ mod session;
 pub use session::Session;
 
 use std::io;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
@@ -89,6 +89,7 @@ impl Preview {
             h.write_u32(std::process::id());
             h.write_u32(attempt);
             let dir = parent.join(format!("tiendo-serve-{:016x}", h.finish()));
+            #[cfg_attr(not(unix), allow(unused_mut))]
             let mut builder = std::fs::DirBuilder::new();
             #[cfg(unix)]
             std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
@@ -222,7 +223,7 @@ fn stop_on_signals(stop: Arc<AtomicBool>, addr: SocketAddr) -> Result<(), Error>
     std::thread::spawn(move || {
         if signals.forever().next().is_some() {
             stop.store(true, Ordering::SeqCst);
-            let _ = TcpStream::connect(addr);
+            let _ = std::net::TcpStream::connect(addr);
         }
     });
     Ok(())
