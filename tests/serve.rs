@@ -38,12 +38,25 @@ fn start_in(site: &std::path::Path, tmp: &std::path::Path) -> Serve {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let port = first.split("127.0.0.1:").nth(1).and_then(|r| r.split('/').next()).and_then(|p| p.parse().ok());
-    let port = port.unwrap_or_else(|| panic!("no address in {first:?}"));
+    let port = port_in(&lines.next().unwrap().unwrap());
     // Keep reading so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
     Serve { child, port }
+}
+
+/// A copy of the small English site in a folder of its own, served and built once.
+fn serve_small_site(name: &str) -> (std::path::PathBuf, Serve) {
+    let site = temp_dir(name).join("site");
+    copy_dir(&fixture("small-en"), &site, &[]);
+    let server = start(&site);
+    wait_for(|| status(server.port)["generation"] == 1);
+    (site, server)
+}
+
+/// The port in the line `serve` starts with: "… http://127.0.0.1:PORT/ …".
+fn port_in(line: &str) -> u16 {
+    let port = line.split("127.0.0.1:").nth(1).and_then(|r| r.split('/').next()).and_then(|p| p.parse().ok());
+    port.unwrap_or_else(|| panic!("no address in {line:?}"))
 }
 
 /// A raw GET, so that `..` reaches the server as written: (status, content type, body).
@@ -52,10 +65,10 @@ fn get(port: u16, path: &str) -> (u16, String, String) {
 }
 
 /// Sends `request` as it is: (status, content type, body).
-fn raw(port: u16, request: &str) -> (u16, String, String) {
+fn raw(port: u16, request: impl AsRef<[u8]>) -> (u16, String, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    stream.write_all(request.as_ref()).unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).into_owned();
@@ -84,11 +97,8 @@ fn wait_for(mut done: impl FnMut() -> bool) -> Duration {
 
 #[test]
 fn serves_rebuilds_and_reloads() {
-    let site = temp_dir("serve").join("site");
-    copy_dir(&fixture("small-en"), &site, &[]);
-    let server = start(&site);
+    let (site, server) = serve_small_site("serve");
     let port = server.port;
-    wait_for(|| status(port)["generation"] == 1);
 
     let (code, kind, home) = get(port, "/");
     assert_eq!((code, kind.as_str()), (200, "text/html; charset=utf-8"));
@@ -172,11 +182,8 @@ fn a_folder_that_is_not_a_site_is_refused() {
 
 #[test]
 fn requests_for_other_names_are_refused() {
-    let site = temp_dir("serve-host").join("site");
-    copy_dir(&fixture("small-en"), &site, &[]);
-    let server = start(&site);
+    let (_site, server) = serve_small_site("serve-host");
     let port = server.port;
-    wait_for(|| status(port)["generation"] == 1);
     let get_as = |host: &str| raw(port, &format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n"));
     assert_eq!(get_as(&format!("localhost:{port}")).0, 200);
     // A page elsewhere that makes its own name resolve to 127.0.0.1 (DNS rebinding).
@@ -194,11 +201,8 @@ fn requests_for_other_names_are_refused() {
 
 #[test]
 fn one_client_that_stalls_does_not_hold_up_the_others() {
-    let site = temp_dir("serve-stall").join("site");
-    copy_dir(&fixture("small-en"), &site, &[]);
-    let server = start(&site);
+    let (_site, server) = serve_small_site("serve-stall");
     let port = server.port;
-    wait_for(|| status(port)["generation"] == 1);
     // Connections that send half a request and wait, and one that asks for the biggest
     // file and never reads it.
     let idle: Vec<TcpStream> = (0..5)
@@ -280,14 +284,8 @@ fn post_form(port: u16, path: &str, origin: Option<&str>, fields: &[(&str, Optio
     );
     let mut request = head.into_bytes();
     request.extend(body);
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    stream.write_all(&request).unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    (head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0), body.to_owned())
+    let (status, _, body) = raw(port, request);
+    (status, body)
 }
 
 /// The token in the forms of the page at `path`.
@@ -299,11 +297,8 @@ fn token(port: u16) -> String {
 
 #[test]
 fn the_monthly_update_reads_confirms_and_writes_only_for_its_own_pages() {
-    let site = temp_dir("serve-desk").join("site");
-    copy_dir(&fixture("small-en"), &site, &[]);
-    let server = start(&site);
+    let (site, server) = serve_small_site("serve-desk");
     let port = server.port;
-    wait_for(|| status(port)["generation"] == 1);
     let (code, _, page) = get(port, "/_tiendo/");
     assert_eq!(code, 200);
     assert!(page.contains("2025-09.yaml") && page.contains("value=\"2025-10-31\""), "{page}");
@@ -427,10 +422,7 @@ fn without_arguments_inside_a_site_it_serves_the_monthly_update() {
     let first = lines.next().unwrap().unwrap();
     let second = lines.next().unwrap().unwrap();
     std::thread::spawn(move || for _ in lines {});
-    let server = Serve {
-        child,
-        port: first.split("127.0.0.1:").nth(1).and_then(|r| r.split('/').next()).unwrap().parse().unwrap(),
-    };
+    let server = Serve { child, port: port_in(&first) };
     assert!(second.contains(&format!("http://127.0.0.1:{}/_tiendo/", server.port)), "{second}");
     wait_for(|| status(server.port)["generation"] == 1);
     assert!(get(server.port, "/_tiendo/").2.contains("Monthly update"));

@@ -103,10 +103,15 @@ fn text(fields: &[Field], name: &str) -> String {
 /// Whether a request that writes may: it carries this run's token, and comes from a page
 /// of this preview.
 pub(super) fn allowed(origin: Option<&str>, fields: &[Field], shared: &Shared) -> bool {
-    let own =
-        |o: &str| o == format!("http://127.0.0.1:{}", shared.port) || o == format!("http://localhost:{}", shared.port);
     let token = text(fields, "token");
-    origin.is_some_and(own) && !token.is_empty() && constant_time_eq(token.as_bytes(), shared.token.as_bytes())
+    origin.is_some_and(|o| own_origin(o, shared.port))
+        && !token.is_empty()
+        && constant_time_eq(token.as_bytes(), shared.token.as_bytes())
+}
+
+/// Whether an `Origin` is the preview's own: pages it served, by either of its names.
+pub(super) fn own_origin(origin: &str, port: u16) -> bool {
+    origin == format!("http://127.0.0.1:{port}") || origin == format!("http://localhost:{port}")
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -80,12 +80,10 @@ fn post(stream: &mut TcpStream, head: &str, rest: Vec<u8>, target: &str, shared:
     let path = target.split(['?', '#']).next().unwrap_or("/");
     let forbidden = || reply(403, "text/plain; charset=utf-8", "forbidden\n");
     // The origin first: a page elsewhere gets nothing read, nothing stored.
-    let own =
-        |o: &str| o == format!("http://127.0.0.1:{}", shared.port) || o == format!("http://localhost:{}", shared.port);
     if !path.starts_with(desk::PREFIX) {
         return reply(405, "text/plain; charset=utf-8", "only GET and HEAD here\n");
     }
-    if !header(head, "origin").is_some_and(own) {
+    if !header(head, "origin").is_some_and(|o| desk::own_origin(o, shared.port)) {
         return forbidden();
     }
     let Some(length) = header(head, "content-length").and_then(|v| v.parse::<u64>().ok()) else {
