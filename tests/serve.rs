@@ -61,7 +61,7 @@ fn port_in(line: &str) -> u16 {
 
 /// A raw GET, so that `..` reaches the server as written: (status, content type, body).
 fn get(port: u16, path: &str) -> (u16, String, String) {
-    raw(port, &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"))
+    raw(port, format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"))
 }
 
 /// Sends `request` as it is: (status, content type, body).
@@ -184,7 +184,7 @@ fn a_folder_that_is_not_a_site_is_refused() {
 fn requests_for_other_names_are_refused() {
     let (_site, server) = serve_small_site("serve-host");
     let port = server.port;
-    let get_as = |host: &str| raw(port, &format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n"));
+    let get_as = |host: &str| raw(port, format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n"));
     assert_eq!(get_as(&format!("localhost:{port}")).0, 200);
     // A page elsewhere that makes its own name resolve to 127.0.0.1 (DNS rebinding).
     for host in [format!("attacker.example:{port}"), "127.0.0.1".to_owned(), format!("127.0.0.1:{}", port ^ 1)] {
@@ -193,7 +193,7 @@ fn requests_for_other_names_are_refused() {
         assert!(!body.contains("Riverside"), "{host}");
     }
     assert_eq!(raw(port, "GET / HTTP/1.1\r\n\r\n").0, 403, "no Host at all");
-    assert_eq!(raw(port, &format!("POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n")).0, 405);
+    assert_eq!(raw(port, format!("POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n")).0, 405);
     // A request head that never ends is cut off.
     let long = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Long: {}\r\n\r\n", "a".repeat(40_000));
     assert_eq!(raw(port, &long).0, 431);
