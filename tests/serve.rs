@@ -333,9 +333,15 @@ fn the_monthly_update_reads_confirms_and_writes_only_for_its_own_pages() {
     assert_eq!(code, 403);
     assert!(!site.join("public").exists(), "a foreign page cannot publish");
 
-    // A file name that is a path: shown, never used as one.
-    let (code, body) = send_file(Some(&own), &token, "../../data/reports/2025-10.yaml");
+    // A file name that is a path is no browser's: refused, nothing stored or written.
+    for name in ["../../data/reports/2025-10.yaml", "..", "C:\\Users\\x\\october.csv", "a\u{1b}b.csv"] {
+        assert_eq!(send_file(Some(&own), &token, name).0, 403, "{name}");
+    }
+    assert!(!report.exists());
+    // The file as a browser sends it: read, and nothing written.
+    let (code, body) = send_file(Some(&own), &token, "báo cáo tháng 10.csv");
     assert_eq!(code, 200, "{body}");
+    assert!(body.contains("read báo cáo tháng 10.csv"), "{body}");
     assert!(body.contains("Enrolment: column 2") && body.contains("value=\"new\""), "{body}");
     assert!(!report.exists(), "reading writes nothing");
     let upload = body.split("name=\"upload\" value=\"").nth(1).map(|r| r[..32].to_owned()).unwrap();

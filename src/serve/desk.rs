@@ -104,7 +104,11 @@ fn text(fields: &[Field], name: &str) -> String {
 /// of this preview.
 pub(super) fn allowed(origin: Option<&str>, fields: &[Field], shared: &Shared) -> bool {
     let token = text(fields, "token");
-    origin.is_some_and(|o| own_origin(o, shared.port))
+    // Browsers send a file's name without its folder: a name that is a path was made by
+    // hand, and is refused like a request without the token.
+    let path_like = |name: &str| name.contains(['/', '\\']) || name == ".." || name.chars().any(char::is_control);
+    !fields.iter().filter_map(|f| f.filename.as_deref()).any(path_like)
+        && origin.is_some_and(|o| own_origin(o, shared.port))
         && !token.is_empty()
         && constant_time_eq(token.as_bytes(), shared.token.as_bytes())
 }
@@ -343,16 +347,9 @@ fn import_read(words: &Catalogue, fields: &[Field], shared: &Shared) -> String {
     if let Err(e) = stored {
         return problem(words, &t!("desk_upload_not_stored", why = crate::words::messages::io_reason(&e)));
     }
-    // The browser's name for the file, in messages only: a name of one line.
-    let name: String = file
-        .filename
-        .as_deref()
-        .and_then(|n| n.rsplit(['/', '\\']).next())
-        .unwrap_or("upload")
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect();
+    // The browser's name for the file (never a path, see `allowed`), in messages only.
+    let name: String =
+        file.filename.as_deref().filter(|n| !n.is_empty()).unwrap_or("upload").chars().take(200).collect();
     let mut named: Vec<Field> = fields
         .iter()
         .filter(|f| f.name != "file")
