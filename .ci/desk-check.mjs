@@ -16,6 +16,7 @@ import { createRequire } from "node:module";
 const [sample, webcheck, tiendo, out] = process.argv.slice(2);
 const require = createRequire(path.resolve(webcheck, "package.json"));
 const { chromium } = require("playwright-core");
+const axe = require("axe-core");
 fs.mkdirSync(out, { recursive: true });
 
 let failures = 0;
@@ -142,10 +143,21 @@ const browser = await chromium.launch({
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync"],
 });
+// Each step's page as a person with a screen reader or a keyboard meets it: axe's WCAG 2.1
+// A and AA rules, at both widths; serious or critical findings fail.
+const accessible = async (page, name) => {
+  await page.addScriptTag({ content: axe.source });
+  const found = await page.evaluate(async () =>
+    (await window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] })).violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`));
+  check(found.length === 0, `${name} at ${page.viewportSize().width} px: no serious accessibility problem${found.length ? ` (${found.join("; ")})` : ""}`);
+};
 const shots = async (page, name) => {
   for (const width of [1280, 360]) {
     await page.setViewportSize({ width, height: 900 });
     await page.screenshot({ path: path.join(out, `${name}-${width}.png`), fullPage: true });
+    if (page.url().includes("/_tiendo/")) await accessible(page, name);
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 };
