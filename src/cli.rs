@@ -287,6 +287,9 @@ impl BuildArgs {
                 warnings = plural_warnings(&summary.warnings)
             ),
         );
+        if let Some(changes) = summary.changes_text() {
+            say(words, &changes);
+        }
         Ok(())
     }
 }

@@ -57,6 +57,33 @@ pub struct Summary {
     pub warnings: Vec<Diagnostic>,
     /// Only the pages whose commentary changed were rendered (`serve`).
     pub partial: bool,
+    /// The files this build added, changed and removed in the output folder (`build`).
+    pub changes: Option<Changed>,
+}
+
+/// What a build changed in the output folder, and the list of it beside the folder.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    pub files: crate::output::changes::Changes,
+    pub list: PathBuf,
+    /// Whether the list was written: not over a file of that name that is not tiendo's.
+    pub listed: bool,
+}
+
+impl Summary {
+    /// What the build changed in the output folder, and where that is listed, in words.
+    pub fn changes_text(&self) -> Option<messages::Text> {
+        use messages::Count;
+        let Changed { files, list, listed } = self.changes.as_ref()?;
+        let n = |v: &Vec<String>| Count(v.len() as u64);
+        let (added, changed, removed) = (n(&files.added), n(&files.changed), n(&files.removed));
+        let list = list.display().to_string();
+        Some(if *listed {
+            t!("build_changes", added, changed, removed, list)
+        } else {
+            t!("build_changes_unlisted", added, changed, removed, list)
+        })
+    }
 }
 
 /// Times the stages of a build.
@@ -106,6 +133,7 @@ impl Prepared {
             slow: std::mem::take(&mut self.slow),
             warnings: std::mem::take(&mut self.diagnostics).into_sorted(),
             partial,
+            changes: None,
         }
     }
 }
@@ -164,7 +192,7 @@ pub(crate) fn run(options: &BuildOptions, pictures: share::Which) -> Result<(Sum
     let mut watch = Stopwatch::new();
     let target = check_options(options)?;
     let prepared = prepare_for(options, &mut watch)?;
-    run_prepared(&target, prepared, watch, pictures)
+    run_prepared(&target, prepared, watch, pictures, Some(&options.output))
 }
 
 /// The stages after load and validate, for a site [`prepare`]d to be built into `target`
@@ -174,6 +202,7 @@ pub(crate) fn run_prepared(
     mut prepared: Prepared,
     mut watch: Stopwatch,
     pictures: share::Which,
+    list_beside: Option<&Path>,
 ) -> Result<(Summary, Model), Error> {
     let computed = compute::compute(&prepared.site);
     watch.lap("stage_compute");
@@ -204,7 +233,31 @@ pub(crate) fn run_prepared(
     watch.lap("stage_render");
     drop(out);
     drop(years);
+    // What changed since the site in the output folder, for those who upload only that.
+    // (Listed beside the output as it was named: a link to a folder in a web root is not
+    // followed to write there.)
+    // Hashes of the cache's files hashed by earlier builds; kept for those this one used.
+    let known = list_beside.map(|_| crate::cache::published::read_linked(&prepared.root)).unwrap_or_default();
+    let (sums, linked) = if list_beside.is_some() { staging.sums(&known) } else { Default::default() };
+    let changes = list_beside.and_then(|beside| {
+        let before = crate::cache::published::read(&prepared.root, target);
+        Some((beside, changes_from(target, staging.dir(), before.as_ref(), &sums)?))
+    });
     let published = staging.publish().map_err(Error::Output)?;
+    if list_beside.is_some() {
+        crate::cache::published::write(&prepared.root, target, &sums);
+        if linked != known {
+            crate::cache::published::write_linked(&prepared.root, &linked);
+        }
+    }
+    let changes = changes.map(|(beside, c)| {
+        let words = crate::words::messages::for_site(&prepared.root, None);
+        let say = |text: messages::Text| words.render(&text);
+        let headings = [say(t!("changes_added")), say(t!("changes_changed")), say(t!("changes_removed"))];
+        let title = say(t!("changes_title", folder = beside.display().to_string()));
+        let written = crate::output::changes::write_list(beside, &c, &title, headings.each_ref().map(String::as_str));
+        Changed { files: c, list: crate::output::changes::list_path(beside), listed: matches!(written, Ok(true)) }
+    });
     // Kept only once the site they were written into is published.
     archive.keep();
     images.keep();
@@ -219,9 +272,28 @@ pub(crate) fn run_prepared(
     }
     watch.lap("stage_publish");
     let counts = render::Counts { pages: rendered.pages + kept, charts: rendered.charts };
-    let summary = Summary { images: images.count, drawn: images.drawn, ..prepared.summary(counts, watch, false) };
+    let summary =
+        Summary { images: images.count, drawn: images.drawn, changes, ..prepared.summary(counts, watch, false) };
     let Prepared { root, site, strings, .. } = prepared;
     Ok((summary, Model { root, site, computed, strings }))
+}
+
+/// The files the site in `new` (whose files have the hashes `after`) adds, changes and
+/// removes from the one published at `output` (all added when there is none): from the
+/// hashes the cache kept of the last build into `output` (`before`), else by reading the
+/// two sites; `None` if they cannot be read.
+fn changes_from(
+    output: &Path,
+    new: &Path,
+    before: Option<&std::collections::BTreeMap<String, u128>>,
+    after: &std::collections::BTreeMap<String, u128>,
+) -> Option<crate::output::changes::Changes> {
+    use crate::output::changes;
+    match before {
+        // The record is of this output only while the output is the one recorded.
+        Some(before) if std::fs::symlink_metadata(output).is_ok() => Some(changes::from_sums(before, after)),
+        _ => changes::between(output, new).ok(),
+    }
 }
 
 /// A template's failure is reported with the input's other diagnostics.

@@ -299,3 +299,84 @@ fn a_read_only_previous_site_is_named_with_what_to_do() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains(&out.display().to_string()) && err.contains("chown -R"), "{err}");
 }
+
+/// The paths under `list`'s heading `heading`, as `build` writes them beside the output.
+fn listed(list: &str, heading: &str) -> Vec<String> {
+    let start = list.find(&format!("\n# {heading} (")).unwrap_or_else(|| panic!("no {heading:?} in {list}"));
+    list[start + 1..]
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.starts_with('#'))
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn the_list_of_changed_files_names_exactly_what_a_one_figure_change_changed() {
+    let dir = temp_dir("publish-changes");
+    let site = dir.join("site");
+    copy_dir(&fixture("small-en"), &site, &[]);
+    let out = dir.join("public");
+    let o = tiendo_en(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list_path = dir.join("public-changes.txt");
+    let first = read(&list_path);
+    assert_eq!(
+        listed(&first, "New files").len(),
+        files(&out).len() - 1,
+        "a first build adds every file but the marker"
+    );
+    let before = snapshot(&out);
+
+    // One figure of one unit in the latest report.
+    let report = site.join("data/reports/2025-09.yaml");
+    let text = read(&report);
+    assert!(text.contains("north: { enrolment: 700,"));
+    std::fs::write(&report, text.replace("north: { enrolment: 700,", "north: { enrolment: 701,")).unwrap();
+    let o = tiendo_en(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = read(&list_path);
+    let after = snapshot(&out);
+
+    // What the list says against what differs, byte for byte, between the two sites.
+    let mut differ: Vec<String> =
+        after.iter().filter(|(k, v)| before.get(*k).is_some_and(|b| b != *v)).map(|(k, _)| k.clone()).collect();
+    differ.sort();
+    assert!(!differ.is_empty());
+    assert_eq!(listed(&list, "Changed files"), differ);
+    assert!(listed(&list, "New files").is_empty() && listed(&list, "Removed files").is_empty(), "{list}");
+    assert!(differ.contains(&"localities/north/index.html".to_owned()));
+    assert!(!differ.iter().any(|f| f.starts_with("years/")), "earlier years do not show it: {differ:?}");
+    let n = differ.len().to_string();
+    assert!(
+        stdout(&o).contains(&format!("since the previous build: 0 new, {n} changed and 0 removed files")),
+        "{}",
+        stdout(&o)
+    );
+
+    // A removed unit's files are listed as removed.
+    let units = site.join("data/localities.yaml");
+    let text = read(&units);
+    let kept: String = text.lines().filter(|l| !l.contains("id: lone")).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&units, kept).unwrap();
+    for f in std::fs::read_dir(site.join("data/reports")).unwrap() {
+        let path = f.unwrap().path();
+        let text = read(&path);
+        let kept: String =
+            text.lines().filter(|l| !l.trim_start().starts_with("lone:")).map(|l| format!("{l}\n")).collect();
+        std::fs::write(&path, kept).unwrap();
+    }
+    for f in std::fs::read_dir(site.join("data/targets")).unwrap() {
+        let path = f.unwrap().path();
+        let text = read(&path);
+        let kept: String =
+            text.lines().filter(|l| !l.trim_start().starts_with("lone:")).map(|l| format!("{l}\n")).collect();
+        std::fs::write(&path, kept).unwrap();
+    }
+    let o = tiendo_en(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let removed = listed(&read(&list_path), "Removed files");
+    assert!(removed.contains(&"localities/lone/index.html".to_owned()), "{removed:?}");
+    assert!(removed.iter().all(|f| !out.join(f).exists()));
+}

@@ -16,6 +16,7 @@
 //!   site's file in place may change the cache's.
 
 pub mod pictures;
+pub mod published;
 pub mod years;
 
 use std::fs;

@@ -17,6 +17,7 @@
 //! written over, so a hard-linked backup of an earlier site keeps its content; the
 //! replaced site is deleted without following any link inside it.
 
+pub mod changes;
 mod target;
 
 use std::fs;
@@ -93,6 +94,49 @@ pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
     published: bool,
+    /// Every file written, with a hash of its bytes or the cache's file it is (see
+    /// [`Staging::sums`]).
+    sums: std::sync::Mutex<Vec<(String, Sum)>>,
+}
+
+/// What is known of a written file's bytes.
+#[derive(Clone)]
+enum Sum {
+    /// Their hash.
+    Bytes(u128),
+    /// The cache's file they are.
+    Linked(PathBuf),
+}
+
+/// The hash of the bytes of cache files, by which file each is (see [`Staging::sums`]).
+pub type Linked = std::collections::HashMap<u128, u128>;
+
+/// A 128-bit hash of bytes, the same in every run.
+fn sum_of(parts: &[&[u8]]) -> u128 {
+    use siphasher::sip128::Hasher128;
+    let mut h = siphasher::sip128::SipHasher13::new();
+    for part in parts {
+        std::hash::Hasher::write(&mut h, part);
+    }
+    h.finish128().as_u128()
+}
+
+/// A file being written, and the hash of what was written to it so far.
+struct Summing<'f> {
+    file: &'f mut fs::File,
+    hasher: siphasher::sip128::SipHasher13,
+}
+
+impl io::Write for Summing<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let n = self.file.write(bytes)?;
+        std::hash::Hasher::write(&mut self.hasher, &bytes[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
 }
 
 /// What publishing left to tell.
@@ -120,7 +164,7 @@ impl Staging {
             }
             fs::create_dir(&dir).map_err(at(&dir))?;
         }
-        let staging = Staging { dir, output: output.to_owned(), published: false };
+        let staging = Staging { dir, output: output.to_owned(), published: false, sums: Default::default() };
         // First, so that a staging folder left by a killed build is known as ours.
         staging.write(MARKER, MARKER_TEXT.as_bytes())?;
         Ok(staging)
@@ -142,10 +186,50 @@ impl Staging {
     pub fn write_with(
         &self,
         rel: &str,
-        write: impl FnOnce(&mut fs::File) -> io::Result<()>,
+        write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
     ) -> Result<(), OutputError> {
+        use siphasher::sip128::Hasher128;
         let mut file = self.create(rel)?;
-        write(&mut file).map_err(at(&self.dir.join(rel)))
+        let mut summing = Summing { file: &mut file, hasher: siphasher::sip128::SipHasher13::new() };
+        write(&mut summing).map_err(at(&self.dir.join(rel)))?;
+        let sum = summing.hasher.finish128().as_u128();
+        self.record(rel, Sum::Bytes(sum));
+        Ok(())
+    }
+
+    fn record(&self, rel: &str, sum: Sum) {
+        self.sums.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((rel.to_owned(), sum));
+    }
+
+    /// Every file written so far, with a hash of its bytes; and the hashes of the cache's
+    /// files among them, by which file each is. Those are hashed once: `known` holds the
+    /// hash of each cache file hashed by an earlier build (the cache never changes a file).
+    pub fn sums(&self, known: &Linked) -> (std::collections::BTreeMap<String, u128>, Linked) {
+        use rayon::prelude::*;
+        let sums = self.sums.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        let linked: Vec<(u128, PathBuf)> = sums
+            .iter()
+            .filter_map(|(_, s)| match s {
+                Sum::Linked(from) => Some((identity(from), from.clone())),
+                Sum::Bytes(_) => None,
+            })
+            .collect();
+        let used: Linked = linked
+            .par_iter()
+            .filter_map(|(id, from)| match known.get(id) {
+                Some(sum) => Some((*id, *sum)),
+                None => fs::read(from).ok().map(|bytes| (*id, sum_of(&[&bytes]))),
+            })
+            .collect();
+        let mut ids = linked.iter().map(|(id, _)| *id);
+        let sums = sums
+            .into_iter()
+            .filter_map(|(rel, s)| match s {
+                Sum::Bytes(sum) => Some((rel, sum)),
+                Sum::Linked(_) => ids.next().and_then(|id| used.get(&id)).map(|sum| (rel, *sum)),
+            })
+            .collect();
+        (sums, used)
     }
 
     /// Writes the concatenation of `parts` at `rel`, without first joining them in memory.
@@ -155,7 +239,15 @@ impl Staging {
         for part in parts {
             file.write_all(part).map_err(at(&self.dir.join(rel)))?;
         }
+        if rel != MARKER {
+            self.record(rel, Sum::Bytes(sum_of(parts)));
+        }
         Ok(())
+    }
+
+    /// The folder being filled.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// Puts the new site in place of the old one, then deletes the old one.
@@ -221,7 +313,10 @@ impl Sink for Staging {
         let path = self.dir.join(rel);
         let linked = in_folder(&path, rel, |path| fs::hard_link(from, path));
         match linked {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                self.record(rel, Sum::Linked(from.to_owned()));
+                Ok(())
+            }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(OutputError::new(path, e)),
             Err(_) => {
                 let bytes = fs::read(from).map_err(at(from))?;
@@ -229,6 +324,21 @@ impl Sink for Staging {
             }
         }
     }
+}
+
+/// Which file of the cache `from` is, as a hash: its place on the disk, size and time.
+fn identity(from: &Path) -> u128 {
+    let meta = fs::metadata(from).ok();
+    let time = meta.as_ref().and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+    #[cfg(unix)]
+    let place = meta.as_ref().map(|m| {
+        use std::os::unix::fs::MetadataExt;
+        (m.dev(), m.ino())
+    });
+    #[cfg(not(unix))]
+    let place: Option<(u64, u64)> = None;
+    let text = format!("linked {} {place:?} {:?} {time:?}", from.display(), meta.map(|m| m.len()));
+    sum_of(&[text.as_bytes()])
 }
 
 /// Makes `path` (`rel` in the site) with `make`, and the folders it is in when they are

@@ -630,11 +630,41 @@ fn publish(words: &Catalogue, shared: &Shared) -> String {
                 say(words, &t!("desk_zip")),
                 say(words, &t!("desk_zip_hint")),
             );
+            if let Some(changed) = &summary.changes {
+                out.push_str(&changes_section(words, &summary, &changed.files));
+            }
             out.push_str(&diagnostics_table(words, &summary.warnings, None));
             out
         }
         Err(e) => refused(words, &e),
     }
+}
+
+/// What publishing changed, for an office that uploads only that: the counts, where the
+/// list is, and the first files of each kind.
+fn changes_section(words: &Catalogue, summary: &crate::Summary, changes: &crate::output::changes::Changes) -> String {
+    const SHOWN: usize = 30;
+    let mut out = format!("<section><h2>{}</h2>", say(words, &t!("desk_changes_title")));
+    if let Some(text) = summary.changes_text() {
+        out.push_str(&format!("<p>{}</p>", say(words, &text)));
+    }
+    let kinds = [
+        (t!("changes_added"), &changes.added),
+        (t!("changes_changed"), &changes.changed),
+        (t!("changes_removed"), &changes.removed),
+    ];
+    for (heading, paths) in kinds.iter().filter(|(_, p)| !p.is_empty()) {
+        out.push_str(&format!("<details><summary>{} ({})</summary><ul>", say(words, heading), paths.len()));
+        for p in paths.iter().take(SHOWN) {
+            out.push_str(&format!("<li>{}</li>", esc(p)));
+        }
+        if paths.len() > SHOWN {
+            out.push_str(&format!("<li>{}</li>", say(words, &t!("desk_more_like_this", n = paths.len() - SHOWN))));
+        }
+        out.push_str("</ul></details>");
+    }
+    out.push_str("</section>\n");
+    out
 }
 
 /// The published folder as a `.zip`, for offices that upload through a web form: written
