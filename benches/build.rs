@@ -90,8 +90,15 @@ fn main() {
     // cold build made; "uncached": over the previous output, the earlier years' pages
     // no longer kept, so they are rendered (the pictures still are).
     let mut drawing = Vec::new();
-    for (name, root) in [("Cần Thơ sample (103)", repo.clone()), ("national (3,321)", national.clone())] {
-        let out = work.join(format!("out-{}", if root == repo { "sample" } else { "national" }));
+    let mut months = Vec::new();
+    // The sample is built from a copy: its month's build moves its latest report aside.
+    let sample = work.join("sample-site");
+    let _ = fs::remove_dir_all(&sample);
+    for entry in ["site.yaml", "data", "content", "templates"] {
+        copy_tree(&repo.join(entry), &sample.join(entry));
+    }
+    for (name, root) in [("Cần Thơ sample (103)", sample.clone()), ("national (3,321)", national.clone())] {
+        let out = work.join(format!("out-{}", if root == sample { "sample" } else { "national" }));
         let cache = root.join(".tiendo-cache");
         let _ = fs::remove_dir_all(&out);
         let _ = fs::remove_dir_all(&cache);
@@ -106,13 +113,13 @@ fn main() {
             .collect();
         let uncached = median_run(uncached);
         drawing.push((name, cold.images, cold.seconds, warm.seconds));
+        let warm_seconds = warm.seconds;
         let mut runs = vec![("cold", cold), ("warm", warm), ("uncached", uncached)];
         // The month's build: over the site built without the latest report, with the
-        // cache that build left, the report added (on the generated site only: the
-        // sample is the repository's own).
-        if root == national {
-            runs.push(("new report", new_report(&root, &out)));
-        }
+        // cache that build left, the report added.
+        let month = new_report(&root, &out);
+        months.push((name, month.seconds, warm_seconds, output_size(&out)));
+        runs.push(("new report", month));
         for (label, r) in &runs {
             println!(
                 "{:<28} {:>10} {:>7.3} {:>8} {:>9.0} {:>10.0} {:>9.1}",
@@ -133,6 +140,17 @@ fn main() {
         println!(
             "{name}: {images} share images, drawn in a cold build in about {extra:.2} s more than a warm one: {:.0} images/s on all cores",
             images as f64 / extra
+        );
+    }
+    println!();
+    // What a month costs those who publish: its build against a warm one, and what there
+    // is to upload.
+    for (name, month, warm, (files, bytes, largest, largest_bytes)) in months {
+        println!(
+            "{name}: the month's build {month:.2} s, a warm build {warm:.2} s: {:.1}×; output {files} files, {:.1} MB, largest {largest} ({:.1} MB)",
+            month / warm,
+            bytes as f64 / 1e6,
+            largest_bytes as f64 / 1e6
         );
     }
     println!();
@@ -398,6 +416,43 @@ struct Run {
 /// A build after the latest report of `root` arrives: built once without it, then timed
 /// with it, over that output and with the cache that build left. Every picture that
 /// shows the new figures or date is drawn.
+/// The files under `dir`, their bytes, and the largest one and its bytes.
+fn output_size(dir: &Path) -> (usize, u64, String, u64) {
+    let (mut files, mut bytes, mut largest) = (0, 0, (String::new(), 0));
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).into_iter().flatten().flatten() {
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_dir() {
+                stack.push(entry.path());
+            } else {
+                files += 1;
+                bytes += meta.len();
+                if meta.len() > largest.1 {
+                    let rel = entry.path().strip_prefix(dir).map(|p| p.display().to_string()).unwrap_or_default();
+                    largest = (rel, meta.len());
+                }
+            }
+        }
+    }
+    (files, bytes, largest.0, largest.1)
+}
+
+/// Copies the folder (or file) `from` to `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    if from.is_dir() {
+        fs::create_dir_all(to).expect("a folder of the copy");
+        for entry in fs::read_dir(from).expect("the folder").flatten() {
+            copy_tree(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent).expect("the folder of the copy");
+        }
+        fs::copy(from, to).expect("a file of the copy");
+    }
+}
+
 fn new_report(root: &Path, out: &Path) -> Run {
     let reports = root.join("data/reports");
     let mut names: Vec<PathBuf> =

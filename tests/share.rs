@@ -147,3 +147,23 @@ fn an_embedded_chart_has_no_chrome_and_its_links_resolve() {
     let unit = read(out.join("localities/north/index.html"));
     assert!(unit.contains("&lt;iframe src=&quot;https://example.org/progress/embed/localities/north/enrolment/&quot; title=&quot;Enrolment of North Ward&quot;"));
 }
+
+#[test]
+fn the_months_build_gives_the_same_bytes_as_a_cold_build() {
+    let dir = temp_dir("share-month");
+    let (site, cold) = (dir.join("site"), dir.join("cold"));
+    copy_dir(&fixture("small-en"), &site, &[".tiendo-cache"]);
+    copy_dir(&fixture("small-en"), &cold, &[".tiendo-cache"]);
+    // Last month's site, built: its pictures and earlier years in the cache.
+    let latest = site.join("data/reports/2025-09.yaml");
+    let aside = dir.join("2025-09.yaml");
+    fs::rename(&latest, &aside).unwrap();
+    build_summary(&site, &dir.join("out"));
+    // The month's report arrives: built over last month's site, from its cache.
+    fs::rename(&aside, &latest).unwrap();
+    let month = build_summary(&site, &dir.join("out"));
+    assert!(month.drawn > 0, "the new month changes the pictures");
+    // The same input built with no cache and no earlier output.
+    build_summary(&cold, &dir.join("out-cold"));
+    assert_identical(&dir.join("out"), &dir.join("out-cold"));
+}
