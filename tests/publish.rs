@@ -5,6 +5,7 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -379,4 +380,38 @@ fn the_list_of_changed_files_names_exactly_what_a_one_figure_change_changed() {
     let removed = listed(&read(&list_path), "Removed files");
     assert!(removed.contains(&"localities/lone/index.html".to_owned()), "{removed:?}");
     assert!(removed.iter().all(|f| !out.join(f).exists()));
+}
+
+#[test]
+#[cfg(unix)]
+fn an_edit_in_the_published_site_never_reaches_a_later_build() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = temp_dir("publish-poison");
+    let site = dir.join("site");
+    copy_dir(&fixture("small-en"), &site, &[".tiendo-cache"]);
+    let out = dir.join("public");
+    build(&site, &out);
+    // Twice: the second build takes the earlier year's pages and the pictures from the cache.
+    build(&site, &out);
+    let clean = snapshot(&out);
+    // Every published file is a file of its own that its owner may write: no second name
+    // shared with the cache, nothing read-only that a `cp -r` over last month's copy
+    // would stumble on.
+    for f in files(&out) {
+        let meta = std::fs::metadata(out.join(&f)).unwrap();
+        assert_eq!(meta.nlink(), 1, "{f} shares its file with another name");
+        assert!(meta.mode() & 0o200 != 0, "{f} is not writable by its owner");
+    }
+    // Written in place, as an editor, `rsync --inplace` or `cp` over a file does.
+    let page = out.join("years/2024/index.html");
+    let picture = out.join("share/home.png");
+    let mut text = read(&page);
+    text.push_str("<script>alert(1)</script>");
+    std::fs::OpenOptions::new().write(true).truncate(true).open(&page).unwrap().write_all(text.as_bytes()).unwrap();
+    std::fs::OpenOptions::new().write(true).truncate(true).open(&picture).unwrap().write_all(b"<svg/>").unwrap();
+    build(&site, &out);
+    assert!(snapshot(&out) == clean, "a rebuild publishes the site as built, not the edit");
+    std::fs::remove_dir_all(&out).unwrap();
+    build(&site, &out);
+    assert!(snapshot(&out) == clean, "and so does a build after the site was deleted");
 }

@@ -11,9 +11,9 @@
 //!   `serve` and a `build`) finds an entry or does not, never half of one; what a build
 //!   that ended (killed, or stopped by a power cut) left under such a name is removed
 //!   ([`abandoned`]);
-//! - **read-only files**: the sites built from the cache share its files (a second name
-//!   where the system allows, see `output::Sink::copy_file`), so nothing that changes a
-//!   site's file in place may change the cache's.
+//! - **read-only files, copied out**: a site gets a copy of each cached file (see
+//!   `output::Sink::copy_file`), never a second name for it, so nothing done to a
+//!   published site reaches the cache; the cache's own files are read-only besides.
 
 pub mod pictures;
 pub mod published;
@@ -45,8 +45,8 @@ fn store(root: &Path, name: &str) -> Option<PathBuf> {
     Some(store)
 }
 
-/// Makes the cache's file at `path` read-only: the sites built from the cache share it,
-/// and a program that would change a site's file in place must not change the cache's.
+/// Makes the cache's file at `path` read-only: what the cache keeps is never changed in
+/// place, by tiendo or by anyone else.
 pub(crate) fn read_only(path: &Path) -> io::Result<()> {
     let mut permissions = fs::metadata(path)?.permissions();
     permissions.set_readonly(true);

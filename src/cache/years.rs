@@ -9,10 +9,12 @@
 //! paths (`pages`), written last. A folder that is missing, unreadable, incomplete or of
 //! another key is ignored, and the year is rendered and kept again.
 //!
-//! A kept page is put into the site as a second name for the cache's file where the
-//! system allows (see `Sink::copy_file`), so a monthly build writes none of the year's
-//! bytes. The files are read-only, and never written again: a year's folder is replaced
-//! whole, by renaming another in its place (see the cache's rules in [`super`]).
+//! A kept page is copied into the site (see `Sink::copy_file`: by the kernel, or by
+//! sharing blocks where the file system can), so a monthly build renders none of the
+//! year's pages; the site's copy is a file of its own, so an edit of the published site
+//! never reaches the cache. The cache's files are read-only, and never written again: a
+//! year's folder is replaced whole, by renaming another in its place (see the cache's
+//! rules in [`super`]).
 
 use std::fs;
 use std::io::{self, Write};
@@ -149,9 +151,8 @@ impl Keeper {
         Keeper { year, key: key.to_owned(), dir: dir.to_owned(), temp, pages: Mutex::new(Vec::new()), failed }
     }
 
-    /// Adds a page to the folder, read-only: sites built from the cache share its files.
-    /// `written` is where the site has it, when the folder may take that file itself.
-    fn keep(&self, rel: &str, bytes: &[u8], written: Option<&Path>) {
+    /// Adds a page to the folder, read-only.
+    fn keep(&self, rel: &str, bytes: &[u8]) {
         if self.failed.load(Ordering::Relaxed) {
             return;
         }
@@ -164,14 +165,12 @@ impl Keeper {
             .flatten();
         let kept = number.is_some_and(|i| {
             let path = self.temp.join(i.to_string());
-            let linked = written.is_some_and(|from| fs::hard_link(from, &path).is_ok());
-            let made = linked
-                || fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .open(&path)
-                    .and_then(|mut f| f.write_all(bytes))
-                    .is_ok();
+            let made = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .and_then(|mut f| f.write_all(bytes))
+                .is_ok();
             made && super::read_only(&path).is_ok()
         });
         if !kept {
@@ -246,7 +245,7 @@ impl Sink for Keeping<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         self.site.write(rel, bytes)?;
         if let Some(keeper) = self.keeper {
-            keeper.keep(rel, bytes, self.site.written(rel).as_deref());
+            keeper.keep(rel, bytes);
         }
         Ok(())
     }

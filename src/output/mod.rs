@@ -104,8 +104,8 @@ pub struct Staging {
 enum Sum {
     /// Their hash.
     Bytes(u128),
-    /// The cache's file they are.
-    Linked(PathBuf),
+    /// The cache's file they are a copy of.
+    Cached(PathBuf),
 }
 
 /// The hash of the bytes of cache files, by which file each is (see [`Staging::sums`]).
@@ -210,7 +210,7 @@ impl Staging {
         let linked: Vec<(u128, PathBuf)> = sums
             .iter()
             .filter_map(|(_, s)| match s {
-                Sum::Linked(from) => Some((identity(from), from.clone())),
+                Sum::Cached(from) => Some((identity(from), from.clone())),
                 Sum::Bytes(_) => None,
             })
             .collect();
@@ -226,7 +226,7 @@ impl Staging {
             .into_iter()
             .filter_map(|(rel, s)| match s {
                 Sum::Bytes(sum) => Some((rel, sum)),
-                Sum::Linked(_) => ids.next().and_then(|id| used.get(&id)).map(|sum| (rel, *sum)),
+                Sum::Cached(_) => ids.next().and_then(|id| used.get(&id)).map(|sum| (rel, *sum)),
             })
             .collect();
         (sums, used)
@@ -287,13 +287,6 @@ pub trait Sink: Sync {
         let bytes = fs::read(from).map_err(at(from))?;
         self.write(rel, &bytes)
     }
-
-    /// Where the file `rel` written into this sink is, when it is a new file that nothing
-    /// writes again (a staging folder's): the cache may give it a second name rather than
-    /// keep a copy of its bytes.
-    fn written(&self, _rel: &str) -> Option<PathBuf> {
-        None
-    }
 }
 
 impl Sink for Staging {
@@ -301,28 +294,20 @@ impl Sink for Staging {
         Staging::write(self, rel, bytes)
     }
 
-    fn written(&self, rel: &str) -> Option<PathBuf> {
-        Some(self.dir.join(rel))
-    }
-
-    /// A second name for the cached file, where the system allows (the cache and the
-    /// output on one disk): no bytes are copied. The file is never written again by
-    /// either: a build writes every file of a site new, and the cache replaces a picture
-    /// or a year's folder by renaming another in its place. Elsewhere, a copy.
+    /// A copy of the cached file, a file of its own, writable by its owner like every
+    /// other published file: nothing done to the published site (an editor, `rsync
+    /// --inplace`, a `cp` over it) can reach the cache through it. The system copies it
+    /// in the kernel, or shares its blocks where the file system can (a reflink).
     fn copy_file(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
         let path = self.dir.join(rel);
-        let linked = in_folder(&path, rel, |path| fs::hard_link(from, path));
-        match linked {
-            Ok(()) => {
-                self.record(rel, Sum::Linked(from.to_owned()));
-                Ok(())
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(OutputError::new(path, e)),
-            Err(_) => {
-                let bytes = fs::read(from).map_err(at(from))?;
-                self.write(rel, &bytes)
-            }
-        }
+        let copied = in_folder(&path, rel, |path| {
+            let mut source = fs::File::open(from)?;
+            let mut file = fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+            io::copy(&mut source, &mut file).map(drop)
+        });
+        copied.map_err(|e| OutputError::new(path, e))?;
+        self.record(rel, Sum::Cached(from.to_owned()));
+        Ok(())
     }
 }
 
