@@ -134,8 +134,9 @@ fn symlinked_inputs_are_read_and_broken_ones_named() {
         stdout(&o).split(" from ").nth(1).and_then(|r| r.split(' ').next()).unwrap_or("").to_owned()
     };
     assert_eq!(count(&site), "5");
-    // A report kept elsewhere, linked into the reports folder, is read like any other.
-    let kept = dir.join("kept");
+    // A report kept elsewhere in the site, linked into the reports folder, is read like
+    // any other.
+    let kept = site.join("kept");
     std::fs::create_dir_all(&kept).unwrap();
     let october = read(reports.join("2025-09.yaml")).replace("as_of: 2025-09-30", "as_of: 2025-10-31");
     std::fs::write(kept.join("2025-10.yaml"), october).unwrap();
@@ -150,6 +151,49 @@ fn symlinked_inputs_are_read_and_broken_ones_named() {
     assert!(err.contains("error: data/reports/2025-11.yaml: this is a link to "), "{err}");
     assert!(err.contains("gone.yaml, which does not exist"), "{err}");
     assert!(err.contains("error: data/reports/again: this link leads back into a folder that holds it"), "{err}");
+}
+
+#[test]
+fn links_out_of_the_site_are_refused_and_nothing_they_reach_is_published() {
+    let dir = temp_dir("cli-link-outside");
+    let site = dir.join("site");
+    copy_dir(&fixture("small-en"), &site, &[]);
+    // A theme received from elsewhere whose assets folder holds a link to private files.
+    let private = dir.join("home/.ssh");
+    std::fs::create_dir_all(&private).unwrap();
+    std::fs::write(private.join("id_ed25519"), "PRIVATE KEY").unwrap();
+    std::fs::create_dir_all(site.join("templates/assets")).unwrap();
+    std::os::unix::fs::symlink(&private, site.join("templates/assets/x")).unwrap();
+    // And a report linked from outside the site.
+    let elsewhere = dir.join("2025-10.yaml");
+    let october = read(site.join("data/reports/2025-09.yaml")).replace("as_of: 2025-09-30", "as_of: 2025-10-31");
+    std::fs::write(&elsewhere, october).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, site.join("data/reports/2025-10.yaml")).unwrap();
+    let out = dir.join("out");
+    let o = tiendo_en(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let err = stderr(&o);
+    let real = |p: &std::path::Path| p.canonicalize().unwrap().display().to_string();
+    assert!(
+        err.contains(&format!(
+            "error: templates/assets/x: this is a link to {}, outside the site's folder",
+            real(&private)
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("error: data/reports/2025-10.yaml: this is a link to {}", real(&elsewhere))),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing published");
+    // Without them, the site builds, and nothing of the private folder is in it.
+    std::fs::remove_file(site.join("data/reports/2025-10.yaml")).unwrap();
+    let o = tiendo_en(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "the theme's link still refused");
+    std::fs::remove_file(site.join("templates/assets/x")).unwrap();
+    let o = tiendo_en(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(files(&out).iter().all(|f| !f.contains("id_ed25519")));
 }
 
 #[test]

@@ -24,7 +24,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::t;
 
 pub use crate::diag::SourceFile;
-pub use read::{MAX_INPUT_BYTES, ReadError, decode, read, read_bytes, relative, walk_error};
+pub use read::{MAX_INPUT_BYTES, ReadError, decode, outside, outside_error, read, read_bytes, relative, walk_error};
 
 /// A parsed file: its raw content and the text it came from.
 #[derive(Debug, Clone)]
@@ -264,7 +264,9 @@ fn boundaries_file(root: &Path, diags: &mut Diagnostics) -> Option<String> {
 fn required(root: &Path, files: &[&str], diags: &mut Diagnostics) -> Vec<String> {
     let mut found = Vec::new();
     for &rel in files {
-        if std::fs::symlink_metadata(root.join(rel)).is_ok() {
+        if let Some(target) = read::outside(root, &root.join(rel)) {
+            diags.push(read::outside_error(rel, &target));
+        } else if std::fs::symlink_metadata(root.join(rel)).is_ok() {
             found.push(rel.to_owned());
         } else {
             diags.push(Diagnostic::error(rel, t!("required_file_missing")).help(t!("required_file_missing_help")));
@@ -288,8 +290,9 @@ fn list_files(
     if !base.is_dir() {
         return files;
     }
-    // Links are followed: a report kept elsewhere and linked here is read like any other.
-    for entry in walkdir::WalkDir::new(&base).follow_links(true).sort_by_file_name() {
+    // Links inside the site are followed; one that leads out of it is an error.
+    let mut walk = walkdir::WalkDir::new(&base).follow_links(true).sort_by_file_name().into_iter();
+    while let Some(entry) = walk.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -299,6 +302,17 @@ fn list_files(
                 continue;
             }
         };
+        if entry.path_is_symlink()
+            && let Some(target) = read::outside(root, entry.path())
+        {
+            let rel = relative(root, entry.path());
+            failed.push(rel.clone());
+            diags.push(read::outside_error(&rel, &target));
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            continue;
+        }
         if entry.file_type().is_dir() {
             continue;
         }

@@ -88,6 +88,23 @@ pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
 }
 
 /// `path` relative to `root`, with `/` separators whatever the platform.
+/// Where the link `path` (in the site's folder `root`) leads, when that is outside the
+/// site's folder: what is published must come from the site, not from wherever a link
+/// in a folder received from elsewhere points (`templates/assets/x -> ~/.ssh`).
+pub fn outside(root: &Path, path: &Path) -> Option<std::path::PathBuf> {
+    if !std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return None;
+    }
+    let target = path.canonicalize().ok()?;
+    let root = root.canonicalize().ok()?;
+    (!target.starts_with(&root)).then_some(target)
+}
+
+/// The error for the link `rel` that leads outside the site, to `target`.
+pub fn outside_error(rel: &str, target: &Path) -> Diagnostic {
+    Diagnostic::error(rel, t!("link_outside", target = target.display().to_string())).help(t!("link_outside_help"))
+}
+
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();

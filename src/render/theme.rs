@@ -71,7 +71,9 @@ impl Theme {
         let dir = root.join("templates");
         if dir.is_dir() {
             let errors = diags.error_count();
-            for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+            // Links inside the site are followed; one that leads out of it is an error.
+            let mut walk = walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter();
+            while let Some(entry) = walk.next() {
                 let entry = match entry {
                     Ok(entry) => entry,
                     Err(e) => {
@@ -79,6 +81,15 @@ impl Theme {
                         continue;
                     }
                 };
+                if entry.path_is_symlink()
+                    && let Some(target) = load::outside(root, entry.path())
+                {
+                    diags.push(load::outside_error(&load::relative(root, entry.path()), &target));
+                    if entry.file_type().is_dir() {
+                        walk.skip_current_dir();
+                    }
+                    continue;
+                }
                 if entry.file_type().is_dir() {
                     continue;
                 }
