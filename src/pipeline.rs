@@ -204,6 +204,11 @@ pub(crate) fn run_prepared(
     pictures: share::Which,
     list_beside: Option<&Path>,
 ) -> Result<(Summary, Model), Error> {
+    // One build of a site at a time: the cache is shared.
+    let _lock = crate::cache::lock(&prepared.root, || {
+        let words = crate::words::messages::for_site(&prepared.root, None);
+        eprintln!("{}", words.render(&t!("build_waiting")));
+    });
     let computed = compute::compute(&prepared.site);
     watch.lap("stage_compute");
     let staging = Staging::new(target).map_err(Error::Output)?;

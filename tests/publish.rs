@@ -415,3 +415,30 @@ fn an_edit_in_the_published_site_never_reaches_a_later_build() {
     build(&site, &out);
     assert!(snapshot(&out) == clean, "and so does a build after the site was deleted");
 }
+
+#[test]
+fn two_builds_at_once_each_publish_their_own_site() {
+    let dir = temp_dir("publish-two-at-once");
+    let site = dir.join("site");
+    copy_dir(&fixture("small-en"), &site, &[".tiendo-cache"]);
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    let start = |out: &Path, url: &str| {
+        Command::new(env!("CARGO_BIN_EXE_tiendo"))
+            .args(["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap(), "--base-url", url])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // Each build with its own address renders the earlier year again for it, and would
+    // replace the cache's folder of it while the other copies from it.
+    for _ in 0..4 {
+        let (mut x, mut y) = (start(&a, "https://a.example/"), start(&b, "https://b.example/"));
+        assert!(x.wait().unwrap().success() && y.wait().unwrap().success());
+        for (out, other) in [(&a, "b.example"), (&b, "a.example")] {
+            for f in files(out).into_iter().filter(|f| f.ends_with(".html") || f.ends_with(".xml")) {
+                assert!(!read(out.join(&f)).contains(other), "{f} of {} names {other}", out.display());
+            }
+        }
+    }
+}

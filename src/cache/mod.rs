@@ -45,6 +45,26 @@ fn store(root: &Path, name: &str) -> Option<PathBuf> {
     Some(store)
 }
 
+/// Holds the site's cache for one build at a time: two builds of one site (a `build`
+/// while `serve` runs, two `build`s with other `--base-url`s) would otherwise replace a
+/// year's folder or a picture while the other copies from it, and publish pages made
+/// for the other. The lock goes with the returned file (and with the process, if it is
+/// killed). `None` where the cache cannot be made: there is then nothing to share.
+/// `waiting` is called once, before waiting, when another build holds it.
+pub fn lock(root: &Path, waiting: impl FnOnce()) -> Option<fs::File> {
+    let dir = store(root, "lock")?;
+    let file =
+        fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(dir.join("build")).ok()?;
+    match file.try_lock() {
+        Ok(()) => Some(file),
+        Err(fs::TryLockError::WouldBlock) => {
+            waiting();
+            file.lock().ok().map(|()| file)
+        }
+        Err(fs::TryLockError::Error(_)) => None,
+    }
+}
+
 /// Makes the cache's file at `path` read-only: what the cache keeps is never changed in
 /// place, by tiendo or by anyone else.
 pub(crate) fn read_only(path: &Path) -> io::Result<()> {
@@ -81,6 +101,25 @@ fn put(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_build_of_a_site_holds_its_cache_and_the_next_waits_saying_so() {
+        let root = std::env::temp_dir().join(format!("tiendo-cache-lock-{}", std::process::id()));
+        fs::create_dir_all(&root).unwrap();
+        let first = lock(&root, || panic!("nothing to wait for")).expect("the lock");
+        let (said, got) = (std::sync::mpsc::channel(), std::sync::mpsc::channel());
+        let other = root.clone();
+        let second = std::thread::spawn(move || {
+            let held = lock(&other, move || said.0.send(()).unwrap());
+            got.0.send(held.is_some()).unwrap();
+        });
+        said.1.recv_timeout(std::time::Duration::from_secs(5)).expect("the second build says it waits");
+        assert!(got.1.recv_timeout(std::time::Duration::from_millis(300)).is_err(), "and waits");
+        drop(first);
+        assert!(got.1.recv_timeout(std::time::Duration::from_secs(5)).unwrap(), "until the first is done");
+        second.join().unwrap();
+        fs::remove_dir_all(&root).unwrap();
+    }
 
     #[test]
     fn what_an_ended_build_left_is_known_by_its_name() {
