@@ -259,7 +259,9 @@ impl BuildArgs {
     fn run(self, words: &Catalogue) -> Result<(), Error> {
         let output = self.output.unwrap_or_else(|| self.root.root.join("public"));
         let options = BuildOptions { root: self.root.root, output: output.clone(), base_url: self.base_url };
-        let summary = tiendo::build(&options)?;
+        let summary = tiendo::build_telling(&options, &|| {
+            let _ = writeln!(std::io::stderr().lock(), "{}", words.render(&t!("build_waiting")));
+        })?;
         print_diagnostics(words, &summary.warnings);
         if self.timings {
             let names: Vec<String> =

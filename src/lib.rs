@@ -60,5 +60,11 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>, Error> {
 
 /// Builds the site at `options.root` into `options.output`.
 pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
-    pipeline::run(options, share::Which::All).map(|(summary, _)| summary)
+    build_telling(options, &|| {})
+}
+
+/// [`build`], calling `waiting` if another build of the site is under way, before
+/// waiting for it to end (the site's cache serves one build at a time).
+pub fn build_telling(options: &BuildOptions, waiting: &dyn Fn()) -> Result<Summary, Error> {
+    pipeline::run(options, share::Which::All, waiting).map(|(summary, _)| summary)
 }

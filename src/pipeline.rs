@@ -188,11 +188,15 @@ pub(crate) struct Model {
 }
 
 /// Builds the site of `options` with `pictures`: every stage, in order.
-pub(crate) fn run(options: &BuildOptions, pictures: share::Which) -> Result<(Summary, Model), Error> {
+pub(crate) fn run(
+    options: &BuildOptions,
+    pictures: share::Which,
+    waiting: &dyn Fn(),
+) -> Result<(Summary, Model), Error> {
     let mut watch = Stopwatch::new();
     let target = check_options(options)?;
     let prepared = prepare_for(options, &mut watch)?;
-    run_prepared(&target, prepared, watch, pictures, Some(&options.output))
+    run_prepared(&target, prepared, watch, pictures, Some(&options.output), waiting)
 }
 
 /// The stages after load and validate, for a site [`prepare`]d to be built into `target`
@@ -203,12 +207,11 @@ pub(crate) fn run_prepared(
     mut watch: Stopwatch,
     pictures: share::Which,
     list_beside: Option<&Path>,
+    waiting: &dyn Fn(),
 ) -> Result<(Summary, Model), Error> {
-    // One build of a site at a time: the cache is shared.
-    let _lock = crate::cache::lock(&prepared.root, || {
-        let words = crate::words::messages::for_site(&prepared.root, None);
-        eprintln!("{}", words.render(&t!("build_waiting")));
-    });
+    // One build of a site at a time: the cache is shared. `waiting` is told when another
+    // holds it.
+    let _lock = crate::cache::lock(&prepared.root, waiting);
     let computed = compute::compute(&prepared.site);
     watch.lap("stage_compute");
     let staging = Staging::new(target).map_err(Error::Output)?;

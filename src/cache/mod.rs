@@ -51,7 +51,7 @@ fn store(root: &Path, name: &str) -> Option<PathBuf> {
 /// for the other. The lock goes with the returned file (and with the process, if it is
 /// killed). `None` where the cache cannot be made: there is then nothing to share.
 /// `waiting` is called once, before waiting, when another build holds it.
-pub fn lock(root: &Path, waiting: impl FnOnce()) -> Option<fs::File> {
+pub fn lock(root: &Path, waiting: &dyn Fn()) -> Option<fs::File> {
     let dir = store(root, "lock")?;
     let file =
         fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(dir.join("build")).ok()?;
@@ -106,11 +106,11 @@ mod tests {
     fn one_build_of_a_site_holds_its_cache_and_the_next_waits_saying_so() {
         let root = std::env::temp_dir().join(format!("tiendo-cache-lock-{}", std::process::id()));
         fs::create_dir_all(&root).unwrap();
-        let first = lock(&root, || panic!("nothing to wait for")).expect("the lock");
+        let first = lock(&root, &|| panic!("nothing to wait for")).expect("the lock");
         let (said, got) = (std::sync::mpsc::channel(), std::sync::mpsc::channel());
         let other = root.clone();
         let second = std::thread::spawn(move || {
-            let held = lock(&other, move || said.0.send(()).unwrap());
+            let held = lock(&other, &move || said.0.send(()).unwrap());
             got.0.send(held.is_some()).unwrap();
         });
         said.1.recv_timeout(std::time::Duration::from_secs(5)).expect("the second build says it waits");

@@ -64,7 +64,7 @@ impl Session {
             return Ok(summary);
         }
         // Only the pictures the cache has: a preview does not wait for them to be drawn.
-        let (summary, model) = pipeline::run_prepared(&target, prepared, watch, share::Which::Kept, None)?;
+        let (summary, model) = pipeline::run_prepared(&target, prepared, watch, share::Which::Kept, None, &|| {})?;
         self.last = Some(model);
         Ok(summary)
     }
