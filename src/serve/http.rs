@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::PoisonError;
 use std::time::Duration;
 
-use super::{MAX_HEAD, Shared, TIMEOUT, desk};
+use super::{MAX_HEAD, Shared, TIMEOUT, desk, form};
 
 const RELOAD_JS: &str = include_str!("../../templates/serve/reload.js");
 
@@ -83,7 +83,7 @@ fn post(stream: &mut TcpStream, head: &str, rest: Vec<u8>, target: &str, shared:
     if !path.starts_with(desk::PREFIX) {
         return reply(405, "text/plain; charset=utf-8", "only GET and HEAD here\n");
     }
-    if !header(head, "origin").is_some_and(|o| desk::own_origin(o, shared.port)) {
+    if !header(head, "origin").is_some_and(|o| form::own_origin(o, shared.port)) {
         return forbidden();
     }
     let Some(length) = header(head, "content-length").and_then(|v| v.parse::<u64>().ok()) else {
@@ -101,10 +101,10 @@ fn post(stream: &mut TcpStream, head: &str, rest: Vec<u8>, target: &str, shared:
     if stream.take(missing).read_to_end(&mut body).is_err() || body.len() as u64 != length {
         return reply(400, "text/plain; charset=utf-8", "incomplete request\n");
     }
-    let Some(fields) = desk::multipart(header(head, "content-type").unwrap_or(""), &body) else {
+    let Some(fields) = form::multipart(header(head, "content-type").unwrap_or(""), &body) else {
         return reply(400, "text/plain; charset=utf-8", "bad form\n");
     };
-    if !desk::allowed(header(head, "origin"), &fields, shared) {
+    if !form::allowed(header(head, "origin"), &fields, shared) {
         return forbidden();
     }
     desk::post(path, &fields, shared)

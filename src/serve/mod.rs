@@ -16,6 +16,7 @@
 //! limits and a bounded request, so no client can hold it up for the others.
 
 mod desk;
+mod form;
 mod http;
 mod session;
 
@@ -172,7 +173,7 @@ impl Server {
             status: Mutex::new(Status::default()),
             root: options.root.clone(),
             lang: options.lang.clone(),
-            token: desk::new_token(),
+            token: form::new_token(),
             uploads: preview.dir.join("uploads"),
             reader: options.reader.clone(),
             publishing: Mutex::new(()),
