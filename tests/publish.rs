@@ -357,23 +357,15 @@ fn the_list_of_changed_files_names_exactly_what_a_one_figure_change_changed() {
     );
 
     // A removed unit's files are listed as removed.
-    let units = site.join("data/localities.yaml");
-    let text = read(&units);
-    let kept: String = text.lines().filter(|l| !l.contains("id: lone")).map(|l| format!("{l}\n")).collect();
-    std::fs::write(&units, kept).unwrap();
-    for f in std::fs::read_dir(site.join("data/reports")).unwrap() {
-        let path = f.unwrap().path();
-        let text = read(&path);
-        let kept: String =
-            text.lines().filter(|l| !l.trim_start().starts_with("lone:")).map(|l| format!("{l}\n")).collect();
-        std::fs::write(&path, kept).unwrap();
-    }
-    for f in std::fs::read_dir(site.join("data/targets")).unwrap() {
-        let path = f.unwrap().path();
-        let text = read(&path);
-        let kept: String =
-            text.lines().filter(|l| !l.trim_start().starts_with("lone:")).map(|l| format!("{l}\n")).collect();
-        std::fs::write(&path, kept).unwrap();
+    let without = |path: &Path, line: &dyn Fn(&str) -> bool| {
+        let kept: String = read(path).lines().filter(|l| !line(l)).map(|l| format!("{l}\n")).collect();
+        std::fs::write(path, kept).unwrap();
+    };
+    without(&site.join("data/localities.yaml"), &|l| l.contains("id: lone"));
+    for folder in ["data/reports", "data/targets"] {
+        for f in std::fs::read_dir(site.join(folder)).unwrap() {
+            without(&f.unwrap().path(), &|l| l.trim_start().starts_with("lone:"));
+        }
     }
     let o = tiendo_en(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
