@@ -132,7 +132,9 @@ pub fn is_valid_id(id: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// Escapes text for HTML and XML content and attribute values.
+/// Escapes text for HTML and XML content and attribute values. Control characters
+/// other than tab and line breaks (a stray byte from a spreadsheet, a YAML `"\e"`) are
+/// left out: XML does not allow them even escaped, and they mean nothing on a page.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     push_escaped_html(text, &mut out);
@@ -146,6 +148,11 @@ const ESCAPED: [bool; 256] = {
     while k < 5 {
         table[b"&<>\"'"[k] as usize] = true;
         k += 1;
+    }
+    let mut c = 0;
+    while c < 0x20 {
+        table[c] = !matches!(c, 0x09 | 0x0a | 0x0d);
+        c += 1;
     }
     table
 };
@@ -170,6 +177,7 @@ pub fn push_escaped_html(text: &str, out: &mut String) {
             b'>' => "&gt;",
             b'"' => "&quot;",
             b'\'' => "&#39;",
+            c if ESCAPED[usize::from(c)] => "",
             _ => continue,
         };
         out.push_str(&text[start..k]);
@@ -179,9 +187,27 @@ pub fn push_escaped_html(text: &str, out: &mut String) {
     out.push_str(&text[start..]);
 }
 
+/// What templates escape with: Tera's own escaping,
+/// of the text without its control characters.
+pub fn escape_for_templates(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    if text.bytes().any(|b| b < 0x20 && ESCAPED[usize::from(b)]) {
+        let kept: String = text.chars().filter(|&c| c >= ' ' || matches!(c, '\t' | '\n' | '\r')).collect();
+        return tera::escape_html(&kept, out);
+    }
+    tera::escape_html(text, out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_left_out_of_markup() {
+        assert_eq!(escape_html("North\u{1b} Ward\u{7}\t<b>\n"), "North Ward\t&lt;b&gt;\n");
+        let mut out = Vec::new();
+        escape_for_templates("a\u{0}/b", &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "a/b");
+    }
 
     #[test]
     fn css_strings_hold_any_text_without_quotes_or_markup() {

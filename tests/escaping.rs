@@ -198,3 +198,39 @@ fn feed_and_sitemap_are_escaped_xml() {
     let feed = read(out.join("feed.xml"));
     assert!(feed.contains("<title>News &lt;script&gt;alert(&#39;news&#39;)&lt;/script&gt;</title>"));
 }
+
+#[test]
+fn control_characters_from_the_files_never_reach_markup() {
+    // A YAML "\e" (what `yaml.dump` writes for a stray control byte from a spreadsheet) in
+    // a unit's name and a bulletin's title: chart SVGs and feed.xml stay well-formed XML.
+    let dir = temp_dir("escaping-controls");
+    let site = dir.join("site");
+    copy_dir(&fixture("small-en"), &site, &[".tiendo-cache"]);
+    let units = site.join("data/localities.yaml");
+    std::fs::write(&units, read(&units).replace("name: \"North Ward\"", "name: \"North\\e Ward\\a\"")).unwrap();
+    let update = site.join("content/updates/q3-2025.md");
+    let text = read(&update);
+    let title = text.lines().find(|l| l.starts_with("title:")).unwrap().to_owned();
+    std::fs::write(&update, text.replace(&title, "title: \"Third\\e quarter\"")).unwrap();
+    let out = dir.join("out");
+    let o = tiendo_en(&[
+        "build",
+        "--root",
+        site.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--base-url",
+        "https://x.example/",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut markup = 0;
+    for f in files(&out).into_iter().filter(|f| f.ends_with(".svg") || f.ends_with(".xml") || f.ends_with(".html")) {
+        let bytes = std::fs::read(out.join(&f)).unwrap();
+        let bad = bytes.iter().position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'));
+        assert!(bad.is_none(), "{f} holds a control character at byte {bad:?}");
+        markup += 1;
+    }
+    assert!(markup > 40);
+    assert!(read(out.join("localities/north/index.html")).contains("North Ward"));
+    assert!(read(out.join("feed.xml")).contains("Third quarter"));
+}

@@ -58,6 +58,7 @@ impl Theme {
         let mut tera = Tera::default();
         // Templates are HTML; everything they print is escaped unless marked `safe`.
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+        tera.set_escape_fn(crate::text::escape_for_templates);
         let mut sources: BTreeMap<String, (String, String)> = TEMPLATES
             .iter()
             .map(|(n, t)| ((*n).to_owned(), (format!("(built-in) templates/{n}"), (*t).to_owned())))
