@@ -92,7 +92,7 @@ fn abandoned(temp: &str) -> Option<&str> {
 fn put(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
     let path = dir.join(name);
     let temp = dir.join(temp_name(name));
-    fs::write(&temp, bytes)?;
+    crate::output::write_new(&temp, bytes)?;
     read_only(&temp)?;
     fs::rename(&temp, &path)?;
     Ok(path)

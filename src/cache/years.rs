@@ -192,7 +192,7 @@ impl Keeper {
                     list.push('\n');
                 }
                 list.push_str(&format!("end {}\n", pages.len()));
-                fs::write(self.temp.join(LIST), list).is_ok()
+                crate::output::write_new(&self.temp.join(LIST), list.as_ref()).is_ok()
             });
         if listed {
             match fs::symlink_metadata(&path) {

@@ -416,7 +416,8 @@ fn write_atomically(path: &Path, text: &str) -> Result<(), OutputError> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(err(parent))?;
     }
-    let temp = path.with_extension("yaml.tiendo-tmp");
-    fs::write(&temp, text).map_err(err(&temp))?;
+    // A name of this run's own, created new: never written through a link planted there.
+    let temp = path.with_extension(format!("yaml.{}.tiendo-tmp", crate::output::build_id()));
+    crate::output::write_new(&temp, text.as_bytes()).map_err(err(&temp))?;
     fs::rename(&temp, path).map_err(err(path))
 }

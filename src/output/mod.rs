@@ -311,6 +311,13 @@ impl Sink for Staging {
     }
 }
 
+/// Writes `bytes` into a new file at `path`: never through a link or over a file that is
+/// already there (a temporary name someone planted a link at), which is an error.
+pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    fs::OpenOptions::new().write(true).create_new(true).open(path)?.write_all(bytes)
+}
+
 /// Which file of the cache `from` is, as a hash: its place on the disk, size and time.
 fn identity(from: &Path) -> u128 {
     let meta = fs::metadata(from).ok();
@@ -538,6 +545,20 @@ fn temp(name: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(unix)]
+    fn a_new_file_is_never_written_through_a_planted_link() {
+        let dir = temp("write-new");
+        let target = dir.join("elsewhere");
+        fs::write(&target, "mine").unwrap();
+        std::os::unix::fs::symlink(&target, dir.join("temp")).unwrap();
+        assert!(write_new(&dir.join("temp"), b"the cache's bytes").is_err());
+        assert_eq!(fs::read_to_string(&target).unwrap(), "mine");
+        write_new(&dir.join("fresh"), b"x").unwrap();
+        assert!(write_new(&dir.join("fresh"), b"y").is_err(), "nor over a file already there");
+        fs::remove_dir_all(&dir).unwrap();
+    }
 
     fn names(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> =

@@ -252,7 +252,7 @@ fn import_read(words: &Catalogue, fields: &[Field], shared: &Shared) -> String {
     let id = new_token();
     let stored = std::fs::create_dir_all(&shared.uploads)
         .and_then(|()| upload_path(shared, &id).ok_or(std::io::ErrorKind::InvalidInput.into()))
-        .and_then(|path| std::fs::write(path, &file.data));
+        .and_then(|path| crate::output::write_new(&path, &file.data));
     if let Err(e) = stored {
         return problem(words, &t!("desk_upload_not_stored", why = crate::words::messages::io_reason(&e)));
     }
