@@ -220,7 +220,9 @@ fn open_browser(url: &str) {
 /// Prints a line for the reader; a closed output (the window or the pipe gone) is not an
 /// error worth stopping for.
 fn say(words: &Catalogue, text: &Text) {
-    let _ = writeln!(std::io::stdout().lock(), "{}", words.render(text));
+    // What a file holds (a sheet's name) is shown, never acted on by the terminal.
+    let line = words.render(text);
+    let _ = writeln!(std::io::stdout().lock(), "{}", tiendo::diag::printable(&line));
 }
 
 #[derive(Args, Debug)]

@@ -178,7 +178,7 @@ impl Diagnostic {
 /// `text` as it is safe to print on a terminal: control characters (which could clear
 /// the screen or fake other output), and the Unicode controls that reorder text, are
 /// shown as `\u{…}` escapes.
-fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.chars().any(needs_escape) {
         return std::borrow::Cow::Borrowed(text);
     }

@@ -954,3 +954,19 @@ fn the_month_imported_is_chosen_under_an_indicator_and_a_hidden_column_is_said_t
     );
     assert!(err.contains("is this another month's report?"), "{err}");
 }
+
+#[test]
+fn control_characters_in_a_sheet_are_left_out_of_the_report_and_the_terminal() {
+    // A title with an escape sequence (what another program may leave in a cell).
+    let site = sample_site("import-controls");
+    let o = import_text(
+        &site,
+        "dieu-khien.csv",
+        "BÁO CÁO THÁNG 10/2025 \u{1b}[2J\u{7}\nĐơn vị,BHXH tự nguyện\nPhường Long Mỹ\u{1b},1250\nPhường Ô Môn,900\n",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = read(site.join("data/reports/2025-10.yaml"));
+    assert!(report.contains("source: \"BÁO CÁO THÁNG 10/2025 [2J\""), "{report}");
+    assert!(report.contains("long-my: { voluntary-si: 1250 }"), "a name with a control character is still the unit");
+    assert!(!o.stdout.contains(&0x1b) && !o.stderr.contains(&0x1b), "nothing reaches the terminal raw");
+}

@@ -20,7 +20,10 @@ use crate::words::messages::Text;
 pub(super) fn clean(text: &str) -> String {
     let spaced: String = text
         .nfc()
+        // Zero-width marks, and control characters a cell may carry (an ESC from another
+        // program): neither is part of a name or a title.
         .filter(|c| !matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'))
+        .filter(|c| !c.is_control() || c.is_whitespace())
         .map(|c| if matches!(c, '\u{a0}' | '\u{202f}' | '\u{2007}') { ' ' } else { c })
         .collect();
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
