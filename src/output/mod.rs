@@ -383,18 +383,29 @@ pub fn remove_tree(dir: &Path) -> Result<(), OutputError> {
     if !meta.is_dir() {
         return Err(OutputError::refused(dir.to_owned(), t!("output_is_a_file")));
     }
-    remove_contents(dir)?;
+    // The marker last: a deletion stopped halfway (the process killed) leaves a folder
+    // still marked as tiendo's, which the next build removes.
+    remove_contents(dir, Some(MARKER))?;
+    match fs::remove_file(dir.join(MARKER)) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(OutputError::new(dir.join(MARKER), e)),
+        _ => {}
+    }
     fs::remove_dir(dir).map_err(at(dir))
 }
 
-fn remove_contents(dir: &Path) -> Result<(), OutputError> {
+/// Removes everything in `dir` but the entry named `keep`.
+fn remove_contents(dir: &Path, keep: Option<&str>) -> Result<(), OutputError> {
     use rayon::prelude::*;
-    let entries: Vec<fs::DirEntry> = fs::read_dir(dir).map_err(at(dir))?.collect::<Result<_, _>>().map_err(at(dir))?;
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)
+        .map_err(at(dir))?
+        .filter(|e| !e.as_ref().is_ok_and(|e| keep.is_some_and(|k| e.file_name() == k)))
+        .collect::<Result<_, _>>()
+        .map_err(at(dir))?;
     entries.par_iter().try_for_each(|e| {
         let path = e.path();
         // The entry's own type: a link to a folder is a link, removed as one.
         if e.file_type().is_ok_and(|t| t.is_dir()) {
-            remove_contents(&path)?;
+            remove_contents(&path, None)?;
             fs::remove_dir(&path).map_err(at(&path))
         } else {
             fs::remove_file(&path).map_err(at(&path))
@@ -545,6 +556,23 @@ fn temp(name: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_site_being_deleted_stays_marked_until_its_last_file() {
+        let dir = temp("marker-last");
+        let site = dir.join(".public.tiendo-1-1");
+        fs::create_dir_all(site.join("localities/a")).unwrap();
+        fs::write(site.join(MARKER), "").unwrap();
+        fs::write(site.join("index.html"), "x").unwrap();
+        fs::write(site.join("localities/a/index.html"), "x").unwrap();
+        // What a deletion stopped just before its end leaves: the marker alone.
+        remove_contents(&site, Some(MARKER)).unwrap();
+        assert!(is_marked(&site), "still known as tiendo's");
+        assert_eq!(fs::read_dir(&site).unwrap().count(), 1);
+        remove_tree(&site).unwrap();
+        assert!(!site.exists());
+        fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     #[cfg(unix)]
