@@ -252,4 +252,79 @@ fn no_list_page_is_heavy_at_the_scale_of_the_country() {
     let linked: usize =
         (0..34).map(|g| read(out.join(format!("groups/tinh-{g}/index.html"))).matches("<tr data-old=").count()).sum();
     assert_eq!(linked, 3321, "every unit in its province's list");
+    // A province's page leads with its units: links to its parts, then the list, then
+    // the rankings.
+    let province = read(out.join("groups/tinh-7/index.html"));
+    let at = |what: &str| province.find(what).unwrap_or_else(|| panic!("{what}"));
+    assert!(at("<nav class=\"jump\"") < at("id=\"h-units\"") && at("id=\"h-units\"") < at("class=\"bars"));
+    assert!(province.contains("<a href=\"#ranking-group-members\">Xếp hạng Tham gia</a>"));
+    assert!(province.contains("id=\"ranking-group-members\""), "the link leads somewhere");
+    // Every rank and count over 999 with its thousands separator, on every page.
+    let mut bare = Vec::new();
+    for page in files(&out).iter().filter(|f| f.ends_with(".html")) {
+        let text = text_of(&read(out.join(page)));
+        bare.extend(bare_numbers(&text).into_iter().map(|n| format!("{page}: {n}")).take(3));
+    }
+    assert!(bare.is_empty(), "{:#?}", &bare[..bare.len().min(20)]);
+}
+
+/// The numbers of four digits or more in `text` written without a thousands separator,
+/// with what precedes them: not a year (alone, or ending a date), nor a unit's code or a
+/// part of a name ("mã 10005", "Xã Số 1234"), which take none.
+fn bare_numbers(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut k = 0;
+    while k < chars.len() {
+        if !chars[k].is_ascii_digit() {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        while k < chars.len() && chars[k].is_ascii_digit() {
+            k += 1;
+        }
+        let number: String = chars[start..k].iter().collect();
+        let before: String = chars[start.saturating_sub(12)..start].iter().collect();
+        let joined = start > 0 && matches!(chars[start - 1], '.' | ',' | '/' | '-');
+        let year = number.len() == 4 && number.starts_with("20");
+        let named = ["mã ", "Số ", "Cũ "].iter().any(|w| before.ends_with(w));
+        if number.len() >= 4 && !joined && !year && !named {
+            found.push(format!("…{before}{number}"));
+        }
+    }
+    found
+}
+
+/// The units a page's tables list, by their id, in order.
+fn listed(html: &str) -> Vec<String> {
+    html.split("<th scope=\"row\"><a href=\"")
+        .skip(1)
+        .filter_map(|rest| unit_id(rest.split('"').next()?))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn an_areas_units_come_first_in_the_order_of_the_list_of_every_unit() {
+    let site = sample_copy("ward-group-order");
+    let (out, _) = built(&site);
+    let every = listed(&read(out.join("localities/index.html")));
+    let page = read(out.join("groups/can-tho-cu/index.html"));
+    let area = listed(&page);
+    assert!(area.len() > 10, "{area:?}");
+    let in_every: Vec<String> = every.into_iter().filter(|id| area.contains(id)).collect();
+    assert_eq!(area, in_every, "the same order as the list of every unit");
+    let at = |what: &str| page.find(what).unwrap_or_else(|| panic!("{what}"));
+    assert!(at("<nav class=\"jump\"") < at("id=\"h-units\"") && at("id=\"h-units\"") < at("id=\"h-map\""));
+    assert!(at("id=\"h-map\"") < at("id=\"ranking-group-voluntary-si\""));
+    for target in ["h-units", "h-map", "ranking-group-voluntary-si", "ranking-group-health-insurance"] {
+        assert!(page.contains(&format!("<a href=\"#{target}\">")), "{target}");
+    }
+    // The list by area is searched whole: the box goes above the first area's heading.
+    let by_area = read(out.join("localities/by-area.html"));
+    let heading = by_area.find("<h2>").unwrap();
+    assert!(by_area.find("<div data-search-here></div>").is_some_and(|here| here < heading));
+    let script = read(out.join("assets/search.js"));
+    assert!(script.contains("document.querySelector(\"[data-search-here]\") || folded || first"));
 }

@@ -49,9 +49,19 @@ fn every_place_has_a_picture_and_pages_name_it_with_a_base_url() {
         )
     );
     assert!(page.contains(r#"<meta name="twitter:card" content="summary_large_image">"#));
+    // The picture described as it shows the figures, each big number said to be progress.
+    assert!(page.contains(
+        r#"<meta property="og:image:alt" content="North Ward. Figures as of 30 Sep 2025. Enrolment, of the target: 70.00%, At risk (700 of a target of 1,000 people)."#
+    ));
+    // What a link says: the page's figures in sentences.
     assert!(
-        page.contains(r#"<meta property="og:image:alt" content="North Ward has reached 70.00% of its 2025 Enrolment"#)
+        page.contains(
+            r#"<meta property="og:description" content="North Ward has reached 70.00% of its 2025 Enrolment"#
+        )
     );
+    // The home page's: the city's figures, not the site's description.
+    let home = read(out.join("index.html"));
+    assert!(home.contains(r#"<meta property="og:description" content="Riverside City has reached"#), "{home}");
     // A bulletin shares the home page's picture, described by what it shows.
     let bulletin = read(out.join("updates/q3-2025/index.html"));
     assert!(bulletin.contains(r#"content="https://example.org/progress/share/home.png""#));
@@ -75,6 +85,11 @@ fn without_a_base_url_there_is_no_og_image_but_the_pictures_are_there_to_downloa
     let out = dir.join("public");
     build(&site, &out);
     let page = read(out.join("localities/north/index.html"));
+    // What needs no address is there: the title, the figures, the language.
+    assert!(page.contains(r#"<meta property="og:title" content="North Ward">"#), "{page}");
+    assert!(page.contains(r#"<meta property="og:description" content="North Ward has reached 70.00% of its 2025"#));
+    assert!(page.contains(r#"<meta property="og:locale" content="en_"#));
+    assert!(!page.contains("og:url") && !page.contains(r#"rel="canonical""#));
     assert!(
         !page.contains("og:image")
             && page.contains(r#"<meta name="twitter:card" content="summary">"#) == page.contains("twitter:card")
@@ -166,4 +181,53 @@ fn the_months_build_gives_the_same_bytes_as_a_cold_build() {
     // The same input built with no cache and no earlier output.
     build_summary(&cold, &dir.join("out-cold"));
     assert_identical(&dir.join("out"), &dir.join("out-cold"));
+}
+
+/// The colour of pixel (`x`, `y`) of a PNG, decoded.
+fn pixel(path: &Path, x: usize, y: usize) -> [u8; 3] {
+    let mut decoder = png::Decoder::new(std::io::BufReader::new(fs::File::open(path).unwrap()));
+    decoder.set_transformations(png::Transformations::EXPAND);
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut pixels).unwrap();
+    let per = frame.buffer_size() / (frame.width * frame.height) as usize;
+    let at = (y * frame.width as usize + x) * per;
+    [pixels[at], pixels[at + 1], pixels[at + 2]]
+}
+
+#[test]
+fn a_sites_notice_travels_on_every_picture_and_in_what_a_link_says() {
+    let dir = temp_dir("share-notice");
+    let (plain, noted) = (dir.join("plain"), dir.join("noted"));
+    copy_dir(&fixture("small-en"), &plain, &[".tiendo-cache"]);
+    copy_dir(&fixture("small-en"), &noted, &[".tiendo-cache"]);
+    let notice = "Provisional: September's figures will be corrected.";
+    let settings = noted.join("site.yaml");
+    fs::write(&settings, format!("{}notice: \"{notice}\"\n", read(&settings))).unwrap();
+    build(&plain, &dir.join("out-plain"));
+    build(&noted, &dir.join("out-noted"));
+    let pictures = files(&dir.join("out-noted/share"));
+    assert_eq!(pictures.len(), 9);
+    for p in &pictures {
+        let (with, without) = (dir.join("out-noted/share").join(p), dir.join("out-plain/share").join(p));
+        // The notice's band across the foot, in the pages' notice colour; not without one.
+        assert_eq!(pixel(&with, 4, 626), [0xff, 0xf4, 0xce], "{p}");
+        assert_ne!(pixel(&without, 4, 626), [0xff, 0xf4, 0xce], "{p}");
+        assert!(fs::read(&with).unwrap() != fs::read(&without).unwrap(), "{p}");
+    }
+    // What a link says, and what the picture is said to show, end with the notice.
+    for page in
+        ["index.html", "localities/north/index.html", "groups/east-bank/index.html", "updates/q3-2025/index.html"]
+    {
+        let html = read(dir.join("out-noted").join(page));
+        let said = |property: &str| {
+            let start =
+                html.find(&format!("<meta property=\"{property}\" content=\"")).unwrap_or_else(|| panic!("{page}"));
+            html[start..].split('>').next().unwrap().to_owned()
+        };
+        let escaped = notice.replace('\'', "&#39;");
+        assert!(said("og:description").ends_with(&format!(" {escaped}\"")), "{page}: {}", said("og:description"));
+        assert!(said("og:image:alt").ends_with(&format!(" {escaped}\"")), "{page}: {}", said("og:image:alt"));
+        assert!(!read(dir.join("out-plain").join(page)).contains("September&#39;s figures"));
+    }
 }

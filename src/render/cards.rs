@@ -32,9 +32,10 @@ pub fn share_cards(site: &Site, computed: &Computed, strings: &Strings) -> Vec<(
     Page::all(site).into_iter().filter_map(|page| Some((page.share_image(site)?, cards.card(page)?))).collect()
 }
 
-/// The home page's card, which pages without a picture of their own share.
-pub(super) fn home_card(site: &Site, year: &YearData, words: Words) -> Option<Card> {
-    Cards { site, year, words }.card(Page::Home)
+/// The card of `page`, when it has a picture of its own; the home page's is also shared
+/// by the pages that have none.
+pub(super) fn card_of(site: &Site, year: &YearData, words: Words, page: Page) -> Option<Card> {
+    Cards { site, year, words }.card(page)
 }
 
 struct Cards<'a> {
@@ -132,6 +133,7 @@ impl Cards<'_> {
                 &[("date", &date), ("year", &self.year.year.to_string())],
             ),
             lines,
+            notice: self.site.config.notice.clone(),
         }
     }
 }

@@ -104,7 +104,7 @@ impl Renderer<'_> {
     pub(super) fn updates(&self) -> Result<Counts, RenderError> {
         let title = self.s("title_updates");
         let ctx = UpdatesContext { items: self.update_items(usize::MAX) };
-        self.write_page(Page::Updates, title.clone(), title, None, &ctx)?;
+        self.write_page(Page::Updates, title.clone(), title, None, None, &ctx)?;
         Ok(PAGE)
     }
 
@@ -116,7 +116,7 @@ impl Renderer<'_> {
         let body = markdown::render_linked(&d.markdown, 2, "", Some((self.places, &root)));
         let ctx = DocContext { date: d.date.map(|x| self.words.fmt.date(x)), body };
         let description = d.summary.clone().unwrap_or_else(|| doc_title(d));
-        self.write_page(Page::Update(k), doc_title(d), description, None, &ctx)?;
+        self.write_page(Page::Update(k), doc_title(d), description, None, None, &ctx)?;
         Ok(PAGE)
     }
 
@@ -124,7 +124,7 @@ impl Renderer<'_> {
         let d = &self.site.content.pages[k];
         let ctx = DocContext { date: None, body: markdown::render(&d.markdown, 2, "") };
         let description = d.summary.clone().unwrap_or_else(|| doc_title(d));
-        self.write_page(Page::Standalone(k), doc_title(d), description, None, &ctx)?;
+        self.write_page(Page::Standalone(k), doc_title(d), description, None, None, &ctx)?;
         Ok(PAGE)
     }
 
@@ -158,7 +158,7 @@ impl Renderer<'_> {
             extra: self.site.content.methodology.as_ref().map(|d| markdown::render(&d.markdown, 2, "m-")),
         };
         let title = self.s("title_methodology");
-        self.write_page(Page::Methodology, title.clone(), title, None, &ctx)?;
+        self.write_page(Page::Methodology, title.clone(), title, None, None, &ctx)?;
         Ok(PAGE)
     }
 
@@ -173,7 +173,7 @@ impl Renderer<'_> {
             .find(|(name, _)| name == "style.css")
             .map(|(_, css)| String::from_utf8_lossy(css).replace("</", "<\\/"))
             .unwrap_or_default();
-        self.write_page(Page::NotFound, title.clone(), title, None, &NotFoundContext { inline_style: style })?;
+        self.write_page(Page::NotFound, title.clone(), title, None, None, &NotFoundContext { inline_style: style })?;
         Ok(PAGE)
     }
 

@@ -6,18 +6,12 @@ use serde::Serialize;
 use super::docs::UpdateItem;
 use super::place::{Place, Which};
 use super::ranks::BarRow;
-use super::views::{BarsView, FigureView, JoinView, icon};
+use super::views::{BarsView, FigureView, JoinView, Link, icon};
 use super::{Counts, Page, RenderError, Renderer};
 use crate::markdown;
 use crate::model::IndicatorKind;
 use crate::pages::{FIGURES_CSV, FIGURES_JSON};
 use crate::progress::Status;
-
-#[derive(Serialize)]
-struct Link {
-    name: String,
-    href: String,
-}
 
 /// A unit in the list the home page's find box searches: what it was formed from too.
 #[derive(Serialize)]
@@ -147,6 +141,8 @@ impl Renderer<'_> {
         self.written_figures(&mut figures, 3, false, Page::Home);
         let mut names: Vec<usize> = (0..site.localities.len()).collect();
         self.sort_by_name(&mut names);
+        // What a link to the home page says: the city's figures.
+        let sentences = Some(self.description(&figures, &None)).filter(|s| !s.is_empty());
         let home = Home {
             heading: self.words.s.fill("home_heading", &[("city", &site.city.name), ("year", &year)]),
             whole: self.s(self.whole()),
@@ -201,7 +197,7 @@ impl Renderer<'_> {
         // The dataset is the whole site's, described once, on the current home page.
         let jsonld = (!self.archived).then(|| self.dataset_jsonld(&description));
         let ctx = HomeContext { home, join: self.join().filter(|_| !self.archived) };
-        self.write_page(Page::Home, site.config.title.clone(), description, jsonld, &ctx)?;
+        self.write_page(Page::Home, site.config.title.clone(), description, sentences, jsonld, &ctx)?;
         Ok(Counts { pages: 1, charts })
     }
 

@@ -110,7 +110,7 @@ impl Renderer<'_> {
             });
         }
         let title = self.s("title_indicators");
-        self.write_page(Page::Indicators, title.clone(), title, None, &IndicatorsContext { items })?;
+        self.write_page(Page::Indicators, title.clone(), title, None, None, &IndicatorsContext { items })?;
         Ok(PAGE)
     }
 
@@ -208,7 +208,7 @@ impl Renderer<'_> {
             ranking,
         };
         let description = ctx.city.sentence.clone();
-        self.write_page(Page::Indicator(i), ind.name.clone(), description, None, &ctx)?;
+        self.write_page(Page::Indicator(i), ind.name.clone(), description, None, None, &ctx)?;
         Ok(Counts { pages: 1, charts: usize::from(!ctx.ranking.file.is_empty()) })
     }
 

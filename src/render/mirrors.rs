@@ -237,7 +237,9 @@ impl FigureView {
             }
             out.push('\n');
             if let Some(html) = self.ranking.as_ref().and_then(|r| r.html.as_deref()) {
-                let _ = write!(out, "<h{0}>", level + 1);
+                let _ = write!(out, "<h{0} id=\"ranking-", level + 1);
+                text(&mut out, &self.id);
+                out.push_str("\">");
                 key(&mut out, "group_ranking");
                 let _ = writeln!(out, "</h{0}>", level + 1);
                 out.push_str("<p class=\"key\">");

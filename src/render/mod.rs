@@ -338,12 +338,15 @@ impl Renderer<'_> {
     }
 
     /// Renders `page` with `context` (plus `root` and `page`, its title, description and
-    /// addresses) and writes it where the page goes.
+    /// addresses) and writes it where the page goes. What a link to the page says when
+    /// shared is `figures` (its figures in sentences, where its description is something
+    /// else) or its description, and the site's notice.
     fn write_page<C: Serialize>(
         &self,
         page: Page,
         title: String,
         description: String,
+        figures: Option<String>,
         jsonld: Option<String>,
         context: &C,
     ) -> Result<(), RenderError> {
@@ -353,10 +356,15 @@ impl Renderer<'_> {
             Page::Home => self.years_result(self.year),
             _ => self.words.s.fill("archive_title", &[("title", &title), ("year", &self.year.year.to_string())]),
         };
-        let image = self.image(page, &description);
+        let image = self.image(page);
+        let mut share = figures.unwrap_or_else(|| description.clone());
+        if let Some(notice) = &self.site.config.notice {
+            share = format!("{share} {notice}").trim_start().to_owned();
+        }
         let meta = PageMeta {
             title,
             description,
+            share,
             section: page.section(),
             canonical: self.canonical(page.canonical()),
             jsonld,
@@ -417,21 +425,26 @@ impl Renderer<'_> {
         absolute(self.site, &self.path(page))
     }
 
-    /// The share image of `page`, with a base URL: its own, described by the page's
-    /// sentences, or the home page's. An earlier year's pages have none: the pictures show
-    /// the current figures.
-    fn image(&self, page: Page, description: &str) -> Option<ImageMeta> {
+    /// The share image of `page`, with a base URL: its own or the home page's, described
+    /// as the picture shows it. An earlier year's pages have none: the pictures show the
+    /// current figures.
+    fn image(&self, page: Page) -> Option<ImageMeta> {
         if self.archived || page == Page::NotFound {
             return None;
         }
         match page.share_image(self.site) {
-            Some(path) => Some(ImageMeta { url: absolute(self.site, &path)?, alt: description.to_owned() }),
+            Some(path) => Some(ImageMeta {
+                url: absolute(self.site, &path)?,
+                alt: cards::card_of(self.site, self.year, self.words, page).map(|c| c.alt()).unwrap_or_default(),
+            }),
             None => Some(ImageMeta {
                 url: absolute(self.site, crate::pages::HOME_IMAGE)?,
                 alt: self
                     .home_alt
                     .get_or_init(|| {
-                        cards::home_card(self.site, self.year, self.words).map(|c| c.alt()).unwrap_or_default()
+                        cards::card_of(self.site, self.year, self.words, Page::Home)
+                            .map(|c| c.alt())
+                            .unwrap_or_default()
                     })
                     .clone(),
             }),

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::mirrors::{Chrome, mirrored};
 use super::place::{Place, Which};
 use super::ranks::{self, BarRow};
-use super::views::{CompareView, EmbedView, FigureView, JoinView, TableView, UnitRow, UnitRows, column_labels};
+use super::views::{CompareView, EmbedView, FigureView, JoinView, Link, TableView, UnitRow, UnitRows, column_labels};
 use super::{Counts, PAGE, Page, RenderError, Renderer};
 use crate::markdown;
 use crate::model::LocalityKind;
@@ -114,6 +114,8 @@ struct GroupContext {
     maps: Vec<super::maps::MapView>,
     /// That the year's targets are not published yet, said once for its figures.
     pending_note: Option<String>,
+    /// Links to the parts of the page: its units, its map, each indicator's ranking.
+    jumps: Vec<Link>,
     figures: Vec<FigureView>,
     table_caption: String,
     indicator_heads: Vec<String>,
@@ -205,7 +207,7 @@ impl Renderer<'_> {
             indicator_heads: self.indicator_heads(),
             labels: self.indicator_labels(),
         };
-        self.write_page(page, title, lead, None, &ctx)?;
+        self.write_page(page, title, lead, None, None, &ctx)?;
         Ok(PAGE)
     }
 
@@ -237,7 +239,7 @@ impl Renderer<'_> {
             indicator_heads: Vec::new(),
             labels: String::new(),
         };
-        self.write_page(Page::Localities, self.s("title_localities"), lead, None, &ctx)?;
+        self.write_page(Page::Localities, self.s("title_localities"), lead, None, None, &ctx)?;
         Ok(PAGE)
     }
 
@@ -305,7 +307,7 @@ impl Renderer<'_> {
             // on their own pages.
             history: if self.archived { Vec::new() } else { self.history(l)? },
         };
-        self.write_page(Page::Locality(l), loc.label.clone(), description, None, &ctx)?;
+        self.write_page(Page::Locality(l), loc.label.clone(), description, None, None, &ctx)?;
         Ok(Counts { pages: 1 + embeds, charts })
     }
 
@@ -339,7 +341,7 @@ impl Renderer<'_> {
             EmbedView { name, href: self.href(Page::Locality(l)), f, open: s.fill("embed_open", &[("name", name)]) };
         let title = self.embed_title(l, i);
         if !mirrored(self.theme, EmbedView::TEMPLATE) {
-            return self.write_page(page, title, f.sentence.clone(), None, &view);
+            return self.write_page(page, title, f.sentence.clone(), None, None, &view);
         }
         let path = page.path(site);
         let canonical = self.canonical(page.canonical());
@@ -438,21 +440,37 @@ impl Renderer<'_> {
         }
         let mut figures = self.this_years(figures);
         let pending_note = self.pending_note(&figures);
+        let maps = self.group_maps(g);
+        let link = |name: String, href: String| Link { name, href };
+        let mut jumps = vec![link(self.s("group_units"), "h-units".into())];
+        if !maps.is_empty() {
+            jumps.push(link(self.s("group_map"), "h-map".into()));
+        }
+        for f in figures.iter().filter(|f| f.ranking.is_some()) {
+            let ind = self.site.indicators.iter().find(|ind| f.id == format!("{}-{}", place.id_prefix, ind.id));
+            let short = ind.map_or(&f.indicator_name, |ind| &ind.short);
+            let name = self.words.s.fill("group_jump_ranking", &[("indicator", short)]);
+            jumps.push(link(name, format!("ranking-{}", f.id)));
+        }
         self.written_figures(&mut figures, 2, false, Page::Group(g));
         let lead = self.words.s.fill("group_lead", &[("n", &self.words.fmt.count(group.members.len() as u64))]);
         let description = self.description(&figures, &pending_note);
         let year = self.year.year.to_string();
+        let mut members = group.members.clone();
+        self.sort_by_name(&mut members);
         let ctx = GroupContext {
             group: GroupFacts { name: group.name.clone(), lead },
-            maps: self.group_maps(g),
+            maps,
             pending_note,
+            jumps,
             figures,
             table_caption: self.words.s.fill("table_group_caption", &[("name", &group.name), ("year", &year)]),
             indicator_heads: self.indicator_heads(),
             labels: self.indicator_labels(),
-            rows: self.unit_rows(group.members.iter().copied(), Page::Group(g)),
+            // In the order of the list of every unit: by name, as readers look for them.
+            rows: self.unit_rows(members.into_iter(), Page::Group(g)),
         };
-        self.write_page(Page::Group(g), group.name.clone(), description, None, &ctx)?;
+        self.write_page(Page::Group(g), group.name.clone(), description, None, None, &ctx)?;
         Ok(Counts { pages: 1, charts })
     }
 
@@ -566,7 +584,7 @@ impl Renderer<'_> {
 
     /// A page's description: its figures' sentences, and the note that the year's
     /// targets are not published yet.
-    fn description(&self, figures: &[FigureView], pending_note: &Option<String>) -> String {
+    pub(super) fn description(&self, figures: &[FigureView], pending_note: &Option<String>) -> String {
         let sentences = figures.iter().map(|f| f.sentence.as_str()).chain(pending_note.as_deref());
         sentences.collect::<Vec<_>>().join(" ")
     }

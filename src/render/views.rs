@@ -18,8 +18,11 @@ use crate::words::Strings;
 #[derive(Serialize)]
 pub struct PageMeta {
     pub title: String,
-    /// The page's description and share text.
+    /// The page's description.
     pub description: String,
+    /// What a link to the page says when shared (`og:description`): its figures, and the
+    /// site's notice.
+    pub share: String,
     /// Which navigation entry is current.
     pub section: &'static str,
     pub canonical: Option<String>,
@@ -32,6 +35,13 @@ pub struct PageMeta {
     pub as_of: Option<String>,
     /// The picture a link to the page shows when shared, with a base URL.
     pub image: Option<ImageMeta>,
+}
+
+/// A link: what it says, and where it goes.
+#[derive(Serialize)]
+pub struct Link {
+    pub name: String,
+    pub href: String,
 }
 
 /// A share image: its absolute address, and what it shows in words.

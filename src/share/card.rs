@@ -19,6 +19,19 @@ const MUTED: Colour = Colour("#555555");
 const TRACK: Colour = Colour("#e3e3e3");
 const ACCENT: Colour = Colour("#1f4e9c");
 const PAPER: Colour = Colour("#ffffff");
+/// The sides, which a square preview cuts away: a tint of the accent that frames the
+/// middle.
+const SIDE: Colour = Colour("#e8eef7");
+/// The notice's band, in the colours of the pages' notice.
+const NOTICE: Colour = Colour("#fff4ce");
+const NOTICE_RULE: Colour = Colour("#8f4d00");
+const NOTICE_INK: Colour = Colour("#3d2a00");
+
+/// What a reader must see is between these: the middle 600 px, which a square cut from
+/// the middle of the picture (630 px wide) keeps.
+const LEFT: f64 = 300.0;
+const RIGHT: f64 = 900.0;
+const WIDE: f64 = RIGHT - LEFT;
 
 /// The class of a text that many pictures of a site have at the same place (an
 /// indicator's name, a status, the date, the site's name): the painter draws it once for
@@ -36,6 +49,9 @@ pub struct Card {
     pub as_of: String,
     /// One line per indicator, at most [`MAX_LINES`] of them shown.
     pub lines: Vec<Line>,
+    /// The site's notice ("most figures here are illustrative"), which must travel
+    /// with every picture, as it heads every page.
+    pub notice: Option<String>,
 }
 
 /// The most indicator lines a picture has room for, legible on a phone's preview.
@@ -75,72 +91,115 @@ impl Card {
             }
             alt.push('.');
         }
+        if let Some(notice) = &self.notice {
+            let _ = write!(alt, " {notice}");
+        }
         alt
     }
 
-    /// The picture as SVG, 1200×630, drawn with the built-in font. From the top: the
-    /// place's name and the date of its figures; a block per indicator (its name and
-    /// status in words, its progress as a large number beside a bar whose end is the
-    /// target, and the numbers under the bar); the site's name at the foot. Sizes are for
-    /// a preview 300 px wide, where the smallest of them is still about 8 px.
+    /// The picture as SVG, 1200×630, drawn with the built-in font.
+    ///
+    /// Chat apps show a link's picture whole, or as a square cut from its middle: what
+    /// a reader must see — the place's name, the date of its figures, each indicator's
+    /// progress and status, and the site's notice — is in the middle 600 px of the width,
+    /// which a centred square keeps, and the sides only frame it. From the top: the
+    /// site's name, the place's name and the date; a block per indicator (its name with
+    /// what the number is, its status in words, its progress as a large number beside a
+    /// bar whose end is the target, and the numbers under the bar where there is room);
+    /// the notice, when the site has one, in a band at the foot. Sizes are for a preview
+    /// 300 px wide, where the smallest of them is still about 6 px.
     pub fn svg(&self) -> String {
-        const LEFT: f64 = 56.0;
-        const RIGHT: f64 = WIDTH as f64 - 56.0;
-        const WIDE: f64 = RIGHT - LEFT;
         let (width, height) = (f64::from(WIDTH), f64::from(HEIGHT));
         let mut svg = canvas();
-        svg.rect(0.0, 0.0, width, height, PAPER);
-        svg.rect(0.0, 0.0, width, 16.0, ACCENT);
+        svg.rect(0.0, 0.0, width, height, SIDE);
+        // The middle, white to the edges of a centred square.
+        svg.rect(LEFT - 15.0, 0.0, WIDE + 30.0, height, PAPER);
+        svg.rect(0.0, 0.0, width, 12.0, ACCENT);
         let text = |svg: &mut Svg, common: bool, at, anchor, size, bold, fill, words: &str| {
             svg.line(common.then_some(COMMON), at, anchor, size, bold, fill, words)
         };
-        text(&mut svg, false, (LEFT, 96.0), Anchor::Start, fit(&self.title, 66.0, WIDE), true, INK, &self.title);
-        text(&mut svg, true, (LEFT, 146.0), Anchor::Start, fit(&self.as_of, 36.0, WIDE), false, MUTED, &self.as_of);
-        // The foot: the site's name under a rule.
-        svg.rect(LEFT, height - 78.0, WIDE, 2.0, TRACK);
-        let foot = (LEFT, height - 30.0);
-        text(&mut svg, true, foot, Anchor::Start, fit(&self.site, 32.0, WIDE), false, MUTED, &self.site);
+        let middle = width / 2.0;
+        text(&mut svg, true, (middle, 50.0), Anchor::Middle, fit(&self.site, 24.0, WIDE), false, MUTED, &self.site);
+        // The name on one line, or on two when one would make it too small to read.
+        let mut y = 116.0;
+        let title = match fit(&self.title, 56.0, WIDE) {
+            size if size >= 44.0 => vec![(self.title.clone(), size)],
+            _ => {
+                let mut lines = lines_of(&self.title, 44.0, true, WIDE);
+                if lines.len() > 2 {
+                    let rest = lines.split_off(1).join(" ");
+                    lines.push(rest);
+                }
+                y = 92.0;
+                lines.into_iter().map(|l| (l.clone(), fit(&l, 44.0, WIDE))).collect()
+            }
+        };
+        for (k, (line, size)) in title.iter().enumerate() {
+            if k > 0 {
+                y += 46.0;
+            }
+            text(&mut svg, false, (middle, y), Anchor::Middle, *size, true, INK, line);
+        }
+        y += 42.0;
+        text(&mut svg, true, (middle, y), Anchor::Middle, fit(&self.as_of, 28.0, WIDE), false, MUTED, &self.as_of);
+        // The notice, in a band across the foot: the same on every picture of the site.
+        let mut bottom = height - 16.0;
+        if let Some(notice) = self.notice.as_deref().filter(|n| !n.trim().is_empty()) {
+            let (size, lines) = wrap(notice, WIDE);
+            let leading = size * 1.3;
+            let band = lines.len() as f64 * leading + 28.0;
+            let top = height - band;
+            svg.rect(0.0, top, width, band, NOTICE);
+            svg.rect(0.0, top, width, 4.0, NOTICE_RULE);
+            for (k, line) in lines.iter().enumerate() {
+                let y = top + 16.0 + size + k as f64 * leading;
+                text(&mut svg, true, (middle, y), Anchor::Middle, size, false, NOTICE_INK, line);
+            }
+            bottom = top - 12.0;
+        }
         let shown = &self.lines[..self.lines.len().min(MAX_LINES)];
-        let (top, bottom) = (176.0, height - 96.0);
-        let block = ((bottom - top) / shown.len().max(1) as f64).min(180.0);
-        // A block needs 160 px with the numbers under its bar, 124 without: with three
-        // indicators those are left out (they are on the page), so that the rest stays
-        // large enough to read on a phone's preview.
-        let details = block >= 140.0;
-        let s = (block / if details { 160.0 } else { 124.0 }).min(1.0);
+        let top = y + 24.0;
+        let block = ((bottom - top) / shown.len().max(1) as f64).min(170.0);
+        // A block needs 140 px with the numbers under its bar, 106 without: where there is
+        // no room for them they are left out (they are on the page), so that the rest
+        // stays large enough to read on a phone's preview.
+        let details = block >= 132.0;
+        let s = (block / if details { 140.0 } else { 106.0 }).min(1.0);
         for (k, line) in shown.iter().enumerate() {
             let y = top + k as f64 * block;
-            let label = 40.0 * s;
+            let label = 28.0 * s;
             let first = y + label;
             // The status on the right, as a word in a coloured box: never colour alone.
             let mut room = WIDE;
             if let Some((word, colour)) = &line.status {
-                let w = estimate(word, label, true) + 32.0 * s;
-                let (box_y, box_h) = (first - label * 0.98, label * 1.32);
-                svg.rounded_rect(RIGHT - w, box_y, w, box_h, 8.0 * s, Colour(colour));
-                text(&mut svg, true, (RIGHT - 16.0 * s, first), Anchor::End, label, true, PAPER, word);
-                room -= w + 24.0;
+                let size = 26.0 * s;
+                let w = estimate(word, size, true) + 24.0 * s;
+                let (box_y, box_h) = (first - size * 1.02, size * 1.36);
+                svg.rounded_rect(RIGHT - w, box_y, w, box_h, 6.0 * s, Colour(colour));
+                text(&mut svg, true, (RIGHT - 12.0 * s, first), Anchor::End, size, true, PAPER, word);
+                room -= w + 16.0;
             }
             let size = fit(&line.label, label, room);
             text(&mut svg, true, (LEFT, first), Anchor::Start, size, false, INK, &line.label);
-            let big = 60.0 * s;
+            let big = 54.0 * s;
             let second = first + 14.0 * s + big;
-            text(&mut svg, false, (LEFT, second), Anchor::Start, big, true, INK, &line.big);
-            let x = (LEFT + estimate(&line.big, big, true) + 32.0 * s).max(LEFT + 380.0 * s);
-            let detail = 30.0 * s;
+            let big_size = fit(&line.big, big, WIDE * 0.6);
+            text(&mut svg, false, (LEFT, second), Anchor::Start, big_size, true, INK, &line.big);
+            let x = LEFT + estimate(&line.big, big_size, true) + 24.0 * s;
+            let detail = 24.0 * s;
             match line.fill {
                 Some(fill) => {
                     // The track is the target, marked at its end; the bar, what was reached.
-                    let (w, h) = (RIGHT - x, 28.0 * s);
+                    let (w, h) = (RIGHT - x, 22.0 * s);
                     let bar = second - big * 0.36 - h / 2.0;
                     let colour = line.status.as_ref().map_or(ACCENT, |st| Colour(st.1));
                     svg.rounded_rect(x, bar, w, h, h / 2.0, TRACK);
                     let filled = (w * fill.clamp(0.0, 1.0)).max(h);
                     svg.rounded_rect(x, bar, filled, h, h / 2.0, colour);
-                    svg.rect(RIGHT - 6.0, bar - 9.0 * s, 6.0, h + 18.0 * s, INK);
+                    svg.rect(RIGHT - 5.0, bar - 7.0 * s, 5.0, h + 14.0 * s, INK);
                     if details {
-                        let under = (RIGHT, bar + h + 14.0 * s + detail);
-                        let size = fit(&line.detail, detail, w);
+                        let under = (RIGHT, second + 12.0 * s + detail);
+                        let size = fit(&line.detail, detail, WIDE);
                         text(&mut svg, false, under, Anchor::End, size, false, MUTED, &line.detail);
                     }
                 }
@@ -170,6 +229,47 @@ fn estimate(words: &str, size: f64, bold: bool) -> f64 {
         })
         .sum::<f64>()
         * size
+}
+
+/// `words` in lines at most `room` wide, and the size they are at: as large as 26 px
+/// while they take at most three lines, else smaller, down to 20 px; what does not fit in
+/// five lines at that size is cut, and the cut said with "…".
+fn wrap(words: &str, room: f64) -> (f64, Vec<String>) {
+    let mut size = 26.0;
+    loop {
+        let lines = lines_of(words, size, false, room);
+        if lines.len() <= 3 || size <= 20.0 {
+            let mut lines = lines;
+            if lines.len() > 5 {
+                lines.truncate(5);
+                if let Some(last) = lines.last_mut() {
+                    last.push_str(" …");
+                }
+            }
+            return (size, lines);
+        }
+        size -= 2.0;
+    }
+}
+
+/// `words` broken between words into lines at most `room` wide at `size`, in bold or not
+/// (a word wider
+/// than that has a line of its own).
+fn lines_of(words: &str, size: f64, bold: bool, room: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in words.split_whitespace() {
+        let longer = if line.is_empty() { word.to_owned() } else { format!("{line} {word}") };
+        if estimate(&longer, size, bold) > room && !line.is_empty() {
+            lines.push(std::mem::replace(&mut line, word.to_owned()));
+        } else {
+            line = longer;
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// `size`, made smaller when `words` would not fit in `room` (but never below 60 % of it:
@@ -204,6 +304,7 @@ pub(super) mod tests {
                     status: None,
                 },
             ],
+            notice: None,
         }
     }
 

@@ -157,7 +157,7 @@ fn cut(pixmap: &Pixmap) -> Layer {
 #[cfg(test)]
 mod tests {
     use super::super::card::tests::card;
-    use super::super::card::{Card, HEIGHT, WIDTH};
+    use super::super::card::{Card, HEIGHT, Line, WIDTH};
     use super::*;
 
     #[test]
@@ -218,6 +218,32 @@ mod tests {
         assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), WIDTH);
         assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), HEIGHT);
         assert_eq!(Painter::new().png(&svg).unwrap(), png, "the same bytes from another painter");
+    }
+
+    #[test]
+    fn what_a_reader_must_see_is_inside_a_square_cut_from_the_middle() {
+        let mut c = card();
+        c.title = "Số người tham gia bảo hiểm xã hội tự nguyện của toàn tỉnh".into();
+        c.lines.push(Line {
+            label: "Cộng tác viên được tập huấn, so với chỉ tiêu".into(), ..c.lines[0].clone()
+        });
+        c.notice = Some("Số liệu tạm tính: ".repeat(12));
+        let svg = c.svg();
+        assert!(svg.contains("Số liệu tạm tính"), "the notice is on the picture");
+        let pixmap = Painter::new().picture(&svg).unwrap();
+        let (width, middle) = (WIDTH as usize, (WIDTH - HEIGHT) as usize / 2);
+        let pixel = |x: usize, y: usize| &pixmap.data()[(y * width + x) * 4..][..4];
+        for y in 0..HEIGHT as usize {
+            // The sides hold nothing but what spans the whole width (the bands).
+            let (left, right) = (pixel(0, y), pixel(width - 1, y));
+            assert!((0..middle).all(|x| pixel(x, y) == left), "something drawn left of the square, row {y}");
+            assert!((width - middle..width).all(|x| pixel(x, y) == right), "right of the square, row {y}");
+        }
+        // And the name is in it whole, on two lines.
+        assert!(svg.contains("text-anchor=\"middle\">Số người tham gia"), "{svg}");
+        assert!(
+            svg.contains("của toàn tỉnh</text>") && !svg.contains("Số người tham gia bảo hiểm xã hội tự nguyện của")
+        );
     }
 
     #[test]

@@ -51,9 +51,10 @@
     found.className = "found";
     box.appendChild(found);
   }
-  // Above the list, or above the folded box it is in.
+  // Where the page says (above lists in several sections, which it searches together),
+  // else above the list, or above the folded box it is in.
   var folded = first.closest ? first.closest("details") : null;
-  var anchor = folded || first;
+  var anchor = document.querySelector("[data-search-here]") || folded || first;
   anchor.parentNode.insertBefore(box, anchor);
 
   // Which of `item`'s names holds `q`: "" for its own, an old one's words, or null.
