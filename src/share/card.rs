@@ -122,17 +122,13 @@ impl Card {
         text(&mut svg, true, (middle, 50.0), Anchor::Middle, fit(&self.site, 24.0, WIDE), false, MUTED, &self.site);
         // The name on one line, or on two when one would make it too small to read.
         let mut y = 116.0;
-        let title = match fit(&self.title, 56.0, WIDE) {
-            size if size >= 44.0 => vec![(self.title.clone(), size)],
-            _ => {
-                let mut lines = lines_of(&self.title, 44.0, true, WIDE);
-                if lines.len() > 2 {
-                    let rest = lines.split_off(1).join(" ");
-                    lines.push(rest);
-                }
+        let one = 56.0 * (WIDE / estimate(&self.title, 56.0, true)).min(1.0);
+        let title = match halves(&self.title) {
+            Some((first, second)) if one < 36.0 => {
                 y = 92.0;
-                lines.into_iter().map(|l| (l.clone(), fit(&l, 44.0, WIDE))).collect()
+                vec![(first.to_owned(), fit(first, 44.0, WIDE)), (second.to_owned(), fit(second, 44.0, WIDE))]
             }
+            _ => vec![(self.title.clone(), fit(&self.title, 56.0, WIDE))],
         };
         for (k, (line, size)) in title.iter().enumerate() {
             if k > 0 {
@@ -237,7 +233,7 @@ fn estimate(words: &str, size: f64, bold: bool) -> f64 {
 fn wrap(words: &str, room: f64) -> (f64, Vec<String>) {
     let mut size = 26.0;
     loop {
-        let lines = lines_of(words, size, false, room);
+        let lines = lines_of(words, size, room);
         if lines.len() <= 3 || size <= 20.0 {
             let mut lines = lines;
             if lines.len() > 5 {
@@ -252,15 +248,14 @@ fn wrap(words: &str, room: f64) -> (f64, Vec<String>) {
     }
 }
 
-/// `words` broken between words into lines at most `room` wide at `size`, in bold or not
-/// (a word wider
+/// `words` broken between words into lines at most `room` wide at `size` (a word wider
 /// than that has a line of its own).
-fn lines_of(words: &str, size: f64, bold: bool, room: f64) -> Vec<String> {
+fn lines_of(words: &str, size: f64, room: f64) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in words.split_whitespace() {
         let longer = if line.is_empty() { word.to_owned() } else { format!("{line} {word}") };
-        if estimate(&longer, size, bold) > room && !line.is_empty() {
+        if estimate(&longer, size, false) > room && !line.is_empty() {
             lines.push(std::mem::replace(&mut line, word.to_owned()));
         } else {
             line = longer;
@@ -270,6 +265,16 @@ fn lines_of(words: &str, size: f64, bold: bool, room: f64) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// `words` cut between two words into two lines as even as can be, when it has two words.
+fn halves(words: &str) -> Option<(&str, &str)> {
+    let wide = |part: &str| estimate(part, 1.0, true);
+    words
+        .match_indices(' ')
+        .map(|(at, _)| (words[..at].trim_end(), words[at..].trim_start()))
+        .filter(|(first, second)| !first.is_empty() && !second.is_empty())
+        .min_by(|a, b| wide(a.0).max(wide(a.1)).total_cmp(&wide(b.0).max(wide(b.1))))
 }
 
 /// `size`, made smaller when `words` would not fit in `room` (but never below 60 % of it:
