@@ -275,6 +275,28 @@ fn a_sites_templates_override_the_built_in_ones_by_name() {
 }
 
 #[test]
+fn a_template_includes_another_whatever_their_names() {
+    let site = scratch_copy("small-include-order");
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    // "404.html" comes before "zz-partial.html" by name, and includes it.
+    std::fs::write(
+        site.join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block content %}{% include \"zz-partial.html\" %}{% endblock content %}",
+    )
+    .unwrap();
+    std::fs::write(site.join("templates/zz-partial.html"), "<h1>Nothing here, {{ site.title }}</h1>").unwrap();
+    let out = site.parent().unwrap().join("public");
+    let o = build(&site, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(read(out.join("404.html")).contains("<h1>Nothing here, Progress — Riverside City</h1>"));
+    // An include of a template that is nowhere is still an error naming the file.
+    std::fs::remove_file(site.join("templates/zz-partial.html")).unwrap();
+    let o = tiendo(&["check", "--root", site.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("error: templates/404.html"), "{}", stderr(&o));
+}
+
+#[test]
 fn a_template_that_does_not_compile_is_an_error_with_its_line() {
     let site = scratch_copy("small-bad-template");
     std::fs::create_dir_all(site.join("templates")).unwrap();

@@ -72,6 +72,8 @@ impl Theme {
         let dir = root.join("templates");
         if dir.is_dir() {
             let errors = diags.error_count();
+            // The site's own templates: (name, file, text).
+            let mut own: Vec<(String, String, String)> = Vec::new();
             // Links inside the site are followed; one that leads out of it is an error.
             let mut walk = walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter();
             while let Some(entry) = walk.next() {
@@ -106,18 +108,29 @@ impl Theme {
                     }
                 } else if name.ends_with(".html") || name.ends_with(".xml") {
                     match load::read(entry.path(), rel.clone()) {
-                        Ok(file) => match tera.add_raw_template(&name, &file.text) {
-                            Ok(()) => {
-                                sources.insert(name, (rel, file.text));
-                            }
-                            Err(e) => diags.push(template_error(&rel, &file.text, &e)),
-                        },
+                        Ok(file) => own.push((name, rel, file.text)),
                         Err(d) => diags.push(d),
                     }
                 }
             }
             if diags.error_count() > errors {
                 return None;
+            }
+            // All at once, so that a template may include or extend any other, whatever
+            // their names; where that fails, one at a time, to say what is wrong in each.
+            if let Err(e) = tera.add_raw_templates(own.iter().map(|(name, _, text)| (name, text))) {
+                for (name, rel, text) in &own {
+                    if let Err(e) = tera.add_raw_template(name, text) {
+                        diags.push(template_error(rel, text, &e));
+                    }
+                }
+                if diags.error_count() == errors {
+                    diags.push(self::batch_error(&own, &e));
+                }
+                return None;
+            }
+            for (name, rel, text) in own {
+                sources.insert(name, (rel, text));
             }
         }
         assets.sort();
@@ -146,6 +159,20 @@ impl Theme {
             Some((file, text)) => template_error(file, text, e),
             None => Diagnostic::error("templates", crate::t!("template_error", detail = e.to_string())),
         }
+    }
+}
+
+/// A diagnostic for the site's templates taken together (`own`: name, file, text), which
+/// compile one by one: `e` names the template at fault.
+fn batch_error(own: &[(String, String, String)], e: &tera::Error) -> Diagnostic {
+    let name = match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => r.filename(),
+        _ => "",
+    };
+    match own.iter().find(|(n, _, _)| n == name) {
+        Some((_, file, text)) => template_error(file, text, e),
+        None => Diagnostic::error("templates", crate::t!("template_error", detail = e.to_string()))
+            .help(crate::t!("template_error_help")),
     }
 }
 
