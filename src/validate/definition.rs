@@ -7,6 +7,7 @@ use super::{Kind, MAX_LOCALITIES, check_id, error_at};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::Loaded;
 use crate::load::site::RawSite;
+use crate::load::yaml::At;
 use crate::load::yaml::Scalar;
 use crate::model::{City, Config, Group, Indicator, IndicatorKind, Language, Locality, LocalityKind};
 use crate::t;
@@ -14,6 +15,7 @@ use crate::text;
 
 pub(super) fn config(loaded: &Loaded<RawSite>, diags: &mut Diagnostics) -> Config {
     let (file, raw) = (&loaded.file, &loaded.raw);
+    too_long(file, &raw.title, MAX_TITLE, diags);
     if raw.title.value.trim().is_empty() {
         diags.push(error_at(file, &raw.title, t!("title_empty")).help(t!("title_empty_help")));
     }
@@ -68,6 +70,21 @@ pub fn base_url(text: &str) -> Option<String> {
     (scheme_ok && !host.is_empty() && !host.starts_with('/') && plain).then(|| url.to_owned())
 }
 
+/// The most characters a name may have (a unit's, the city's, an indicator's): the
+/// longest of the country's 3,321 units has under 30, and every name is drawn on pages
+/// and pictures, where one of thousands of characters would take minutes.
+const MAX_NAME: usize = 120;
+/// The most characters of the site's title.
+const MAX_TITLE: usize = 200;
+
+/// An error when `name` has more than `max` characters.
+fn too_long(file: &crate::load::SourceFile, name: &At<String>, max: usize, diags: &mut Diagnostics) {
+    let n = name.value.chars().count();
+    if n > max {
+        diags.push(error_at(file, name, t!("name_too_long", n, max)).help(t!("name_too_long_help")));
+    }
+}
+
 pub(super) fn localities(
     loaded: &Loaded<crate::load::localities::RawLocalities>,
     diags: &mut Diagnostics,
@@ -77,6 +94,7 @@ pub(super) fn localities(
     if let Err(d) = check_id(file, &city.id, Kind::City) {
         diags.push(d);
     }
+    too_long(file, &city.name, MAX_NAME, diags);
     if city.name.value.trim().is_empty() {
         diags.push(error_at(file, &city.name, t!("city_name_empty")).help(t!("city_name_empty_help")));
     }
@@ -109,6 +127,7 @@ pub(super) fn localities(
                 }
             }
         }
+        too_long(file, &l.name, MAX_NAME, diags);
         if l.name.value.trim().is_empty() {
             diags.push(error_at(file, &l.name, t!("name_empty")).help(t!("locality_name_empty_help")));
         }
@@ -229,6 +248,7 @@ pub(super) fn indicators(
                 }
             }
         }
+        too_long(file, &i.name, MAX_NAME, diags);
         if i.name.value.trim().is_empty() {
             diags.push(error_at(file, &i.name, t!("name_empty")).help(t!("indicator_name_empty_help")));
         }
