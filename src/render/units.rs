@@ -405,6 +405,8 @@ impl Renderer<'_> {
         let group = &self.site.groups[g];
         let place = Place { name: &group.name, which: Which::Group(g), id_prefix: "group" };
         let (mut figures, charts) = self.figures(&place, true)?;
+        // Each ranking: its figure's id, and its indicator's short name.
+        let mut ranked: Vec<(String, &String)> = Vec::new();
         for (i, f) in figures.iter_mut().enumerate() {
             let ranks = &self.ranks[i];
             let ind = &self.site.indicators[i];
@@ -437,6 +439,7 @@ impl Renderer<'_> {
                 first_behind.gap = true;
             }
             f.ranking = Some(self.written(bars, Page::Group(g)));
+            ranked.push((f.id.clone(), &ind.short));
         }
         let mut figures = self.this_years(figures);
         let pending_note = self.pending_note(&figures);
@@ -446,11 +449,9 @@ impl Renderer<'_> {
         if !maps.is_empty() {
             jumps.push(link(self.s("group_map"), "h-map".into()));
         }
-        for f in figures.iter().filter(|f| f.ranking.is_some()) {
-            let ind = self.site.indicators.iter().find(|ind| f.id == format!("{}-{}", place.id_prefix, ind.id));
-            let short = ind.map_or(&f.indicator_name, |ind| &ind.short);
+        for (id, short) in ranked {
             let name = self.words.s.fill("group_jump_ranking", &[("indicator", short)]);
-            jumps.push(link(name, format!("ranking-{}", f.id)));
+            jumps.push(link(name, format!("ranking-{id}")));
         }
         self.written_figures(&mut figures, 2, false, Page::Group(g));
         let lead = self.words.s.fill("group_lead", &[("n", &self.words.fmt.count(group.members.len() as u64))]);
