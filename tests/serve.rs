@@ -220,6 +220,85 @@ fn one_client_that_stalls_does_not_hold_up_the_others() {
 }
 
 #[test]
+fn connections_that_send_nothing_or_trickle_do_not_lock_the_preview_out() {
+    let (_site, server) = serve_small_site("serve-idle");
+    let port = server.port;
+    let connect = || TcpStream::connect(("127.0.0.1", port)).unwrap();
+    // One that sends its request a byte at a time, each before the last would time out.
+    let trickle = std::thread::spawn(move || {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let started = Instant::now();
+        for byte in b"GET / HTTP/1.1\r\n".iter().cycle() {
+            if s.write_all(&[*byte]).is_err() || started.elapsed() > Duration::from_secs(20) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        started.elapsed()
+    });
+    let idle: Vec<TcpStream> = (0..40).map(|_| connect()).collect();
+    let took = wait_for(|| get(port, "/").0 == 200);
+    assert!(took < Duration::from_secs(2), "served after {took:?} beside 40 idle connections");
+    // More than it serves at once: the next is told to try again, not closed without a word.
+    let more: Vec<TcpStream> = (0..40).map(|_| connect()).collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let (code, _, body) = get(port, "/");
+    assert_eq!((code, body.as_str()), (503, "too many connections at once: try again\n"));
+    // Each is dropped when its time for a request is up, and the preview serves again.
+    let took = wait_for(|| get(port, "/").0 == 200);
+    assert!(took < Duration::from_secs(8), "served again after {took:?}");
+    let mut first = &idle[0];
+    let mut buf = [0u8; 1];
+    first.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    assert_eq!(first.read(&mut buf).unwrap_or(0), 0, "an idle connection is closed");
+    let trickled = trickle.join().unwrap();
+    assert!(trickled < Duration::from_secs(8), "a request that trickles in is cut off, after {trickled:?}");
+    drop((idle, more));
+}
+
+/// Slow readers of a large file hold a little memory each, not the file.
+#[cfg(target_os = "linux")]
+#[test]
+fn large_files_are_sent_as_they_are_read() {
+    let site = temp_dir("serve-stream").join("site");
+    copy_dir(&fixture("small-en"), &site, &[]);
+    std::fs::create_dir_all(site.join("templates/assets")).unwrap();
+    let big: Vec<u8> = (0..30_000_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(site.join("templates/assets/big.bin"), &big).unwrap();
+    let server = start(&site);
+    let port = server.port;
+    wait_for(|| status(port)["generation"] == 1);
+    let resident = || {
+        let status = read(format!("/proc/{}/status", server.child.id()));
+        let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap_or_default().to_owned();
+        line.split_whitespace().nth(1).and_then(|kb| kb.parse::<u64>().ok()).unwrap_or(0) * 1024
+    };
+    let before = resident();
+    let readers: Vec<TcpStream> = (0..12)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            write!(s, "GET /assets/big.bin HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(1500));
+    let during = resident();
+    assert!(
+        during < before + 100_000_000,
+        "12 readers of a 30 MB file took {} MB more",
+        (during.saturating_sub(before)) / 1_000_000
+    );
+    // And what is sent is the file.
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET /assets/big.bin HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+    let mut got = Vec::new();
+    s.read_to_end(&mut got).unwrap();
+    let at = got.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    assert!(got[at..] == big[..], "the file as it is");
+    drop(readers);
+}
+
+#[test]
 fn the_preview_is_private_and_gone_when_serve_stops() {
     let base = temp_dir("serve-private");
     let site = base.join("site");

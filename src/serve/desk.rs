@@ -585,8 +585,12 @@ fn site_zip(words: &Catalogue, shared: &Shared) -> Reply {
         return page(words, &t!("desk_publish_title"), &problem(words, &t!("desk_zip_nothing")));
     }
     let zip = shared.uploads.with_file_name("site.zip");
-    match write_zip(&output, &zip) {
-        Ok(()) => Reply { disposition: Some("site.zip"), file: Some(zip), ..reply(200, "application/zip", Vec::new()) },
+    // Opened before the lock is let go: a zip made for the next request is a new file,
+    // and this one is sent whole.
+    match write_zip(&output, &zip).and_then(|()| std::fs::File::open(&zip)) {
+        Ok(file) => {
+            Reply { disposition: Some("site.zip"), file: Some(file), ..reply(200, "application/zip", Vec::new()) }
+        }
         Err(e) => page(
             words,
             &t!("desk_publish_title"),
@@ -599,7 +603,12 @@ fn site_zip(words: &Catalogue, shared: &Shared) -> Reply {
 /// links are not followed.
 fn write_zip(dir: &Path, to: &Path) -> std::io::Result<()> {
     use std::io::Write;
-    let file = std::fs::File::create(to)?;
+    // A new file, not the last one cut short: it may still be being sent.
+    match std::fs::remove_file(to) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let file = std::fs::OpenOptions::new().write(true).create_new(true).open(to)?;
     let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
     let options =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(false);

@@ -1,6 +1,7 @@
 //! The preview's own small HTTP server: one request per connection, GET and HEAD only,
-//! answered only when addressed to this server's own names, with a bounded request head;
-//! files are served from the preview folder and never from outside it.
+//! answered only when addressed to this server's own names, with a bounded request head
+//! that must arrive whole within [`HEAD_DEADLINE`]; files are served from the preview
+//! folder, never from outside it, and sent as they are read.
 //!
 //! Why a server of its own, and not a crate: `serve` first used `tiny_http`, which gave
 //! no way to put a time limit on a connection nor a limit on the size of a request's
@@ -17,9 +18,16 @@ use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::sync::PoisonError;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::{MAX_HEAD, Shared, TIMEOUT, desk, form};
+
+/// A request's line and headers arrive whole within this long, however they trickle in.
+pub(super) const HEAD_DEADLINE: Duration = Duration::from_secs(5);
+/// A form's body (a workbook, up to the import's cap) arrives within this long.
+const BODY_DEADLINE: Duration = Duration::from_secs(60);
+/// An answer (the largest is the site's zip) is sent within this long.
+const SEND_DEADLINE: Duration = Duration::from_secs(300);
 
 const RELOAD_JS: &str = include_str!("../../templates/serve/reload.js");
 
@@ -28,8 +36,8 @@ pub(super) struct Reply {
     pub code: u16,
     pub kind: &'static str,
     pub body: Vec<u8>,
-    /// A file to send instead of `body`.
-    pub file: Option<PathBuf>,
+    /// A file to send instead of `body`, as it is read.
+    pub file: Option<std::fs::File>,
     /// The name a download is saved under.
     pub disposition: Option<&'static str>,
 }
@@ -39,26 +47,80 @@ pub(super) fn reply(code: u16, kind: &'static str, body: impl Into<Vec<u8>>) -> 
 }
 
 /// Reads one request from `stream` and answers it; the connection is then closed.
-pub(super) fn connection(mut stream: TcpStream, shared: &Shared) {
-    let _ = stream.set_read_timeout(Some(TIMEOUT));
-    let _ = stream.set_write_timeout(Some(TIMEOUT));
-    let (response, head_only) = match read_head(&mut stream) {
+pub(super) fn connection(stream: TcpStream, shared: &Shared) {
+    let (response, head_only) = match read_head(&mut Timed::for_(&stream, HEAD_DEADLINE)) {
         Ok((head, rest)) => match request(&head, shared) {
-            Ok(("POST", target)) => (post(&mut stream, &head, rest, target, shared), false),
+            Ok(("POST", target)) => {
+                (post(&mut Timed::for_(&stream, BODY_DEADLINE), &head, rest, target, shared), false)
+            }
             Ok((method, target)) => (answer(target, shared), method == "HEAD"),
             Err(reply) => (reply, false),
         },
         Err(HeadError::TooLong) => (reply(431, "text/plain; charset=utf-8", "request header too large\n"), false),
-        // Timed out, or went away: nothing to answer.
+        // Too slow, or went away: nothing to answer.
         Err(HeadError::Closed) => return,
     };
-    let _ = send(&mut stream, &response, head_only);
-    if matches!(response.code, 431 | 413 | 403) {
+    finish(stream, response, head_only);
+}
+
+/// The answer when the preview already serves as many connections as it takes: a 503 that
+/// says when to try again, not a connection closed without a word.
+pub(super) fn busy(stream: TcpStream) {
+    // The request read first (briefly): closing on it unread would reset the connection.
+    let _ = read_head(&mut Timed::for_(&stream, Duration::from_secs(1)));
+    finish(stream, reply(503, "text/plain; charset=utf-8", "too many connections at once: try again\n"), false);
+}
+
+/// Sends `response`, then closes the connection.
+fn finish(stream: TcpStream, response: Reply, head_only: bool) {
+    let code = response.code;
+    let _ = send(&mut Timed::for_(&stream, SEND_DEADLINE), response, head_only);
+    if matches!(code, 431 | 413 | 403 | 503) {
         // Closing with the rest of the request unread would reset the connection and lose
         // the answer: read a bounded amount of it first.
         let _ = stream.shutdown(std::net::Shutdown::Write);
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
-        let _ = io::copy(&mut (&mut stream).take(1 << 20), &mut io::sink());
+        let _ = io::copy(&mut Timed::for_(&stream, Duration::from_secs(1)).take(1 << 20), &mut io::sink());
+    }
+}
+
+/// A connection whose reads and writes all end by one moment: each waits until then at
+/// most (and at most [`TIMEOUT`] for one), so a client that sends or reads a byte at a
+/// time holds its connection no longer than one that sends nothing.
+struct Timed<'s> {
+    stream: &'s TcpStream,
+    end: Instant,
+}
+
+impl<'s> Timed<'s> {
+    fn for_(stream: &'s TcpStream, limit: Duration) -> Timed<'s> {
+        Timed { stream, end: Instant::now() + limit }
+    }
+
+    /// The time left, for the next read or write; an error once it is up.
+    fn left(&self) -> io::Result<Option<Duration>> {
+        let left = self.end.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        Ok(Some(left.min(TIMEOUT)))
+    }
+}
+
+impl Read for Timed<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.stream.set_read_timeout(self.left()?)?;
+        (&mut &*self.stream).read(buf)
+    }
+}
+
+impl Write for Timed<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.stream.set_write_timeout(self.left()?)?;
+        (&mut &*self.stream).write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        (&mut &*self.stream).flush()
     }
 }
 
@@ -76,7 +138,7 @@ fn header<'h>(head: &'h str, name: &str) -> Option<&'h str> {
 }
 
 /// A POST to the monthly update: its body read (bounded), then answered if it may write.
-fn post(stream: &mut TcpStream, head: &str, rest: Vec<u8>, target: &str, shared: &Shared) -> Reply {
+fn post(stream: &mut impl Read, head: &str, rest: Vec<u8>, target: &str, shared: &Shared) -> Reply {
     let path = target.split(['?', '#']).next().unwrap_or("/");
     let forbidden = || reply(403, "text/plain; charset=utf-8", "forbidden\n");
     // The origin first: a page elsewhere gets nothing read, nothing stored.
@@ -171,7 +233,7 @@ fn allowed_host(host: &str, port: u16) -> bool {
     host_port == Some(port) && (name == "127.0.0.1" || name.eq_ignore_ascii_case("localhost"))
 }
 
-fn send(stream: &mut TcpStream, reply: &Reply, head_only: bool) -> io::Result<()> {
+fn send(stream: &mut impl Write, reply: Reply, head_only: bool) -> io::Result<()> {
     let reason = match reply.code {
         200 => "OK",
         400 => "Bad Request",
@@ -181,12 +243,10 @@ fn send(stream: &mut TcpStream, reply: &Reply, head_only: bool) -> io::Result<()
         411 => "Length Required",
         413 => "Content Too Large",
         431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
         _ => "Internal Server Error",
     };
-    let mut file = match &reply.file {
-        Some(path) => Some(std::fs::File::open(path)?),
-        None => None,
-    };
+    let mut file = reply.file;
     let length = match &file {
         Some(f) => f.metadata()?.len(),
         None => reply.body.len() as u64,
@@ -195,9 +255,10 @@ fn send(stream: &mut TcpStream, reply: &Reply, head_only: bool) -> io::Result<()
         .disposition
         .map(|name| format!("Content-Disposition: attachment; filename=\"{name}\"\r\n"))
         .unwrap_or_default();
+    let retry = if reply.code == 503 { "Retry-After: 1\r\n" } else { "" };
     let head = format!(
         "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {length}\r\nCache-Control: no-store\r\n\
-         X-Content-Type-Options: nosniff\r\n{disposition}Connection: close\r\n\r\n",
+         X-Content-Type-Options: nosniff\r\n{disposition}{retry}Connection: close\r\n\r\n",
         reply.code, reply.kind,
     );
     stream.write_all(head.as_bytes())?;
@@ -242,16 +303,20 @@ fn answer(target: &str, shared: &Shared) -> Reply {
         return reply(500, "text/html; charset=utf-8", error_page(&title, &errors, generation, &desk_link(shared)));
     }
     drop(status);
-    let Some(file) = resolve(&shared.output, path) else {
+    let Some(path) = resolve(&shared.output, path) else {
         return not_found(shared, generation);
     };
-    match std::fs::read(&file) {
-        Ok(bytes) => {
-            let kind = content_type(&file);
-            let body =
-                if kind.starts_with("text/html") { with_reload(bytes, generation, &desk_link(shared)) } else { bytes };
-            reply(200, kind, body)
-        }
+    let kind = content_type(&path);
+    // Pages get the reload script; every other file is sent as it is read, so that slow
+    // readers of a large file hold a few kilobytes each, not the file.
+    if kind.starts_with("text/html") {
+        return match std::fs::read(&path) {
+            Ok(bytes) => reply(200, kind, with_reload(bytes, generation, &desk_link(shared))),
+            Err(_) => not_found(shared, generation),
+        };
+    }
+    match std::fs::File::open(&path) {
+        Ok(file) => Reply { file: Some(file), ..reply(200, kind, Vec::new()) },
         Err(_) => not_found(shared, generation),
     }
 }

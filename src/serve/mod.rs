@@ -39,8 +39,10 @@ use crate::{BuildOptions, Error, Summary};
 /// The folders of a site whose files are inputs (with `site.yaml` at its root).
 const INPUT_DIRS: [&str; 3] = ["data", "content", "templates"];
 
-/// At most this many connections are served at once; more are closed at once.
-const MAX_CONNECTIONS: usize = 32;
+/// At most this many connections are served at once; the next ones are told to try again
+/// (a 503), up to as many more, and beyond that closed. A connection lasts no longer than
+/// its deadlines (see `http`), so the preview is never held by clients that send nothing.
+const MAX_CONNECTIONS: usize = 64;
 /// The request line and headers may not be longer than this.
 pub(crate) const MAX_HEAD: usize = 16 * 1024;
 /// A client that sends or reads nothing for this long is dropped.
@@ -195,13 +197,18 @@ impl Server {
                 break;
             }
             let Ok(stream) = stream else { continue };
-            if active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+            let open = active.load(Ordering::SeqCst);
+            if open >= 2 * MAX_CONNECTIONS {
                 continue; // dropped: closed at once
             }
             active.fetch_add(1, Ordering::SeqCst);
             let (shared, active) = (shared.clone(), active.clone());
             std::thread::spawn(move || {
-                http::connection(stream, &shared);
+                if open < MAX_CONNECTIONS {
+                    http::connection(stream, &shared);
+                } else {
+                    http::busy(stream);
+                }
                 active.fetch_sub(1, Ordering::SeqCst);
             });
         }
