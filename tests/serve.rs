@@ -328,6 +328,53 @@ fn the_preview_is_private_and_gone_when_serve_stops() {
     }
 }
 
+/// What a `serve` killed without warning left is removed by the next one, and only that.
+#[cfg(unix)]
+#[test]
+fn the_preview_of_a_killed_serve_is_removed_by_the_next() {
+    let base = temp_dir("serve-killed");
+    let site = base.join("site");
+    copy_dir(&fixture("small-en"), &site, &[]);
+    let tmp = base.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let previews = || -> Vec<std::path::PathBuf> {
+        let mut all: Vec<_> = std::fs::read_dir(&tmp).unwrap().map(|e| e.unwrap().path()).collect();
+        all.sort();
+        all
+    };
+    // Made more than a minute ago, as the next serve finds it.
+    let age = |dir: &std::path::Path| {
+        let lock = std::fs::File::options().write(true).open(dir.join("lock")).unwrap();
+        lock.set_modified(std::time::SystemTime::now() - Duration::from_secs(120)).unwrap();
+    };
+    let mut killed = start_in(&site, &tmp);
+    wait_for(|| status(killed.port)["generation"] == 1);
+    let left = previews();
+    assert_eq!(left.len(), 1);
+    killed.child.kill().unwrap(); // SIGKILL: nothing of its own is cleaned
+    killed.child.wait().unwrap();
+    assert!(left[0].join("public/index.html").is_file(), "left behind");
+    age(&left[0]);
+    // Not a preview: a folder of that name without the lock, and a link to a folder.
+    let other = tmp.join("tiendo-serve-someone-elses");
+    std::fs::create_dir_all(other.join("keep")).unwrap();
+    std::os::unix::fs::symlink(&other, tmp.join("tiendo-serve-link")).unwrap();
+
+    let running = start_in(&site, &tmp);
+    wait_for(|| status(running.port)["generation"] == 1);
+    assert!(!left[0].exists(), "the killed serve's preview is removed");
+    let now = previews();
+    assert_eq!(now.len(), 3, "{now:?}");
+    assert!(other.join("keep").is_dir() && tmp.join("tiendo-serve-link").exists());
+    // A preview in use is kept, however old.
+    let in_use = now.iter().find(|p| p.join("lock").exists()).unwrap().clone();
+    age(&in_use);
+    let third = start_in(&site, &tmp);
+    wait_for(|| status(third.port)["generation"] == 1);
+    assert!(in_use.join("public/index.html").is_file(), "a running serve's preview is left alone");
+    drop((running, third));
+}
+
 #[test]
 fn a_folder_made_after_serve_started_is_watched() {
     let site = temp_dir("serve-new-folder").join("site");

@@ -78,31 +78,78 @@ pub(crate) struct Status {
 
 /// The private folder a preview is built in: created new (never one that already
 /// exists), open to its owner only, and removed with everything in it when dropped.
+/// While it is in use, its file `lock` is locked: a folder whose lock is free was left
+/// by a `serve` that was killed, and the next `serve` removes it.
 struct Preview {
     dir: PathBuf,
+    _lock: std::fs::File,
 }
+
+/// What every preview folder's name starts with.
+const PREVIEW_PREFIX: &str = "tiendo-serve-";
+/// The file a preview in use holds locked.
+const PREVIEW_LOCK: &str = "lock";
 
 impl Preview {
     fn create() -> io::Result<Preview> {
-        use std::hash::{BuildHasher, Hasher};
         let parent = std::env::temp_dir();
+        remove_abandoned_previews(&parent);
+        let dir = Preview::new_folder(&parent)?;
+        let lock = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(dir.join(PREVIEW_LOCK))
+            .and_then(|file| file.try_lock().map(|()| file).map_err(io::Error::from));
+        match lock {
+            Ok(lock) => Ok(Preview { dir, _lock: lock }),
+            Err(e) => {
+                let _ = crate::output::remove_tree(&dir);
+                Err(e)
+            }
+        }
+    }
+
+    fn new_folder(parent: &Path) -> io::Result<PathBuf> {
+        use std::hash::{BuildHasher, Hasher};
         for attempt in 0u32..100 {
             // Each RandomState is seeded from the system's randomness: a name no one can guess.
             let mut h = std::collections::hash_map::RandomState::new().build_hasher();
             h.write_u32(std::process::id());
             h.write_u32(attempt);
-            let dir = parent.join(format!("tiendo-serve-{:016x}", h.finish()));
+            let dir = parent.join(format!("{PREVIEW_PREFIX}{:016x}", h.finish()));
             #[cfg_attr(not(unix), allow(unused_mut))]
             let mut builder = std::fs::DirBuilder::new();
             #[cfg(unix)]
             std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
             match builder.create(&dir) {
-                Ok(()) => return Ok(Preview { dir }),
+                Ok(()) => return Ok(dir),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(e),
             }
         }
         Err(io::Error::other("no free name for a preview folder"))
+    }
+}
+
+/// Removes the preview folders in `parent` that a killed `serve` left: folders (not links)
+/// named as previews are, that hold a lock file no process holds, made more than a minute
+/// ago (a `serve` starting at this moment may not have locked its own yet).
+fn remove_abandoned_previews(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let named = entry.file_name().to_str().is_some_and(|n| n.starts_with(PREVIEW_PREFIX));
+        if !named || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let dir = entry.path();
+        let lock = dir.join(PREVIEW_LOCK);
+        let old = std::fs::symlink_metadata(&lock).is_ok_and(|m| {
+            m.is_file() && m.modified().is_ok_and(|t| t.elapsed().is_ok_and(|age| age > Duration::from_secs(60)))
+        });
+        let free = old && std::fs::File::open(&lock).is_ok_and(|f| f.try_lock().is_ok());
+        if free {
+            let _ = crate::output::remove_tree(&dir);
+        }
     }
 }
 
