@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,11 +13,6 @@ use common::*;
 
 /// The site's inputs only: not its build output or the repository around it.
 const NOT_INPUT: &[&str] = &["public", "target", ".git"];
-
-/// Every file of a folder with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    files(dir).into_iter().map(|f| (f.clone(), std::fs::read(dir.join(&f)).unwrap())).collect()
-}
 
 /// Staging folders (or anything else of tiendo's) left beside an output.
 fn staging_left(parent: &Path) -> Vec<String> {
@@ -100,6 +94,10 @@ fn a_build_killed_at_any_moment_leaves_the_old_or_the_new_site() {
     for delay_ms in [0u64, 2, 5, 10, 20, 35, 50, 75, 100, 150, 200, 300, 500, 800] {
         let _ = std::fs::remove_dir_all(&out_parent);
         copy_dir(&old_ref, &out, &[]);
+        // As built there: the marker names the folder it was made for.
+        let marker = out.join(MARKER);
+        let (from, to) = (old_ref.canonicalize().unwrap(), out.canonicalize().unwrap());
+        std::fs::write(&marker, read(&marker).replace(&*from.to_string_lossy(), &to.to_string_lossy())).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_tiendo"))
             .args(["build", "--root", new_site.to_str().unwrap(), "--output", out.to_str().unwrap()])
             .stdout(std::process::Stdio::null())
@@ -168,6 +166,36 @@ fn an_existing_folder_tiendo_did_not_make_is_refused_and_left_untouched() {
     std::fs::write(site.join("site.yaml"), "title: [").unwrap();
     let (code, err) = build_into(&site, &home, &[]);
     assert_eq!(code, Some(2), "{err}");
+}
+
+/// `rsync -a public/ /var/www/html/` copies the site's marker into a web root that holds
+/// other sites: the marker names the folder it was made for, so the web root is not
+/// taken for tiendo's and its other sites stay.
+#[test]
+fn a_marker_copied_with_the_site_does_not_make_the_folder_it_lands_in_tiendos() {
+    let dir = temp_dir("publish-copied-marker");
+    let site = dir.join("site");
+    copy_dir(&fixture("small-en"), &site, &[]);
+    let public = dir.join("public");
+    build(&site, &public);
+    let www = dir.join("www");
+    std::fs::create_dir_all(www.join("other-site")).unwrap();
+    std::fs::write(www.join("other-site/index.html"), "another office's site").unwrap();
+    copy_dir(&public, &www, &[]);
+    assert!(www.join(".tiendo-site").is_file() && www.join("localities").is_dir());
+    let before = snapshot(&www);
+    let (code, err) = build_into(&site, &www, &["--lang", "en"]);
+    assert_eq!(code, Some(2), "{err}");
+    let built_for = public.canonicalize().unwrap().display().to_string();
+    assert!(err.contains("copied with a site built for") && err.contains(&built_for), "{err}");
+    assert!(snapshot(&www) == before, "the web root is left as it is");
+    // Where it was built, it is still tiendo's to replace.
+    build(&site, &public);
+    // A folder moved keeps its marker, which names where it was: refused too, saying so.
+    std::fs::rename(&public, dir.join("moved")).unwrap();
+    let (code, err) = build_into(&site, &dir.join("moved"), &["--lang", "vi"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("được chép theo một trang web tạo cho"), "{err}");
 }
 
 #[cfg(unix)]

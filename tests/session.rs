@@ -11,12 +11,12 @@ use std::path::Path;
 use common::*;
 use tiendo::{BuildOptions, Session};
 
-/// Every file of a site with its bytes, but its share images: `serve` does not wait for
-/// pictures to be drawn, and has those a build already drew.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+/// Every file of a site with its bytes, but its share images (`serve` does not wait for
+/// pictures to be drawn, and has those a build already drew) and its marker.
+fn site_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files(dir)
         .into_iter()
-        .filter(|f| !f.starts_with("share/"))
+        .filter(|f| !f.starts_with("share/") && f != MARKER)
         .map(|f| (f.clone(), fs::read(dir.join(&f)).unwrap()))
         .collect()
 }
@@ -50,12 +50,12 @@ impl Fixture {
 
     /// Rebuilds after an edit; checks the result is what a full build writes.
     fn rebuild(&mut self) -> (tiendo::Summary, Vec<String>) {
-        let before = snapshot(&self.out);
+        let before = site_files(&self.out);
         let summary = self.session.rebuild(false).unwrap();
-        let after = snapshot(&self.out);
+        let after = site_files(&self.out);
         let _ = fs::remove_dir_all(&self.fresh);
         build(&self.site, &self.fresh);
-        assert_eq!(after, snapshot(&self.fresh), "serve's site is not what a full build writes");
+        assert_eq!(after, site_files(&self.fresh), "serve's site is not what a full build writes");
         (summary, changed(&before, &after))
     }
 }
@@ -118,11 +118,11 @@ fn any_other_edit_rebuilds_everything() {
 #[test]
 fn a_broken_edit_keeps_the_last_good_site_and_the_next_good_one_continues() {
     let mut f = Fixture::new("session-broken");
-    let good = snapshot(&f.out);
+    let good = site_files(&f.out);
     // Commentary for a locality that does not exist is an error.
     fs::write(f.site.join("content/localities/nowhere.md"), "Lost.\n").unwrap();
     assert!(f.session.rebuild(false).is_err());
-    assert!(changed(&good, &snapshot(&f.out)).is_empty());
+    assert!(changed(&good, &site_files(&f.out)).is_empty());
     fs::remove_file(f.site.join("content/localities/nowhere.md")).unwrap();
     fs::write(f.site.join("content/localities/south.md"), "South Commune trains ten more.\n").unwrap();
     let (summary, changed) = f.rebuild();

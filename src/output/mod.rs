@@ -32,6 +32,16 @@ pub const MARKER: &str = ".tiendo-site";
 
 const MARKER_TEXT: &str = "This folder is a site built by tiendo.\ntiendo replaces the whole folder on every build: keep no other files in it.\n";
 
+/// What the marker of a site built for `output` says: the folder it was built for, so that
+/// a marker copied elsewhere with the site (`rsync -a public/ /var/www/html/`) does not
+/// make the folder it was copied into tiendo's.
+fn marker_text(output: &Path) -> String {
+    format!("{MARKER_TEXT}{MARKER_FOLDER}{}\n", output.display())
+}
+
+/// The line of the marker that names the folder it was written for.
+const MARKER_FOLDER: &str = "folder: ";
+
 /// An I/O failure with the path it happened on.
 #[derive(Debug)]
 pub struct OutputError {
@@ -81,7 +91,8 @@ impl std::fmt::Display for OutputError {
 
 impl std::error::Error for OutputError {}
 
-pub use target::{check_output, is_marked};
+pub use target::check_output;
+use target::marked_for;
 use target::{is_empty, replaceable};
 
 fn at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
@@ -155,18 +166,18 @@ impl Staging {
         let parent = output.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         fs::create_dir_all(&parent).map_err(at(&parent))?;
         let prefix = staging_prefix(output);
-        remove_stale(&parent, &prefix);
+        remove_stale(output, &prefix);
         let dir = parent.join(format!("{prefix}{}", build_id()));
         if let Err(e) = fs::create_dir(&dir) {
             // Left by an earlier build of this process, or of a process that had its id.
-            if e.kind() != io::ErrorKind::AlreadyExists || !remove_ours(&dir) {
+            if e.kind() != io::ErrorKind::AlreadyExists || !remove_ours(&dir, output) {
                 return Err(OutputError::new(dir, e));
             }
             fs::create_dir(&dir).map_err(at(&dir))?;
         }
         let staging = Staging { dir, output: output.to_owned(), published: false, sums: Default::default() };
         // First, so that a staging folder left by a killed build is known as ours.
-        staging.write(MARKER, MARKER_TEXT.as_bytes())?;
+        staging.write(MARKER, marker_text(output).as_bytes())?;
         Ok(staging)
     }
 
@@ -413,10 +424,11 @@ fn remove_contents(dir: &Path, keep: Option<&str>) -> Result<(), OutputError> {
     })
 }
 
-/// Removes `dir` if it is a folder tiendo made (marked) or an empty one; whether it is gone.
-fn remove_ours(dir: &Path) -> bool {
+/// Removes `dir`, a staging folder for `output`, if it is a folder tiendo made for it
+/// (marked) or an empty one; whether it is gone.
+fn remove_ours(dir: &Path, output: &Path) -> bool {
     let is_folder = fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir());
-    is_folder && (is_marked(dir) || is_empty(dir)) && remove_tree(dir).is_ok()
+    is_folder && (marked_for(dir, output) || is_empty(dir)) && remove_tree(dir).is_ok()
 }
 
 /// `.public.tiendo-` for an output folder named `public`; the build's id follows.
@@ -425,15 +437,16 @@ fn staging_prefix(output: &Path) -> String {
     format!(".{name}.tiendo-")
 }
 
-/// Removes the staging folders in `parent` (named `prefix` and a build's id) of builds
+/// Removes the staging folders beside `output` (named `prefix` and a build's id) of builds
 /// no longer running (killed, or crashed), when they are tiendo's: marked, or empty.
-pub fn remove_stale(parent: &Path, prefix: &str) {
+fn remove_stale(output: &Path, prefix: &str) {
+    let Some(parent) = output.parent() else { return };
     let Ok(entries) = fs::read_dir(parent) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(id) = name.to_str().and_then(|n| n.strip_prefix(prefix)) else { continue };
         if ended(id) {
-            remove_ours(&entry.path());
+            remove_ours(&entry.path(), output);
         }
     }
 }
@@ -555,19 +568,21 @@ fn temp(name: &str) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+    use super::target::is_marked;
     use super::*;
 
     #[test]
     fn a_site_being_deleted_stays_marked_until_its_last_file() {
         let dir = temp("marker-last");
         let site = dir.join(".public.tiendo-1-1");
+        let output = dir.join("public");
         fs::create_dir_all(site.join("localities/a")).unwrap();
-        fs::write(site.join(MARKER), "").unwrap();
+        fs::write(site.join(MARKER), marker_text(&output)).unwrap();
         fs::write(site.join("index.html"), "x").unwrap();
         fs::write(site.join("localities/a/index.html"), "x").unwrap();
         // What a deletion stopped just before its end leaves: the marker alone.
         remove_contents(&site, Some(MARKER)).unwrap();
-        assert!(is_marked(&site), "still known as tiendo's");
+        assert!(marked_for(&site, &output), "still known as tiendo's");
         assert_eq!(fs::read_dir(&site).unwrap().count(), 1);
         remove_tree(&site).unwrap();
         assert!(!site.exists());
@@ -662,15 +677,20 @@ mod tests {
         // No process has these ids on Linux (pids are at most 2^22).
         let stale = base.join(format!(".public.tiendo-{}", u32::MAX - 1));
         fs::create_dir_all(stale.join("localities")).unwrap();
-        fs::write(stale.join(MARKER), "").unwrap();
+        fs::write(stale.join(MARKER), marker_text(&out)).unwrap();
         let foreign = base.join(format!(".public.tiendo-{}", u32::MAX - 2));
         fs::create_dir_all(&foreign).unwrap();
         fs::write(foreign.join("notes.txt"), "mine").unwrap();
+        // Copied here with a site built for another folder.
+        let copied = base.join(format!(".public.tiendo-{}", u32::MAX - 3));
+        fs::create_dir_all(&copied).unwrap();
+        fs::write(copied.join(MARKER), marker_text(&base.join("elsewhere/public"))).unwrap();
         let s = Staging::new(&out).unwrap();
         if cfg!(target_os = "linux") {
             assert!(!stale.exists());
         }
         assert_eq!(fs::read_to_string(foreign.join("notes.txt")).unwrap(), "mine");
+        assert!(copied.join(MARKER).is_file());
         s.publish().unwrap();
         fs::remove_dir_all(&base).unwrap();
     }

@@ -108,7 +108,10 @@ pub(super) fn replaceable(dir: &Path) -> Result<(), Text> {
         return Err(t!("output_is_a_file"));
     }
     if !is_marked(dir) && !is_empty(dir) {
-        return Err(t!("output_not_ours", marker = MARKER));
+        return Err(match marker_folder(dir) {
+            Some(from) => t!("output_marker_copied", marker = MARKER, from),
+            None => t!("output_not_ours", marker = MARKER),
+        });
     }
     if !writable(dir) {
         return Err(t!("output_read_only", folder = dir.display().to_string()));
@@ -123,9 +126,29 @@ fn nearest_existing(path: &Path) -> Option<PathBuf> {
     path.ancestors().find(|p| p.is_dir()).map(Path::to_path_buf)
 }
 
-/// Whether `dir` carries tiendo's marker: a regular file, not a link to one.
+/// Whether `dir` is a site tiendo built there: it carries tiendo's marker (a regular file,
+/// not a link to one), written for `dir` itself.
 pub fn is_marked(dir: &Path) -> bool {
-    fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file())
+    marked_for(dir, dir)
+}
+
+/// Whether `dir` carries a marker written for `output` (a staging folder's names the
+/// output it is staged for).
+pub(super) fn marked_for(dir: &Path, output: &Path) -> bool {
+    marker_folder(dir).is_some_and(|folder| folder == output.display().to_string())
+}
+
+/// The folder that `dir`'s marker was written for, when it has one: a regular file, not
+/// a link to one, of at most a few kilobytes.
+fn marker_folder(dir: &Path) -> Option<String> {
+    use std::io::Read;
+    let path = dir.join(MARKER);
+    if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let mut text = String::new();
+    fs::File::open(&path).ok()?.take(8192).read_to_string(&mut text).ok()?;
+    text.lines().find_map(|l| l.strip_prefix(super::MARKER_FOLDER)).map(str::to_owned)
 }
 
 pub(super) fn is_empty(dir: &Path) -> bool {

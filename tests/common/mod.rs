@@ -281,11 +281,22 @@ pub fn text_of(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Asserts that two site folders hold the same files with the same bytes.
+/// The file that marks a folder as tiendo's: it names the folder it was written for, so
+/// two builds of one site into two folders differ in it alone.
+pub const MARKER: &str = ".tiendo-site";
+
+/// Every file of a site folder with its bytes, but the marker (see [`MARKER`]).
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let files = files(dir).into_iter().filter(|f| f != MARKER);
+    files.map(|f| (f.clone(), std::fs::read(dir.join(&f)).unwrap())).collect()
+}
+
+/// Asserts that two site folders hold the same files with the same bytes, but for the
+/// marker (see [`MARKER`]).
 pub fn assert_identical(a: &Path, b: &Path) {
     let fa = files(a);
     assert_eq!(fa, files(b), "the two builds wrote different files");
-    for f in &fa {
+    for f in fa.iter().filter(|f| *f != MARKER) {
         let (x, y) = (std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap());
         assert!(x == y, "{f} differs between two builds of the same input");
     }
