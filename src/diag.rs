@@ -140,17 +140,27 @@ impl Diagnostic {
         let pad = " ".repeat(gutter);
         if let Some(text) = &self.source_line {
             // Tabs as one space, so the caret lines up; the caret goes under the character
-            // at `column`, however wide the escapes before it are.
-            let mut shown = String::with_capacity(text.len());
+            // at `column`, however wide the escapes before it are. Of a long line, only
+            // the part around the column, cut with "…".
+            let chars = text.chars().count();
+            let at = (self.column as usize).saturating_sub(1);
+            let (from, to) = snippet_window(chars, at);
+            let mut shown = String::with_capacity(text.len().min(4 * SNIPPET_WIDTH));
+            if from > 0 {
+                shown.push('…');
+            }
             let mut caret = 0;
-            for (k, c) in text.chars().enumerate() {
-                if (k as u64) + 1 == self.column {
+            for (k, c) in text.chars().enumerate().skip(from).take(to - from) {
+                if k == at {
                     caret = shown.chars().count();
                 }
                 push_printable(if c == '\t' { ' ' } else { c }, &mut shown);
             }
-            if self.column as usize > text.chars().count() {
-                caret = shown.chars().count() + (self.column as usize - 1 - text.chars().count());
+            if at >= to {
+                caret = shown.chars().count() + (at - to);
+            }
+            if to < chars {
+                shown.push('…');
             }
             f.push_str(&format!("\n{pad} |\n{} | {shown}", self.line));
             if self.column > 0 {
@@ -173,6 +183,20 @@ impl Diagnostic {
         }
         f
     }
+}
+
+/// The most characters of a line shown under a message.
+const SNIPPET_WIDTH: usize = 120;
+
+/// Which characters of a line of `chars` characters are shown under a message about the
+/// one at `at` (0-based): all of them when they fit in [`SNIPPET_WIDTH`], or as many
+/// around `at`, with a third of them before it.
+fn snippet_window(chars: usize, at: usize) -> (usize, usize) {
+    if chars <= SNIPPET_WIDTH {
+        return (0, chars);
+    }
+    let from = at.saturating_sub(SNIPPET_WIDTH / 3).min(chars - SNIPPET_WIDTH);
+    (from, from + SNIPPET_WIDTH)
 }
 
 /// `text` as it is safe to print on a terminal: control characters (which could clear
@@ -385,6 +409,27 @@ mod tests {
         assert_eq!(did_you_mean("nhon mi", ["nhon ai", "nhon my"].into_iter()), None);
         assert_eq!(did_you_mean("nhon mi", ["nhon ai", "nhon my", "nhon mi x"].into_iter()), None);
         assert_eq!(did_you_mean("zzz", ["long-my"].into_iter()), None);
+    }
+
+    #[test]
+    fn of_a_long_line_only_the_part_around_the_column_is_shown() {
+        // A 225 KB name was printed whole under its message: a terminal full of it.
+        let line = format!("  - {{ id: x, name: \"{}\", kind: ward }}", "Ô Môn ".repeat(40_000));
+        let src = SourceFile::new("l", format!("localities:\n{line}\n"));
+        for column in [1, 22, 1_000, 200_000, line.chars().count() as u64 + 5] {
+            let d = Diagnostic::error("data/localities.yaml", t!("name_empty")).at(&src, 2, column);
+            let text = d.to_string();
+            let shown = text.lines().nth(2).unwrap().strip_prefix("2 | ").unwrap();
+            let caret = text.lines().nth(3).unwrap().strip_prefix("  | ").unwrap();
+            assert!(shown.chars().count() <= SNIPPET_WIDTH + 2, "{column}: {} characters", shown.chars().count());
+            // The caret is under the character at the column, or past the end of the line.
+            let at = caret.chars().count() - 1;
+            match line.chars().nth(column as usize - 1) {
+                Some(c) => assert_eq!(shown.chars().nth(at), Some(c), "{column}"),
+                None => assert!(at >= shown.chars().count(), "{column}"),
+            }
+            assert_eq!(shown.starts_with('…'), column > 40, "{column}");
+        }
     }
 
     #[test]

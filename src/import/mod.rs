@@ -201,7 +201,8 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Error> {
         .source
         .clone()
         .or(existing)
-        .or_else(|| layout.title.clone())
+        // A sheet's title cell may hold a paragraph: too long for a source, it is not one.
+        .or_else(|| layout.title.clone().filter(|t| t.chars().count() <= crate::validate::reports::MAX_SOURCE))
         .unwrap_or_else(|| default_source(&options.root, lists.config.language, as_of));
     let text = report_yaml(as_of, &source, &table, &ctx);
     // What is written must read back as a report: a last check on our own output.
@@ -391,7 +392,7 @@ fn merge(
             }
         }
     }
-    report.source
+    report.source.map(|s| s.value)
 }
 
 /// The report file, in the order of data/localities.yaml; units without figures are left out.

@@ -18,7 +18,7 @@ use crate::diag::Diagnostic;
 #[serde(deny_unknown_fields)]
 pub struct RawReport {
     pub as_of: At<String>,
-    pub source: Option<String>,
+    pub source: Option<At<String>>,
     /// locality id → indicator id → figure.
     pub figures: Table<Scalar>,
 }
@@ -41,7 +41,7 @@ pub fn scan(text: &str) -> Result<RawReport, crate::words::messages::Text> {
     let [as_of, source] = <[Option<At<String>>; 2]>::try_from(table.headers).map_err(|_| crate::t!("fast_headers"))?;
     let as_of = as_of.ok_or_else(|| crate::t!("fast_no_line", key = "as_of"))?;
     let (line, column) = (table.rows[0].0.line, table.rows[0].0.column);
-    Ok(RawReport { as_of, source: source.map(|s| s.value), figures: At::new(Entries(table.rows), line, column) })
+    Ok(RawReport { as_of, source, figures: At::new(Entries(table.rows), line, column) })
 }
 
 #[cfg(test)]

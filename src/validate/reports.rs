@@ -14,6 +14,10 @@ use crate::load::yaml::At;
 use crate::load::{Loaded, SourceFile};
 use crate::model::{Figure, Grid, Report, YearTargets};
 use crate::t;
+
+/// The most characters of a report's `source`: it is printed under every chart and table
+/// of its month, where a paragraph pasted by mistake would fill the page.
+pub const MAX_SOURCE: usize = 300;
 use crate::words::messages::{Count, Text};
 
 /// One report file checked on its own, against the lists of localities and indicators:
@@ -100,7 +104,15 @@ fn check_report(Loaded { file, raw }: Loaded<RawReport>, ids: &Ids, today: Optio
             }
         }
     }
-    let source = raw.source.filter(|s| !s.trim().is_empty());
+    if let Some(source) = &raw.source {
+        let n = source.value.chars().count();
+        if n > MAX_SOURCE {
+            diags.push(
+                error_at(&file, source, t!("source_too_long", n, max = MAX_SOURCE)).help(t!("source_too_long_help")),
+            );
+        }
+    }
+    let source = raw.source.map(|s| s.value).filter(|s| !s.trim().is_empty());
     Checked { file, as_of_at: raw.as_of, as_of, source, figures, entries, diagnostics: diags }
 }
 
