@@ -50,6 +50,8 @@ use diag::Diagnostic;
 pub use error::Error;
 pub use output::OutputError;
 pub use pipeline::{BuildOptions, Summary};
+/// The program's allocator wrapped with the bound on memory while a page renders.
+pub use render::bound::Bounded as BoundedAllocator;
 pub use serve::Session;
 pub use words::messages::for_site as messages_for;
 

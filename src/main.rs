@@ -4,8 +4,10 @@
 
 mod cli;
 
+/// mimalloc, with the bound on one allocation while a page renders (see
+/// `render::bound`): a template that doubles a text is stopped with a message.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: tiendo::BoundedAllocator<mimalloc::MiMalloc> = tiendo::BoundedAllocator(mimalloc::MiMalloc);
 
 use std::process::ExitCode;
 

@@ -296,6 +296,49 @@ fn a_template_includes_another_whatever_their_names() {
     assert!(stderr(&o).contains("error: templates/404.html"), "{}", stderr(&o));
 }
 
+/// A template is a small program: one whose loop never ends, that doubles a text, or that
+/// writes a page of gigabytes stops the build with a message that names it, in bounded
+/// time and memory, and publishes nothing.
+#[test]
+fn a_template_that_runs_away_stops_the_build_and_says_which() {
+    let site = scratch_copy("small-runaway-template");
+    let base = site.parent().unwrap().to_owned();
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    let out = base.join("public");
+    let doubling = "{% set_global s = \"0123456789abcdef\" %}{% for i in range(end=40) %}{% set_global s = s ~ s %}{% endfor %}{{ s | length }}";
+    let writing =
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}a line of the page{% endfor %}{% endfor %}";
+    let endless =
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% set x = i %}{% endfor %}{% endfor %}";
+    for (loop_, says) in [
+        (doubling, "error: templates/404.html: one page of this template needed more than 256 MB of memory at once"),
+        (writing, "error: templates/404.html: one page of this template is larger than 64 MB"),
+        (endless, "error: templates/404.html: one page of this template took more than 10 s, so the build was stopped"),
+    ] {
+        // In a partial that the page includes.
+        std::fs::write(site.join("templates/404.html"), "{% include \"zz-loop.html\" %}").unwrap();
+        std::fs::write(site.join("templates/zz-loop.html"), loop_).unwrap();
+        let started = std::time::Instant::now();
+        let o = tiendo(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+        let took = started.elapsed();
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+        assert!(took < std::time::Duration::from_secs(40), "{took:?}");
+        assert!(!out.exists(), "nothing is published");
+    }
+    // Fixed: the site builds, and nothing of the stopped builds is left beside it.
+    std::fs::remove_file(site.join("templates/zz-loop.html")).unwrap();
+    std::fs::remove_file(site.join("templates/404.html")).unwrap();
+    let o = tiendo(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let left: Vec<String> = std::fs::read_dir(&base)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public.tiendo-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
 #[test]
 fn a_template_that_does_not_compile_is_an_error_with_its_line() {
     let site = scratch_copy("small-bad-template");

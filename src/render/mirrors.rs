@@ -114,12 +114,15 @@ impl TableRows {
         self.html.push_str("</td>");
     }
 
-    /// The rows as HTML: as written, or rendered with the theme's template.
-    pub fn finish(mut self, tera: &tera::Tera) -> Result<String, tera::Error> {
+    /// The rows as HTML: as written, or rendered by `render` with the theme's template.
+    pub fn finish<E>(
+        mut self,
+        render: impl FnOnce(&'static str, &tera::Context) -> Result<String, E>,
+    ) -> Result<String, E> {
         if let Some(rows) = self.rows {
             let mut ctx = tera::Context::new();
             ctx.insert("rows", &rows);
-            return tera.render(Self::TEMPLATE, &ctx);
+            return render(Self::TEMPLATE, &ctx);
         }
         if !self.html.is_empty() {
             self.html.push_str("</tr>\n");

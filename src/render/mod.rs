@@ -17,6 +17,7 @@
 //! Some templates are also written in Rust for speed, byte for byte as the built-in
 //! templates write them: `mirrors` lists them.
 
+pub mod bound;
 mod cards;
 mod docs;
 mod home;
@@ -227,6 +228,9 @@ struct SiteGlobals<'a> {
 
 /// What every page shares goes into Tera's global context once, not into each page's.
 fn set_globals(theme: &mut Theme, site: &Site, year: &YearData, words: &Words) {
+    if let Some(catalogue) = crate::words::messages::Catalogue::get(site.config.language.code()) {
+        theme.words = catalogue;
+    }
     let nav: Vec<NavItem> = Page::NAV
         .iter()
         .map(|&(page, label)| NavItem {
@@ -384,12 +388,7 @@ impl Renderer<'_> {
         };
         ctx.insert("root", &root);
         ctx.insert("page", &meta);
-        // Straight to bytes: `render` would check the whole page is UTF-8 again.
-        let mut html = Vec::with_capacity(32 * 1024);
-        self.theme
-            .tera
-            .render_to(page.template(), &ctx, &mut html)
-            .map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;
+        let html = self.theme.render(page.template(), &ctx).map_err(RenderError::Template)?;
         self.out.write(&path, &html)?;
         Ok(())
     }
@@ -398,9 +397,8 @@ impl Renderer<'_> {
     fn write_file<C: Serialize>(&self, path: &str, template: &str, context: &C) -> Result<(), RenderError> {
         let ctx =
             tera::Context::from_serialize(context).map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;
-        let text =
-            self.theme.tera.render(template, &ctx).map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;
-        self.out.write(path, text.as_bytes())?;
+        let text = self.theme.render(template, &ctx).map_err(RenderError::Template)?;
+        self.out.write(path, &text)?;
         Ok(())
     }
 

@@ -295,6 +295,11 @@ impl Renderer<'_> {
     }
 
     pub(super) fn finish_rows(&self, rows: TableRows) -> Result<String, RenderError> {
-        rows.finish(&self.theme.tera).map_err(|e| RenderError::Template(self.theme.render_error(&e)))
+        rows.finish(|name, ctx| {
+            let bytes = self.theme.render(name, ctx)?;
+            // Rendered from a String context by a template of UTF-8 text.
+            Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+        })
+        .map_err(RenderError::Template)
     }
 }

@@ -50,6 +50,8 @@ pub struct Theme {
     pub assets: Vec<(String, Vec<u8>)>,
     /// Template name → (file as messages name it, text), to point rendering errors into.
     sources: BTreeMap<String, (String, String)>,
+    /// The language of what the bounds on rendering say (see [`super::bound`]).
+    pub words: &'static crate::words::messages::Catalogue,
 }
 
 impl Theme {
@@ -134,7 +136,7 @@ impl Theme {
             }
         }
         assets.sort();
-        Some(Theme { tera, assets, sources })
+        Some(Theme { tera, assets, sources, words: crate::words::messages::Catalogue::default_language() })
     }
 
     /// Whether the site's own `templates/` folder overrides the built-in template `name`.
@@ -147,6 +149,26 @@ impl Theme {
         use std::hash::Hash;
         self.sources.hash(h);
         self.assets.hash(h);
+    }
+
+    /// The template `name` rendered with `ctx`, within the bounds on a page (see
+    /// [`super::bound`]): at most so many bytes, so long, and so much memory at once.
+    pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<Vec<u8>, Diagnostic> {
+        use super::bound;
+        let file = match self.sources.get(name) {
+            Some((file, _)) => file.clone(),
+            None => format!("templates/{name}"),
+        };
+        let mut page = bound::Capped::new();
+        match bound::within(&file, self.words, || self.tera.render_to(name, ctx, &mut page)) {
+            Ok(()) => Ok(page.bytes),
+            Err(_) if page.over => {
+                let mb = bound::MAX_PAGE_BYTES >> 20;
+                Err(Diagnostic::error(&file, crate::t!("template_page_too_large", mb))
+                    .help(crate::t!("template_bound_help")))
+            }
+            Err(e) => Err(self.render_error(&e)),
+        }
     }
 
     /// A diagnostic for an error met while rendering, pointing into the template at fault.

@@ -69,7 +69,7 @@ fn chart(s: &Strings) -> ChartView {
             caption: "Số liệu của <Long Mỹ>".into(),
             labels: column_labels(head.iter().skip(1).map(String::as_str)),
             head,
-            body: rows.finish(&tera(s)).unwrap(),
+            body: rows.finish(|t, c| tera(s).render(t, c)).unwrap(),
         },
         png: "share/localities/long-my.png".into(),
         embed: Some("<iframe src=\"https://x/\" title=\"a&b\"></iframe>".into()),
@@ -218,7 +218,7 @@ fn both_ways(template: &str, s: &Strings) -> (String, String) {
             let (mut fast, mut kept) = (TableRows::new(true), TableRows::new(false));
             fill(&mut fast);
             fill(&mut kept);
-            (kept.finish(&tera).unwrap(), fast.finish(&tera).unwrap())
+            (kept.finish(|t, c| tera.render(t, c)).unwrap(), fast.finish(|t, c| tera.render(t, c)).unwrap())
         }
         UnitRows::TEMPLATE => {
             let cell = |has_data: bool| CellView {
@@ -349,9 +349,9 @@ fn table_rows_are_escaped_html_with_a_header_cell_each() {
     rows.row("31/08/2025");
     rows.cell("");
     assert_eq!(
-        rows.finish(&tera::Tera::default()).unwrap(),
+        rows.finish(|t, c| tera::Tera::default().render(t, c)).unwrap(),
         "<tr><th scope=\"row\">30/09/2025</th><td>1.215</td><td>&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt; it&#39;s</td></tr>\n\
          <tr><th scope=\"row\">31/08/2025</th><td></td></tr>\n"
     );
-    assert_eq!(TableRows::new(true).finish(&tera::Tera::default()).unwrap(), "");
+    assert_eq!(TableRows::new(true).finish(|t, c| tera::Tera::default().render(t, c)).unwrap(), "");
 }
