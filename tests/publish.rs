@@ -436,6 +436,60 @@ fn an_edit_in_the_published_site_never_reaches_a_later_build() {
     assert!(snapshot(&out) == clean, "and so does a build after the site was deleted");
 }
 
+/// The README's way to copy the site to a server with `cp`, month after month, as an
+/// ordinary user: `cp -r public/. www/` over last month's copy, then delete what
+/// `public-changes.txt` lists as removed. The server's folder is then the new site,
+/// nothing stale in it (read-only published files made the second `cp` fail on every
+/// one of them, and leave them as they were).
+#[cfg(unix)]
+#[test]
+fn the_second_months_cp_as_an_ordinary_user_leaves_exactly_the_new_site() {
+    let dir = temp_dir("publish-cp");
+    let site = dir.join("site");
+    copy_dir(&fixture("small-en"), &site, &[".tiendo-cache"]);
+    let (out, www) = (dir.join("public"), dir.join("www"));
+    std::fs::create_dir_all(&www).unwrap();
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    if root {
+        // As root, the copy is made by `nobody`, who owns the server's folder.
+        let path = std::ffi::CString::new(www.to_str().unwrap()).unwrap();
+        // SAFETY: `path` is a valid NUL-terminated string that outlives the call.
+        assert_eq!(unsafe { libc::chown(path.as_ptr(), 65534, 65534) }, 0);
+    }
+    let copy = || {
+        let mut cp = if root {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "cp"]);
+            c
+        } else {
+            Command::new("cp")
+        };
+        let o = cp.arg("-r").arg(format!("{}/.", out.display())).arg(&www).output().unwrap();
+        assert!(o.status.success(), "cp: {}", String::from_utf8_lossy(&o.stderr));
+    };
+    let publish = || {
+        let o = tiendo_en(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    publish();
+    // Twice: the second build takes pages and pictures from the cache.
+    publish();
+    copy();
+    // The next month: a figure changed, a bulletin withdrawn.
+    let report = site.join("data/reports/2025-09.yaml");
+    std::fs::write(&report, read(&report).replace("north: { enrolment: 700,", "north: { enrolment: 705,")).unwrap();
+    std::fs::remove_file(site.join("content/updates/q2-2025.md")).unwrap();
+    publish();
+    copy();
+    let removed = listed(&read(dir.join("public-changes.txt")), "Removed files");
+    assert!(removed.iter().any(|f| f.contains("q2-2025")), "{removed:?}");
+    for f in removed {
+        std::fs::remove_file(www.join(f)).unwrap();
+    }
+    assert!(snapshot(&www) == snapshot(&out), "the server's folder is the new site");
+}
+
 #[test]
 fn two_builds_at_once_each_publish_their_own_site() {
     let dir = temp_dir("publish-two-at-once");
