@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use super::{MAX_HEAD, Shared, TIMEOUT, desk, form};
 
 /// A request's line and headers arrive whole within this long, however they trickle in.
-pub(super) const HEAD_DEADLINE: Duration = Duration::from_secs(5);
+const HEAD_DEADLINE: Duration = Duration::from_secs(5);
 /// A form's body (a workbook, up to the import's cap) arrives within this long.
 const BODY_DEADLINE: Duration = Duration::from_secs(60);
 /// An answer (the largest is the site's zip) is sent within this long.
