@@ -8,8 +8,9 @@
 //! release binary, cold (no previous output), warm (rebuilding over the previous output)
 //! and uncached (the earlier years rendered again), and the national site once more as
 //! its month's build (the latest report added to the site built without it), printing
-//! wall time, pages and charts per second and peak memory. With Hugo installed it also times Hugo on the equivalent plain corpus of
-//! `../shared/tools/hugo-baseline`, alternating the two. It also times the rebuilds
+//! wall time, pages and charts per second and peak memory. With Hugo installed it also times Hugo on the plain corpus of
+//! `../shared/tools/hugo-baseline` with as many pages as the national site has,
+//! alternating the two (equal work). It also times the rebuilds
 //! `tiendo serve` makes after an edit: to one locality's commentary (that page alone is
 //! rendered) and to one figure of the latest report (everything is rebuilt). And it times
 //! broken inputs of growing size through `check` and `import`, which must stay linear.
@@ -91,6 +92,8 @@ fn main() {
     // no longer kept, so they are rendered (the pictures still are).
     let mut drawing = Vec::new();
     let mut months = Vec::new();
+    // What the national site writes: Hugo builds as many pages.
+    let mut national_pages = 0;
     // The sample is built from a copy: its month's build moves its latest report aside.
     let sample = work.join("sample-site");
     let _ = fs::remove_dir_all(&sample);
@@ -113,6 +116,9 @@ fn main() {
             .collect();
         let uncached = median_run(uncached);
         drawing.push((name, cold.images, cold.seconds, warm.seconds));
+        if root == national {
+            national_pages = warm.pages;
+        }
         let warm_seconds = warm.seconds;
         let mut runs = vec![("cold", cold), ("warm", warm), ("uncached", uncached)];
         // The month's build: over the site built without the latest report, with the
@@ -154,7 +160,7 @@ fn main() {
         );
     }
     println!();
-    hugo_pairs(&work, &national, value("--pairs").and_then(|v| v.parse().ok()).unwrap_or(5));
+    hugo_pairs(&work, &national, national_pages, value("--pairs").and_then(|v| v.parse().ok()).unwrap_or(5));
     what_maps_add(&work, &national, &units);
     if args.iter().any(|a| a == "--growth") {
         growth(&work, &units);
@@ -531,10 +537,11 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 #[allow(clippy::zombie_processes)] // reaped by wait4, as in `run_build`
-/// tiendo and Hugo alternately (A B A B …) on the same number of units, each into an
-/// empty folder; the median of the per-pair ratios, which is steadier than absolute
-/// times on a shared machine.
-fn hugo_pairs(work: &Path, national: &Path, pairs: usize) {
+/// tiendo and Hugo alternately (A B A B …) on equal work: Hugo builds as many plain
+/// pages as the national site has (`pages`), each into an empty folder; the median of
+/// the per-pair ratios, which is steadier than absolute times on a shared machine, and
+/// each one's pages a second.
+fn hugo_pairs(work: &Path, national: &Path, pages: u64, pairs: usize) {
     let hugo_ok = Command::new("hugo")
         .arg("version")
         .stdout(Stdio::null())
@@ -550,7 +557,7 @@ fn hugo_pairs(work: &Path, national: &Path, pairs: usize) {
     }
     let plain = work.join("plain");
     let made = Command::new("python3")
-        .args([corpus_script.to_str().unwrap(), "3321", plain.to_str().unwrap()])
+        .args([corpus_script.to_str().unwrap(), &pages.to_string(), plain.to_str().unwrap()])
         .stdout(Stdio::null())
         .status();
     if !made.is_ok_and(|s| s.success()) {
@@ -600,10 +607,13 @@ fn hugo_pairs(work: &Path, national: &Path, pairs: usize) {
         );
     }
     let hugo = median(hugo_times);
+    let (ratio, uncached_ratio) = (median(ratios), median(uncached_ratios));
     println!(
-        "median ratio tiendo / Hugo (3,321 units): {:.2}; with the earlier years rendered: {:.2}",
-        median(ratios),
-        median(uncached_ratios)
+        "on equal work ({pages} pages each): median ratio tiendo / Hugo {ratio:.2}, with the earlier years rendered {uncached_ratio:.2}; \
+         Hugo {:.0} pages/s, tiendo {:.0} pages/s ({:.0} with the earlier years rendered)",
+        pages as f64 / hugo,
+        pages as f64 / (hugo * ratio),
+        pages as f64 / (hugo * uncached_ratio)
     );
     // Once with nothing kept: every picture drawn, every earlier year rendered.
     let _ = fs::remove_dir_all(&ours);
@@ -670,13 +680,13 @@ fn broken_inputs(work: &Path, repo: &Path) {
     for part in ["site.yaml", "data", "content"] {
         copy(&repo.join(part), &site.join(part));
     }
-    let report = site.join("data/reports/2099-01.yaml");
+    let report = site.join("data/reports/2025-10.yaml");
     println!(
         "{:<36} {:>10} {:>8} {:>12} {:>9}",
         "broken input (Cần Thơ sample)", "size", "wall s", "s per MB", "peak MiB"
     );
     for mb in [1, 2, 4, 10] {
-        let mut text = String::from("as_of: 2099-01-31\nfigures:\n");
+        let mut text = String::from("as_of: 2025-10-31\nfigures:\n");
         let mut k = 0;
         while text.len() < mb * 1_000_000 {
             let _ = writeln!(
@@ -687,7 +697,7 @@ fn broken_inputs(work: &Path, repo: &Path) {
             );
             k += 1;
         }
-        write(&site, "data/reports/2099-01.yaml", &text);
+        write(&site, "data/reports/2025-10.yaml", &text);
         let (seconds, status, peak, _) = run_tiendo(&["check", "--root", site.to_str().unwrap()]);
         assert_eq!(status, 1, "a report of unknown units is an error");
         println!(
@@ -711,7 +721,7 @@ fn broken_inputs(work: &Path, repo: &Path) {
         }
         fs::write(&csv, &text).expect("writable");
         let (seconds, status, peak, _) =
-            run_tiendo(&["import", csv.to_str().unwrap(), "--as-of", "2099-01-31", "--root", site.to_str().unwrap()]);
+            run_tiendo(&["import", csv.to_str().unwrap(), "--as-of", "2025-10-31", "--root", site.to_str().unwrap()]);
         assert_eq!(status, 1, "a sheet of unknown units is an error");
         let mb = text.len() as f64 / 1e6;
         println!(
