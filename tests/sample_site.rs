@@ -14,7 +14,10 @@ fn built(name: &str) -> (std::path::PathBuf, std::process::Output) {
 #[test]
 fn the_sample_builds_every_page_without_warnings() {
     let (out, o) = built("sample-pages");
-    assert!(stderr(&o).is_empty(), "the sample should build cleanly:\n{}", stderr(&o));
+    // Other tests build the sample at the same time: this one may say it waited for them.
+    let err = stderr(&o);
+    let said: Vec<&str> = err.lines().filter(|l| !l.starts_with("đang chờ một lần tạo khác")).collect();
+    assert!(said.is_empty(), "the sample should build cleanly:\n{err}");
     let all = files(&out);
     let unit_pages = all.iter().filter(|f| f.starts_with("localities/") && f.matches('/').count() == 2).count();
     assert_eq!(unit_pages, 103);

@@ -15,9 +15,24 @@ pub fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures").join(name)
 }
 
-/// A fresh, empty folder for one test.
+/// A fresh, empty folder for one test. Those of the same test left by earlier runs of the
+/// tests, whose process has ended, are removed: they would otherwise pile up in the
+/// temporary folder, some megabytes each, run after run.
 pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tiendo-test-{name}-{}", std::process::id()));
+    let parent = std::env::temp_dir();
+    let prefix = format!("tiendo-test-{name}-");
+    if cfg!(target_os = "linux")
+        && let Ok(entries) = std::fs::read_dir(&parent)
+    {
+        for entry in entries.flatten() {
+            let file_name = entry.file_name();
+            let pid = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)).and_then(|p| p.parse::<u32>().ok());
+            if pid.is_some_and(|pid| pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    let dir = parent.join(format!("{prefix}{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
