@@ -176,7 +176,7 @@ pub fn start_without_arguments() -> std::process::ExitCode {
     let Some(root) = site else {
         let words = Catalogue::default_language();
         let folder = std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default();
-        eprintln!("{}", words.render(&t!("start_no_site", folder)));
+        eprintln!("{}", tiendo::diag::printable(&words.render(&t!("start_no_site", folder))));
         eprintln!("{}", words.render(&t!("start_press_enter")));
         let _ = std::io::stdin().read_line(&mut String::new());
         return std::process::ExitCode::from(2);
@@ -352,7 +352,8 @@ impl ServeArgs {
                     if let Error::Input(diagnostics) = e {
                         print_diagnostics(words, diagnostics);
                     }
-                    let _ = writeln!(std::io::stderr().lock(), "{}", words.render(&t!("serve_failed", why = e.text())));
+                    let why = words.render(&t!("serve_failed", why = e.text()));
+                    let _ = writeln!(std::io::stderr().lock(), "{}", tiendo::diag::printable(&why));
                 }
             }
         })?;
@@ -453,7 +454,8 @@ pub fn print_error(words: &Catalogue, e: &Error) {
         }
         Error::Usage(_) | Error::Output(_) => {
             let label = words.render(&t!("label_error"));
-            eprintln!("{label}: {}", words.render(&e.text()));
+            // It may quote the input (a sheet's name, a path): never a control character raw.
+            eprintln!("{label}: {}", tiendo::diag::printable(&words.render(&e.text())));
         }
     }
 }

@@ -970,3 +970,35 @@ fn control_characters_in_a_sheet_are_left_out_of_the_report_and_the_terminal() {
     assert!(report.contains("long-my: { voluntary-si: 1250 }"), "a name with a control character is still the unit");
     assert!(!o.stdout.contains(&0x1b) && !o.stderr.contains(&0x1b), "nothing reaches the terminal raw");
 }
+
+/// A workbook whose sheet's name holds a control character (`&#27;` in its XML): the
+/// name is shown escaped wherever it is printed, never raw on the terminal.
+#[test]
+fn a_sheets_name_with_control_characters_is_printed_escaped() {
+    use std::io::{Read, Write};
+    let site = sample_site("import-sheet-controls");
+    let from = fixture("import").join("two-unit-sheets.xlsx");
+    let file = site.parent().unwrap().join("controls.xlsx");
+    let mut zin = zip::ZipArchive::new(std::fs::File::open(&from).unwrap()).unwrap();
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(&file).unwrap());
+    for k in 0..zin.len() {
+        let mut part = zin.by_index(k).unwrap();
+        let mut bytes = Vec::new();
+        part.read_to_end(&mut bytes).unwrap();
+        if part.name() == "xl/workbook.xml" {
+            let text = String::from_utf8(bytes).unwrap();
+            assert!(text.contains("name=\"T10\""), "{text}");
+            bytes = text.replace("name=\"T10\"", "name=\"T10&#27;[2J&#7;\"").into_bytes();
+        }
+        zout.start_file(part.name(), zip::write::SimpleFileOptions::default()).unwrap();
+        zout.write_all(&bytes).unwrap();
+    }
+    zout.finish().unwrap();
+    let args = ["import", file.to_str().unwrap(), "--root", site.to_str().unwrap(), "--as-of", "2025-10-31"];
+    let o = tiendo_en(&[&args[..], &["--sheet", "nope"]].concat());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("its sheets are: T9, T10\\u{1b}[2J\\u{7}"), "{}", stderr(&o));
+    assert!(!o.stderr.contains(&0x1b) && !o.stderr.contains(&0x07), "nothing reaches the terminal raw");
+    let o = tiendo_en(&args);
+    assert!(!o.stdout.contains(&0x1b) && !o.stderr.contains(&0x1b), "{}{}", stdout(&o), stderr(&o));
+}
