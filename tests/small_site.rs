@@ -296,6 +296,35 @@ fn a_template_includes_another_whatever_their_names() {
     assert!(stderr(&o).contains("error: templates/404.html"), "{}", stderr(&o));
 }
 
+/// What is in `templates/assets/` is published for anyone to read: a file there that
+/// only its owner may read is not taken, and the build says what to do.
+#[cfg(unix)]
+#[test]
+fn a_private_file_among_the_assets_is_not_published() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = scratch_copy("small-private-asset");
+    let out = site.parent().unwrap().join("public");
+    std::fs::create_dir_all(site.join("templates/assets")).unwrap();
+    let secret = site.join("templates/assets/notes.txt");
+    std::fs::write(&secret, "the office's own notes").unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let o = tiendo_en(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("error: templates/assets/notes.txt: only you may read this file"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("chmod a+r templates/assets/notes.txt"), "{}", stderr(&o));
+    assert!(!out.exists());
+    // Where every file of the site is kept so (a umask of 077), it is the site's norm.
+    let settings = site.join("site.yaml");
+    std::fs::set_permissions(&settings, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let o = tiendo_en(&["check", "--root", site.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::set_permissions(&settings, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let o = tiendo_en(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(read(out.join("assets/notes.txt")), "the office's own notes");
+}
+
 /// A template is a small program: one whose loop never ends, that doubles a text, or that
 /// writes a page of gigabytes stops the build with a message that names it, in bounded
 /// time and memory, and publishes nothing.

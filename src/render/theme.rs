@@ -101,6 +101,15 @@ impl Theme {
                 let name = load::relative(&dir, entry.path());
                 let rel = format!("templates/{name}");
                 if let Some(asset) = name.strip_prefix("assets/") {
+                    // Kept from others where the site's own files are not: an asset
+                    // made private on purpose (everything is, under a umask of 077).
+                    if private(entry.path()) && !private(&root.join(load::SITE_FILE)) {
+                        diags.push(
+                            Diagnostic::error(&rel, crate::t!("asset_private"))
+                                .help(crate::t!("asset_private_help", file = rel.as_str())),
+                        );
+                        continue;
+                    }
                     match load::read_bytes(entry.path(), load::MAX_INPUT_BYTES).map_err(|e| e.diagnostic(&rel)) {
                         Ok(bytes) => match assets.iter_mut().find(|(n, _)| n == asset) {
                             Some(slot) => slot.1 = bytes,
@@ -182,6 +191,19 @@ impl Theme {
             None => Diagnostic::error("templates", crate::t!("template_error", detail = e.to_string())),
         }
     }
+}
+
+/// Whether the file at `path` is kept from others (they may not read it): what is in
+/// `templates/assets/` is published for anyone to read.
+#[cfg(unix)]
+fn private(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o004 == 0)
+}
+
+#[cfg(not(unix))]
+fn private(_path: &Path) -> bool {
+    false
 }
 
 /// A diagnostic for the site's templates taken together (`own`: name, file, text), which
