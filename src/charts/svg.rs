@@ -191,6 +191,17 @@ impl Svg {
         self.out.push_str("</text>\n");
     }
 
+    /// Opens a group of the class `class`, which [`Svg::end_group`] closes.
+    pub fn begin_group(&mut self, class: &str) {
+        self.out.push_str("<g class=\"");
+        push_escaped_html(class, &mut self.out);
+        self.out.push_str("\">\n");
+    }
+
+    pub fn end_group(&mut self) {
+        self.out.push_str("</g>\n");
+    }
+
     /// Adds `element`, an element this writer wrote for another drawing of the same size.
     pub fn element(&mut self, element: &str) {
         self.out.push_str(element);

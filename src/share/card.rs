@@ -34,9 +34,13 @@ const RIGHT: f64 = 900.0;
 const WIDE: f64 = RIGHT - LEFT;
 
 /// The class of a text that many pictures of a site have at the same place (an
-/// indicator's name, a status, the date, the site's name): the painter draws it once for
-/// them all.
+/// indicator's name, a status, the date): the painter draws it once for them all.
 pub(super) const COMMON: &str = "common";
+
+/// The class of the group that every picture of a site has the same (the background, the
+/// site's name, the notice's band): the painter draws it once, and draws each picture
+/// on a copy of it. It is the first element of a card, and holds no group.
+pub(super) const FRAME: &str = "frame";
 
 /// What one share image shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,15 +115,32 @@ impl Card {
     pub fn svg(&self) -> String {
         let (width, height) = (f64::from(WIDTH), f64::from(HEIGHT));
         let mut svg = canvas();
-        svg.rect(0.0, 0.0, width, height, SIDE);
-        // The middle, white to the edges of a centred square.
-        svg.rect(LEFT - 15.0, 0.0, WIDE + 30.0, height, PAPER);
-        svg.rect(0.0, 0.0, width, 12.0, ACCENT);
         let text = |svg: &mut Svg, common: bool, at, anchor, size, bold, fill, words: &str| {
             svg.line(common.then_some(COMMON), at, anchor, size, bold, fill, words)
         };
         let middle = width / 2.0;
-        text(&mut svg, true, (middle, 50.0), Anchor::Middle, fit(&self.site, 24.0, WIDE), false, MUTED, &self.site);
+        // The frame: the sides, the middle (white to the edges of a centred square), the
+        // accent, the site's name and the notice in a band across the foot.
+        svg.begin_group(FRAME);
+        svg.rect(0.0, 0.0, width, height, SIDE);
+        svg.rect(LEFT - 15.0, 0.0, WIDE + 30.0, height, PAPER);
+        svg.rect(0.0, 0.0, width, 12.0, ACCENT);
+        text(&mut svg, false, (middle, 50.0), Anchor::Middle, fit(&self.site, 24.0, WIDE), false, MUTED, &self.site);
+        let mut bottom = height - 16.0;
+        if let Some(notice) = self.notice.as_deref().filter(|n| !n.trim().is_empty()) {
+            let (size, lines) = wrap(notice, WIDE);
+            let leading = size * 1.3;
+            let band = lines.len() as f64 * leading + 28.0;
+            let top = height - band;
+            svg.rect(0.0, top, width, band, NOTICE);
+            svg.rect(0.0, top, width, 4.0, NOTICE_RULE);
+            for (k, line) in lines.iter().enumerate() {
+                let y = top + 16.0 + size + k as f64 * leading;
+                text(&mut svg, false, (middle, y), Anchor::Middle, size, false, NOTICE_INK, line);
+            }
+            bottom = top - 12.0;
+        }
+        svg.end_group();
         // The name on one line, or on two when one would make it too small to read.
         let mut y = 116.0;
         let one = 56.0 * (WIDE / estimate(&self.title, 56.0, true)).min(1.0);
@@ -138,21 +159,6 @@ impl Card {
         }
         y += 42.0;
         text(&mut svg, true, (middle, y), Anchor::Middle, fit(&self.as_of, 28.0, WIDE), false, MUTED, &self.as_of);
-        // The notice, in a band across the foot: the same on every picture of the site.
-        let mut bottom = height - 16.0;
-        if let Some(notice) = self.notice.as_deref().filter(|n| !n.trim().is_empty()) {
-            let (size, lines) = wrap(notice, WIDE);
-            let leading = size * 1.3;
-            let band = lines.len() as f64 * leading + 28.0;
-            let top = height - band;
-            svg.rect(0.0, top, width, band, NOTICE);
-            svg.rect(0.0, top, width, 4.0, NOTICE_RULE);
-            for (k, line) in lines.iter().enumerate() {
-                let y = top + 16.0 + size + k as f64 * leading;
-                text(&mut svg, true, (middle, y), Anchor::Middle, size, false, NOTICE_INK, line);
-            }
-            bottom = top - 12.0;
-        }
         let shown = &self.lines[..self.lines.len().min(MAX_LINES)];
         let top = y + 24.0;
         let block = ((bottom - top) / shown.len().max(1) as f64).min(170.0);

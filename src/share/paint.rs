@@ -7,23 +7,28 @@ use std::sync::{Arc, Mutex};
 
 use resvg::tiny_skia::{IntRect, Pixmap, Transform};
 
-use super::card::{COMMON, FONT, HEIGHT, WIDTH, canvas};
+use super::card::{COMMON, FONT, FRAME, HEIGHT, WIDTH, canvas};
 
 const REGULAR: &[u8] = include_bytes!("fonts/BeVietnamPro-Regular.ttf");
 const BOLD: &[u8] = include_bytes!("fonts/BeVietnamPro-Bold.ttf");
 
 /// Turns cards into PNG pictures with the built-in font.
 ///
-/// Letters are most of the work of drawing a picture, and many of them are the same on
-/// every picture of a site: the indicators' names, the statuses, the date, the site's
-/// name (the card's [`COMMON`] texts). Each of those is drawn once, alone on a picture of
-/// the same size, and laid over every picture that has it; the rest is drawn for each
-/// picture. The result differs from drawing all at once by at most a unit of rounding at
-/// the edges of those letters, and is the same whatever the order pictures are drawn in.
+/// Much of a picture is the same on every picture of a site: its frame (the background,
+/// the site's name, the notice's band: the card's [`FRAME`]) is drawn once, and each
+/// picture is drawn on a copy of it. Letters are most of the work of drawing, and many
+/// of them are the same on many pictures at the same place: the indicators' names, the
+/// statuses, the date (the card's [`COMMON`] texts). Each of those is drawn once, alone
+/// on a picture of the same size, and laid over every picture that has it; the rest is
+/// drawn for each picture. The result differs from drawing all at once by at most a unit
+/// of rounding at the edges of those letters, and is the same whatever the order
+/// pictures are drawn in.
 pub struct Painter {
     fonts: Arc<resvg::usvg::fontdb::Database>,
     /// Each common text drawn so far, by its SVG element.
     common: Mutex<HashMap<String, Arc<Layer>>>,
+    /// Each frame drawn so far (see [`FRAME`]), by its SVG: a site has one.
+    frames: Mutex<HashMap<String, Arc<Pixmap>>>,
 }
 
 /// A text drawn alone: its pixels, cut to where it has any, and where they go.
@@ -35,6 +40,8 @@ struct Layer {
 
 /// The most common texts a painter keeps: a site has a few dozen (about 40 KB each).
 const MAX_COMMON: usize = 256;
+/// The most frames a painter keeps (3 MB each): a site has one.
+const MAX_FRAMES: usize = 8;
 
 impl Default for Painter {
     fn default() -> Self {
@@ -47,7 +54,7 @@ impl Painter {
         let mut fonts = resvg::usvg::fontdb::Database::new();
         fonts.load_font_data(REGULAR.to_vec());
         fonts.load_font_data(BOLD.to_vec());
-        Painter { fonts: Arc::new(fonts), common: Mutex::new(HashMap::new()) }
+        Painter { fonts: Arc::new(fonts), common: Mutex::new(HashMap::new()), frames: Mutex::new(HashMap::new()) }
     }
 
     /// The PNG of `svg` (a card's), or why it cannot be drawn (never for a card's own SVG).
@@ -55,10 +62,16 @@ impl Painter {
         super::png::encode(&self.picture(svg)?)
     }
 
-    /// The pixels of `svg`: what is not common drawn, the common texts laid over it.
+    /// The pixels of `svg`: its frame, what is its own drawn over it, and the common texts
+    /// laid over that.
     fn picture(&self, svg: &str) -> Result<Pixmap, String> {
-        let (rest, common) = split_common(svg);
-        let mut pixmap = self.draw(&rest)?;
+        let (frame, own) = split_frame(svg);
+        let mut pixmap = match frame {
+            Some(frame) => self.frame(frame)?.as_ref().clone(),
+            None => Pixmap::new(WIDTH, HEIGHT).ok_or("no room for the picture")?,
+        };
+        let (rest, common) = split_common(&own);
+        self.draw_onto(&rest, &mut pixmap)?;
         for element in common {
             let layer = self.layer(element)?;
             if let Some(pixels) = &layer.pixels {
@@ -70,12 +83,35 @@ impl Painter {
 
     /// `svg` drawn on a picture of its own.
     fn draw(&self, svg: &str) -> Result<Pixmap, String> {
+        let mut pixmap = Pixmap::new(WIDTH, HEIGHT).ok_or("no room for the picture")?;
+        self.draw_onto(svg, &mut pixmap)?;
+        Ok(pixmap)
+    }
+
+    /// `svg` drawn over what `pixmap` holds.
+    fn draw_onto(&self, svg: &str, pixmap: &mut Pixmap) -> Result<(), String> {
         let options =
             resvg::usvg::Options { fontdb: self.fonts.clone(), font_family: FONT.to_owned(), ..Default::default() };
         let tree = resvg::usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
-        let mut pixmap = Pixmap::new(WIDTH, HEIGHT).ok_or("no room for the picture")?;
         resvg::render(&tree, Transform::default(), &mut pixmap.as_mut());
-        Ok(pixmap)
+        Ok(())
+    }
+
+    /// The frame `group` (an SVG group of the class [`FRAME`]) drawn alone, from those
+    /// drawn before when it was.
+    fn frame(&self, group: &str) -> Result<Arc<Pixmap>, String> {
+        if let Some(frame) = self.frames.lock().ok().and_then(|frames| frames.get(group).cloned()) {
+            return Ok(frame);
+        }
+        let mut alone = canvas();
+        alone.element(group);
+        let frame = Arc::new(self.draw(&alone.finish())?);
+        if let Ok(mut frames) = self.frames.lock()
+            && frames.len() < MAX_FRAMES
+        {
+            frames.insert(group.to_owned(), frame.clone());
+        }
+        Ok(frame)
     }
 
     /// The common text `element` drawn alone, from those drawn before when it was.
@@ -93,6 +129,17 @@ impl Painter {
         }
         Ok(layer)
     }
+}
+
+/// The frame's group of `svg` (see [`FRAME`]), when it has one, and the SVG without it.
+fn split_frame(svg: &str) -> (Option<&str>, String) {
+    let open = format!("<g class=\"{FRAME}\">");
+    let Some(start) = svg.find(&open) else { return (None, svg.to_owned()) };
+    // The frame holds no group: it ends at the first `</g>` after it.
+    let Some(end) = svg[start..].find("</g>").map(|i| start + i + "</g>".len()) else {
+        return (None, svg.to_owned());
+    };
+    (Some(&svg[start..end]), format!("{}{}", &svg[..start], &svg[end..]))
 }
 
 /// The SVG without its common texts, and those texts' elements, in order.
@@ -161,10 +208,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn common_texts_are_drawn_once_and_laid_over_as_if_drawn_with_the_rest() {
-        let svg = card().svg();
-        let (rest, common) = split_common(&svg);
-        assert_eq!(common.len(), 5, "the date, the site's name, two indicators' names, a status: {common:?}");
+    fn the_frame_and_common_texts_are_drawn_once_and_laid_as_if_drawn_with_the_rest() {
+        let mut c = card();
+        c.notice = Some("Phần lớn số liệu trên trang này là số liệu minh hoạ.".into());
+        let svg = c.svg();
+        let (frame, own) = split_frame(&svg);
+        let frame = frame.expect("a card has a frame");
+        assert!(frame.contains("Tiến độ BHXH tự nguyện") && frame.contains("minh hoạ") && !own.contains("frame"));
+        let (rest, common) = split_common(&own);
+        assert_eq!(common.len(), 4, "the date, two indicators' names, a status: {common:?}");
         assert!(common.iter().all(|e| e.starts_with("<text class=\"common\"") && e.ends_with("</text>")));
         assert!(!rest.contains("common") && rest.contains("Phường Long Mỹ") && rest.contains("80,52 %"));
 
@@ -173,9 +225,13 @@ mod tests {
         let at_once = painter.draw(&svg.replace(" class=\"common\"", "")).unwrap();
         let without = painter.draw(&rest).unwrap();
         let differ = |a: &Pixmap, b: &Pixmap| a.data().iter().zip(b.data()).map(|(x, y)| x.abs_diff(*y)).max();
-        assert!(differ(&without, &at_once) > Some(100), "the common texts are drawn");
+        assert!(differ(&without, &at_once) > Some(100), "the frame and the common texts are drawn");
         assert!(differ(&layered, &at_once) <= Some(1), "at most a unit of rounding apart");
-        assert_eq!(painter.common.lock().unwrap().len(), 5);
+        assert_eq!(painter.common.lock().unwrap().len(), 4);
+        assert_eq!(painter.frames.lock().unwrap().len(), 1);
+        // Another place of the same site: the same frame, drawn once.
+        painter.picture(&Card { title: "Xã Ô Môn".into(), ..c.clone() }.svg()).unwrap();
+        assert_eq!(painter.frames.lock().unwrap().len(), 1);
 
         // The same bytes whichever picture a painter draws first.
         let other = Card { title: "Xã Ô Môn".into(), ..card() };
