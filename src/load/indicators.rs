@@ -14,12 +14,12 @@ pub struct RawIndicator {
     pub id: At<String>,
     pub name: At<String>,
     /// A short name for tables and charts; the name when absent.
-    pub short: Option<String>,
+    pub short: Option<At<String>>,
     /// What is counted, e.g. "người".
-    pub unit: Option<String>,
+    pub unit: Option<At<String>>,
     pub kind: At<String>,
     /// For coverage: what the rate is a share of, e.g. "dân số".
-    pub base: Option<String>,
+    pub base: Option<At<String>>,
     /// Other headings an office's sheet gives the indicator's column, for `import`.
     pub aliases: Option<Vec<String>>,
 }

@@ -10,13 +10,13 @@ use crate::diag::Diagnostic;
 #[serde(deny_unknown_fields)]
 pub struct RawSite {
     pub title: At<String>,
-    pub description: Option<String>,
+    pub description: Option<At<String>>,
     pub language: Option<At<String>>,
-    pub publisher: Option<String>,
+    pub publisher: Option<At<String>>,
     pub base_url: Option<At<String>>,
     pub status: Option<RawStatus>,
     /// A line shown at the top of every page, e.g. that some figures are illustrative.
-    pub notice: Option<String>,
+    pub notice: Option<At<String>>,
     /// Where the outlines of `data/boundaries.*` come from, and their licence: shown
     /// under every map.
     pub boundaries_source: Option<At<String>>,

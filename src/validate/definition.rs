@@ -16,6 +16,20 @@ use crate::text;
 pub(super) fn config(loaded: &Loaded<RawSite>, diags: &mut Diagnostics) -> Config {
     let (file, raw) = (&loaded.file, &loaded.raw);
     too_long(file, &raw.title, MAX_TITLE, diags);
+    // Each is on every page, and the notice on every picture too.
+    for (text, max) in [
+        (&raw.description, MAX_DESCRIPTION),
+        (&raw.publisher, MAX_TITLE),
+        (&raw.notice, MAX_NOTICE),
+        (&raw.boundaries_source, MAX_DESCRIPTION),
+    ] {
+        if let Some(text) = text {
+            let n = text.value.chars().count();
+            if n > max {
+                diags.push(error_at(file, text, t!("text_too_long", n, max)).help(t!("text_too_long_help")));
+            }
+        }
+    }
     if raw.title.value.trim().is_empty() {
         diags.push(error_at(file, &raw.title, t!("title_empty")).help(t!("title_empty_help")));
     }
@@ -51,12 +65,12 @@ pub(super) fn config(loaded: &Loaded<RawSite>, diags: &mut Diagnostics) -> Confi
     }
     Config {
         title: raw.title.value.trim().to_owned(),
-        description: raw.description.clone().unwrap_or_default().trim().to_owned(),
+        description: raw.description.as_ref().map(|d| d.value.trim().to_owned()).unwrap_or_default(),
         language,
-        publisher: raw.publisher.clone().filter(|p| !p.trim().is_empty()),
+        publisher: raw.publisher.as_ref().map(|p| p.value.clone()).filter(|p| !p.trim().is_empty()),
         base_url,
         at_risk,
-        notice: raw.notice.clone().filter(|n| !n.trim().is_empty()),
+        notice: raw.notice.as_ref().map(|n| n.value.clone()).filter(|n| !n.trim().is_empty()),
     }
 }
 
@@ -74,8 +88,13 @@ pub fn base_url(text: &str) -> Option<String> {
 /// longest of the country's 3,321 units has under 30, and every name is drawn on pages
 /// and pictures, where one of thousands of characters would take minutes.
 const MAX_NAME: usize = 120;
-/// The most characters of the site's title.
+/// The most characters of the site's title, and of its publisher's name.
 const MAX_TITLE: usize = 200;
+/// The most characters of the site's description and of the outlines' source: a
+/// sentence or two.
+const MAX_DESCRIPTION: usize = 300;
+/// The most characters of the site's notice, which heads every page and picture.
+const MAX_NOTICE: usize = 500;
 
 /// An error when `name` has more than `max` characters.
 fn too_long(file: &crate::load::SourceFile, name: &At<String>, max: usize, diags: &mut Diagnostics) {
@@ -248,7 +267,10 @@ pub(super) fn indicators(
                 }
             }
         }
-        too_long(file, &i.name, MAX_NAME, diags);
+        // Every one of them is drawn on pages, charts and pictures.
+        for name in [Some(&i.name), i.short.as_ref(), i.unit.as_ref(), i.base.as_ref()].into_iter().flatten() {
+            too_long(file, name, MAX_NAME, diags);
+        }
         if i.name.value.trim().is_empty() {
             diags.push(error_at(file, &i.name, t!("name_empty")).help(t!("indicator_name_empty_help")));
         }
@@ -266,11 +288,16 @@ pub(super) fn indicators(
         let name = collapse_spaces(&i.name.value);
         list.push(Indicator {
             id: i.id.value.clone(),
-            short: i.short.as_deref().map(collapse_spaces).filter(|s| !s.is_empty()).unwrap_or_else(|| name.clone()),
+            short: i
+                .short
+                .as_ref()
+                .map(|s| collapse_spaces(&s.value))
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| name.clone()),
             name,
-            unit: i.unit.as_deref().map(collapse_spaces).unwrap_or_default(),
+            unit: i.unit.as_ref().map(|u| collapse_spaces(&u.value)).unwrap_or_default(),
             kind,
-            base_label: i.base.as_deref().map(collapse_spaces).filter(|s| !s.is_empty()),
+            base_label: i.base.as_ref().map(|b| collapse_spaces(&b.value)).filter(|s| !s.is_empty()),
             aliases: i.aliases.iter().flatten().map(|a| collapse_spaces(a)).filter(|a| !a.is_empty()).collect(),
         });
     }
