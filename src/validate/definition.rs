@@ -15,7 +15,7 @@ use crate::text;
 
 pub(super) fn config(loaded: &Loaded<RawSite>, diags: &mut Diagnostics) -> Config {
     let (file, raw) = (&loaded.file, &loaded.raw);
-    too_long(file, &raw.title, MAX_TITLE, diags);
+    name_too_long(file, &raw.title, MAX_TITLE, diags);
     // Each is on every page, and the notice on every picture too.
     for (text, max) in [
         (&raw.description, MAX_DESCRIPTION),
@@ -24,10 +24,7 @@ pub(super) fn config(loaded: &Loaded<RawSite>, diags: &mut Diagnostics) -> Confi
         (&raw.boundaries_source, MAX_DESCRIPTION),
     ] {
         if let Some(text) = text {
-            let n = text.value.chars().count();
-            if n > max {
-                diags.push(error_at(file, text, t!("text_too_long", n, max)).help(t!("text_too_long_help")));
-            }
+            super::too_long(file, text, max, |n, max| (t!("text_too_long", n, max), t!("text_too_long_help")), diags);
         }
     }
     if raw.title.value.trim().is_empty() {
@@ -97,11 +94,8 @@ const MAX_DESCRIPTION: usize = 300;
 const MAX_NOTICE: usize = 500;
 
 /// An error when `name` has more than `max` characters.
-fn too_long(file: &crate::load::SourceFile, name: &At<String>, max: usize, diags: &mut Diagnostics) {
-    let n = name.value.chars().count();
-    if n > max {
-        diags.push(error_at(file, name, t!("name_too_long", n, max)).help(t!("name_too_long_help")));
-    }
+fn name_too_long(file: &crate::load::SourceFile, name: &At<String>, max: usize, diags: &mut Diagnostics) {
+    super::too_long(file, name, max, |n, max| (t!("name_too_long", n, max), t!("name_too_long_help")), diags);
 }
 
 pub(super) fn localities(
@@ -113,7 +107,7 @@ pub(super) fn localities(
     if let Err(d) = check_id(file, &city.id, Kind::City) {
         diags.push(d);
     }
-    too_long(file, &city.name, MAX_NAME, diags);
+    name_too_long(file, &city.name, MAX_NAME, diags);
     if city.name.value.trim().is_empty() {
         diags.push(error_at(file, &city.name, t!("city_name_empty")).help(t!("city_name_empty_help")));
     }
@@ -146,7 +140,7 @@ pub(super) fn localities(
                 }
             }
         }
-        too_long(file, &l.name, MAX_NAME, diags);
+        name_too_long(file, &l.name, MAX_NAME, diags);
         if l.name.value.trim().is_empty() {
             diags.push(error_at(file, &l.name, t!("name_empty")).help(t!("locality_name_empty_help")));
         }
@@ -269,7 +263,7 @@ pub(super) fn indicators(
         }
         // Every one of them is drawn on pages, charts and pictures.
         for name in [Some(&i.name), i.short.as_ref(), i.unit.as_ref(), i.base.as_ref()].into_iter().flatten() {
-            too_long(file, name, MAX_NAME, diags);
+            name_too_long(file, name, MAX_NAME, diags);
         }
         if i.name.value.trim().is_empty() {
             diags.push(error_at(file, &i.name, t!("name_empty")).help(t!("indicator_name_empty_help")));

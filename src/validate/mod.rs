@@ -198,6 +198,23 @@ pub(crate) fn error_at<T>(file: &SourceFile, at: &At<T>, message: Text) -> Diagn
     Diagnostic::error(&file.rel, message).at(file, u64::from(at.line), u64::from(at.column))
 }
 
+/// An error at `text` when it has more than `max` characters; `says(n, max)` is the
+/// message and its help. Every text a page or picture shows has such a bound: one pasted
+/// by mistake (a paragraph, a name pasted thousands of times) would fill every page.
+pub(crate) fn too_long(
+    file: &SourceFile,
+    text: &At<String>,
+    max: usize,
+    says: impl FnOnce(usize, usize) -> (Text, Text),
+    diags: &mut Diagnostics,
+) {
+    let n = text.value.chars().count();
+    if n > max {
+        let (message, help) = says(n, max);
+        diags.push(error_at(file, text, message).help(help));
+    }
+}
+
 /// Checks an id, with a suggested correction when it is not valid.
 pub(crate) fn check_id(file: &SourceFile, id: &At<String>, kind: Kind) -> Result<(), Diagnostic> {
     if text::is_valid_id(&id.value) {

@@ -105,12 +105,8 @@ fn check_report(Loaded { file, raw }: Loaded<RawReport>, ids: &Ids, today: Optio
         }
     }
     if let Some(source) = &raw.source {
-        let n = source.value.chars().count();
-        if n > MAX_SOURCE {
-            diags.push(
-                error_at(&file, source, t!("source_too_long", n, max = MAX_SOURCE)).help(t!("source_too_long_help")),
-            );
-        }
+        let says = |n, max| (t!("source_too_long", n, max), t!("source_too_long_help"));
+        super::too_long(&file, source, MAX_SOURCE, says, &mut diags);
     }
     let source = raw.source.map(|s| s.value).filter(|s| !s.trim().is_empty());
     Checked { file, as_of_at: raw.as_of, as_of, source, figures, entries, diagnostics: diags }
