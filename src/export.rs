@@ -1,15 +1,18 @@
-//! Open data, the build's data-files stage ([`write`]): `data/figures.csv` and
-//! `data/figures.json` exactly as SPEC §4 describes, and one CSV per locality with that
-//! locality's rows, where the page table (`pages`) puts them.
+//! Open data, the build's data-files stage ([`write`]): one CSV of every figure for
+//! each year, and one CSV per locality with that locality's rows, where the page table
+//! (`pages`) puts them. The columns are SPEC §4's `figures.csv`; the current year's
+//! file is `data/figures.csv` and each earlier year's `data/figures-<YYYY>.csv`, so no
+//! file grows with the years (a national year is about 11 MB). The same rows are not
+//! written again as JSON: a CSV is read by every spreadsheet and every language, and one
+//! format of each kind of file keeps a national site within what common hosts accept.
 //!
 //! Machine formats whatever the site's language: ISO dates, `.` decimals, no
 //! thousands separators, two decimals for progress and rates. One row per figure:
 //! a locality absent from a report has no row for that date (a gap, not a zero);
 //! the city has a row at every report date.
 //!
-//! A national site has over 200,000 rows, so each name is escaped once, each row is
-//! formatted once (the per-locality files are slices of the same text), and the JSON
-//! is written with one object per line rather than pretty-printed.
+//! A national site has over 200,000 rows, so each name is escaped once, and each row is
+//! formatted once: the year files and the per-locality files are slices of the same text.
 
 use crate::compute::{Computed, Series};
 use crate::date::Date;
@@ -34,30 +37,33 @@ pub struct Row<'a> {
     pub standing: Option<&'a Standing>,
 }
 
-/// The data-files stage: `data/figures.csv`, `data/figures.json`, and each locality's
-/// share of the CSV, written into `out`.
+/// The data-files stage: each year's `figures.csv` and each locality's share of them,
+/// written into `out`.
 pub fn write(site: &Site, computed: &Computed, out: &Staging) -> Result<(), OutputError> {
     use rayon::prelude::*;
     let rows = rows(site, computed);
-    let (csv, json) = rayon::join(
-        || -> Result<(), OutputError> {
-            let lines = csv_rows(site, &rows);
-            out.write_parts(pages::FIGURES_CSV, &[HEADER.as_bytes(), b"\n", lines.text.as_bytes()])?;
-            // Each locality's file is its lines of figures.csv, found by index once.
-            let mut by_locality: Vec<Vec<usize>> = vec![Vec::new(); site.localities.len()];
-            for (k, row) in rows.iter().enumerate() {
-                if let Some(l) = row.locality {
-                    by_locality[l].push(k);
-                }
-            }
-            by_locality.par_iter().enumerate().try_for_each(|(l, ks)| {
-                let text = csv(ks.iter().map(|&k| lines.line(k)));
-                out.write(&pages::locality_csv(site, l), text.as_bytes())
-            })
-        },
-        || out.write_with(pages::FIGURES_JSON, |file| write_json(site, &rows, file)),
-    );
-    csv.and(json)
+    let lines = csv_rows(site, &rows);
+    // Rows go by date, so each year's are one run of lines.
+    let last = computed.years.len().saturating_sub(1);
+    let mut first = 0;
+    for (k, y) in computed.years.iter().enumerate() {
+        let end = first + rows[first..].iter().take_while(|r| r.date.year() == y.year).count();
+        let text = lines.text.get(lines.start(first)..lines.start(end)).unwrap_or_default();
+        let path = if k == last { pages::FIGURES_CSV.to_owned() } else { pages::figures_csv_of(y.year) };
+        out.write_parts(&path, &[HEADER.as_bytes(), b"\n", text.as_bytes()])?;
+        first = end;
+    }
+    // Each locality's file is its lines of every year, found by index once.
+    let mut by_locality: Vec<Vec<usize>> = vec![Vec::new(); site.localities.len()];
+    for (k, row) in rows.iter().enumerate() {
+        if let Some(l) = row.locality {
+            by_locality[l].push(k);
+        }
+    }
+    by_locality.par_iter().enumerate().try_for_each(|(l, ks)| {
+        let text = csv(ks.iter().map(|&k| lines.line(k)));
+        out.write(&pages::locality_csv(site, l), text.as_bytes())
+    })
 }
 
 /// Every row, in the order of SPEC §4: by report date; at each date the city first, then
@@ -120,44 +126,24 @@ fn int(n: u64, out: &mut String) {
     out.push_str(itoa::Buffer::new().format(n));
 }
 
-/// `x` rounded to two decimals, written as JSON writes such a float: 80.52, 80.5, 95.0.
-fn json_decimal(x: f64, out: &mut String) {
-    let hundredths = (x * 100.0).round() as i64;
-    if hundredths < 0 {
-        out.push('-');
-    }
-    let abs = hundredths.unsigned_abs();
-    let (whole, frac) = (abs / 100, abs % 100);
-    int(whole, out);
-    out.push('.');
-    out.push(char::from(b'0' + (frac / 10) as u8));
-    if frac % 10 != 0 {
-        out.push(char::from(b'0' + (frac % 10) as u8));
-    }
-}
-
-/// The text that repeats across rows, escaped once for each format.
+/// The text that repeats across rows, escaped once.
 struct Names {
-    /// "id,name" for CSV, per locality, then the city last.
+    /// "id,name", per locality, then the city last.
     csv: Vec<String>,
-    /// `"locality_id":"…","locality":"…"` for JSON, same order.
-    json: Vec<String>,
 }
 
 impl Names {
     fn new(site: &Site) -> Names {
         let places = site.localities.iter().map(|l| (&l.id, &l.name)).chain([(&site.city.id, &site.city.name)]);
-        let (mut csv, mut json) = (Vec::new(), Vec::new());
+        let mut csv = Vec::new();
         for (id, name) in places {
             let mut c = String::new();
             csv_field(id, &mut c);
             c.push(',');
             csv_field(name, &mut c);
             csv.push(c);
-            let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
-            json.push(format!("\"locality_id\":{},\"locality\":{}", quote(id), quote(name)));
         }
-        Names { csv, json }
+        Names { csv }
     }
 
     fn index(&self, site: &Site, row: &Row) -> usize {
@@ -174,8 +160,12 @@ pub struct CsvRows {
 
 impl CsvRows {
     pub fn line(&self, row: usize) -> &str {
-        let end = self.starts.get(row + 1).copied().unwrap_or(self.text.len());
-        &self.text[self.starts[row]..end]
+        &self.text[self.start(row)..self.start(row + 1)]
+    }
+
+    /// Where row `row`'s line starts; the end of the text past the last.
+    fn start(&self, row: usize) -> usize {
+        self.starts.get(row).copied().unwrap_or(self.text.len())
     }
 }
 
@@ -245,79 +235,6 @@ pub fn csv<'a>(lines: impl Iterator<Item = &'a str>) -> String {
         out.push_str(line);
     }
     out
-}
-
-/// figures.json: an array of objects, one per line, numbers as numbers and empty as `null`.
-pub fn json(site: &Site, rows: &[Row]) -> String {
-    let mut out = Vec::with_capacity(rows.len() * 260 + 4);
-    // Writing into a Vec cannot fail.
-    let _ = write_json(site, rows, &mut out);
-    String::from_utf8(out).unwrap_or_default()
-}
-
-/// figures.json written to `sink` as it is made, a few thousand rows at a time, so that
-/// the whole file (60 MB for a national site) is never held in memory.
-pub fn write_json(site: &Site, rows: &[Row], mut sink: impl std::io::Write) -> std::io::Result<()> {
-    let names = Names::new(site);
-    let indicator_ids: Vec<String> =
-        site.indicators.iter().map(|i| serde_json::to_string(&i.id).unwrap_or_else(|_| "\"\"".into())).collect();
-    let mut out = String::with_capacity(1 << 20);
-    let mut date_text = (None::<Date>, String::new());
-    out.push('[');
-    let number = |out: &mut String, x: Option<f64>| match x {
-        Some(v) if v.is_finite() => json_decimal(v, out),
-        _ => out.push_str("null"),
-    };
-    for (k, row) in rows.iter().enumerate() {
-        if out.len() > (1 << 20) - 512 {
-            sink.write_all(out.as_bytes())?;
-            out.clear();
-        }
-        out.push_str(if k == 0 { "\n{" } else { ",\n{" });
-        let goal = row.series.goal.as_ref();
-        if date_text.0 != Some(row.date) {
-            date_text = (Some(row.date), format!("\"as_of\":\"{}\",\"year\":{},", row.date, row.date.year()));
-        }
-        out.push_str(&date_text.1);
-        out.push_str(&names.json[names.index(site, row)]);
-        out.push_str(",\"indicator_id\":");
-        out.push_str(&indicator_ids[row.indicator]);
-        out.push_str(",\"value\":");
-        int(row.value, &mut out);
-        out.push_str(",\"target\":");
-        match goal {
-            Some(g) => int(g.people, &mut out),
-            None => out.push_str("null"),
-        }
-        out.push_str(",\"progress_percent\":");
-        number(&mut out, row.standing.map(|st| st.progress * 100.0));
-        out.push_str(",\"remaining\":");
-        match row.standing {
-            Some(st) => int(st.remaining, &mut out),
-            None => out.push_str("null"),
-        }
-        out.push_str(",\"status\":");
-        match row.standing {
-            Some(st) => {
-                out.push('"');
-                out.push_str(st.status.slug());
-                out.push('"');
-            }
-            None => out.push_str("null"),
-        }
-        out.push_str(",\"base\":");
-        match goal.and_then(|g| g.base) {
-            Some(b) => int(b, &mut out),
-            None => out.push_str("null"),
-        }
-        out.push_str(",\"rate_percent\":");
-        number(&mut out, goal.and_then(|g| g.rate_of(row.value as f64)));
-        out.push_str(",\"target_rate_percent\":");
-        number(&mut out, goal.and_then(|g| g.target_rate()));
-        out.push('}');
-    }
-    out.push_str("\n]\n");
-    sink.write_all(out.as_bytes())
 }
 
 #[cfg(test)]
@@ -430,13 +347,6 @@ mod tests {
             Row { locality: Some(0), indicator: 0, date: d(9, 30), value: 35_300, series: &series, standing: None };
         let csv_rows = csv_rows(&site, &[row]);
         assert_eq!(csv_rows.line(0), "2025-09-30,2025,long-my,Phường Long Mỹ,health-insurance,35300,,,,,,,\n");
-        let value: serde_json::Value = serde_json::from_str(&json(&site, &[row])).unwrap();
-        assert_eq!(value[0]["value"], serde_json::json!(35300));
-        for empty in
-            ["target", "progress_percent", "remaining", "status", "base", "rate_percent", "target_rate_percent"]
-        {
-            assert!(value[0][empty].is_null(), "{empty}");
-        }
     }
 
     #[test]
@@ -451,32 +361,6 @@ mod tests {
             let mut out = String::new();
             csv_field(text, &mut out);
             assert_eq!(out, field, "{text:?}");
-        }
-    }
-
-    #[test]
-    fn json_keeps_numbers_text_and_nulls() {
-        let (site, computed) = site_and_computed();
-        let text = json(&site, &rows_of(&computed));
-        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let row = &value[1];
-        assert_eq!(row["progress_percent"], serde_json::json!(92.89));
-        assert_eq!(row["rate_percent"], serde_json::json!(88.25));
-        assert_eq!(row["target_rate_percent"], serde_json::json!(95.0));
-        assert_eq!(row["value"], serde_json::json!(35300));
-        assert_eq!(row["locality"], "Phường Long Mỹ");
-        assert_eq!(value[2]["locality"], "=HYPERLINK(\"x\"), \"Two\"");
-        assert_eq!(text.lines().count(), 5, "one object per line");
-    }
-
-    #[test]
-    fn json_decimals_read_back_as_the_rounded_value() {
-        for x in [80.516_898, 0.0, 95.0, 80.5, 99.995, 12.345, -1.5, 100.0, 0.05] {
-            let mut s = String::new();
-            json_decimal(x, &mut s);
-            let back: f64 = s.parse().unwrap();
-            assert_eq!(back, (x * 100.0).round() / 100.0, "{x} → {s}");
-            assert!(s.contains('.'), "{s} stays a float");
         }
     }
 

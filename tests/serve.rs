@@ -109,9 +109,8 @@ fn serves_rebuilds_and_reloads() {
     );
     for (path, expected) in [
         ("/assets/style.css", "text/css; charset=utf-8"),
-        ("/charts/city/enrolment.svg", "image/svg+xml"),
+        ("/charts/indicators/enrolment/ranking.svg", "image/svg+xml"),
         ("/data/figures.csv", "text/csv; charset=utf-8"),
-        ("/data/figures.json", "application/json"),
         ("/feed.xml", "application/xml"),
         ("/localities/north/", "text/html; charset=utf-8"),
     ] {
@@ -213,7 +212,7 @@ fn one_client_that_stalls_does_not_hold_up_the_others() {
         })
         .collect();
     let mut greedy = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(greedy, "GET /data/figures.json HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+    write!(greedy, "GET /data/figures.csv HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
     let took = wait_for(|| get(port, "/localities/north/").0 == 200);
     assert!(took < Duration::from_secs(5), "served after {took:?}");
     drop((idle, greedy));

@@ -143,24 +143,27 @@ fn pictures_are_the_same_bytes_from_two_sites_and_a_changed_figure_draws_only_wh
 fn an_embedded_chart_has_no_chrome_and_its_links_resolve() {
     let (out, _) = built("share-embed");
     let embeds: Vec<String> = files(&out).into_iter().filter(|f| f.starts_with("embed/")).collect();
-    assert_eq!(embeds.len(), 12, "every locality's chart of every indicator");
-    let page = read(out.join("embed/localities/north/enrolment/index.html"));
+    assert_eq!(embeds.len(), 4, "a page for every locality, with its chart of every indicator");
+    let page = read(out.join("embed/localities/north/index.html"));
     for chrome in ["<nav", "site-header", "site-footer", "class=\"notice\"", "class=\"skip\""] {
         assert!(!page.contains(chrome), "{chrome} in an embedded chart");
     }
     assert!(page.contains("<svg") && page.contains("<details class=\"data\">"), "the chart and its numbers");
     assert!(page.contains("North Ward has reached 70.00% of its 2025 Enrolment target"));
-    assert!(page.contains(r#"<a href="../../../../localities/north/index.html" target="_top">"#));
+    assert_eq!(page.matches("<svg").count(), 3, "a chart for each indicator");
+    assert_eq!(page.matches("<h2 id=\"e-trend-").count(), 3, "each under its indicator's name");
+    assert!(page.contains(r#"<a href="../../../localities/north/index.html" target="_top">"#));
     assert!(page.contains(r#"<meta name="robots" content="noindex">"#));
-    // Light enough for a newspaper's page: under 30 KiB as sent even uncompressed, with
+    // Light enough for a newspaper's page: under 40 KiB as sent even uncompressed, with
     // the stylesheet it shares with the site.
     let sent = page.len() + fs::metadata(out.join("assets/style.css")).unwrap().len() as usize;
-    assert!(sent < 30 * 1024, "{sent} bytes");
+    assert!(sent < 40 * 1024, "{sent} bytes");
     let broken = broken_links(&out);
     assert!(broken.is_empty(), "{broken:#?}");
     // The unit's page offers the code to paste, with a title for the frame.
     let unit = read(out.join("localities/north/index.html"));
-    assert!(unit.contains("&lt;iframe src=&quot;https://example.org/progress/embed/localities/north/enrolment/&quot; title=&quot;Enrolment of North Ward&quot;"));
+    assert!(unit.contains("&lt;iframe src=&quot;https://example.org/progress/embed/localities/north/&quot; title=&quot;Progress of North Ward&quot; width=&quot;100%&quot; height=&quot;2120&quot;"));
+    assert_eq!(unit.matches("<details class=\"embed\">").count(), 1, "one code for the unit's charts");
 }
 
 #[test]

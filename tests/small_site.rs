@@ -39,12 +39,10 @@ fn writes_every_page_of_the_spec() {
         "about/index.html",
         "404.html",
         "data/figures.csv",
-        "data/figures.json",
+        "data/figures-2024.csv",
         "data/localities/north.csv",
         "assets/style.css",
-        "charts/city/enrolment.svg",
-        "charts/localities/insured/west.svg",
-        "charts/groups/trained/east-bank.svg",
+        "embed/localities/west/index.html",
         "charts/indicators/trained/ranking.svg",
         // 2024's final results.
         "years/2024/index.html",
@@ -69,9 +67,9 @@ fn writes_every_page_of_the_spec() {
     assert!(feed.contains("<updated>2025-10-10T00:00:00Z</updated>"));
     assert!(!feed.contains("Not ready"));
     let pages = all.iter().filter(|f| f.ends_with(".html")).count();
-    // And each locality's chart of each indicator, to embed in another site.
-    assert_eq!(pages, 21 + 9 + 12);
-    assert!(stdout(&o).contains("built 42 pages, 21 charts and 9 share images"), "{}", stdout(&o));
+    // And each locality's charts, to embed in another site.
+    assert_eq!(pages, 21 + 9 + 4);
+    assert!(stdout(&o).contains("built 34 pages, 21 charts and 9 share images"), "{}", stdout(&o));
     for l in ["north", "south", "west", "lone"] {
         assert!(all.contains(&format!("share/localities/{l}.png")), "no share image of {l}");
     }
@@ -188,16 +186,20 @@ fn the_city_carries_missing_units_forward() {
 #[test]
 fn figures_csv_has_one_row_per_figure() {
     let (out, _) = built("small-csv");
-    let text = read(out.join("data/figures.csv"));
+    let text = read(out.join("data/figures-2024.csv")) + &read(out.join("data/figures.csv"));
     assert_eq!(
         text.lines().next(),
         Some(
             "as_of,year,locality_id,locality,indicator_id,value,target,progress_percent,remaining,status,base,rate_percent,target_rate_percent"
         )
     );
-    let rows = csv(&text);
+    // A file a year, each with its header: 2024's two reports, then 2025's three.
+    assert_eq!(text.matches("as_of,year,").count(), 2);
+    let rows: Vec<_> = csv(&text).into_iter().filter(|r| r["as_of"] != "as_of").collect();
     // Figures: 12 + 12 + 9 + 6 + 12 = 51; city: 3 per report × 5 = 15.
     assert_eq!(rows.len(), 66);
+    let this_year = csv(&read(out.join("data/figures.csv")));
+    assert!(this_year.iter().all(|r| r["year"] == "2025") && this_year.len() > 30, "{}", this_year.len());
     // West has no row for June 2025 (a gap, not a zero).
     assert!(!rows.iter().any(|r| r["as_of"] == "2025-06-30" && r["locality_id"] == "west"));
     let west = row(&rows, "2025-09-30", "west", "insured");
@@ -215,11 +217,8 @@ fn figures_csv_has_one_row_per_figure() {
     assert_eq!(rows[0]["as_of"], "2024-06-30");
     assert_eq!(rows[0]["locality_id"], "riverside");
 
-    let json: Vec<serde_json::Value> = serde_json::from_str(&read(out.join("data/figures.json"))).unwrap();
-    assert_eq!(json.len(), rows.len());
-    let first_count = json.iter().find(|r| r["locality_id"] == "north" && r["indicator_id"] == "enrolment").unwrap();
-    assert!(first_count["base"].is_null() && first_count["rate_percent"].is_null());
-    assert!(first_count["value"].is_u64());
+    let first_count = row(&rows, "2025-09-30", "north", "enrolment");
+    assert!(first_count["base"].is_empty() && first_count["rate_percent"].is_empty());
     let unit_csv = csv(&read(out.join("data/localities/west.csv")));
     assert!(unit_csv.iter().all(|r| r["locality_id"] == "west"));
     assert_eq!(unit_csv.len(), 3 * 4);

@@ -1,8 +1,8 @@
 //! Charts: model in, SVG text out.
 //!
 //! Pure functions: no file system, no templates. Every chart carries its text
-//! alternative (`<title>` and `<desc>`, referenced by `aria-labelledby`) so it reads
-//! the same inline in a page and as a standalone `.svg` file. Text is left to the
+//! alternative (`<title>` and `<desc>`, referenced by `aria-labelledby`), inline in a
+//! page and in the ranking's standalone `.svg` file. Text is left to the
 //! reader's sans-serif font and laid out with generous estimates, so the bytes never
 //! depend on the fonts installed where the site is built.
 
@@ -14,7 +14,7 @@ use crate::progress::Status;
 use svg::Colour;
 
 pub use ranking::{Bar, Ranking, ranking};
-pub use trend::{Trend, TrendLabels, trend, trend_both, trend_html};
+pub use trend::{Trend, TrendLabels, trend_html};
 
 // All chart marks have at least 3:1 contrast against white (WCAG 1.4.11); every series
 // also differs by its stroke pattern, and statuses are written out in words.

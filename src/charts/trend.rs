@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use super::svg::{Anchor, Colour, DRAWING, Stroke, Svg, num, text_width, ticks};
-use super::{ACTUAL, AXIS, EXPECTED, GRID, INK, TARGET};
+use super::svg::{DRAWING, Stroke, Svg, num, text_width, ticks};
+use super::{ACTUAL, EXPECTED, GRID, TARGET};
 use crate::compute::Series;
 use crate::date::Date;
 use crate::format::Fmt;
@@ -38,15 +38,6 @@ pub struct Trend<'a> {
     pub labels: &'a TrendLabels,
     pub fmt: Fmt,
 }
-
-// Drawn small and scaled by the page: at a phone's 360 px the text is still about 10 px,
-// and pages cap the width so it stays near its natural size on a desktop.
-const WIDTH: f64 = 480.0;
-const HEIGHT: f64 = 280.0;
-/// Text size in pixels.
-const TEXT: f64 = 13.0;
-/// Height of one row of the legend.
-const LEGEND_ROW: f64 = 20.0;
 
 /// Months since 1 January of `year`, with the day as a fraction: 30 September is 8.97.
 fn month_x(year: i32, d: Date) -> f64 {
@@ -143,46 +134,6 @@ fn plan(t: &Trend) -> Plan {
     }
 }
 
-/// The chart as a standalone SVG image, its text drawn in it.
-pub fn trend(t: &Trend) -> String {
-    svg(t, &plan(t))
-}
-
-/// The chart for a page ([`trend_html`]) and as a standalone SVG ([`trend`]), laid out once.
-pub fn trend_both(t: &Trend) -> (String, String) {
-    let p = plan(t);
-    (html(t, &p), svg(t, &p))
-}
-
-fn svg(t: &Trend, p: &Plan) -> String {
-    let mut svg = Svg::new(WIDTH as u32, HEIGHT as u32, t.id, t.title, t.desc, TEXT, INK);
-    let legend_bottom = legend(&mut svg, t.labels, !p.expected.is_empty(), !p.projection.is_empty());
-    let widest = p.y_ticks.iter().map(|(_, label)| text_width(label, TEXT)).fold(0.0, f64::max);
-    let (left, right, top, bottom) = (widest + 14.0, WIDTH - 16.0, legend_bottom + 10.0, HEIGHT - 28.0);
-    let px = |x: f64| left + (x - p.x_min) / (p.x_max - p.x_min) * (right - left);
-    let py = |y: f64| bottom - (y - p.y_min) / (p.y_max - p.y_min) * (bottom - top);
-
-    let grid: Vec<_> = p.y_ticks.iter().map(|&(y, _)| ((left, py(y)), (right, py(y)))).collect();
-    svg.segments(&grid, GRID, 1.0);
-    for (y, label) in &p.y_ticks {
-        svg.text(left - 6.0, py(*y), Anchor::End, label);
-    }
-    svg.polyline(&[(left, top), (left, bottom), (right, bottom)], AXIS, 1.0, Stroke::Solid);
-    // Month names under the axis, centred on each month.
-    let months: Vec<(f64, &str)> = p.months.iter().map(|(x, m, _)| (px(*x), m.as_str())).collect();
-    svg.texts_in_row(bottom + 13.0, Anchor::Middle, &months);
-    let map = |points: &[(f64, f64)]| points.iter().map(|&(x, y)| (px(x), py(y))).collect::<Vec<_>>();
-    svg.polyline(&map(&p.expected), EXPECTED, 2.0, Stroke::Dashed("2 4"));
-    svg.polyline(&[(left, py(p.target)), (right, py(p.target))], TARGET, 2.0, Stroke::Dashed("10 5"));
-    svg.styled_text(right - 2.0, py(p.target) - 9.0, Anchor::End, TEXT, TARGET, &p.target_label);
-    svg.polyline(&map(&p.projection), ACTUAL, 2.0, Stroke::Dashed("6 4"));
-    for run in &p.runs {
-        svg.polyline(&map(run), ACTUAL, 3.0, Stroke::Solid);
-    }
-    svg.circles(&map(&p.actual), 4.0, ACTUAL);
-    svg.finish()
-}
-
 /// The chart for a page: the lines drawn in an SVG that stretches to the width it is
 /// given, and every word and number (legend, axis, target) in HTML around it, so that
 /// they are read at the page's text size on a phone and grow with the reader's text
@@ -257,34 +208,6 @@ fn html(t: &Trend, p: &Plan) -> String {
     out
 }
 
-/// A legend above the plot, in rows that fit the width: a short stroke in each series'
-/// style, then its name. Returns where it ends.
-fn legend(svg: &mut Svg, labels: &TrendLabels, expected: bool, projection: bool) -> f64 {
-    let mut entries: Vec<(&str, Colour, f64, Stroke)> =
-        vec![(&labels.actual, ACTUAL, 3.0, Stroke::Solid), (&labels.target, TARGET, 2.0, Stroke::Dashed("10 5"))];
-    if expected {
-        entries.push((&labels.expected, EXPECTED, 2.0, Stroke::Dashed("2 4")));
-    }
-    if projection {
-        entries.push((&labels.projection, ACTUAL, 2.0, Stroke::Dashed("6 4")));
-    }
-    let (mut x, mut y) = (6.0, LEGEND_ROW / 2.0 + 2.0);
-    for (i, (label, colour, width, stroke)) in entries.into_iter().enumerate() {
-        let span = 30.0 + text_width(label, TEXT) + 14.0;
-        if x > 6.0 && x + span > WIDTH {
-            x = 6.0;
-            y += LEGEND_ROW;
-        }
-        svg.polyline(&[(x, y), (x + 24.0, y)], colour, width, stroke);
-        if i == 0 {
-            svg.circle(x + 12.0, y, 4.0, colour);
-        }
-        svg.text(x + 30.0, y, Anchor::Start, label);
-        x += span;
-    }
-    y + LEGEND_ROW / 2.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,7 +235,7 @@ mod tests {
 
     fn draw(s: &Series, title: &str) -> String {
         let l = labels();
-        trend(&Trend {
+        trend_html(&Trend {
             id: "t1",
             title,
             desc: "d",
@@ -337,10 +260,10 @@ mod tests {
         assert!(svg.contains("stroke-dasharray=\"10 5\""));
         assert!(svg.contains("stroke-dasharray=\"6 4\""));
         assert!(svg.contains("stroke-dasharray=\"2 4\""));
-        assert!(svg.contains(">Chỉ tiêu 1.509</text>"), "target label");
-        assert!(svg.contains(">T9</tspan>") && svg.contains(">T12</tspan>"), "month labels");
-        // One marker per figure, plus the legend's.
-        assert_eq!(svg.matches("<circle").count(), 5);
+        assert!(svg.contains(">Chỉ tiêu 1.509</span>"), "target label");
+        assert!(svg.contains(">T9</span>") && svg.contains(">T12</span>"), "month labels");
+        // One marker per figure.
+        assert_eq!(svg.matches("h0").count(), 4);
     }
 
     #[test]
@@ -354,11 +277,11 @@ mod tests {
     #[test]
     fn a_missing_report_breaks_the_line() {
         let solid = |svg: &str| svg.matches("stroke=\"#1F4E9C\" stroke-width=\"3\" points=").count();
-        // The legend's sample line, then one line per run of consecutive reports.
+        // One line per run of consecutive reports.
         let with_gap = series(&[(1, Some(900)), (2, Some(1000)), (3, None), (4, Some(1100)), (5, Some(1150))]);
-        assert_eq!(solid(&draw(&with_gap, "t")), 1 + 2);
+        assert_eq!(solid(&draw(&with_gap, "t")), 2);
         let without_march = every(&[(1, 900), (2, 1000), (4, 1100), (5, 1150)]);
-        assert_eq!(solid(&draw(&without_march, "t")), 1 + 1);
+        assert_eq!(solid(&draw(&without_march, "t")), 1);
     }
 
     #[test]

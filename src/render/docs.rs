@@ -37,7 +37,15 @@ struct MethodSection {
 #[derive(Serialize)]
 struct MethodologyContext {
     sections: Vec<MethodSection>,
+    /// Each year's figures, newest first.
+    downloads: Vec<Download>,
     extra: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Download {
+    label: String,
+    path: String,
 }
 
 #[derive(Serialize)]
@@ -153,8 +161,15 @@ impl Renderer<'_> {
             section("method_pending_h", &["method_pending", "method_years"]),
             section("method_formats_h", &["method_formats", "method_data"]),
         ];
+        let downloads = self
+            .figure_files()
+            .into_iter()
+            .rev()
+            .map(|(year, path)| Download { label: s.fill("download_year_csv", &[("year", &year.to_string())]), path })
+            .collect();
         let ctx = MethodologyContext {
             sections,
+            downloads,
             extra: self.site.content.methodology.as_ref().map(|d| markdown::render(&d.markdown, 2, "m-")),
         };
         let title = self.s("title_methodology");

@@ -10,7 +10,6 @@ use super::views::{BarsView, FigureView, JoinView, Link, icon};
 use super::{Counts, Page, RenderError, Renderer};
 use crate::markdown;
 use crate::model::IndicatorKind;
-use crate::pages::{FIGURES_CSV, FIGURES_JSON};
 use crate::progress::Status;
 
 /// A unit in the list the home page's find box searches: what it was formed from too.
@@ -135,7 +134,7 @@ impl Renderer<'_> {
         let as_of = self.latest_report().map(|r| self.words.fmt.date(r.as_of)).unwrap_or_default();
         let units = self.words.fmt.count(site.localities.len() as u64);
         let place = Place { name: &site.city.name, which: Which::City, id_prefix: "city" };
-        let (mut figures, charts) = self.figures(&place, true)?;
+        let (mut figures, charts) = self.figures(&place)?;
         let summaries = self.this_years((0..site.indicators.len()).map(|i| self.summary(i, &figures[i])).collect());
         figures = self.this_years(figures);
         self.written_figures(&mut figures, 3, false, Page::Home);
@@ -398,10 +397,9 @@ impl Renderer<'_> {
             "temporalCoverage": format!("{first}/{last}"),
             "spatialCoverage": { "@type": "Place", "name": site.city.name },
             "variableMeasured": site.indicators.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(),
-            "distribution": [
-                { "@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": url(FIGURES_CSV) },
-                { "@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": url(FIGURES_JSON) },
-            ],
+            "distribution": self.figure_files().into_iter().rev().map(|(year, path)| serde_json::json!(
+                { "@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": url(&path), "name": year.to_string() }
+            )).collect::<Vec<_>>(),
         });
         script_safe_json(&value.to_string())
     }

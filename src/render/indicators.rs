@@ -105,7 +105,7 @@ impl Renderer<'_> {
                 name: site.indicators[i].name.clone(),
                 href: self.href(Page::Indicator(i)),
                 // The city's sentence, with or without the year's targets.
-                sentence: self.figure(&city, i, false)?.sentence,
+                sentence: self.figure(&city, i)?.sentence,
                 status: year.city[i].latest().map_or("none", |s| s.status.slug()),
             });
         }
@@ -121,8 +121,7 @@ impl Renderer<'_> {
         let site = self.site;
         let ind = &site.indicators[i];
         let place = Place { name: &site.city.name, which: Which::City, id_prefix: "city" };
-        // The city's chart file is written by the home page.
-        let mut city = self.figure(&place, i, false)?;
+        let mut city = self.figure(&place, i)?;
         self.written_figures(std::slice::from_mut(&mut city), 2, false, Page::Indicator(i));
         let ranks = &self.ranks[i];
         let file = self.ranking_chart(i)?;

@@ -1,7 +1,7 @@
 //! The Rust mirrors of templates: the built-in templates that the renderer also writes in
 //! Rust, byte for byte as the templates write them, for speed. Each is written many times
 //! per build (a national site has some 300,000 cells of tables of numbers, 10,000 figures
-//! and as many embedded charts), and rendering them through Tera took a tenth of the
+//! and as many in embed pages), and rendering them through Tera took a tenth of the
 //! build. [`MIRRORS`] lists them; the one test at the bottom walks that list and renders
 //! each template and its mirror from the same values. A site that has its own of a
 //! mirrored template, or of a template it includes, gets its pages from the templates
@@ -291,23 +291,10 @@ impl ChartView {
             push_escaped_html(s.get(key), out);
             out.push_str("</a>");
         };
-        if !self.file.is_empty() {
+        if !self.png.is_empty() {
             out.push_str("<figcaption>");
-            link(out, &self.file, "chart_download");
-            if !self.png.is_empty() {
-                out.push_str(" · ");
-                link(out, &self.png, "image_download");
-            }
+            link(out, &self.png, "image_download");
             out.push_str("</figcaption>");
-        }
-        if let Some(code) = &self.embed {
-            out.push_str("\n<details class=\"embed\"><summary>");
-            push_escaped_html(s.get("embed_label"), out);
-            out.push_str("</summary>\n<label>");
-            push_escaped_html(s.get("embed_help"), out);
-            out.push_str("\n<textarea readonly rows=\"4\" spellcheck=\"false\">");
-            push_escaped_html(code, out);
-            out.push_str("</textarea></label>\n</details>");
         }
         out.push_str("\n</figure>\n");
         self.write_table(out, s);
@@ -494,9 +481,9 @@ impl EmbedView<'_> {
 
     /// The page as the built-in [`EmbedView::TEMPLATE`] writes it.
     pub fn to_html(&self, page: &Chrome, s: &Strings) -> String {
-        let f = self.f;
         let esc = |t: &str, out: &mut String| push_escaped_html(t, out);
-        let mut out = String::with_capacity(8 * 1024 + f.chart.as_ref().map_or(0, |c| c.html.len()));
+        let charts: usize = self.figures.iter().filter_map(|f| f.chart.as_ref()).map(|c| c.html.len()).sum();
+        let mut out = String::with_capacity(4 * 1024 * (1 + self.figures.len()) + charts);
         out.push_str("<!DOCTYPE html>\n<html lang=\"");
         esc(page.lang, &mut out);
         out.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
@@ -520,42 +507,50 @@ impl EmbedView<'_> {
             out.push_str("</a>");
         };
         link(&mut out, self.name);
-        out.push_str(" · ");
-        esc(&f.indicator_name, &mut out);
-        out.push_str("</h1>\n<p class=\"standing status-");
-        esc(f.status, &mut out);
-        out.push_str("\"><span class=\"sentence\">");
-        esc(&f.sentence, &mut out);
-        out.push_str("</span>");
-        if f.has_data && f.pending.is_none() {
-            out.push_str(" <span class=\"badge-sm status-word\"><span class=\"icon\" aria-hidden=\"true\">");
-            esc(f.icon, &mut out);
-            out.push_str("</span> ");
-            esc(&f.status_label, &mut out);
+        out.push_str("</h1>\n");
+        for f in self.figures {
+            out.push_str("<section aria-labelledby=\"e-");
+            esc(&f.id, &mut out);
+            out.push_str("\">\n<h2 id=\"e-");
+            esc(&f.id, &mut out);
+            out.push_str("\">");
+            esc(&f.indicator_name, &mut out);
+            out.push_str("</h2>\n<p class=\"standing status-");
+            esc(f.status, &mut out);
+            out.push_str("\"><span class=\"sentence\">");
+            esc(&f.sentence, &mut out);
             out.push_str("</span>");
-        }
-        out.push_str("</p>\n");
-        if let Some(chart) = &f.chart {
-            out.push_str("<figure class=\"chart-box chart\">\n");
-            out.push_str(&chart.html);
-            out.push_str("\n</figure>\n");
-            chart.write_table(&mut out, s);
-        }
-        if let Some(p) = &f.pending {
-            out.push_str("<p class=\"big\">");
-            esc(&p.value, &mut out);
-            if let Some(change) = shown(&p.change) {
-                out.push_str(" (");
-                esc(change, &mut out);
-                out.push(')');
+            if f.has_data && f.pending.is_none() {
+                out.push_str(" <span class=\"badge-sm status-word\"><span class=\"icon\" aria-hidden=\"true\">");
+                esc(f.icon, &mut out);
+                out.push_str("</span> ");
+                esc(&f.status_label, &mut out);
+                out.push_str("</span>");
             }
-            out.push_str("</p>\n<p>");
-            esc(&p.note, &mut out);
             out.push_str("</p>\n");
+            if let Some(chart) = &f.chart {
+                out.push_str("<figure class=\"chart-box chart\">\n");
+                out.push_str(&chart.html);
+                out.push_str("\n</figure>\n");
+                chart.write_table(&mut out, s);
+            }
+            if let Some(p) = &f.pending {
+                out.push_str("<p class=\"big\">");
+                esc(&p.value, &mut out);
+                if let Some(change) = shown(&p.change) {
+                    out.push_str(" (");
+                    esc(change, &mut out);
+                    out.push(')');
+                }
+                out.push_str("</p>\n<p>");
+                esc(&p.note, &mut out);
+                out.push_str("</p>\n");
+            }
+            out.push_str("<p class=\"source\">");
+            f.write_source(&mut out, s);
+            out.push_str("</p>\n</section>\n");
         }
         out.push_str("<p class=\"source\">");
-        f.write_source(&mut out, s);
-        out.push_str("<br>");
         link(&mut out, &self.open);
         out.push_str(" · ");
         esc(page.site_title, &mut out);

@@ -341,6 +341,15 @@ impl Renderer<'_> {
         self.words.s.get(key).to_owned()
     }
 
+    /// Each year's file of figures, oldest first: the year and its path from the root.
+    fn figure_files(&self) -> Vec<(i32, String)> {
+        let last = self.computed.years.len().saturating_sub(1);
+        let path = |k: usize, year: i32| {
+            if k == last { crate::pages::FIGURES_CSV.to_owned() } else { crate::pages::figures_csv_of(year) }
+        };
+        self.computed.years.iter().enumerate().map(|(k, y)| (y.year, path(k, y.year))).collect()
+    }
+
     /// Renders `page` with `context` (plus `root` and `page`, its title, description and
     /// addresses) and writes it where the page goes. What a link to the page says when
     /// shared is `figures` (its figures in sentences, where its description is something

@@ -92,15 +92,14 @@ impl Heads {
 }
 
 impl Renderer<'_> {
-    /// The place's figure for each indicator, with its trend chart, the chart also
-    /// written as a standalone file when `write_charts`. The figures, and how many charts
-    /// were written.
-    pub(super) fn figures(&self, place: &Place, write_charts: bool) -> Result<(Vec<FigureView>, usize), RenderError> {
+    /// The place's figure for each indicator, with its trend chart. The figures, and how
+    /// many charts of the current year they draw (the build counts those).
+    pub(super) fn figures(&self, place: &Place) -> Result<(Vec<FigureView>, usize), RenderError> {
         let mut figures = Vec::with_capacity(self.site.indicators.len());
         let mut charts = 0;
         for i in 0..self.site.indicators.len() {
-            let f = self.figure(place, i, write_charts)?;
-            charts += usize::from(f.chart.as_ref().is_some_and(|c| write_charts && !c.file.is_empty()));
+            let f = self.figure(place, i)?;
+            charts += usize::from(f.chart.is_some() && !self.archived);
             figures.push(f);
         }
         Ok((figures, charts))
@@ -121,7 +120,7 @@ impl Renderer<'_> {
     }
 
     /// A place's figure for indicator `i`, with its trend chart.
-    pub(super) fn figure(&self, place: &Place, i: usize, write_chart: bool) -> Result<FigureView, RenderError> {
+    pub(super) fn figure(&self, place: &Place, i: usize) -> Result<FigureView, RenderError> {
         let ind = &self.site.indicators[i];
         let series = place.series(self.year, i);
         let id = format!("{}-{}", place.id_prefix, ind.id);
@@ -158,28 +157,20 @@ impl Renderer<'_> {
             labels: &labels,
             fmt: self.words.fmt,
         };
-        // An earlier year's charts are on its pages only, not files of their own: the
-        // current year's are (SPEC §4), and they are most of the files a site has.
-        let file = if self.archived { String::new() } else { crate::pages::trend_chart(self.site, place.which, i) };
-        let html = if write_chart && !self.archived {
-            let (html, svg) = charts::trend_both(&trend);
-            self.out.write(&file, svg.as_bytes())?;
-            html
-        } else {
-            charts::trend_html(&trend)
-        };
+        // A chart is on its pages (and a locality's in its embed page) only: a file of
+        // its own would be 10,000 more files for a national site, each showing what a
+        // page does.
+        let html = charts::trend_html(&trend);
         let caption = self.words.s.fill(
             "table_trend_caption",
             &[("indicator", &ind.short), ("name", place.name), ("year", &year.to_string())],
         );
-        // A locality's chart can be downloaded as a picture and embedded in another site.
-        let (png, embed) = match place.which {
-            Which::Locality(l) if !self.archived => {
-                (Page::Locality(l).share_image(self.site).unwrap_or_default(), self.embed_code(l, i))
-            }
-            _ => (String::new(), None),
+        // A locality's figures can be downloaded as a picture.
+        let png = match place.which {
+            Which::Locality(l) if !self.archived => Page::Locality(l).share_image(self.site).unwrap_or_default(),
+            _ => String::new(),
         };
-        figure.chart = Some(ChartView { html, file, table: self.trend_table(caption, ind, series)?, png, embed });
+        figure.chart = Some(ChartView { html, table: self.trend_table(caption, ind, series)?, png });
         Ok(figure)
     }
 

@@ -96,6 +96,9 @@ struct LocalityContext {
     pending_note: Option<String>,
     join: Option<JoinView>,
     figures: Vec<FigureView>,
+    /// The HTML a newspaper pastes to show the unit's charts on its own page (with a
+    /// base URL): an `<iframe>` of its embed page.
+    embed: Option<String>,
     commentary: Option<String>,
     /// A table per year, newest first.
     history: Vec<TableView>,
@@ -261,17 +264,16 @@ impl Renderer<'_> {
         let site = self.site;
         let loc = &site.localities[l];
         let place = Place { name: &loc.label, which: Which::Locality(l), id_prefix: "trend" };
-        let (mut figures, charts) = self.figures(&place, true)?;
+        let (mut figures, charts) = self.figures(&place)?;
         for (i, f) in figures.iter_mut().enumerate() {
             f.compare = self.compare(l, i);
         }
         let mut figures = self.this_years(figures);
+        let figures_shown = figures.len();
         let mut embeds = 0;
         if !self.archived && self.whole {
-            for (i, f) in figures.iter().enumerate() {
-                self.embed_page(l, i, f)?;
-                embeds += 1;
-            }
+            self.embed_page(l, &figures)?;
+            embeds += 1;
         }
         let pending_note = self.pending_note(&figures);
         self.written_figures(&mut figures, 2, true, Page::Locality(l));
@@ -298,6 +300,7 @@ impl Renderer<'_> {
             },
             figures,
             join: self.join().filter(|_| !self.archived),
+            embed: if self.archived { None } else { self.embed_code(l, figures_shown) },
             // Commentary is about now: an earlier year's page has none.
             commentary: site.content.localities[l]
                 .as_ref()
@@ -311,37 +314,43 @@ impl Renderer<'_> {
         Ok(Counts { pages: 1 + embeds, charts })
     }
 
-    /// The `<iframe>` that shows locality `l`'s chart of indicator `i` on another site,
-    /// with a base URL (another site needs its address in full). It is 740 px high: the
-    /// tallest embed page of the sample is 714 px in a 360 px phone's column of 328 px,
-    /// and 736 px at 300 px.
-    pub(super) fn embed_code(&self, l: usize, i: usize) -> Option<String> {
-        let url = super::absolute(self.site, &Page::Embed(l, i).path(self.site))?;
-        let title = self.embed_title(l, i);
+    /// The `<iframe>` that shows locality `l`'s embed page, with its `n` charts, on
+    /// another site, with a base URL (another site needs its address in full). It is
+    /// 80 px high plus 680 px a chart: one chart's part of the sample's tallest embed page
+    /// is about 650 px in a 360 px phone's column of 328 px.
+    pub(super) fn embed_code(&self, l: usize, n: usize) -> Option<String> {
+        let url = super::absolute(self.site, &Page::Embed(l).path(self.site))?;
+        let title = self.embed_title(l);
         Some(format!(
-            "<iframe src=\"{url}\" title=\"{}\" width=\"100%\" height=\"740\" style=\"border:0;max-width:760px\" loading=\"lazy\"></iframe>",
-            text::escape_html(&title)
+            "<iframe src=\"{url}\" title=\"{}\" width=\"100%\" height=\"{}\" style=\"border:0;max-width:760px\" loading=\"lazy\"></iframe>",
+            text::escape_html(&title),
+            80 + 680 * n.max(1)
         ))
     }
 
-    fn embed_title(&self, l: usize, i: usize) -> String {
-        let (loc, ind) = (&self.site.localities[l], &self.site.indicators[i]);
-        self.words.s.fill("embed_title", &[("indicator", &ind.short), ("name", &loc.label)])
+    fn embed_title(&self, l: usize) -> String {
+        let loc = &self.site.localities[l];
+        self.words.s.fill("embed_title", &[("name", &loc.label)])
     }
 
-    /// The page another site embeds to show locality `l`'s figure `f` on indicator `i`
-    /// (see [`EmbedView`]). Links open in the window that holds the frame.
-    fn embed_page(&self, l: usize, i: usize, f: &FigureView) -> Result<(), RenderError> {
+    /// The page another site embeds to show locality `l`'s `figures` (see [`EmbedView`]).
+    /// Links open in the window that holds the frame.
+    fn embed_page(&self, l: usize, figures: &[FigureView]) -> Result<(), RenderError> {
         let (site, s) = (self.site, self.words.s);
-        let page = Page::Embed(l, i);
-        // An embedded chart travels alone: its unit is named so that it cannot be taken
+        let page = Page::Embed(l);
+        // Embedded figures travel alone: their unit is named so that it cannot be taken
         // for another of the same name.
         let name = &site.localities[l].label;
-        let view =
-            EmbedView { name, href: self.href(Page::Locality(l)), f, open: s.fill("embed_open", &[("name", name)]) };
-        let title = self.embed_title(l, i);
+        let view = EmbedView {
+            name,
+            href: self.href(Page::Locality(l)),
+            figures,
+            open: s.fill("embed_open", &[("name", name)]),
+        };
+        let title = self.embed_title(l);
+        let description = figures.iter().map(|f| f.sentence.as_str()).collect::<Vec<_>>().join(" ");
         if !mirrored(self.theme, EmbedView::TEMPLATE) {
-            return self.write_page(page, title, f.sentence.clone(), None, None, &view);
+            return self.write_page(page, title, description, None, None, &view);
         }
         let path = page.path(site);
         let canonical = self.canonical(page.canonical());
@@ -404,7 +413,7 @@ impl Renderer<'_> {
     pub(super) fn group(&self, g: usize) -> Result<Counts, RenderError> {
         let group = &self.site.groups[g];
         let place = Place { name: &group.name, which: Which::Group(g), id_prefix: "group" };
-        let (mut figures, charts) = self.figures(&place, true)?;
+        let (mut figures, charts) = self.figures(&place)?;
         // Each ranking: its figure's id, and its indicator's short name.
         let mut ranked: Vec<(String, &String)> = Vec::new();
         for (i, f) in figures.iter_mut().enumerate() {

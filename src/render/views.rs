@@ -106,15 +106,10 @@ pub struct ChartView {
     /// The chart drawn for the page: its lines in SVG (with the text alternative), its
     /// words in HTML.
     pub html: String,
-    /// Path of the standalone `.svg`, relative to the site root.
-    pub file: String,
     pub table: TableView,
     /// Path of a PNG to download of it (a locality's share image), relative to the site
     /// root; empty where there is none.
     pub png: String,
-    /// The HTML a newspaper pastes to show the chart on its own page (a locality's, with
-    /// a base URL): an `<iframe>` of its embed page.
-    pub embed: Option<String>,
 }
 
 /// One indicator's standing for one place (a locality, a group or the city).
@@ -257,16 +252,16 @@ pub struct BarView {
     pub gap: bool,
 }
 
-/// The page another site embeds to show one locality's figure on one indicator
-/// (`embed.html`): its sentence and status, its chart and numbers, the date and source of
-/// the figures, and links to the locality's page, without the site's header, navigation
-/// or notice.
+/// The page another site embeds to show one locality's figures (`embed.html`): for each
+/// indicator its sentence and status, its chart and numbers, the date and source of the
+/// figures; and links to the locality's page, without the site's header, navigation or
+/// notice.
 #[derive(Serialize)]
 pub struct EmbedView<'a> {
     /// The locality's name, and its page from the site root.
     pub name: &'a str,
     pub href: String,
-    pub f: &'a FigureView,
+    pub figures: &'a [FigureView],
     /// The words of the link to the locality's page.
     pub open: String,
 }

@@ -64,7 +64,6 @@ fn chart(s: &Strings) -> ChartView {
     let head = vec!["Ngày".to_owned(), "Số <người>".to_owned(), "Tiến độ".to_owned()];
     ChartView {
         html: "<svg role=\"img\"><title>A &lt;b&gt;</title></svg>".into(),
-        file: "charts/localities/voluntary-si/long-my.svg".into(),
         table: TableView {
             caption: "Số liệu của <Long Mỹ>".into(),
             labels: column_labels(head.iter().skip(1).map(String::as_str)),
@@ -72,7 +71,6 @@ fn chart(s: &Strings) -> ChartView {
             body: rows.finish(|t, c| tera(s).render(t, c)).unwrap(),
         },
         png: "share/localities/long-my.png".into(),
-        embed: Some("<iframe src=\"https://x/\" title=\"a&b\"></iframe>".into()),
     }
 }
 
@@ -296,16 +294,22 @@ fn both_ways(template: &str, s: &Strings) -> (String, String) {
         }
         EmbedView::TEMPLATE => {
             let mut both = (String::new(), String::new());
-            for (f, canonical) in figures(s, true).iter().zip([Some("https://x/a?b&c"), None, None]) {
+            let all = figures(s, true);
+            for (figures, canonical) in [(&all[..], Some("https://x/a?b&c")), (&all[1..2], None), (&all[..0], None)] {
                 let view = EmbedView {
                     name: "Phường <Long> Mỹ",
                     href: "localities/long-my/index.html".into(),
-                    f,
+                    figures,
                     open: "Xem <trang>".into(),
                 };
                 let page = serde_json::json!({ "title": "BHXH của <Long Mỹ>", "canonical": canonical });
-                let values: [(&str, &dyn erased::Value); 5] =
-                    [("name", &view.name), ("href", &view.href), ("open", &view.open), ("f", f), ("page", &page)];
+                let values: [(&str, &dyn erased::Value); 5] = [
+                    ("name", &view.name),
+                    ("href", &view.href),
+                    ("open", &view.open),
+                    ("figures", &view.figures),
+                    ("page", &page),
+                ];
                 both.0 += &render(&tera, template, &values);
                 let chrome = Chrome {
                     lang: "vi",
