@@ -162,7 +162,7 @@ fn an_embedded_chart_has_no_chrome_and_its_links_resolve() {
     assert!(broken.is_empty(), "{broken:#?}");
     // The unit's page offers the code to paste, with a title for the frame.
     let unit = read(out.join("localities/north/index.html"));
-    assert!(unit.contains("&lt;iframe src=&quot;https://example.org/progress/embed/localities/north/&quot; title=&quot;Progress of North Ward&quot; width=&quot;100%&quot; height=&quot;2120&quot;"));
+    assert!(unit.contains("&lt;iframe src=&quot;https://example.org/progress/embed/localities/north/&quot; title=&quot;Progress of North Ward&quot; width=&quot;100%&quot; height=&quot;1920&quot;"));
     assert_eq!(unit.matches("<details class=\"embed\">").count(), 1, "one code for the unit's charts");
 }
 

@@ -316,15 +316,15 @@ impl Renderer<'_> {
 
     /// The `<iframe>` that shows locality `l`'s embed page, with its `n` charts, on
     /// another site, with a base URL (another site needs its address in full). It is
-    /// 80 px high plus 680 px a chart: one chart's part of the sample's tallest embed page
-    /// is about 650 px in a 360 px phone's column of 328 px.
+    /// 120 px high plus 600 px a chart: in a 360 px phone's column, the sample's embed page
+    /// (two charts) is 1,281 px high, and one of three charts 1,742 px.
     pub(super) fn embed_code(&self, l: usize, n: usize) -> Option<String> {
         let url = super::absolute(self.site, &Page::Embed(l).path(self.site))?;
         let title = self.embed_title(l);
         Some(format!(
             "<iframe src=\"{url}\" title=\"{}\" width=\"100%\" height=\"{}\" style=\"border:0;max-width:760px\" loading=\"lazy\"></iframe>",
             text::escape_html(&title),
-            80 + 680 * n.max(1)
+            120 + 600 * n.max(1)
         ))
     }
 
