@@ -180,6 +180,15 @@ pub fn asset(name: &str) -> String {
     format!("{ASSETS}{name}")
 }
 
+/// Where the outline of every unit of the site's map, or of group `g`'s, goes: the
+/// picture a unit's locator lays the unit over.
+pub fn outline(site: &Site, g: Option<usize>) -> String {
+    match g {
+        Some(g) => format!("{ASSETS}outlines/{}.svg", site.groups[g].slug),
+        None => format!("{ASSETS}outlines.svg"),
+    }
+}
+
 /// The folder of the theme's assets.
 const ASSETS: &str = "assets/";
 

@@ -20,8 +20,9 @@ const ELEMENTS: &[&str] = &[
     "figcaption", "table", "caption", "thead", "tbody", "tr", "th", "td", "br", "hr", "img", "code", "pre",
     "blockquote", "del", "sup", "svg", "rect", "polyline", "circle", "text", "tspan", "g", "path", "line", "desc", "input",
     "details", "summary", "label", "textarea",
-    // Maps: their shared paths and the statuses' patterns.
-    "defs", "pattern", "use",
+    // Maps: their shared paths and the statuses' patterns; a locator's outline of the
+    // province, a picture of the site's own (its address is checked with the others).
+    "defs", "pattern", "use", "image",
     // Only the two scripts the theme writes; checked one by one below.
     "script",
     // Only in 404.html, the theme's own stylesheet; checked below.

@@ -89,12 +89,29 @@ impl Maps {
         Some(Maps { site: site_view, groups, source: outlines.source.clone(), missing: outlines.missing().collect() })
     }
 
-    /// The map a unit's locator is drawn from: the site's when it maps units, else its
-    /// group's.
-    pub fn locator(&self, site: &Site, l: usize) -> Option<&View> {
+    /// The map a unit's locator is drawn from, and whose it is (`None`: the site's): the
+    /// site's when it maps units, else its group's.
+    pub fn locator(&self, site: &Site, l: usize) -> Option<(&View, Option<usize>)> {
         if self.site.areas.contains(&Area::Locality(l)) {
-            return Some(&self.site);
+            return Some((&self.site, None));
         }
-        self.groups.get(site.localities[l].group?)
+        let g = site.localities[l].group?;
+        Some((self.groups.get(g)?, Some(g)))
+    }
+
+    /// Every map a locator is drawn from, and whose it is, as [`Maps::locator`] says.
+    pub fn locator_views(&self, site: &Site) -> Vec<(&View, Option<usize>)> {
+        let mut seen = vec![false; self.groups.len() + 1];
+        let mut out = Vec::new();
+        for l in 0..site.localities.len() {
+            if let Some((view, g)) = self.locator(site, l) {
+                let k = g.map_or(0, |g| g + 1);
+                if !seen[k] {
+                    seen[k] = true;
+                    out.push((view, g));
+                }
+            }
+        }
+        out
     }
 }

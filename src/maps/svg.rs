@@ -103,11 +103,11 @@ pub fn status_map(view: &View, links: &[Link], label: &str, root: &str) -> Strin
 
 /// Where `area` lies: the outline of `view` with the area filled and ringed, or `None`
 /// when the view does not have the area's outline.
-pub fn locator(view: &View, area: Area, label: &str) -> Option<String> {
+pub fn locator(view: &View, area: Area, label: &str, outline: &str) -> Option<String> {
     let k = view.areas.iter().position(|&a| a == area)?;
     let d = &view.drawing;
     let path = d.paths.get(k).filter(|p| !p.is_empty())?;
-    let mut out = String::with_capacity(d.outline.len() + path.len() + 600);
+    let mut out = String::with_capacity(path.len() + 600);
     let _ = write!(
         out,
         "<svg class=\"locator\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"",
@@ -115,10 +115,13 @@ pub fn locator(view: &View, area: Area, label: &str) -> Option<String> {
         d.height
     );
     push_escaped_html(label, &mut out);
+    out.push_str("\">\n<image class=\"locator-all\" href=\"");
+    push_escaped_html(outline, &mut out);
     let _ = write!(
         out,
-        "\">\n<path class=\"locator-all\" d=\"{}\"/>\n<path class=\"locator-unit\" d=\"{path}\"/>\n",
-        d.outline
+        "\" width=\"{}\" height=\"{}\"/>\n<path class=\"locator-unit\" d=\"{path}\"/>\n",
+        super::geometry::WIDTH,
+        d.height
     );
     if let Some(islands) = d.islands.get(k).filter(|i| !i.is_empty()) {
         let _ = writeln!(out, "<path class=\"locator-unit island\" d=\"{islands}\"/>");
@@ -129,6 +132,19 @@ pub fn locator(view: &View, area: Area, label: &str) -> Option<String> {
     frames(view, &mut out);
     out.push_str("</svg>");
     Some(out)
+}
+
+/// The outline of every unit of `view`, as the picture every locator of the view lays
+/// its unit over (`image` in [`locator`]): drawn once, and read once by a reader who
+/// looks at several units of one province, rather than in each of their pages.
+pub fn outline_file(view: &View) -> String {
+    let d = &view.drawing;
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\">\n<path fill=\"#e9edf3\" stroke=\"#555\" stroke-width=\"1\" vector-effect=\"non-scaling-stroke\" d=\"{}\"/>\n</svg>\n",
+        d.outline,
+        w = super::geometry::WIDTH,
+        h = d.height
+    )
 }
 
 /// The insets' frames.

@@ -208,7 +208,9 @@ impl Renderer<'_> {
     /// Where locality `l` lies, in its city (or group, on a large site).
     pub(super) fn locator(&self, l: usize) -> Option<LocatorView> {
         let maps = self.maps?;
-        let view = maps.locator(self.site, l)?;
+        let (view, g) = maps.locator(self.site, l)?;
+        let page = format!("{}{}", self.folder, Page::Locality(l).path(self.site));
+        let outline = format!("{}{}", super::root_of(&page), crate::pages::outline(self.site, g));
         let whole = match view.areas.first() {
             Some(Area::Locality(_)) if std::ptr::eq(view, &maps.site) => self.site.city.name.as_str(),
             _ => self.site.localities[l]
@@ -218,7 +220,7 @@ impl Renderer<'_> {
         let name = &self.site.localities[l].name;
         let caption = self.words.s.fill("locator_caption", &[("name", name), ("whole", whole)]);
         Some(LocatorView {
-            svg: svg::locator(view, Area::Locality(l), &caption)?,
+            svg: svg::locator(view, Area::Locality(l), &caption, &outline)?,
             caption,
             source: self.words.s.fill("map_source", &[("source", maps.source.as_str())]),
             insets: self.inset_labels(view),

@@ -334,6 +334,11 @@ impl Renderer<'_> {
         for (name, bytes) in &self.theme.assets {
             self.out.write(&crate::pages::asset(name), bytes)?;
         }
+        // The outlines every unit's locator lays its unit over.
+        for (view, g) in self.maps.map(|m| m.locator_views(self.site)).unwrap_or_default() {
+            let file = crate::maps::svg::outline_file(view);
+            self.out.write(&crate::pages::outline(self.site, g), file.as_bytes())?;
+        }
         Ok(Counts::default())
     }
 
