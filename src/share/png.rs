@@ -14,24 +14,7 @@ pub(super) fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, String> {
     // The picture as runs of one colour (most pixels are the colour of the one before),
     // each colour as 0xRRGGBB: the card's background is opaque, so premultiplied pixels
     // are the colours themselves.
-    let mut runs: Vec<(u32, usize)> = Vec::with_capacity(1 << 16);
-    let colour = |p: [u8; 4]| u32::from_be_bytes([0, p[0], p[1], p[2]]);
-    let (mut last, mut n) = ([0u8; 4], 0);
-    // Pixels compared as they are, and made colours once a run.
-    for p in pixmap.data().chunks_exact(4) {
-        if p == last {
-            n += 1;
-            continue;
-        }
-        if n > 0 {
-            runs.push((colour(last), n));
-        }
-        last.copy_from_slice(p);
-        n = 1;
-    }
-    if n > 0 {
-        runs.push((colour(last), n));
-    }
+    let runs = runs(pixmap.data());
     let mut counts: HashMap<u32, usize, Colours> = HashMap::default();
     for &(colour, n) in &runs {
         *counts.entry(colour).or_default() += n;
@@ -65,6 +48,28 @@ pub(super) fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, String> {
     writer.write_image_data(&indexed).map_err(|e| e.to_string())?;
     writer.finish().map_err(|e| e.to_string())?;
     Ok(out)
+}
+
+/// The pixels (RGBA) as runs of one colour, each colour as 0xRRGGBB. Most of a card is
+/// long runs (the background, the bands, the bars), so a run is followed eight pixels at
+/// a time while it lasts, then pixel by pixel.
+fn runs(pixels: &[u8]) -> Vec<(u32, usize)> {
+    const BLOCK: usize = 8;
+    let mut runs: Vec<(u32, usize)> = Vec::with_capacity(1 << 16);
+    let mut rest = pixels;
+    while let Some(first) = rest.first_chunk::<4>() {
+        let block: [u8; 4 * BLOCK] = std::array::from_fn(|k| first[k % 4]);
+        let mut n = 1;
+        while rest.get(4 * n..4 * (n + BLOCK)).is_some_and(|b| b == block) {
+            n += BLOCK;
+        }
+        while rest.get(4 * n..4 * n + 4).is_some_and(|p| p == first) {
+            n += 1;
+        }
+        runs.push((u32::from_be_bytes([0, first[0], first[1], first[2]]), n));
+        rest = &rest[4 * n..];
+    }
+    runs
 }
 
 /// Hashes a colour (0xRRGGBB) for the few hundred of a picture: one multiplication,
