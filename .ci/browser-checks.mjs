@@ -1,5 +1,5 @@
-// Checks in a real browser what webcheck does not: the search over unit names, and
-// that a unit page prints on one A4 page. Uses the playwright-core that webcheck's
+// Checks in a real browser what webcheck does not: the search over unit names, that a
+// unit page prints on one A4 page, and that an embed's frame holds the unit's charts. Uses the playwright-core that webcheck's
 // `npm ci` installs, and Debian's Chromium.
 // Usage: node .ci/browser-checks.mjs SITE_DIR WEBCHECK_DIR [TIENDO_BINARY]
 import { spawn } from "node:child_process";
@@ -44,6 +44,20 @@ try {
     const pdf = await p.pdf({ format: "A4", printBackground: true });
     const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
     check(pages === 1, `localities/${unit} prints on ${pages} A4 page(s)`);
+    await p.close();
+  }
+
+  // The code a unit's page gives for another site's article: its frame is as tall as the
+  // unit's charts on a 360 px phone, so none is cut off (the README builds
+  // public-shared, with a base URL, beside public).
+  const shared = path.resolve(site, "../public-shared");
+  for (const unit of ["long-my", "thanh-xuan"]) {
+    const code = fs.readFileSync(path.join(shared, `localities/${unit}/index.html`), "utf8");
+    const height = Number((code.match(/height=&quot;(\d+)&quot;/) || [])[1]);
+    const p = await browser.newPage({ viewport: { width: 360, height: 800 } });
+    await p.goto(pathToFileURL(path.join(shared, `embed/localities/${unit}/index.html`)).href);
+    const tall = await p.evaluate(() => document.documentElement.scrollHeight);
+    check(height >= tall, `the embed code of ${unit} is ${height} px high, its page ${tall} px at 360 px`);
     await p.close();
   }
 
