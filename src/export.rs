@@ -49,8 +49,7 @@ pub fn write(site: &Site, computed: &Computed, out: &Staging) -> Result<(), Outp
     for (k, y) in computed.years.iter().enumerate() {
         let end = first + rows[first..].iter().take_while(|r| r.date.year() == y.year).count();
         let text = lines.text.get(lines.start(first)..lines.start(end)).unwrap_or_default();
-        let path = if k == last { pages::FIGURES_CSV.to_owned() } else { pages::figures_csv_of(y.year) };
-        out.write_parts(&path, &[HEADER.as_bytes(), b"\n", text.as_bytes()])?;
+        out.write_parts(&pages::figures_csv(y.year, k == last), &[HEADER.as_bytes(), b"\n", text.as_bytes()])?;
         first = end;
     }
     // Each locality's file is its lines of every year, found by index once.

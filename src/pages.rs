@@ -195,9 +195,10 @@ const ASSETS: &str = "assets/";
 /// The current year's figures, as CSV.
 pub const FIGURES_CSV: &str = "data/figures.csv";
 
-/// An earlier year's figures, as CSV.
-pub fn figures_csv_of(year: i32) -> String {
-    format!("data/figures-{year}.csv")
+/// Year `year`'s figures, as CSV: [`FIGURES_CSV`] for the current year, a file named
+/// after it for an earlier one.
+pub fn figures_csv(year: i32, current: bool) -> String {
+    if current { FIGURES_CSV.to_owned() } else { format!("data/figures-{year}.csv") }
 }
 /// The Atom feed of the bulletins, with a base URL.
 pub const FEED: &str = "feed.xml";

@@ -136,7 +136,9 @@ pub fn locator(view: &View, area: Area, label: &str, outline: &str) -> Option<St
 
 /// The outline of every unit of `view`, as the picture every locator of the view lays
 /// its unit over (`image` in [`locator`]): drawn once, and read once by a reader who
-/// looks at several units of one province, rather than in each of their pages.
+/// looks at several units of one province, rather than in each of their pages. A picture
+/// takes no style from the page, so it carries its colours: the theme's pale land and its
+/// muted ink (`--muted`).
 pub fn outline_file(view: &View) -> String {
     let d = &view.drawing;
     format!(

@@ -132,24 +132,6 @@ fn sum_of(parts: &[&[u8]]) -> u128 {
     h.finish128().as_u128()
 }
 
-/// A file being written, and the hash of what was written to it so far.
-struct Summing<'f> {
-    file: &'f mut fs::File,
-    hasher: siphasher::sip128::SipHasher13,
-}
-
-impl io::Write for Summing<'_> {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let n = self.file.write(bytes)?;
-        std::hash::Hasher::write(&mut self.hasher, &bytes[..n]);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
-    }
-}
-
 /// What publishing left to tell.
 #[derive(Debug, Default)]
 pub struct Published {
@@ -191,21 +173,6 @@ impl Staging {
     /// Writes `bytes` at `rel`.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         self.write_parts(rel, &[bytes])
-    }
-
-    /// Writes at `rel` whatever `write` writes into the file, as it goes.
-    pub fn write_with(
-        &self,
-        rel: &str,
-        write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
-    ) -> Result<(), OutputError> {
-        use siphasher::sip128::Hasher128;
-        let mut file = self.create(rel)?;
-        let mut summing = Summing { file: &mut file, hasher: siphasher::sip128::SipHasher13::new() };
-        write(&mut summing).map_err(at(&self.dir.join(rel)))?;
-        let sum = summing.hasher.finish128().as_u128();
-        self.record(rel, Sum::Bytes(sum));
-        Ok(())
     }
 
     fn record(&self, rel: &str, sum: Sum) {

@@ -349,10 +349,12 @@ impl Renderer<'_> {
     /// Each year's file of figures, oldest first: the year and its path from the root.
     fn figure_files(&self) -> Vec<(i32, String)> {
         let last = self.computed.years.len().saturating_sub(1);
-        let path = |k: usize, year: i32| {
-            if k == last { crate::pages::FIGURES_CSV.to_owned() } else { crate::pages::figures_csv_of(year) }
-        };
-        self.computed.years.iter().enumerate().map(|(k, y)| (y.year, path(k, y.year))).collect()
+        self.computed
+            .years
+            .iter()
+            .enumerate()
+            .map(|(k, y)| (y.year, crate::pages::figures_csv(y.year, k == last)))
+            .collect()
     }
 
     /// Renders `page` with `context` (plus `root` and `page`, its title, description and

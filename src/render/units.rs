@@ -317,7 +317,7 @@ impl Renderer<'_> {
     /// The `<iframe>` that shows locality `l`'s embed page, with its `n` charts, on
     /// another site, with a base URL (another site needs its address in full). It is
     /// 120 px high plus 600 px a chart: in a 360 px phone's column, the sample's embed page
-    /// (two charts) is 1,281 px high, and one of three charts 1,742 px.
+    /// (two charts) is 1,221 px high, and one of three charts 1,742 px.
     pub(super) fn embed_code(&self, l: usize, n: usize) -> Option<String> {
         let url = super::absolute(self.site, &Page::Embed(l).path(self.site))?;
         let title = self.embed_title(l);
