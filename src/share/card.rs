@@ -33,10 +33,6 @@ const LEFT: f64 = 300.0;
 const RIGHT: f64 = 900.0;
 const WIDE: f64 = RIGHT - LEFT;
 
-/// The class of a text that many pictures of a site have at the same place (an
-/// indicator's name, a status, the date): the painter draws it once for them all.
-pub(super) const COMMON: &str = "common";
-
 /// The class of the group that every picture of a site has the same (the background, the
 /// site's name, the notice's band): the painter draws it once, and draws each picture
 /// on a copy of it. It is the first element of a card, and holds no group.
@@ -115,9 +111,6 @@ impl Card {
     pub fn svg(&self) -> String {
         let (width, height) = (f64::from(WIDTH), f64::from(HEIGHT));
         let mut svg = canvas();
-        let text = |svg: &mut Svg, common: bool, at, anchor, size, bold, fill, words: &str| {
-            svg.line(common.then_some(COMMON), at, anchor, size, bold, fill, words)
-        };
         let middle = width / 2.0;
         // The frame: the sides, the middle (white to the edges of a centred square), the
         // accent, the site's name and the notice in a band across the foot.
@@ -125,7 +118,7 @@ impl Card {
         svg.rect(0.0, 0.0, width, height, SIDE);
         svg.rect(LEFT - 15.0, 0.0, WIDE + 30.0, height, PAPER);
         svg.rect(0.0, 0.0, width, 12.0, ACCENT);
-        text(&mut svg, false, (middle, 50.0), Anchor::Middle, fit(&self.site, 24.0, WIDE), false, MUTED, &self.site);
+        svg.line(None, (middle, 50.0), Anchor::Middle, fit(&self.site, 24.0, WIDE), false, MUTED, &self.site);
         let mut bottom = height - 16.0;
         if let Some(notice) = self.notice.as_deref().filter(|n| !n.trim().is_empty()) {
             let (size, lines) = wrap(notice, WIDE);
@@ -136,7 +129,7 @@ impl Card {
             svg.rect(0.0, top, width, 4.0, NOTICE_RULE);
             for (k, line) in lines.iter().enumerate() {
                 let y = top + 16.0 + size + k as f64 * leading;
-                text(&mut svg, false, (middle, y), Anchor::Middle, size, false, NOTICE_INK, line);
+                svg.line(None, (middle, y), Anchor::Middle, size, false, NOTICE_INK, line);
             }
             bottom = top - 12.0;
         }
@@ -155,10 +148,10 @@ impl Card {
             if k > 0 {
                 y += 46.0;
             }
-            text(&mut svg, false, (middle, y), Anchor::Middle, *size, true, INK, line);
+            svg.line(None, (middle, y), Anchor::Middle, *size, true, INK, line);
         }
         y += 42.0;
-        text(&mut svg, true, (middle, y), Anchor::Middle, fit(&self.as_of, 28.0, WIDE), false, MUTED, &self.as_of);
+        svg.line(None, (middle, y), Anchor::Middle, fit(&self.as_of, 28.0, WIDE), false, MUTED, &self.as_of);
         let shown = &self.lines[..self.lines.len().min(MAX_LINES)];
         let top = y + 24.0;
         let block = ((bottom - top) / shown.len().max(1) as f64).min(170.0);
@@ -178,15 +171,15 @@ impl Card {
                 let w = estimate(word, size, true) + 24.0 * s;
                 let (box_y, box_h) = (first - size * 1.02, size * 1.36);
                 svg.rounded_rect(RIGHT - w, box_y, w, box_h, 6.0 * s, Colour(colour));
-                text(&mut svg, true, (RIGHT - 12.0 * s, first), Anchor::End, size, true, PAPER, word);
+                svg.line(None, (RIGHT - 12.0 * s, first), Anchor::End, size, true, PAPER, word);
                 room -= w + 16.0;
             }
             let size = fit(&line.label, label, room);
-            text(&mut svg, true, (LEFT, first), Anchor::Start, size, false, INK, &line.label);
+            svg.line(None, (LEFT, first), Anchor::Start, size, false, INK, &line.label);
             let big = 54.0 * s;
             let second = first + 14.0 * s + big;
             let big_size = fit(&line.big, big, WIDE * 0.6);
-            text(&mut svg, false, (LEFT, second), Anchor::Start, big_size, true, INK, &line.big);
+            svg.line(None, (LEFT, second), Anchor::Start, big_size, true, INK, &line.big);
             let x = LEFT + estimate(&line.big, big_size, true) + 24.0 * s;
             let detail = 24.0 * s;
             match line.fill {
@@ -202,12 +195,12 @@ impl Card {
                     if details {
                         let under = (RIGHT, second + 12.0 * s + detail);
                         let size = fit(&line.detail, detail, WIDE);
-                        text(&mut svg, false, under, Anchor::End, size, false, MUTED, &line.detail);
+                        svg.line(None, under, Anchor::End, size, false, MUTED, &line.detail);
                     }
                 }
                 None => {
                     let size = fit(&line.detail, detail, RIGHT - x);
-                    text(&mut svg, false, (x, second), Anchor::Start, size, false, MUTED, &line.detail);
+                    svg.line(None, (x, second), Anchor::Start, size, false, MUTED, &line.detail);
                 }
             }
         }

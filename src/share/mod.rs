@@ -10,6 +10,7 @@
 //! the pictures whose content changed.
 
 mod card;
+mod glyphs;
 mod paint;
 mod png;
 
@@ -28,7 +29,7 @@ use crate::words::Strings;
 
 /// Part of every picture's cache name: changing how pictures are drawn or encoded
 /// changes it, so no picture of an older drawing is reused.
-const DRAWING: &str = "share-card 7";
+const DRAWING: &str = "share-card 8";
 
 /// The name a card's picture is kept under: a hash of its SVG and of how it is drawn.
 pub fn key(svg: &str) -> String {
