@@ -33,6 +33,10 @@ const LEFT: f64 = 300.0;
 const RIGHT: f64 = 900.0;
 const WIDE: f64 = RIGHT - LEFT;
 
+/// The columns of the square cut from the middle of a picture, white to its edges: all
+/// that is a card's own is drawn in it, and the sides are the frame's alone.
+pub(super) const MIDDLE: std::ops::Range<u32> = (WIDTH - HEIGHT) / 2..(WIDTH + HEIGHT) / 2;
+
 /// The class of the group that every picture of a site has the same (the background, the
 /// site's name, the notice's band): the painter draws it once, and draws each picture
 /// on a copy of it. It is the first element of a card, and holds no group.
@@ -116,7 +120,7 @@ impl Card {
         // accent, the site's name and the notice in a band across the foot.
         svg.begin_group(FRAME);
         svg.rect(0.0, 0.0, width, height, SIDE);
-        svg.rect(LEFT - 15.0, 0.0, WIDE + 30.0, height, PAPER);
+        svg.rect(f64::from(MIDDLE.start), 0.0, f64::from(MIDDLE.end - MIDDLE.start), height, PAPER);
         svg.rect(0.0, 0.0, width, 12.0, ACCENT);
         svg.line(None, (middle, 50.0), Anchor::Middle, fit(&self.site, 24.0, WIDE), false, MUTED, &self.site);
         let mut bottom = height - 16.0;

@@ -4,17 +4,27 @@
 
 use std::collections::HashMap;
 
-use resvg::tiny_skia::Pixmap;
+use super::card::{HEIGHT, WIDTH};
+use super::paint::Picture;
 
-/// The pixels as a PNG of at most 256 colours. A card is flat colours and the edges of
+/// A run of pixels of one colour: the colour as 0xRRGGBB, and how many.
+pub(super) type Run = (u32, usize);
+
+/// The picture as a PNG of at most 256 colours. A card is flat colours and the edges of
 /// its letters: some 270 colours in all, of which the 256 most used are kept and each
 /// other pixel takes the nearest of them, a difference no one sees at the edge of a
 /// letter. A quarter of the bytes of full colour, and quicker to compress.
-pub(super) fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, String> {
-    // The picture as runs of one colour (most pixels are the colour of the one before),
-    // each colour as 0xRRGGBB: the card's background is opaque, so premultiplied pixels
-    // are the colours themselves.
-    let runs = runs(pixmap.data());
+pub(super) fn encode(picture: &Picture) -> Result<Vec<u8>, String> {
+    // The picture as runs of one colour (most pixels are the colour of the one before):
+    // each row's sides as its frame has them, found once, and its middle. The card's
+    // background is opaque, so premultiplied pixels are the colours themselves.
+    let width = picture.middle.width() as usize;
+    let mut runs: Vec<Run> = Vec::with_capacity(1 << 16);
+    for ((left, right), middle) in picture.frame.sides.iter().zip(picture.middle.data().chunks_exact(width * 4)) {
+        left.iter().for_each(|&run| push(&mut runs, run));
+        runs_into(middle, &mut runs);
+        right.iter().for_each(|&run| push(&mut runs, run));
+    }
     let mut counts: HashMap<u32, usize, Colours> = HashMap::default();
     for &(colour, n) in &runs {
         *counts.entry(colour).or_default() += n;
@@ -30,13 +40,16 @@ pub(super) fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, String> {
         let distance = |q: u32| rgb(q).iter().zip(want).map(|(a, b)| (a - b) * (a - b)).sum::<i32>();
         (0..palette.len()).min_by_key(|&i| (distance(palette[i]), i)).unwrap_or(0) as u8
     };
-    let mut indexed = Vec::with_capacity(pixmap.data().len() / 4);
+    let mut indexed = Vec::with_capacity((WIDTH * HEIGHT) as usize);
     for &(colour, n) in &runs {
         let i = *index.entry(colour).or_insert_with(|| nearest(colour));
         indexed.resize(indexed.len() + n, i);
     }
+    if indexed.len() != (WIDTH * HEIGHT) as usize {
+        return Err("a picture of the wrong size".into());
+    }
     let mut out = Vec::with_capacity(48 * 1024);
-    let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
     encoder.set_color(png::ColorType::Indexed);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_palette(palette.iter().flat_map(|c| [(c >> 16) as u8, (c >> 8) as u8, *c as u8]).collect::<Vec<u8>>());
@@ -50,12 +63,26 @@ pub(super) fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// The pixels (RGBA) as runs of one colour, each colour as 0xRRGGBB. Most of a card is
-/// long runs (the background, the bands, the bars), so a run is followed eight pixels at
-/// a time while it lasts, then pixel by pixel.
-fn runs(pixels: &[u8]) -> Vec<(u32, usize)> {
+/// The pixels (RGBA) as runs of one colour.
+pub(super) fn runs(pixels: &[u8]) -> Vec<Run> {
+    let mut runs = Vec::new();
+    runs_into(pixels, &mut runs);
+    runs
+}
+
+/// Adds `run` after `runs`, as part of the last when it is of the same colour.
+fn push(runs: &mut Vec<Run>, (colour, n): Run) {
+    match runs.last_mut() {
+        Some(last) if last.0 == colour => last.1 += n,
+        _ => runs.push((colour, n)),
+    }
+}
+
+/// Adds the pixels (RGBA) after `runs` as runs of one colour. Most of a card is long
+/// runs (the background, the bands, the bars), so a run is followed eight pixels at a
+/// time while it lasts, then pixel by pixel.
+fn runs_into(pixels: &[u8], runs: &mut Vec<Run>) {
     const BLOCK: usize = 8;
-    let mut runs: Vec<(u32, usize)> = Vec::with_capacity(1 << 16);
     let mut rest = pixels;
     while let Some(first) = rest.first_chunk::<4>() {
         let block: [u8; 4 * BLOCK] = std::array::from_fn(|k| first[k % 4]);
@@ -66,10 +93,9 @@ fn runs(pixels: &[u8]) -> Vec<(u32, usize)> {
         while rest.get(4 * n..4 * n + 4).is_some_and(|p| p == first) {
             n += 1;
         }
-        runs.push((u32::from_be_bytes([0, first[0], first[1], first[2]]), n));
+        push(runs, (u32::from_be_bytes([0, first[0], first[1], first[2]]), n));
         rest = &rest[4 * n..];
     }
-    runs
 }
 
 /// Hashes a colour (0xRRGGBB) for the few hundred of a picture: one multiplication,
