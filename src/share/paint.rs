@@ -70,7 +70,7 @@ impl Picture {
         let rows = whole.data_mut().chunks_exact_mut(WIDTH as usize * 4);
         for ((row, (left, right)), middle) in rows.zip(&self.frame.sides).zip(self.middle.data().chunks_exact(width)) {
             let mut pixels = Vec::with_capacity(row.len());
-            let mut side = |runs: &[super::png::Run], pixels: &mut Vec<u8>| {
+            let side = |runs: &[super::png::Run], pixels: &mut Vec<u8>| {
                 for &(colour, n) in runs {
                     let [_, r, g, b] = colour.to_be_bytes();
                     (0..n).for_each(|_| pixels.extend([r, g, b, 255]));
