@@ -13,17 +13,6 @@ use crate::progress::Status;
 use crate::share::{Card, Line};
 use crate::words::Strings;
 
-/// The colour of each status on a card: the site's own (see the theme's `--achieved` …).
-fn colour(s: Status) -> &'static str {
-    match s {
-        Status::Achieved => "#1a7f37",
-        Status::OnTrack => "#1f5fa0",
-        Status::AtRisk => "#8f4d00",
-        Status::Behind | Status::Missed => "#b3261e",
-        Status::NoTrend => "#595959",
-    }
-}
-
 /// Every share image of the site: where it goes, and what it shows.
 pub fn share_cards(site: &Site, computed: &Computed, strings: &Strings) -> Vec<(String, Card)> {
     let Some(year) = computed.current() else { return Vec::new() };
@@ -118,7 +107,7 @@ impl Cards<'_> {
             big: self.words.progress(st),
             detail,
             fill: Some(st.progress),
-            status: Some((s.status(st.status).to_owned(), colour(st.status))),
+            status: Some((s.status(st.status).to_owned(), crate::share::status_colour(st.status))),
         })
     }
 

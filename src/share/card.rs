@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use crate::charts::svg::{Anchor, Colour, Svg};
+use crate::progress::Status;
 
 /// The width and height of every share image, as platforms want them.
 pub const WIDTH: u32 = 1200;
@@ -26,6 +27,48 @@ const SIDE: Colour = Colour("#e8eef7");
 const NOTICE: Colour = Colour("#fff4ce");
 const NOTICE_RULE: Colour = Colour("#8f4d00");
 const NOTICE_INK: Colour = Colour("#3d2a00");
+
+/// The statuses' colours on a card, the site's own (see the theme's `--achieved` …).
+pub fn status_colour(status: Status) -> &'static str {
+    match status {
+        Status::Achieved => STATUSES[0],
+        Status::OnTrack => STATUSES[1],
+        Status::AtRisk => STATUSES[2],
+        Status::Behind | Status::Missed => STATUSES[3],
+        Status::NoTrend => STATUSES[4],
+    }
+}
+
+const STATUSES: [&str; 5] = ["#1a7f37", "#1f5fa0", "#8f4d00", "#b3261e", "#595959"];
+
+/// The colours of every card (see `super::png`), at most 256, each 0xRRGGBB: each colour
+/// a card is drawn in, and the shades between two that meet at an edge: fifteen where a
+/// letter is over its background, seven at the edge of a box or a bar.
+pub(super) fn palette() -> Vec<u32> {
+    let hex = |c: &str| u32::from_str_radix(c.trim_start_matches('#'), 16).unwrap_or(0);
+    let [paper, side, ink, muted, track, accent, notice, rule, notice_ink] =
+        [PAPER, SIDE, INK, MUTED, TRACK, ACCENT, NOTICE, NOTICE_RULE, NOTICE_INK].map(|c| hex(c.0));
+    let statuses = STATUSES.map(hex);
+    let mut colours = vec![paper, side, ink, muted, track, accent, notice, rule, notice_ink];
+    colours.extend(statuses);
+    let shades = |colours: &mut Vec<u32>, (over, under): (u32, u32), n: u32| {
+        for k in 1..=n {
+            let a = k * 255 / (n + 1);
+            let mix = |shift: u32| ((over >> shift & 255) * a + (under >> shift & 255) * (255 - a) + 127) / 255;
+            colours.push(mix(16) << 16 | mix(8) << 8 | mix(0));
+        }
+    };
+    let letters = [(ink, paper), (muted, paper), (notice_ink, notice)].into_iter().chain(statuses.map(|s| (paper, s)));
+    letters.for_each(|pair| shades(&mut colours, pair, 15));
+    let edges =
+        [(track, paper), (ink, track), (rule, notice), (rule, paper), (rule, side), (accent, paper), (accent, side)];
+    let bars = statuses.into_iter().flat_map(|s| [(s, paper), (s, track)]);
+    edges.into_iter().chain(bars).for_each(|pair| shades(&mut colours, pair, 7));
+    let mut seen = std::collections::HashSet::new();
+    colours.retain(|c| seen.insert(*c));
+    colours.truncate(256);
+    colours
+}
 
 /// What a reader must see is between these: the middle 600 px, which a square cut from
 /// the middle of the picture (630 px wide) keeps.

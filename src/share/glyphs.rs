@@ -147,7 +147,15 @@ impl Glyphs {
     }
 
     /// Draws `line` over `pixmap` (premultiplied, "source over").
+    #[cfg(test)]
     pub fn draw(&self, pixmap: &mut Pixmap, line: &Line) {
+        for placed in self.place(line) {
+            placed.lay(pixmap, 0, 0, line.rgb);
+        }
+    }
+
+    /// The letters of `line`, shaped, filled and placed.
+    pub fn place(&self, line: &Line) -> Vec<Placed> {
         let face = if line.bold { &self.bold } else { &self.regular };
         let shaper = face.shaping.shaper(&face.font).build();
         let mut buffer = UnicodeBuffer::new();
@@ -161,6 +169,7 @@ impl Glyphs {
             Anchor::Middle => line.x - width / 2.0,
             Anchor::End => line.x - width,
         };
+        let mut placed = Vec::with_capacity(shaped.len());
         for (info, position) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
             let (x, y) = (pen + position.x_offset as f32 * scale, line.y - position.y_offset as f32 * scale);
             pen += position.x_advance as f32 * scale;
@@ -168,9 +177,10 @@ impl Glyphs {
             let (y, qy) = quarters(y);
             let key = (line.bold, info.glyph_id, line.size.to_bits(), qx, qy);
             if let Some(glyph) = self.glyph(face, key, scale) {
-                lay(pixmap, &glyph, x + glyph.dx, y + glyph.dy, line.rgb);
+                placed.push(Placed { x: x + glyph.dx, y: y + glyph.dy, glyph });
             }
         }
+        placed
     }
 
     /// The letter of `key`, filled now or before; `None` when it has no outline (a space).
@@ -207,6 +217,25 @@ fn fill(face: &Face, (_, id, _, qx, qy): Key, scale: f32) -> Option<Glyph> {
     let mut mask = Mask::new(width, height)?;
     mask.fill_path(&path, FillRule::Winding, true, place.post_translate(-left, -top));
     Some(Glyph { dx: left as i32, dy: top as i32, mask })
+}
+
+/// A letter placed: its top left corner's pixel.
+pub(super) struct Placed {
+    x: i32,
+    y: i32,
+    glyph: Arc<Glyph>,
+}
+
+impl Placed {
+    /// The rows it covers.
+    pub fn rows(&self) -> std::ops::Range<i32> {
+        self.y..self.y + self.glyph.mask.height() as i32
+    }
+
+    /// Lays the letter in `rgb` over `pixmap`, whose top left corner is (`left`, `top`).
+    pub fn lay(&self, pixmap: &mut Pixmap, left: i32, top: i32, rgb: [u8; 3]) {
+        lay(pixmap, &self.glyph, self.x - left, self.y - top, rgb);
+    }
 }
 
 /// Lays `glyph`'s coverage in `rgb` over `pixmap` with its top left corner at (`x`, `y`),

@@ -18,7 +18,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::OnceLock;
 
-pub use card::{Card, HEIGHT, Line, MAX_LINES, WIDTH};
+pub use card::{Card, HEIGHT, Line, MAX_LINES, WIDTH, status_colour};
 pub use paint::Painter;
 
 use crate::cache::pictures::Pictures;
@@ -29,7 +29,7 @@ use crate::words::Strings;
 
 /// Part of every picture's cache name: changing how pictures are drawn or encoded
 /// changes it, so no picture of an older drawing is reused.
-const DRAWING: &str = "share-card 8";
+const DRAWING: &str = "share-card 9";
 
 /// The name a card's picture is kept under: a hash of its SVG and of how it is drawn.
 pub fn key(svg: &str) -> String {

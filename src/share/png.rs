@@ -1,105 +1,178 @@
-//! A card's pixels as a PNG of at most 256 colours: a card is flat colours and the edges
-//! of its letters, so a palette keeps what anyone sees in a quarter of the bytes of full
-//! colour, and is quicker to compress.
+//! A picture's pixels as a PNG of the cards' 256 colours, made of bands compressed
+//! on their own.
+//!
+//! Every card of every site is drawn in the same few colours and the edges between them,
+//! so one [`Palette`] serves them all: each colour a card has, and for each pair that
+//! meets at the edge of a letter or a bar, the shades between them. A pixel takes its
+//! colour's index, or the nearest colour's where it is one the palette does not have (a
+//! letter's edge over a bar's, which no one tells apart).
+//!
+//! With one palette, a band of rows is the same bytes in every picture that has it: it
+//! is compressed alone ([`Segment`]), ending on a whole byte with nothing that refers to
+//! what came before, so that a picture is its bands' segments one after the other
+//! ([`png`]). A band many pictures share (the date, an indicator's name with its status)
+//! is compressed once a build.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
+
+use zlib_rs::{Deflate, DeflateConfig, DeflateFlush, Method, Status, Strategy};
 
 use super::card::{HEIGHT, WIDTH};
-use super::paint::Picture;
 
-/// A run of pixels of one colour: the colour as 0xRRGGBB, and how many.
-pub(super) type Run = (u32, usize);
+/// A run of pixels of one colour: its index in the palette, and how many.
+pub(super) type Run = (u8, usize);
 
-/// The picture as a PNG of at most 256 colours. A card is flat colours and the edges of
-/// its letters: some 270 colours in all, of which the 256 most used are kept and each
-/// other pixel takes the nearest of them, a difference no one sees at the edge of a
-/// letter. A quarter of the bytes of full colour, and quicker to compress.
-pub(super) fn encode(picture: &Picture) -> Result<Vec<u8>, String> {
-    // The picture as runs of one colour (most pixels are the colour of the one before):
-    // each row's sides as its frame has them, found once, and its middle. The card's
-    // background is opaque, so premultiplied pixels are the colours themselves.
-    let width = picture.middle.width() as usize;
-    let mut runs: Vec<Run> = Vec::with_capacity(1 << 16);
-    for ((left, right), middle) in picture.frame.sides.iter().zip(picture.middle.data().chunks_exact(width * 4)) {
-        left.iter().for_each(|&run| push(&mut runs, run));
-        runs_into(middle, &mut runs);
-        right.iter().for_each(|&run| push(&mut runs, run));
-    }
-    let mut counts: HashMap<u32, usize, Colours> = HashMap::default();
-    for &(colour, n) in &runs {
-        *counts.entry(colour).or_default() += n;
-    }
-    let mut colours: Vec<(u32, usize)> = counts.into_iter().collect();
-    colours.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    colours.truncate(256);
-    let palette: Vec<u32> = colours.iter().map(|c| c.0).collect();
-    let mut index: HashMap<u32, u8, Colours> = palette.iter().enumerate().map(|(i, &c)| (c, i as u8)).collect();
-    let nearest = |c: u32| {
+/// The cards' colours, and how a pixel's colour finds its index.
+pub(super) struct Palette {
+    /// Each colour as 0xRRGGBB, in index order: at most 256.
+    colours: Vec<u32>,
+    exact: HashMap<u32, u8, Colours>,
+    /// The nearest colour's index for each colour of 5 bits a channel: where a colour the
+    /// palette does not have goes.
+    nearest: Vec<u8>,
+}
+
+impl Palette {
+    /// A palette of `colours` (the first 256 of them, each 0xRRGGBB).
+    pub fn new(colours: &[u32]) -> Palette {
+        let colours: Vec<u32> = colours.iter().copied().take(256).collect();
+        let mut exact: HashMap<u32, u8, Colours> = HashMap::default();
+        for (i, &c) in colours.iter().enumerate() {
+            exact.entry(c).or_insert(i as u8);
+        }
         let rgb = |c: u32| [(c >> 16) as i32 & 255, (c >> 8) as i32 & 255, c as i32 & 255];
-        let want = rgb(c);
-        let distance = |q: u32| rgb(q).iter().zip(want).map(|(a, b)| (a - b) * (a - b)).sum::<i32>();
-        (0..palette.len()).min_by_key(|&i| (distance(palette[i]), i)).unwrap_or(0) as u8
-    };
-    let mut indexed = Vec::with_capacity((WIDTH * HEIGHT) as usize);
-    for &(colour, n) in &runs {
-        let i = *index.entry(colour).or_insert_with(|| nearest(colour));
-        indexed.resize(indexed.len() + n, i);
+        let nearest = (0..1u32 << 15)
+            .map(|cell| {
+                // The middle of the cell.
+                let want = [(cell >> 10) & 31, (cell >> 5) & 31, cell & 31].map(|v| (v * 8 + 4) as i32);
+                let distance = |c: u32| rgb(c).iter().zip(want).map(|(a, b)| (a - b) * (a - b)).sum::<i32>();
+                (0..colours.len()).min_by_key(|&i| (distance(colours[i]), i)).unwrap_or(0) as u8
+            })
+            .collect();
+        Palette { colours, exact, nearest }
     }
-    if indexed.len() != (WIDTH * HEIGHT) as usize {
-        return Err("a picture of the wrong size".into());
+
+    /// The index of the colour 0xRRGGBB.
+    pub fn index(&self, colour: u32) -> u8 {
+        match self.exact.get(&colour) {
+            Some(&i) => i,
+            None => {
+                let cell = (colour >> 9 & 0x7c00) | (colour >> 6 & 0x3e0) | (colour >> 3 & 0x1f);
+                self.nearest[cell as usize]
+            }
+        }
     }
-    let mut out = Vec::with_capacity(48 * 1024);
+
+    /// The pixels (RGBA, premultiplied over an opaque background, so the colours
+    /// themselves) as runs of one index.
+    pub fn runs(&self, pixels: &[u8]) -> Vec<Run> {
+        let mut runs: Vec<Run> = Vec::new();
+        let mut last = None;
+        for p in pixels.chunks_exact(4) {
+            let pixel = u32::from_be_bytes([0, p[0], p[1], p[2]]);
+            match (last, runs.last_mut()) {
+                (Some(colour), Some(run)) if colour == pixel => run.1 += 1,
+                _ => {
+                    runs.push((self.index(pixel), 1));
+                    last = Some(pixel);
+                }
+            }
+        }
+        runs
+    }
+
+    /// The pixels (RGBA, as for [`Palette::runs`]) as indices, after `out`.
+    pub fn indices_into(&self, pixels: &[u8], out: &mut Vec<u8>) {
+        let mut last = (u32::MAX, 0);
+        out.extend(pixels.chunks_exact(4).map(|p| {
+            let pixel = u32::from_be_bytes([0, p[0], p[1], p[2]]);
+            if pixel != last.0 {
+                last = (pixel, self.index(pixel));
+            }
+            last.1
+        }));
+    }
+}
+
+/// Rows of a picture compressed alone: raw deflate that ends on a whole byte and
+/// refers to nothing before it, with what it holds before compression counted for the
+/// zlib stream's checksum.
+pub(super) struct Segment {
+    deflate: Vec<u8>,
+    adler: u32,
+    len: usize,
+}
+
+impl Segment {
+    /// How many bytes it takes.
+    pub fn size(&self) -> usize {
+        self.deflate.len()
+    }
+}
+
+thread_local! {
+    /// Each thread's compressor, made once (it holds some 300 KB of tables), and where it
+    /// writes.
+    static COMPRESSOR: RefCell<Option<(Deflate, Vec<u8>)>> = const { RefCell::new(None) };
+}
+
+/// `rows` (each a filter byte and a row's indices) compressed alone: level 2 of 9, a
+/// fifth quicker than the default level for a sixth more bytes.
+pub(super) fn segment(rows: &[u8]) -> Result<Segment, String> {
+    COMPRESSOR.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let (deflate, out) = cell.get_or_insert_with(|| {
+            let config = DeflateConfig {
+                level: 2,
+                method: Method::Deflated,
+                window_bits: -15,
+                mem_level: 8,
+                strategy: Strategy::Default,
+            };
+            (Deflate::new_with_config(config), Vec::new())
+        });
+        deflate.reset();
+        out.resize(zlib_rs::compress_bound(rows.len()) + 64, 0);
+        match deflate.compress(rows, out, DeflateFlush::SyncFlush) {
+            Ok(Status::Ok | Status::StreamEnd) if deflate.total_in() == rows.len() as u64 => {}
+            _ => return Err("a picture could not be compressed".into()),
+        }
+        let written = out.get(..deflate.total_out() as usize).ok_or("a picture could not be compressed")?;
+        Ok(Segment { deflate: written.to_vec(), adler: zlib_rs::adler32::adler32(1, rows), len: rows.len() })
+    })
+}
+
+/// The PNG of a `WIDTH`×`HEIGHT` picture whose rows are `segments`, in order.
+pub(super) fn png(palette: &Palette, segments: &[Arc<Segment>]) -> Result<Vec<u8>, String> {
+    let size: usize = segments.iter().map(|s| s.deflate.len()).sum();
+    let mut idat = Vec::with_capacity(size + 8);
+    // The zlib stream: its header (deflate, a 32 KB window, the fastest level)…
+    idat.extend_from_slice(&[0x78, 0x01]);
+    let mut adler = 1;
+    for segment in segments {
+        idat.extend_from_slice(&segment.deflate);
+        adler = zlib_rs::adler32::adler32_combine(adler, segment.adler, segment.len as u64);
+    }
+    // … an empty last block (fixed codes: the end of block alone), and the checksum.
+    idat.extend_from_slice(&[0x03, 0x00]);
+    idat.extend_from_slice(&adler.to_be_bytes());
+    let mut out = Vec::with_capacity(idat.len() + 1024);
     let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
     encoder.set_color(png::ColorType::Indexed);
     encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_palette(palette.iter().flat_map(|c| [(c >> 16) as u8, (c >> 8) as u8, *c as u8]).collect::<Vec<u8>>());
-    // Level 2 of 9: a fifth quicker to draw than the default level, for 36 KB a picture
-    // instead of 30.
-    encoder.set_deflate_compression(png::DeflateCompression::Level(2));
-    encoder.set_filter(png::Filter::NoFilter);
+    encoder.set_palette(
+        palette.colours.iter().flat_map(|c| [(c >> 16) as u8, (c >> 8) as u8, *c as u8]).collect::<Vec<u8>>(),
+    );
     let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-    writer.write_image_data(&indexed).map_err(|e| e.to_string())?;
+    writer.write_chunk(png::chunk::IDAT, &idat).map_err(|e| e.to_string())?;
     writer.finish().map_err(|e| e.to_string())?;
     Ok(out)
 }
 
-/// The pixels (RGBA) as runs of one colour.
-pub(super) fn runs(pixels: &[u8]) -> Vec<Run> {
-    let mut runs = Vec::new();
-    runs_into(pixels, &mut runs);
-    runs
-}
-
-/// Adds `run` after `runs`, as part of the last when it is of the same colour.
-fn push(runs: &mut Vec<Run>, (colour, n): Run) {
-    match runs.last_mut() {
-        Some(last) if last.0 == colour => last.1 += n,
-        _ => runs.push((colour, n)),
-    }
-}
-
-/// Adds the pixels (RGBA) after `runs` as runs of one colour. Most of a card is long
-/// runs (the background, the bands, the bars), so a run is followed eight pixels at a
-/// time while it lasts, then pixel by pixel.
-fn runs_into(pixels: &[u8], runs: &mut Vec<Run>) {
-    const BLOCK: usize = 8;
-    let mut rest = pixels;
-    while let Some(first) = rest.first_chunk::<4>() {
-        let block: [u8; 4 * BLOCK] = std::array::from_fn(|k| first[k % 4]);
-        let mut n = 1;
-        while rest.get(4 * n..4 * (n + BLOCK)).is_some_and(|b| b == block) {
-            n += BLOCK;
-        }
-        while rest.get(4 * n..4 * n + 4).is_some_and(|p| p == first) {
-            n += 1;
-        }
-        push(runs, (u32::from_be_bytes([0, first[0], first[1], first[2]]), n));
-        rest = &rest[4 * n..];
-    }
-}
-
-/// Hashes a colour (0xRRGGBB) for the few hundred of a picture: one multiplication,
-/// rather than SipHash for each of its some 100,000 runs.
+/// Hashes a colour (0xRRGGBB): one multiplication, rather than SipHash for each of a
+/// picture's some 100,000 runs.
 #[derive(Default, Clone, Copy)]
 struct Colours;
 
@@ -126,5 +199,27 @@ impl std::hash::Hasher for ColourHasher {
     fn finish(&self) -> u64 {
         // The high bits are the well mixed ones; the table takes the low ones.
         self.0 ^ (self.0 >> 32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cards_palette_has_each_colour_as_it_is_and_the_shades_between() {
+        let colours = super::super::card::palette();
+        let palette = Palette::new(&colours);
+        assert!(colours.len() <= 256 && colours.len() > 200, "{}", colours.len());
+        for colour in [0xffffff, 0x1a1a1a, 0x555555, 0xe8eef7, 0x1a7f37, 0xb3261e, 0xfff4ce] {
+            let i = palette.index(colour);
+            assert_eq!(colours[usize::from(i)], colour, "{colour:06x}");
+        }
+        // Half of the ink over the paper, and a colour no card has: the nearest shade.
+        let near = |c: u32| colours[usize::from(palette.index(c))];
+        let grey = near(0x8c8c8c);
+        assert!((grey >> 16).abs_diff(0x8c) <= 8 && (grey & 255).abs_diff(0x8c) <= 8, "{grey:06x}");
+        let white = near(0xfefefe);
+        assert!(white >= 0xfcfcfc && white & 255 >= 0xfc, "{white:06x}");
     }
 }
