@@ -132,10 +132,13 @@ fn pictures_are_the_same_bytes_from_two_sites_and_a_changed_figure_draws_only_wh
     assert!(before("localities/north.png") != north, "north's picture shows its new figure");
     assert!(before("localities/south.png") == south, "south's is the one kept");
     assert!(before("groups/east-bank.png") != east || again.drawn < 4);
-    // The cache holds this site's pictures only, read-only: the sites built from it
-    // share the files.
+    // The cache holds this site's pictures only, and the rows of them that last from
+    // month to month (the places' names), read-only: the sites built from it share the
+    // files.
     let kept: Vec<_> = fs::read_dir(a.join(".tiendo-cache/share")).unwrap().map(|e| e.unwrap().path()).collect();
-    assert_eq!(kept.len(), 9);
+    assert_eq!(kept.iter().filter(|p| p.extension().is_some_and(|e| e == "png")).count(), 9);
+    assert_eq!(kept.len(), 10, "{kept:?}");
+    assert!(kept.iter().any(|p| p.ends_with("bands")));
     assert!(kept.iter().all(|p| fs::metadata(p).unwrap().permissions().readonly()));
 }
 

@@ -1,7 +1,9 @@
 //! The share images' store: `.tiendo-cache/share/<key>.png`, each picture named by a hash
 //! of what it shows and how it is drawn (see `share::key`), written once by a rename and
 //! never changed (see the cache's rules in [`super`]). A build draws only the pictures
-//! whose content changed; a picture that is not a regular file is not used.
+//! whose content changed; a picture that is not a regular file is not used. Beside them,
+//! `bands`: the rows of pictures that stay the same from month to month, compressed (see
+//! `share::Painter::kept`), for the next build to draw only what changed.
 
 use std::collections::HashSet;
 use std::fs;
@@ -39,6 +41,20 @@ impl Pictures {
         Ok((png, kept))
     }
 
+    /// The bands an earlier build kept (see `share::Painter::kept`); none when there is no
+    /// such regular file.
+    pub fn bands(&self) -> Vec<u8> {
+        let path = self.dir.join(BANDS);
+        let regular = fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+        regular.then(|| fs::read(&path).ok()).flatten().unwrap_or_default()
+    }
+
+    /// Keeps `bands` for the next build, in place of those kept before (by a rename: the
+    /// file is read-only, never written in place).
+    pub fn keep_bands(&self, bands: &[u8]) {
+        let _ = super::put(&self.dir, BANDS, bands);
+    }
+
     fn path(&self, key: &str) -> PathBuf {
         self.dir.join(file_name(key))
     }
@@ -52,8 +68,9 @@ impl Pictures {
             let Some(name) = name.to_str() else { continue };
             let stale = match name.strip_suffix(".png") {
                 Some(key) if !name.starts_with('.') => is_key(key) && !used.contains(key),
-                // Half written: `<key>.png`, or `<key>` alone as an earlier version named it.
-                _ => super::abandoned(name).is_some_and(|n| is_key(n.strip_suffix(".png").unwrap_or(n))),
+                // Half written: `<key>.png`, `<key>` alone as an earlier version named it, or
+                // the bands.
+                _ => super::abandoned(name).is_some_and(|n| n == BANDS || is_key(n.strip_suffix(".png").unwrap_or(n))),
             };
             if stale && entry.file_type().is_ok_and(|t| t.is_file()) {
                 let _ = fs::remove_file(entry.path());
@@ -61,6 +78,9 @@ impl Pictures {
         }
     }
 }
+
+/// The file of the bands kept for the next build.
+const BANDS: &str = "bands";
 
 fn file_name(key: &str) -> String {
     format!("{key}.png")

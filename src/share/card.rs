@@ -80,6 +80,10 @@ const WIDE: f64 = RIGHT - LEFT;
 /// that is a card's own is drawn in it, and the sides are the frame's alone.
 pub(super) const MIDDLE: std::ops::Range<u32> = (WIDTH - HEIGHT) / 2..(WIDTH + HEIGHT) / 2;
 
+/// The class of what a place's picture shows alike every month (its name): the painter
+/// keeps the rows that show nothing else from one build to the next.
+pub(super) const LASTING: &str = "lasting";
+
 /// The class of the group that every picture of a site has the same (the background, the
 /// site's name, the notice's band): the painter draws it once, and draws each picture
 /// on a copy of it. It is the first element of a card, and holds no group.
@@ -195,9 +199,11 @@ impl Card {
             if k > 0 {
                 y += 46.0;
             }
-            svg.line(None, (middle, y), Anchor::Middle, *size, true, INK, line);
+            svg.line(Some(LASTING), (middle, y), Anchor::Middle, *size, true, INK, line);
         }
-        y += 42.0;
+        // The date clear of the name's lowest letters (a "ỵ" reaches 15 px below the
+        // line): the name's rows are then the same bytes every month (see `super::paint`).
+        y += 45.0;
         svg.line(None, (middle, y), Anchor::Middle, fit(&self.as_of, 28.0, WIDE), false, MUTED, &self.as_of);
         let shown = &self.lines[..self.lines.len().min(MAX_LINES)];
         let top = y + 24.0;

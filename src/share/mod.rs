@@ -7,7 +7,8 @@
 //! pixels with the font built into the program, and [`png`] encodes the pixels. Drawing
 //! costs milliseconds a picture, so pictures are kept between builds in the cache's
 //! store (`cache::pictures`), named by a hash of their SVG ([`key`]): a build draws only
-//! the pictures whose content changed.
+//! the pictures whose content changed, and of those, compresses only the rows that
+//! changed (see [`Painter`]).
 
 mod card;
 mod glyphs;
@@ -29,7 +30,7 @@ use crate::words::Strings;
 
 /// Part of every picture's cache name: changing how pictures are drawn or encoded
 /// changes it, so no picture of an older drawing is reused.
-const DRAWING: &str = "share-card 9";
+pub(super) const DRAWING: &str = "share-card 10";
 
 /// The name a card's picture is kept under: a hash of its SVG and of how it is drawn.
 pub fn key(svg: &str) -> String {
@@ -101,7 +102,8 @@ pub fn images(
             if which == Which::Kept {
                 return Ok(None);
             }
-            let painter = painter.get_or_init(Painter::new);
+            let painter =
+                painter.get_or_init(|| Painter::keeping(&store.as_ref().map(Pictures::bands).unwrap_or_default()));
             let drawn = match &store {
                 Some(c) => c.draw(painter, &svg, &key),
                 None => painter.png(&svg).map(|png| (png, None)),
@@ -115,6 +117,9 @@ pub fn images(
         })
         .collect::<Result<_, OutputError>>()?;
     let written: Vec<(String, bool)> = written.into_iter().flatten().collect();
+    if let (Some(painter), Some(store)) = (painter.get(), &store) {
+        store.keep_bands(&painter.kept(KEPT_BANDS.max(2 * cards.len())));
+    }
     Ok(Written {
         count: written.len(),
         drawn: written.iter().filter(|(_, drawn)| *drawn).count(),
@@ -130,15 +135,23 @@ pub fn images(
 /// so a build running meanwhile takes a picture or leaves it out, never half of one.
 pub fn draw_missing(root: &Path, site: &Site, computed: &Computed, strings: &Strings) {
     let Some(store) = Pictures::open(root) else { return };
-    let painter = Painter::new();
-    for (_, card) in crate::render::share_cards(site, computed, strings) {
+    let painter: OnceLock<Painter> = OnceLock::new();
+    let cards = crate::render::share_cards(site, computed, strings);
+    for (_, card) in &cards {
         let svg = card.svg();
         let key = key(&svg);
         if store.get(&key).is_none() {
-            let _ = store.draw(&painter, &svg, &key);
+            let _ = store.draw(painter.get_or_init(|| Painter::keeping(&store.bands())), &svg, &key);
         }
     }
+    if let Some(painter) = painter.get() {
+        store.keep_bands(&painter.kept(KEPT_BANDS.max(2 * cards.len())));
+    }
 }
+
+/// The fewest bands kept for the next build (see `Painter::kept`), whatever the site's
+/// number of pictures.
+const KEPT_BANDS: usize = 1000;
 
 #[cfg(test)]
 mod tests {

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use resvg::tiny_skia::{Pixmap, Transform};
 
-use super::card::{FONT, FRAME, HEIGHT, MIDDLE, WIDTH, canvas, palette};
+use super::card::{FONT, FRAME, HEIGHT, LASTING, MIDDLE, WIDTH, canvas, palette};
 use super::glyphs::{Glyphs, Line, Placed};
 use super::png::{Palette, Run, Segment};
 
@@ -30,10 +30,12 @@ pub(super) const BOLD: &[u8] = include_bytes!("fonts/BeVietnamPro-Bold.ttf");
 ///   the same bytes in every picture that has the same things in the same rows (the
 ///   date, an indicator's name with its status, the rows between), so those are
 ///   compressed once, and a picture draws and compresses only its own (its name, its
-///   numbers and bars).
+///   numbers and bars). The bands that show only what a place's picture shows alike
+///   every month (its name: the card's [`LASTING`]) are kept from one build to the next
+///   ([`Painter::kept`]), so that the month's build compresses only what changed.
 ///
 /// The result is the same whatever the order pictures are drawn in, and whichever were
-/// drawn before.
+/// drawn before, in this build or an earlier one.
 pub struct Painter {
     fonts: Arc<resvg::usvg::fontdb::Database>,
     /// The letters; `None` only if the built-in font could not be read, and then resvg
@@ -44,6 +46,9 @@ pub struct Painter {
     frames: Mutex<HashMap<String, Arc<Frame>>>,
     /// Bands compressed so far, by a hash of what they show, and the bytes they take.
     bands: Mutex<(HashMap<u64, Arc<Segment>>, usize)>,
+    /// The bands of [`LASTING`] things this build used, and those an earlier build kept.
+    lasting: Mutex<HashMap<u64, Arc<Segment>>>,
+    earlier: Vec<(u64, Arc<Segment>)>,
 }
 
 /// A frame drawn (see [`FRAME`]): its middle (what each band is drawn on), and its sides
@@ -62,6 +67,14 @@ struct Element<'a> {
     svg: &'a str,
     rows: Range<i32>,
     letters: Option<(Vec<Placed>, [u8; 3])>,
+    /// Whether it is of the class [`LASTING`].
+    lasting: bool,
+}
+
+/// What the bands kept for the next build begin with: which program drew them (see
+/// [`Painter::kept`]); another version's are not taken.
+fn kept_header() -> String {
+    format!("tiendo {} bands {}\n", env!("CARGO_PKG_VERSION"), super::DRAWING)
 }
 
 /// The most frames a painter keeps (about 2 MB each): a site has one.
@@ -71,9 +84,9 @@ const MAX_FRAMES: usize = 8;
 /// take a few hundred KB, and its pictures' own would take 130 MB.
 const MAX_BANDS: usize = 32 << 20;
 
-/// Rows closer than this between two things drawn are in their band (a band costs some
+/// Rows closer than this between two things drawn are in one band (a band costs some
 /// 60 bytes of its own).
-const GAP: i32 = 8;
+const GAP: i32 = 2;
 
 impl Default for Painter {
     fn default() -> Self {
@@ -83,16 +96,47 @@ impl Default for Painter {
 
 impl Painter {
     pub fn new() -> Painter {
+        Painter::keeping(&[])
+    }
+
+    /// A painter that starts with the bands an earlier build kept (`kept`, as
+    /// [`Painter::kept`] wrote them; what is not that is left out).
+    pub fn keeping(kept: &[u8]) -> Painter {
         let mut fonts = resvg::usvg::fontdb::Database::new();
         fonts.load_font_data(REGULAR.to_vec());
         fonts.load_font_data(BOLD.to_vec());
+        let mut rest = kept.strip_prefix(kept_header().as_bytes()).unwrap_or_default();
+        let mut earlier = Vec::new();
+        while let Some((key, band)) = Segment::read(&mut rest) {
+            earlier.push((key, Arc::new(band)));
+        }
+        let size = earlier.iter().map(|(_, band)| band.size()).sum();
         Painter {
             fonts: Arc::new(fonts),
             glyphs: Glyphs::new(REGULAR, BOLD),
             palette: Palette::new(&palette()),
             frames: Mutex::new(HashMap::new()),
-            bands: Mutex::new((HashMap::new(), 0)),
+            bands: Mutex::new((earlier.iter().cloned().collect(), size)),
+            lasting: Mutex::new(HashMap::new()),
+            earlier,
         }
+    }
+
+    /// The bands of [`LASTING`] things to keep for the next build: those this build
+    /// used, then those an earlier build kept that it did not, up to `most` in all (so
+    /// that a build that drew a few pictures does not lose the others', and the bands of
+    /// places no longer in the site go in time).
+    pub fn kept(&self, most: usize) -> Vec<u8> {
+        let used = self.lasting.lock().map(|used| used.clone()).unwrap_or_default();
+        let mut used: Vec<(u64, Arc<Segment>)> = used.into_iter().collect();
+        used.sort_unstable_by_key(|(key, _)| *key);
+        let keys: std::collections::HashSet<u64> = used.iter().map(|(key, _)| *key).collect();
+        let unused = self.earlier.iter().filter(|(key, _)| !keys.contains(key));
+        let mut out = kept_header().into_bytes();
+        for (key, band) in used.iter().chain(unused).take(most) {
+            band.write(*key, &mut out);
+        }
+        out
     }
 
     /// The PNG of `svg` (a card's), or why it cannot be drawn (never for a card's own SVG).
@@ -121,9 +165,10 @@ impl Painter {
                     let placed = glyphs.place(&line);
                     let top = placed.iter().map(|p| p.rows().start).min().unwrap_or(0);
                     let bottom = placed.iter().map(|p| p.rows().end).max().unwrap_or(0);
-                    return Element { svg, rows: top..bottom, letters: Some((placed, line.rgb)) };
+                    let lasting = svg.starts_with(&format!("<text class=\"{LASTING}\""));
+                    return Element { svg, rows: top..bottom, letters: Some((placed, line.rgb)), lasting };
                 }
-                Element { svg, rows: rect_rows(svg).unwrap_or(whole.clone()), letters: None }
+                Element { svg, rows: rect_rows(svg).unwrap_or(whole.clone()), letters: None, lasting: false }
             })
             .collect()
     }
@@ -135,7 +180,14 @@ impl Painter {
         (frame.key, &rows).hash(&mut hasher);
         members.iter().for_each(|e| e.svg.hash(&mut hasher));
         let key = hasher.finish();
+        let lasting = !members.is_empty() && members.iter().all(|e| e.lasting);
+        let keep = |band: &Arc<Segment>| {
+            if lasting && let Ok(mut kept) = self.lasting.lock() {
+                kept.insert(key, band.clone());
+            }
+        };
         if let Some(band) = self.bands.lock().ok().and_then(|bands| bands.0.get(&key).cloned()) {
+            keep(&band);
             return Ok(band);
         }
         let (top, height) = (rows.start, rows.end - rows.start);
@@ -163,6 +215,7 @@ impl Painter {
             expand(&mut raw, r);
         }
         let band = Arc::new(super::png::segment(&raw)?);
+        keep(&band);
         if let Ok(mut bands) = self.bands.lock()
             && bands.1 + band.size() <= MAX_BANDS
         {
@@ -331,11 +384,15 @@ mod tests {
         let by_resvg = painter.draw(&svg).unwrap();
         let rgb: Vec<u8> = by_resvg.data().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
         let differ = from_bands.iter().zip(&rgb).map(|(x, y)| x.abs_diff(*y)).max();
-        // A letter is placed to a quarter of a pixel, and a pixel takes the nearest of the
-        // palette's shades: at the edge of a letter a pixel may differ by what an eighth of
-        // a pixel covers; the ink in all is the same (one of the numbers left out would be
-        // 0.5 % less).
-        assert!(differ <= Some(72), "{differ:?}");
+        // A letter is placed to a quarter of a pixel, a pixel takes the nearest of the
+        // palette's shades, and where two letters share a pixel (a mark over its letter)
+        // each is laid over the other rather than both filled as one shape: a pixel at the
+        // edge of a letter may differ (by up to 89 of 255 here, and by more than 40 in one
+        // channel in 800 at most), the ink in all is the same (one of the numbers left
+        // out would be 0.5 % less).
+        assert!(differ <= Some(96), "{differ:?}");
+        let far = from_bands.iter().zip(&rgb).filter(|(x, y)| x.abs_diff(**y) > 40).count();
+        assert!(far * 500 < rgb.len(), "{far} of {} channels differ by more than 40", rgb.len());
         let ink = |p: &[u8]| p.iter().map(|&v| u64::from(v)).sum::<u64>() as f64;
         assert!((ink(&from_bands) / ink(&rgb) - 1.0).abs() < 2e-4, "{}", ink(&from_bands) / ink(&rgb));
         // The sides are the frame's: the accent across the top, the sides' tint, the
@@ -364,6 +421,46 @@ mod tests {
         let a = (first.png(&svg).unwrap(), first.png(&other.svg()).unwrap());
         let b = (second.png(&other.svg()).unwrap(), second.png(&svg).unwrap());
         assert!(a.0 == b.1 && a.1 == b.0);
+    }
+
+    #[test]
+    fn the_rows_that_last_are_kept_for_the_next_build_and_only_what_is_whole_is_taken() {
+        let (a, b) = (card(), Card { title: "Xã Ô Môn".into(), ..card() });
+        let (a, b) = (a.svg(), b.svg());
+        let first = Painter::new();
+        let drawn = (first.png(&a).unwrap(), first.png(&b).unwrap());
+        let kept = first.kept(100);
+        // The two names' bands (the rows with nothing but a name).
+        let mut rest = &kept[kept_header().len()..];
+        let mut keys = Vec::new();
+        while let Some((key, _)) = Segment::read(&mut rest) {
+            keys.push(key);
+        }
+        assert_eq!((keys.len(), rest.len()), (2, 0));
+        assert!(first.kept(1).len() < kept.len(), "at most as many as asked");
+
+        // The next build takes them, and draws the same bytes.
+        let next = Painter::keeping(&kept);
+        assert_eq!(next.bands.lock().unwrap().0.len(), 2);
+        assert!(next.png(&a).unwrap() == drawn.0 && next.png(&b).unwrap() == drawn.1);
+        // It keeps them again, though it drew one place only.
+        let again = Painter::keeping(&kept);
+        again.png(&a).unwrap();
+        assert_eq!(again.kept(100).len(), kept.len());
+
+        // A byte changed in what was kept: that band is not taken, nor what follows it.
+        let mut broken = kept.clone();
+        let last = broken.len() - 1;
+        broken[last] ^= 0x55;
+        let taken = Painter::keeping(&broken);
+        assert_eq!(taken.bands.lock().unwrap().0.len(), 1);
+        assert!(taken.png(&b).unwrap() == drawn.1 && taken.png(&a).unwrap() == drawn.0);
+        // Another version's bands, or anything else, are not taken.
+        let other = String::from_utf8_lossy(&kept).replacen("bands share-card", "bands other", 1);
+        for wrong in [other.as_bytes(), b"", b"tiendo", &kept[..kept.len() - 3]] {
+            let painter = Painter::keeping(wrong);
+            assert!(painter.bands.lock().unwrap().0.len() < 2);
+        }
     }
 
     #[test]

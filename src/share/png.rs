@@ -110,6 +110,45 @@ impl Segment {
     pub fn size(&self) -> usize {
         self.deflate.len()
     }
+
+    /// Adds the segment of `key` to `out`, as [`Segment::read`] reads it back: the key,
+    /// the checksum, the length, the size, a hash of them all and the bytes.
+    pub fn write(&self, key: u64, out: &mut Vec<u8>) {
+        let start = out.len();
+        out.extend_from_slice(&key.to_le_bytes());
+        out.extend_from_slice(&self.adler.to_le_bytes());
+        out.extend_from_slice(&(self.len as u64).to_le_bytes());
+        out.extend_from_slice(&(self.deflate.len() as u64).to_le_bytes());
+        let check = check(&out[start..], &self.deflate);
+        out.extend_from_slice(&check.to_le_bytes());
+        out.extend_from_slice(&self.deflate);
+    }
+
+    /// The next segment written by [`Segment::write`] at the start of `bytes`, and its
+    /// key, `bytes` moved past it; `None` when there is none whole, or it is not what was
+    /// written (its hash differs).
+    pub fn read(bytes: &mut &[u8]) -> Option<(u64, Segment)> {
+        let (head, rest) = bytes.split_first_chunk::<28>()?;
+        let word = |at: usize| u64::from_le_bytes(head[at..at + 8].try_into().unwrap_or_default());
+        let (key, len, size) = (word(0), word(12), word(20));
+        let adler = u32::from_le_bytes(head[8..12].try_into().unwrap_or_default());
+        let (sum, rest) = rest.split_first_chunk::<8>()?;
+        let deflate = rest.get(..usize::try_from(size).ok()?)?;
+        if check(head, deflate) != u64::from_le_bytes(*sum) {
+            return None;
+        }
+        *bytes = &rest[deflate.len()..];
+        Some((key, Segment { deflate: deflate.to_vec(), adler, len: usize::try_from(len).ok()? }))
+    }
+}
+
+/// A hash of a kept segment's head and bytes, to know it as it was written.
+fn check(head: &[u8], bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = siphasher::sip::SipHasher13::new();
+    hasher.write(head);
+    hasher.write(bytes);
+    hasher.finish()
 }
 
 thread_local! {
