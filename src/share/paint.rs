@@ -110,13 +110,14 @@ impl Painter {
         while let Some((key, band)) = Segment::read(&mut rest) {
             earlier.push((key, Arc::new(band)));
         }
-        let size = earlier.iter().map(|(_, band)| band.size()).sum();
         Painter {
             fonts: Arc::new(fonts),
             glyphs: Glyphs::new(REGULAR, BOLD),
             palette: Palette::new(&palette()),
             frames: Mutex::new(HashMap::new()),
-            bands: Mutex::new((earlier.iter().cloned().collect(), size)),
+            // Those kept are as many as the site has places (see `kept`), apart from the
+            // bytes this build may add.
+            bands: Mutex::new((earlier.iter().cloned().collect(), 0)),
             lasting: Mutex::new(HashMap::new()),
             earlier,
         }
