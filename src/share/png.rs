@@ -16,6 +16,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
 
 use zlib_rs::{Deflate, DeflateConfig, DeflateFlush, Method, Status, Strategy};
 
@@ -29,9 +30,10 @@ pub(super) struct Palette {
     /// Each colour as 0xRRGGBB, in index order: at most 256.
     colours: Vec<u32>,
     exact: HashMap<u32, u8, Colours>,
-    /// The nearest colour's index for each colour of 5 bits a channel: where a colour the
-    /// palette does not have goes.
-    nearest: Vec<u8>,
+    /// The nearest colour's index, plus one, for each colour of 5 bits a channel: where a
+    /// colour the palette does not have goes. Found when first needed (a few hundred of
+    /// the 32,768 are, on a site): 0 while it is not.
+    nearest: Vec<AtomicU16>,
 }
 
 impl Palette {
@@ -42,26 +44,29 @@ impl Palette {
         for (i, &c) in colours.iter().enumerate() {
             exact.entry(c).or_insert(i as u8);
         }
-        let rgb = |c: u32| [(c >> 16) as i32 & 255, (c >> 8) as i32 & 255, c as i32 & 255];
-        let nearest = (0..1u32 << 15)
-            .map(|cell| {
-                // The middle of the cell.
-                let want = [(cell >> 10) & 31, (cell >> 5) & 31, cell & 31].map(|v| (v * 8 + 4) as i32);
-                let distance = |c: u32| rgb(c).iter().zip(want).map(|(a, b)| (a - b) * (a - b)).sum::<i32>();
-                (0..colours.len()).min_by_key(|&i| (distance(colours[i]), i)).unwrap_or(0) as u8
-            })
-            .collect();
+        let nearest = (0..1 << 15).map(|_| AtomicU16::new(0)).collect();
         Palette { colours, exact, nearest }
     }
 
     /// The index of the colour 0xRRGGBB.
     pub fn index(&self, colour: u32) -> u8 {
-        match self.exact.get(&colour) {
-            Some(&i) => i,
-            None => {
-                let cell = (colour >> 9 & 0x7c00) | (colour >> 6 & 0x3e0) | (colour >> 3 & 0x1f);
-                self.nearest[cell as usize]
+        if let Some(&i) = self.exact.get(&colour) {
+            return i;
+        }
+        let cell = (colour >> 9 & 0x7c00) | (colour >> 6 & 0x3e0) | (colour >> 3 & 0x1f);
+        let Some(known) = self.nearest.get(cell as usize) else { return 0 };
+        match known.load(Ordering::Relaxed) {
+            0 => {
+                // The colour in the middle of the cell: the same index whichever colour of
+                // the cell, and whichever thread, asks first.
+                let rgb = |c: u32| [(c >> 16) as i32 & 255, (c >> 8) as i32 & 255, c as i32 & 255];
+                let want = [(cell >> 10) & 31, (cell >> 5) & 31, cell & 31].map(|v| (v * 8 + 4) as i32);
+                let distance = |c: u32| rgb(c).iter().zip(want).map(|(a, b)| (a - b) * (a - b)).sum::<i32>();
+                let i = (0..self.colours.len()).min_by_key(|&i| (distance(self.colours[i]), i)).unwrap_or(0) as u8;
+                known.store(u16::from(i) + 1, Ordering::Relaxed);
+                i
             }
+            i => (i - 1) as u8,
         }
     }
 
