@@ -401,8 +401,11 @@ impl BarsView {
     pub const TEMPLATE: &'static str = "bars.html";
 
     /// The list as HTML, exactly as the built-in [`BarsView::TEMPLATE`] writes it, on a
-    /// page whose way back to the site root is `root`.
+    /// page whose way back to the site root is `root`; nothing for a list of nothing.
     pub fn to_html(&self, root: &str) -> String {
+        if self.items.is_empty() {
+            return String::new();
+        }
         let mut out = String::with_capacity(160 + self.items.len() * 420);
         let list = if self.ranked { "ol" } else { "ul" };
         out.push('<');

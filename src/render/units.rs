@@ -366,15 +366,16 @@ impl Renderer<'_> {
         Ok(())
     }
 
-    /// Every report's figures for one locality up to this year's last, a table per year,
-    /// newest first: each year's progress is against that year's targets, and the caption
-    /// says so. A report without a figure for it says so.
+    /// Every report's figures for one locality this year, in a table, newest first, its
+    /// progress against this year's targets (the caption says so). A report without a
+    /// figure for it says so. An earlier year's are on that year's page of the locality,
+    /// which the section links to: they are not written again on every page.
     fn history(&self, l: usize) -> Result<Vec<TableView>, RenderError> {
         let (s, fmt) = (self.words.s, self.words.fmt);
         let name = &self.site.localities[l].name;
-        let mut tables = Vec::with_capacity(self.index + 1);
+        let mut tables = Vec::with_capacity(1);
         for ((y, dates), (head, labels, shown)) in
-            self.computed.years.iter().zip(&self.heads.dates).zip(&self.heads.history).take(self.index + 1).rev()
+            self.computed.years.iter().zip(&self.heads.dates).zip(&self.heads.history).skip(self.index).take(1)
         {
             let year = y.year.to_string();
             let mut rows = self.table_rows();
@@ -542,8 +543,14 @@ impl Renderer<'_> {
         }
         // One scale for both lists, so the bars compare.
         let scale = ranks::scale(&rows).max(ranks::scale(&references));
-        let neighbours = self.bar_items(rows, scale, true);
-        let references = self.bar_items(references, scale, false);
+        let mut neighbours = self.bar_items(rows, scale, true);
+        let mut references = self.bar_items(references, scale, false);
+        // An earlier year's page says where the unit stood, and links to the year's
+        // ranking, which has its neighbours: they are not written again on every page.
+        if self.archived {
+            neighbours.items.clear();
+            references.items.clear();
+        }
         let s = self.words.s;
         let count = |n: usize| self.words.fmt.count(n as u64);
         let mut rank = s.fill(
