@@ -11,7 +11,7 @@ use resvg::tiny_skia::{Pixmap, Transform};
 
 use super::card::{FONT, FRAME, HEIGHT, LASTING, MIDDLE, WIDTH, canvas, palette};
 use super::glyphs::{Glyphs, Line, Placed};
-use super::png::{Palette, Run, Segment};
+use super::png::{Palette, Segment};
 
 pub(super) const REGULAR: &[u8] = include_bytes!("fonts/BeVietnamPro-Regular.ttf");
 pub(super) const BOLD: &[u8] = include_bytes!("fonts/BeVietnamPro-Bold.ttf");
@@ -52,13 +52,13 @@ pub struct Painter {
 }
 
 /// A frame drawn (see [`FRAME`]): its middle (what each band is drawn on), and its sides
-/// row by row as runs of one colour.
+/// row by row as the palette's indices.
 struct Frame {
     /// A hash of its SVG.
     key: u64,
     middle: Pixmap,
-    /// Each row's runs left of the middle, and right of it.
-    sides: Vec<(Vec<Run>, Vec<Run>)>,
+    /// Each row's indices left of the middle, and right of it.
+    sides: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
 /// One of what a card draws on its own: its SVG element, the rows it touches, and how
@@ -157,6 +157,7 @@ impl Painter {
     /// What `own` (a card's SVG without its frame) draws, in order.
     fn elements<'a>(&self, own: &'a str) -> Vec<Element<'a>> {
         let whole = 0..HEIGHT as i32;
+        let lasting = format!("<text class=\"{LASTING}\"");
         own.lines()
             .map(str::trim)
             .filter(|e| !e.is_empty() && !e.starts_with("<svg") && *e != "</svg>")
@@ -166,7 +167,7 @@ impl Painter {
                     let placed = glyphs.place(&line);
                     let top = placed.iter().map(|p| p.rows().start).min().unwrap_or(0);
                     let bottom = placed.iter().map(|p| p.rows().end).max().unwrap_or(0);
-                    let lasting = svg.starts_with(&format!("<text class=\"{LASTING}\""));
+                    let lasting = svg.starts_with(&lasting);
                     return Element { svg, rows: top..bottom, letters: Some((placed, line.rgb)), lasting };
                 }
                 Element { svg, rows: rect_rows(svg).unwrap_or(whole.clone()), letters: None, lasting: false }
@@ -208,12 +209,11 @@ impl Painter {
         }
         // Each row: its filter (none), its sides from the frame, its middle.
         let mut raw = Vec::with_capacity(height as usize * (WIDTH as usize + 1));
-        let expand = |raw: &mut Vec<u8>, runs: &[Run]| runs.iter().for_each(|&(i, n)| raw.resize(raw.len() + n, i));
         for (row, (l, r)) in pixmap.data().chunks_exact(stride).zip(&frame.sides[top as usize..]) {
             raw.push(0);
-            expand(&mut raw, l);
+            raw.extend_from_slice(l);
             self.palette.indices_into(row, &mut raw);
-            expand(&mut raw, r);
+            raw.extend_from_slice(r);
         }
         let band = Arc::new(super::png::segment(&raw)?);
         keep(&band);
@@ -257,7 +257,12 @@ impl Painter {
         for (into, row) in middle.data_mut().chunks_exact_mut(end - start).zip(rows.clone()) {
             into.copy_from_slice(&row[start..end]);
         }
-        let sides = rows.map(|row| (self.palette.runs(&row[..start]), self.palette.runs(&row[end..]))).collect();
+        let indices = |pixels: &[u8]| {
+            let mut out = Vec::with_capacity(pixels.len() / 4);
+            self.palette.indices_into(pixels, &mut out);
+            out
+        };
+        let sides = rows.map(|row| (indices(&row[..start]), indices(&row[end..]))).collect();
         let mut hasher = siphasher::sip::SipHasher13::new();
         group.hash(&mut hasher);
         let frame = Arc::new(Frame { key: hasher.finish(), middle, sides });

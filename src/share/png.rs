@@ -22,9 +22,6 @@ use zlib_rs::{Deflate, DeflateConfig, DeflateFlush, Method, Status, Strategy};
 
 use super::card::{HEIGHT, WIDTH};
 
-/// A run of pixels of one colour: its index in the palette, and how many.
-pub(super) type Run = (u8, usize);
-
 /// The cards' colours, and how a pixel's colour finds its index.
 pub(super) struct Palette {
     /// Each colour as 0xRRGGBB, in index order: at most 256.
@@ -71,24 +68,7 @@ impl Palette {
     }
 
     /// The pixels (RGBA, premultiplied over an opaque background, so the colours
-    /// themselves) as runs of one index.
-    pub fn runs(&self, pixels: &[u8]) -> Vec<Run> {
-        let mut runs: Vec<Run> = Vec::new();
-        let mut last = None;
-        for p in pixels.chunks_exact(4) {
-            let pixel = u32::from_be_bytes([0, p[0], p[1], p[2]]);
-            match (last, runs.last_mut()) {
-                (Some(colour), Some(run)) if colour == pixel => run.1 += 1,
-                _ => {
-                    runs.push((self.index(pixel), 1));
-                    last = Some(pixel);
-                }
-            }
-        }
-        runs
-    }
-
-    /// The pixels (RGBA, as for [`Palette::runs`]) as indices, after `out`.
+    /// themselves) as indices, after `out`.
     pub fn indices_into(&self, pixels: &[u8], out: &mut Vec<u8>) {
         let mut last = (u32::MAX, 0);
         out.extend(pixels.chunks_exact(4).map(|p| {
