@@ -30,7 +30,7 @@ use crate::words::Strings;
 
 /// Part of every picture's cache name: changing how pictures are drawn or encoded
 /// changes it, so no picture of an older drawing is reused.
-pub(super) const DRAWING: &str = "share-card 10";
+pub(super) const DRAWING: &str = "share-card 11";
 
 /// The name a card's picture is kept under: a hash of its SVG and of how it is drawn.
 pub fn key(svg: &str) -> String {

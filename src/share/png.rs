@@ -142,14 +142,16 @@ thread_local! {
     static COMPRESSOR: RefCell<Option<(Deflate, Vec<u8>)>> = const { RefCell::new(None) };
 }
 
-/// `rows` (each a filter byte and a row's indices) compressed alone: level 2 of 9, a
-/// fifth quicker than the default level for a sixth more bytes.
+/// `rows` (each a filter byte and a row's indices) compressed alone, at the default level
+/// (6 of 9). Nationally, against level 2, the pictures are 97 MB rather than 114 and the
+/// month's build takes 1.5 s rather than 1.3; levels 7 to 9 take twice as long or more,
+/// for at most a tenth fewer bytes.
 pub(super) fn segment(rows: &[u8]) -> Result<Segment, String> {
     COMPRESSOR.with(|cell| {
         let mut cell = cell.borrow_mut();
         let (deflate, out) = cell.get_or_insert_with(|| {
             let config = DeflateConfig {
-                level: 2,
+                level: 6,
                 method: Method::Deflated,
                 window_bits: -15,
                 mem_level: 8,
@@ -172,8 +174,8 @@ pub(super) fn segment(rows: &[u8]) -> Result<Segment, String> {
 pub(super) fn png(palette: &Palette, segments: &[Arc<Segment>]) -> Result<Vec<u8>, String> {
     let size: usize = segments.iter().map(|s| s.deflate.len()).sum();
     let mut idat = Vec::with_capacity(size + 8);
-    // The zlib stream: its header (deflate, a 32 KB window, the fastest level)…
-    idat.extend_from_slice(&[0x78, 0x01]);
+    // The zlib stream: its header (deflate, a 32 KB window, the default level)…
+    idat.extend_from_slice(&[0x78, 0x9c]);
     let mut adler = 1;
     for segment in segments {
         idat.extend_from_slice(&segment.deflate);
