@@ -1,10 +1,11 @@
 //! Open data, the build's data-files stage ([`write`]): one CSV of every figure for
-//! each year, and one CSV per locality with that locality's rows, where the page table
-//! (`pages`) puts them. The columns are SPEC §4's `figures.csv`; the current year's
+//! each year, where the page table (`pages`) puts it. The columns are SPEC §4's `figures.csv`; the current year's
 //! file is `data/figures.csv` and each earlier year's `data/figures-<YYYY>.csv`, so no
 //! file grows with the years (a national year is about 11 MB). The same rows are not
 //! written again as JSON: a CSV is read by every spreadsheet and every language, and one
 //! format of each kind of file keeps a national site within what common hosts accept.
+//! Nor is each locality's share written again as a file of its own: its page has its
+//! figures in tables, and its rows are the year files' rows with its `locality_id`.
 //!
 //! Machine formats whatever the site's language: ISO dates, `.` decimals, no
 //! thousands separators, two decimals for progress and rates. One row per figure:
@@ -12,7 +13,7 @@
 //! the city has a row at every report date.
 //!
 //! A national site has over 200,000 rows, so each name is escaped once, and each row is
-//! formatted once: the year files and the per-locality files are slices of the same text.
+//! formatted once: each year's file is a slice of the same text.
 
 use crate::compute::{Computed, Series};
 use crate::date::Date;
@@ -37,10 +38,8 @@ pub struct Row<'a> {
     pub standing: Option<&'a Standing>,
 }
 
-/// The data-files stage: each year's `figures.csv` and each locality's share of them,
-/// written into `out`.
+/// The data-files stage: each year's `figures.csv`, written into `out`.
 pub fn write(site: &Site, computed: &Computed, out: &Staging) -> Result<(), OutputError> {
-    use rayon::prelude::*;
     let rows = rows(site, computed);
     let lines = csv_rows(site, &rows);
     // Rows go by date, so each year's are one run of lines.
@@ -52,17 +51,7 @@ pub fn write(site: &Site, computed: &Computed, out: &Staging) -> Result<(), Outp
         out.write_parts(&pages::figures_csv(y.year, k == last), &[HEADER.as_bytes(), b"\n", text.as_bytes()])?;
         first = end;
     }
-    // Each locality's file is its lines of every year, found by index once.
-    let mut by_locality: Vec<Vec<usize>> = vec![Vec::new(); site.localities.len()];
-    for (k, row) in rows.iter().enumerate() {
-        if let Some(l) = row.locality {
-            by_locality[l].push(k);
-        }
-    }
-    by_locality.par_iter().enumerate().try_for_each(|(l, ks)| {
-        let text = csv(ks.iter().map(|&k| lines.line(k)));
-        out.write(&pages::locality_csv(site, l), text.as_bytes())
-    })
+    Ok(())
 }
 
 /// Every row, in the order of SPEC §4: by report date; at each date the city first, then

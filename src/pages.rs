@@ -208,11 +208,6 @@ pub const SITEMAP: &str = "sitemap.xml";
 /// Every unit's name, id and old names, for the find box of a site shown by group.
 pub const FIND_INDEX: &str = "localities/find.js";
 
-/// One locality's rows of every year's `figures.csv`.
-pub fn locality_csv(site: &Site, l: usize) -> String {
-    format!("data/localities/{}.csv", site.localities[l].id)
-}
-
 /// The addresses templates link to that are not a locality's, an indicator's or a
 /// bulletin's: the `paths` global of every template.
 #[derive(Serialize)]

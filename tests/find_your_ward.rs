@@ -269,7 +269,7 @@ fn no_list_page_is_heavy_at_the_scale_of_the_country() {
 }
 
 /// The numbers of four digits or more in `text` written without a thousands separator,
-/// with what precedes them: not a year (alone, or ending a date), nor a unit's code or a
+/// with what precedes them: not a year (alone, or ending a date), nor a unit's code, id or a
 /// part of a name ("mã 10005", "Xã Số 1234"), which take none.
 fn bare_numbers(text: &str) -> Vec<String> {
     let mut found = Vec::new();
@@ -286,7 +286,9 @@ fn bare_numbers(text: &str) -> Vec<String> {
         }
         let number: String = chars[start..k].iter().collect();
         let before: String = chars[start.saturating_sub(12)..start].iter().collect();
-        let joined = start > 0 && matches!(chars[start - 1], '.' | ',' | '/' | '-');
+        // Part of a longer number, a date, or an identifier ("u1000").
+        let joined =
+            start > 0 && (matches!(chars[start - 1], '.' | ',' | '/' | '-') || chars[start - 1].is_alphabetic());
         let year = number.len() == 4 && number.starts_with("20");
         let named = ["mã ", "Số ", "Cũ "].iter().any(|w| before.ends_with(w));
         if number.len() >= 4 && !joined && !year && !named {

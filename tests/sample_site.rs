@@ -39,7 +39,6 @@ fn the_sample_builds_every_page_without_warnings() {
         "ve-so-lieu/index.html",
         "404.html",
         "data/figures.csv",
-        "data/localities/long-my.csv",
         "embed/localities/long-my/index.html",
         "charts/indicators/voluntary-si/ranking.svg",
     ] {

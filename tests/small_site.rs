@@ -40,7 +40,6 @@ fn writes_every_page_of_the_spec() {
         "404.html",
         "data/figures.csv",
         "data/figures-2024.csv",
-        "data/localities/north.csv",
         "assets/style.css",
         "embed/localities/west/index.html",
         "charts/indicators/trained/ranking.svg",
@@ -219,9 +218,18 @@ fn figures_csv_has_one_row_per_figure() {
 
     let first_count = row(&rows, "2025-09-30", "north", "enrolment");
     assert!(first_count["base"].is_empty() && first_count["rate_percent"].is_empty());
-    let unit_csv = csv(&read(out.join("data/localities/west.csv")));
-    assert!(unit_csv.iter().all(|r| r["locality_id"] == "west"));
-    assert_eq!(unit_csv.len(), 3 * 4);
+    // A unit's rows are not written again in a file of its own: its page links to each
+    // year's file and says which rows are its own.
+    assert!(!out.join("data/localities").exists());
+    let page = read(out.join("localities/west/index.html"));
+    assert!(
+        page.contains("the rows of this unit have locality_id west: <a href=\"../../data/figures.csv\">2025</a> · <a href=\"../../data/figures-2024.csv\">2024</a>"),
+        "{page}"
+    );
+    let this_year = csv(&read(out.join("data/figures.csv")));
+    let earlier = csv(&read(out.join("data/figures-2024.csv")));
+    let west = this_year.iter().chain(&earlier).filter(|r| r["locality_id"] == "west").count();
+    assert_eq!(west, 3 * 4, "west's rows, in the two years' files");
 }
 
 #[test]

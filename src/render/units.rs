@@ -84,7 +84,10 @@ struct UnitFacts {
     as_of: String,
     group: Option<String>,
     group_href: String,
-    csv: String,
+    /// What the files of figures are, and which rows are this unit's.
+    downloads_lead: String,
+    /// Each year's file of figures, newest first: every unit's rows, this one's among them.
+    downloads: Vec<Link>,
 }
 
 #[derive(Serialize)]
@@ -296,7 +299,13 @@ impl Renderer<'_> {
                 as_of: self.year.dates.last().map(|&d| self.words.fmt.date(d)).unwrap_or_default(),
                 group: loc.group.map(|g| site.groups[g].name.clone()),
                 group_href: loc.group.map(|g| self.href(Page::Group(g))).unwrap_or_default(),
-                csv: crate::pages::locality_csv(site, l),
+                downloads_lead: self.words.s.fill("download_unit_csv", &[("id", &loc.id)]),
+                // An earlier year's page is that year's: the files are for now.
+                downloads: if self.archived { Vec::new() } else { self.figure_files() }
+                    .into_iter()
+                    .rev()
+                    .map(|(year, href)| Link { name: year.to_string(), href })
+                    .collect(),
             },
             figures,
             join: self.join().filter(|_| !self.archived),
