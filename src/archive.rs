@@ -1,10 +1,12 @@
 //! The year archive: each earlier year's final results, published under
 //! `years/<YYYY>/` (the folder the page table gives, see `pages::archive_folder`): its
-//! home, and every locality's, indicator's and group's page, as of the year's last report.
+//! home, and every indicator's and group's page, as of the year's last report. A
+//! locality's earlier years are in its one page's history (`render::units`), each with
+//! its final results and its table of reports, which these pages link to.
 //!
 //! What this module decides, and the build's archive stage:
-//! - **which pages** an earlier year has ([`has`], [`pages`]): its home, its
-//!   localities' and groups' pages, and the pages of the indicators it has figures for;
+//! - **which pages** an earlier year has ([`has`], [`pages`]): its home, its groups'
+//!   pages, and the pages of the indicators it has figures for;
 //! - **when they are rendered again** ([`keys`]): a closed year's pages change only when
 //!   something they show changes, so they are kept between builds in the cache's store
 //!   (`cache::years`) under a key made of everything they read; a build whose key matches
@@ -34,7 +36,7 @@ pub fn has(year: &YearData, page: Page) -> bool {
 }
 
 /// Every earlier year's pages, by the year's place in [`Computed::years`]: its home, every
-/// locality's and group's page, and the page of each indicator it has figures for.
+/// group's page, and the page of each indicator it has figures for.
 pub fn pages(site: &Site, computed: &Computed) -> Vec<(usize, Page)> {
     let past = computed.years.len().saturating_sub(1);
     (0..past)

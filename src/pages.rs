@@ -113,9 +113,10 @@ impl Page {
     }
 
     /// Whether an earlier year keeps a page of this kind under `years/<YYYY>/`: its home,
-    /// and its localities', indicators' and groups' pages.
+    /// and its indicators' and groups' pages. A locality's earlier years are on its one
+    /// page, in its history.
     pub fn archived(self) -> bool {
-        matches!(self, Page::Home | Page::Locality(_) | Page::Indicator(_) | Page::Group(_))
+        matches!(self, Page::Home | Page::Indicator(_) | Page::Group(_))
     }
 
     /// Where earlier year `year`'s page of this kind is written, from the site root.

@@ -257,22 +257,28 @@ fn every_table_labels_its_columns_so_a_phone_can_stack_its_rows() {
 }
 
 #[test]
-fn the_unit_history_is_this_years_table_and_an_earlier_years_is_on_that_years_page() {
+fn the_unit_history_is_a_table_a_year_newest_first_each_earlier_one_with_its_results() {
     let out = sample("phone-history");
     let history = read(out.join("localities/long-my/index.html"));
     let history = &history[history.find("id=\"h-history\"").unwrap()..];
     let history = &history[..history.find("</section>").unwrap()];
     let captions: Vec<String> =
         history.split("<caption>").skip(1).map(|c| c[..c.find("</caption>").unwrap()].to_owned()).collect();
-    assert_eq!(captions, ["Năm 2025: số liệu các kỳ báo cáo của Phường Long Mỹ, so với chỉ tiêu năm 2025"]);
-    assert_eq!(history.matches("<th scope=\"col\">BHXH tự nguyện: % chỉ tiêu</th>").count(), 1);
-    // 2024's figures are a link away, on the unit's page of that year, in its tables.
-    assert!(history.contains(
-        "<p>Số liệu các kỳ báo cáo của những năm trước: <a href=\"../../years/2024/localities/long-my/index.html\">Kết quả năm 2024</a></p>"
-    ));
-    let year = read(out.join("years/2024/localities/long-my/index.html"));
-    assert!(year.contains("<caption>Số liệu BHXH tự nguyện của Phường Long Mỹ năm 2024</caption>"));
-    assert_eq!(year.matches("<tr><th scope=\"row\">").count(), 4 * 2, "four reports, two indicators");
+    assert_eq!(
+        captions,
+        [
+            "Năm 2025: số liệu các kỳ báo cáo của Phường Long Mỹ, so với chỉ tiêu năm 2025",
+            "Năm 2024: số liệu các kỳ báo cáo của Phường Long Mỹ, so với chỉ tiêu năm 2024"
+        ]
+    );
+    assert_eq!(history.matches("<th scope=\"col\">BHXH tự nguyện: % chỉ tiêu</th>").count(), 2);
+    // 2024's four reports, under its heading and its results, which the page's list of
+    // years leads to.
+    let y2024 = &history[history.find("<h3 id=\"y2024\">Kết quả năm 2024</h3>").unwrap()..];
+    assert_eq!(y2024.matches("<tr><th scope=\"row\">").count(), 4, "four reports");
+    assert!(text_of(y2024).contains("Năm 2024, Phường Long Mỹ đạt 98,12 % chỉ tiêu BHXH tự nguyện: không đạt"));
+    let page = read(out.join("localities/long-my/index.html"));
+    assert!(page.contains("<a href=\"../../localities/long-my/index.html#y2024\">Kết quả năm 2024</a>"));
 }
 
 #[test]

@@ -70,7 +70,7 @@ fn every_place_has_a_picture_and_pages_name_it_with_a_base_url() {
         "{bulletin}"
     );
     // An earlier year's pages show no picture of today's figures.
-    assert!(!read(out.join("years/2024/localities/north/index.html")).contains("og:image"));
+    assert!(!read(out.join("years/2024/indicators/enrolment/index.html")).contains("og:image"));
 }
 
 #[test]

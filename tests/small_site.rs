@@ -45,20 +45,21 @@ fn writes_every_page_of_the_spec() {
         "charts/indicators/trained/ranking.svg",
         // 2024's final results.
         "years/2024/index.html",
-        "years/2024/localities/north/index.html",
         "years/2024/indicators/enrolment/index.html",
         "years/2024/groups/east-bank/index.html",
     ] {
         assert!(all.contains(page), "missing {page}");
     }
+    // A unit's 2024 is on its one page.
+    assert!(!all.iter().any(|f| f.starts_with("years/2024/localities/")));
     // The draft bulletin is left out.
     assert!(!all.iter().any(|f| f.contains("old-draft")));
     // With a base URL: a sitemap of every page but 404.html, and the bulletins' Atom feed.
     let sitemap = read(out.join("sitemap.xml"));
-    // 20 of 2025 and 9 of 2024.
-    assert_eq!(sitemap.matches("<loc>").count(), 29);
+    // 20 of 2025 and 5 of 2024.
+    assert_eq!(sitemap.matches("<loc>").count(), 25);
     assert!(sitemap.contains("<loc>https://example.org/progress/localities/north/</loc>"));
-    assert!(sitemap.contains("<loc>https://example.org/progress/years/2024/localities/north/</loc>"));
+    assert!(sitemap.contains("<loc>https://example.org/progress/years/2024/indicators/enrolment/</loc>"));
     let feed = read(out.join("feed.xml"));
     assert_eq!(feed.matches("<entry>").count(), 2);
     let position = |title: &str| feed.find(title).unwrap_or_else(|| panic!("{title} is not in the feed"));
@@ -66,9 +67,9 @@ fn writes_every_page_of_the_spec() {
     assert!(feed.contains("<updated>2025-10-10T00:00:00Z</updated>"));
     assert!(!feed.contains("Not ready"));
     let pages = all.iter().filter(|f| f.ends_with(".html")).count();
-    // And each locality's charts, to embed in another site.
-    assert_eq!(pages, 21 + 9 + 4);
-    assert!(stdout(&o).contains("built 34 pages, 21 charts and 9 share images"), "{}", stdout(&o));
+    // 2025's 21, 2024's 5, and each locality's charts, to embed in another site.
+    assert_eq!(pages, 21 + 5 + 4);
+    assert!(stdout(&o).contains("built 30 pages, 21 charts and 9 share images"), "{}", stdout(&o));
     for l in ["north", "south", "west", "lone"] {
         assert!(all.contains(&format!("share/localities/{l}.png")), "no share image of {l}");
     }
@@ -240,8 +241,9 @@ fn every_link_resolves_and_every_chart_has_an_alternative_and_a_table() {
     let (charts, problems) = chart_problems(&out);
     assert!(problems.is_empty(), "{problems:#?}");
     // Home 3, four units × 3, the group 3, indicators 3 city; rankings are HTML. The same
-    // again for 2024, under years/2024/. And each unit's 3 on the pages that embed them.
-    assert_eq!(charts, 2 * (3 + 12 + 3 + 3) + 12);
+    // again for 2024, under years/2024/, but for the units (their pages have 2024's
+    // figures in a table). And each unit's 3 on the pages that embed them.
+    assert_eq!(charts, (3 + 12 + 3 + 3) + (3 + 3 + 3) + 12);
 }
 
 #[test]
@@ -402,8 +404,8 @@ fn a_sites_row_template_writes_the_rows_of_every_table_of_numbers() {
     let out = site.parent().unwrap().join("public");
     build(&site, &out);
     let north = read(out.join("localities/north/index.html"));
-    // Three trend tables of three reports, and this year's history of three.
-    assert_eq!(north.matches("<tr class=\"mine\">").count(), 3 * 3 + 3, "{north}");
+    // Three trend tables of three reports, and the history: this year's three, 2024's two.
+    assert_eq!(north.matches("<tr class=\"mine\">").count(), 3 * 3 + 3 + 2, "{north}");
     assert!(north.contains("<tr class=\"mine\"><th scope=\"row\">30 Sep 2025</th><td>[700]</td><td>[70.00%]</td>"));
     assert!(!north.contains("<tr><th scope=\"row\">30 Sep 2025</th>"), "no row is written the built-in way");
     // The home page's tables too.

@@ -115,38 +115,47 @@ fn the_targets_file_turns_the_same_january_into_standings() {
 #[test]
 fn every_past_year_keeps_its_final_results_under_years() {
     let (out, _) = built(&site("year-archive", false));
-    // 2025's final standings, as of its last report, on pages of their own.
-    let html = read(out.join("years/2025/localities/north/index.html"));
-    let north = text_of(&html);
+    // 2025's final standings, as of its last report, in the unit's page, under this
+    // year's table: a unit has one page, with every year on it.
+    assert!(!out.join("years/2025/localities").exists() && !out.join("years/2024/localities").exists());
+    let html = read(out.join("localities/north/index.html"));
+    let part = |from: &str, to: &str| {
+        let start = html.find(from).unwrap();
+        text_of(&html[start..start + html[start..].find(to).unwrap()])
+    };
+    let y2025 = part("<h3 id=\"y2025\">", "<h3 id=\"y2024\">");
     for expected in [
-        "These are the 2025 results, as of the last report of the year (31 Dec 2025). See the latest figures (2026)",
+        "2025 results",
         // A result, not a forecast (SPEC §2).
         "In 2025, North Ward reached 76.00% of its Enrolment target: missed, 240 people short \
          (result as of 31 Dec 2025). ✖ Missed",
-        "Rank 3 of 4 wards and communes in Riverside City",
-        // The year's figures, report by report, under its chart: the result on its last.
-        "Enrolment figures of North Ward, 2025 Report date People % of target Status \
-         31 Mar 2025 300 30.00% 30 Jun 2025 500 50.00% 30 Sep 2025 700 70.00% 31 Dec 2025 760 76.00% Missed",
+        "Rankings of that year: Enrolment · Health insurance · Training",
+        // The year's figures, report by report, against its own targets: the result on
+        // its last.
+        "2025: figures of every report for North Ward, against the 2025 targets Report date Enrolment: people \
+         Enrolment: % of target",
+        "31 Dec 2025 760 76.00% 9,010 100.11% 195 97.50% 30 Sep 2025 700 70.00%",
     ] {
-        assert!(north.contains(expected), "{expected:?} not in {north}");
+        assert!(y2025.contains(expected), "{expected:?} not in {y2025}");
     }
     for forecast in ["At risk", "Behind", "On track", "No trend", "If this pace holds", "on the path", "per month"] {
-        assert!(!north.contains(forecast), "{forecast:?} in {north}");
+        assert!(!y2025.contains(forecast), "{forecast:?} in {y2025}");
     }
-    // Nothing of 2026 in 2025's page (but the way to it): no January, no indicator that
-    // started after it.
-    let main = text_of(&html[html.find("<main").unwrap()..html.find("</main>").unwrap()]);
-    assert_eq!(main.matches("2026").count(), 1, "{main}");
-    assert!(!main.contains("Volunteers"), "{main}");
-    // Earlier years' figures are on their own pages, not repeated in a history.
-    assert!(!main.contains("figures of every report for North Ward"), "{main}");
-    assert!(html.contains("<title>North Ward – 2025 results · "));
-    // Its footer gives its figures' date, not the site's latest.
-    assert!(north.contains("Riverside statistics office · Figures as of 31 Dec 2025"), "{north}");
-    assert!(text_of(&read(out.join("index.html"))).contains("Riverside statistics office · Figures as of 31 Jan 2026"));
-    // Its charts are on the page, drawn from 2025's figures, and not files of their own.
-    assert!(html.contains("class=\"chart-box chart\"") && north.contains("By month of 2025"));
-    assert!(!html.contains("charts/localities/enrolment/north.svg") && !out.join("years/2025/charts").exists());
+    // Nothing of 2026 in 2025's part: no January, no indicator that started after it.
+    assert!(!y2025.contains("2026") && !y2025.contains("Volunteers"), "{y2025}");
+    // This year's table comes first, and 2024's last.
+    let history = part("<section aria-labelledby=\"h-history\">", "</section>");
+    assert!(history.find("31 Jan 2026 790").unwrap() < history.find("2025 results").unwrap());
+    assert!(history.find("2025 results").unwrap() < history.find("2024 results").unwrap());
+    assert!(history.contains("In 2024, North Ward reached 25.00% of its Enrolment target: missed"), "{history}");
+    // Its rankings link to that year's pages, and those link back to this part.
+    let rankings = &html[html.find("Rankings of that year").unwrap()..];
+    let rankings = &rankings[..rankings.find("</p>").unwrap()];
+    assert_eq!(common::attributes(rankings, "href")[0], "../../years/2025/indicators/enrolment/index.html");
+    let ranking_2025 = read(out.join("years/2025/indicators/enrolment/index.html"));
+    assert!(ranking_2025.contains("href=\"../../../../localities/north/index.html#y2025\""));
+    // No unit's chart of an earlier year: its figures are in the table.
+    assert!(!out.join("years/2025/charts").exists());
 
     // The ranking of 2025, best first, with North Ward's final progress.
     let ranking = text_of(&read(out.join("years/2025/indicators/enrolment/index.html")));
@@ -156,27 +165,22 @@ fn every_past_year_keeps_its_final_results_under_years() {
     assert!(home.contains("Progress toward the 2025 targets — Riverside City"), "{home}");
     assert!(home.contains("81.92% of the 2,600 people target; 2,130 people so far"), "{home}");
     // 2024's too, linked from 2025's.
-    assert!(html.contains("<a href=\"../../../../years/2024/localities/north/index.html\">2024 results</a>"));
-    let north_2024 = text_of(&read(out.join("years/2024/localities/north/index.html")));
-    assert!(north_2024.contains("These are the 2024 results"), "{north_2024}");
-    let main = &north_2024[north_2024.find("These are").unwrap()..];
-    // 2025 only in the link to its page.
-    assert_eq!(main.matches("2025").count(), 1, "{main}");
-    assert!(main.contains("See the latest figures (2026) 2025 results North Ward"), "{main}");
+    let home_2024 = text_of(&read(out.join("years/2024/index.html")));
+    assert!(home_2024.contains("These are the 2024 results"), "{home_2024}");
 
-    // The current pages link to the same page of each earlier year, newest first.
-    let current = read(out.join("localities/north/index.html"));
-    let years = &current[current.find("<nav class=\"years\"").unwrap()..];
+    // The unit's page leads to each earlier year's part of its history, newest first.
+    let years = &html[html.find("<nav class=\"years\"").unwrap()..];
     let years = &years[..years.find("</nav>").unwrap()];
     assert_eq!(
         common::attributes(years, "href"),
-        ["../../years/2025/localities/north/index.html", "../../years/2024/localities/north/index.html"]
+        ["../../localities/north/index.html#y2025", "../../localities/north/index.html#y2024"]
     );
     assert!(text_of(years).contains("2025 results 2024 results"));
     assert!(!read(out.join("indicators/volunteers/index.html")).contains("class=\"years\""));
     // Every earlier year's page is in the sitemap.
     let sitemap = read(out.join("sitemap.xml"));
-    assert!(sitemap.contains("<loc>https://example.org/progress/years/2025/localities/north/</loc>"));
+    assert!(sitemap.contains("<loc>https://example.org/progress/years/2025/indicators/enrolment/</loc>"));
+    assert!(!sitemap.contains("years/2025/localities/"));
     assert!(sitemap.contains("<loc>https://example.org/progress/years/2025/</loc>"));
     assert!(!sitemap.contains("years/2025/indicators/volunteers"));
     let broken = broken_links(&out);

@@ -10,9 +10,10 @@
 //! group), `indicators`, and `docs` (the pages made from Markdown, the feed and the
 //! sitemap); `place` draws the figures and charts that several of them show.
 //!
-//! Each earlier year keeps its home, localities', indicators' and groups' pages under
-//! `years/<YYYY>/` (see `archive`): the same code renders them, through a [`Renderer`] of
-//! that year, whose links stay inside that year's pages where it has them.
+//! Each earlier year keeps its home, indicators' and groups' pages under `years/<YYYY>/`
+//! (see `archive`): the same code renders them, through a [`Renderer`] of that year, whose
+//! links stay inside that year's pages where it has them, and lead to that year's part of
+//! a locality's history on its page.
 //!
 //! Some templates are also written in Rust for speed, byte for byte as the built-in
 //! templates write them: `mirrors` lists them.
@@ -429,9 +430,15 @@ impl Renderer<'_> {
         }
     }
 
-    /// The address of `page` from the site root, for a link from another page.
+    /// The address of `page` from the site root, for a link from another page: from an
+    /// earlier year's page, a locality's is that year's part of its history.
     fn href(&self, page: Page) -> String {
-        self.path(page)
+        match page {
+            Page::Locality(_) if self.archived => {
+                format!("{}#{}", self.path(page), units::year_anchor(self.year.year))
+            }
+            _ => self.path(page),
+        }
     }
 
     /// The canonical address of `page`, when the site has a base URL.
@@ -474,11 +481,23 @@ impl Renderer<'_> {
     /// page, which year it shows and a link to the current one; on any page that earlier
     /// years also have, a link to each of theirs, newest first.
     fn years_view(&self, page: Page) -> Option<YearsView> {
+        let site = self.site;
+        let past = self.computed.years.len().saturating_sub(1);
+        // A locality's earlier years are on its page, further down.
+        if let Page::Locality(_) = page {
+            let earlier: Vec<YearLink> = self.computed.years[..past]
+                .iter()
+                .rev()
+                .map(|y| YearLink {
+                    label: self.years_result(y),
+                    href: format!("{}#{}", page.path(site), units::year_anchor(y.year)),
+                })
+                .collect();
+            return (!earlier.is_empty()).then_some(YearsView { note: None, current: None, earlier });
+        }
         if !page.archived() {
             return None;
         }
-        let site = self.site;
-        let past = self.computed.years.len().saturating_sub(1);
         let earlier: Vec<YearLink> = self.computed.years[..past]
             .iter()
             .enumerate()

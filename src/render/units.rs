@@ -90,6 +90,20 @@ struct UnitFacts {
     downloads: Vec<Link>,
 }
 
+/// One year of a locality's history.
+#[derive(Serialize)]
+struct HistoryYear {
+    /// Its anchor, which the earlier year's pages link to: "y2024".
+    id: String,
+    /// For an earlier year: "Kết quả năm 2024", and its final result on each indicator it
+    /// had, in sentences.
+    heading: Option<String>,
+    results: Vec<FigureView>,
+    /// For an earlier year: its ranking of each indicator.
+    rankings: Vec<Link>,
+    table: TableView,
+}
+
 #[derive(Serialize)]
 struct LocalityContext {
     unit: UnitFacts,
@@ -103,8 +117,9 @@ struct LocalityContext {
     /// base URL): an `<iframe>` of its embed page.
     embed: Option<String>,
     commentary: Option<String>,
-    /// A table per year, newest first.
-    history: Vec<TableView>,
+    /// A table per year, newest first: this year's, then each earlier year's with its
+    /// final results.
+    history: Vec<HistoryYear>,
 }
 
 #[derive(Serialize)]
@@ -315,9 +330,7 @@ impl Renderer<'_> {
                 .as_ref()
                 .filter(|_| !self.archived)
                 .map(|d| markdown::render(&d.markdown, 3, "note-")),
-            // An earlier year's figures are in its charts' tables, and the years before it
-            // on their own pages.
-            history: if self.archived { Vec::new() } else { self.history(l)? },
+            history: self.history(l)?,
         };
         self.write_page(Page::Locality(l), loc.label.clone(), description, None, None, &ctx)?;
         Ok(Counts { pages: 1 + embeds, charts })
@@ -375,17 +388,18 @@ impl Renderer<'_> {
         Ok(())
     }
 
-    /// Every report's figures for one locality this year, in a table, newest first, its
-    /// progress against this year's targets (the caption says so). A report without a
-    /// figure for it says so. An earlier year's are on that year's page of the locality,
-    /// which the section links to: they are not written again on every page.
-    fn history(&self, l: usize) -> Result<Vec<TableView>, RenderError> {
+    /// Every report's figures for one locality, a table a year, newest first, each year's
+    /// progress against its own targets (the caption says so). A report without a figure
+    /// for it says so. An earlier year's table follows its final results, in sentences,
+    /// and links to its rankings: a locality's page is its only page, every year's figures
+    /// on it, rather than a page a year of the locality under `years/<YYYY>/`.
+    fn history(&self, l: usize) -> Result<Vec<HistoryYear>, RenderError> {
         let (s, fmt) = (self.words.s, self.words.fmt);
-        let name = &self.site.localities[l].name;
-        let mut tables = Vec::with_capacity(1);
-        for ((y, dates), (head, labels, shown)) in
-            self.computed.years.iter().zip(&self.heads.dates).zip(&self.heads.history).skip(self.index).take(1)
-        {
+        let site = self.site;
+        let (name, label) = (&site.localities[l].name, &site.localities[l].label);
+        let mut years = Vec::with_capacity(self.index + 1);
+        let all = self.computed.years.iter().zip(&self.heads.dates).zip(&self.heads.history);
+        for (k, ((y, dates), (head, labels, shown))) in all.enumerate().take(self.index + 1).rev() {
             let year = y.year.to_string();
             let mut rows = self.table_rows();
             for (k, date) in dates.iter().enumerate().rev() {
@@ -410,14 +424,34 @@ impl Renderer<'_> {
             }
             let key = if y.targeted { "table_history_caption" } else { "table_history_caption_pending" };
             let caption = s.fill(key, &[("name", name), ("year", &year)]);
-            tables.push(TableView {
-                caption,
-                head: head.clone(),
-                labels: labels.clone(),
-                body: self.finish_rows(rows)?,
+            let table =
+                TableView { caption, head: head.clone(), labels: labels.clone(), body: self.finish_rows(rows)? };
+            let earlier = k < self.index;
+            let results = shown
+                .iter()
+                .filter(|_| earlier)
+                .map(|&i| {
+                    let ind = &site.indicators[i];
+                    self.words.figure(String::new(), label, ind, y.units.get(l, i), y.year, &y.dates)
+                })
+                .collect();
+            let rankings = shown
+                .iter()
+                .filter(|_| earlier)
+                .map(|&i| Link {
+                    name: site.indicators[i].short.clone(),
+                    href: Page::Indicator(i).archived_path(site, y.year),
+                })
+                .collect();
+            years.push(HistoryYear {
+                id: year_anchor(y.year),
+                heading: earlier.then(|| self.years_result(y)),
+                results,
+                rankings,
+                table,
             });
         }
-        Ok(tables)
+        Ok(years)
     }
 
     pub(super) fn group(&self, g: usize) -> Result<Counts, RenderError> {
@@ -691,6 +725,11 @@ impl Renderer<'_> {
 
 /// The names `loc` had before 1 July 2025, as a search finds them: without the notes
 /// of the lineage ("Phường Thuận An (thị xã Long Mỹ)" is "Phường Thuận An").
+/// The anchor of year `year`'s part of a locality's history: "y2024".
+pub(super) fn year_anchor(year: i32) -> String {
+    format!("y{year}")
+}
+
 pub(super) fn old_names(loc: &crate::model::Locality) -> Vec<&str> {
     loc.formed_from.iter().map(|n| n.split(" (").next().unwrap_or(n).trim()).filter(|n| !n.is_empty()).collect()
 }
