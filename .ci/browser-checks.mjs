@@ -1,5 +1,6 @@
 // Checks in a real browser what webcheck does not: the search over unit names, that a
-// unit page prints on one A4 page, and that an embed's frame holds the unit's charts. Uses the playwright-core that webcheck's
+// unit page prints on one A4 page, and that a unit's page in another site's frame shows its
+// charts alone and is as tall as its code says. Uses the playwright-core that webcheck's
 // `npm ci` installs, and Debian's Chromium.
 // Usage: node .ci/browser-checks.mjs SITE_DIR WEBCHECK_DIR [TIENDO_BINARY]
 import { spawn } from "node:child_process";
@@ -55,9 +56,31 @@ try {
     const code = fs.readFileSync(path.join(shared, `localities/${unit}/index.html`), "utf8");
     const height = Number((code.match(/height=&quot;(\d+)&quot;/) || [])[1]);
     const p = await browser.newPage({ viewport: { width: 360, height: 800 } });
-    await p.goto(pathToFileURL(path.join(shared, `embed/localities/${unit}/index.html`)).href);
+    // The unit's page, shown as the code shows it (its address ending in #embed): its
+    // figures alone, no header, footer, comparisons or history.
+    await p.goto(pathToFileURL(path.join(shared, `localities/${unit}/index.html`)).href + "#embed");
     const tall = await p.evaluate(() => document.documentElement.scrollHeight);
     check(height >= tall, `the embed code of ${unit} is ${height} px high, its page ${tall} px at 360 px`);
+    const shown = await p.evaluate(() =>
+      [".site-header", ".site-footer", ".compare", "#h-history", ".locator-box", ".embed-only", ".figures svg"].map(
+        (s) => [s, [...document.querySelectorAll(s)].some((e) => e.getClientRects().length > 0)],
+      ),
+    );
+    const expected = { ".embed-only": true, ".figures svg": true };
+    for (const [s, visible] of shown) {
+      check(visible === Boolean(expected[s]), `${unit}#embed: ${s} is ${visible ? "shown" : "hidden"}`);
+    }
+    // Accessible as shown: axe finds nothing against WCAG 2 A and AA (webcheck, which
+    // checks every other page, takes no address with a fragment).
+    await p.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+    const violations = await p.evaluate(async () =>
+      (await window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] })).violations.map((v) => v.id),
+    );
+    check(violations.length === 0, `${unit}#embed: no WCAG A or AA violation ${violations.join(" ")}`);
+    // The address an older code gave forwards the frame to it.
+    await p.goto(pathToFileURL(path.join(shared, `embed/localities/${unit}/index.html`)).href);
+    await p.waitForURL(/#embed$/, { timeout: 5000 });
+    check(p.url().endsWith(`localities/${unit}/index.html#embed`), `the old embed address of ${unit} forwards: ${p.url()}`);
     await p.close();
   }
 

@@ -20,6 +20,9 @@ const ELEMENTS: &[&str] = &[
     "figcaption", "table", "caption", "thead", "tbody", "tr", "th", "td", "br", "hr", "img", "code", "pre",
     "blockquote", "del", "sup", "svg", "rect", "polyline", "circle", "text", "tspan", "g", "path", "line", "desc", "input",
     "details", "summary", "label", "textarea",
+    // A unit's page in another site's frame: links open in the window that holds it, and
+    // the target that shows the figures alone.
+    "base", "i",
     // Maps: their shared paths and the statuses' patterns; a locator's outline of the
     // province, a picture of the site's own (its address is checked with the others).
     "defs", "pattern", "use", "image",
@@ -40,8 +43,9 @@ const ATTRIBUTES: &[&str] = &[
     "data-found", "d", "preserveaspectratio", "stroke-linecap",
     // Finding a unit by the names it had; the compact index of a site shown by group.
     "data-was", "data-old", "data-more", "data-loading", "data-index", "data-root", "patternunits",
-    // Embedded charts: links that open in the window holding the frame, and the code to copy.
-    "target", "readonly", "rows", "spellcheck",
+    // Embedded charts: links that open in the window holding the frame, and the code to copy;
+    // the target that shows a unit's figures alone, and the old address that forwards to it.
+    "target", "readonly", "rows", "spellcheck", "hidden", "http-equiv",
 ];
 
 /// Every element and attribute name in `markup`. Text and attribute values come out of

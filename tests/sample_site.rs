@@ -49,9 +49,13 @@ fn the_sample_builds_every_page_without_warnings() {
     // A trend chart is on its pages only; a ranking is also a file, to download whole.
     let charts = all.iter().filter(|f| f.starts_with("charts/") && f.ends_with(".svg")).count();
     assert_eq!(charts, 2, "the 2 indicators' rankings");
-    // Nothing is written twice: one file of figures a year (no JSON), one embed page a unit.
-    assert!(!all.iter().any(|f| f.ends_with(".json")));
-    assert_eq!(all.iter().filter(|f| f.starts_with("embed/")).count(), 103);
+    // Nothing is written twice: one file of figures a year (no JSON), no file of a unit's
+    // own figures; another site's frame shows the unit's page, and each old embed
+    // address only forwards to it.
+    assert!(!all.iter().any(|f| f.ends_with(".json") || f.starts_with("data/localities/")));
+    let embeds: Vec<&String> = all.iter().filter(|f| f.starts_with("embed/")).collect();
+    assert_eq!(embeds.len(), 103);
+    assert!(embeds.iter().all(|f| std::fs::metadata(out.join(f)).unwrap().len() < 512));
 }
 
 #[test]
@@ -139,8 +143,8 @@ fn every_link_resolves_and_every_chart_has_an_alternative_and_a_table() {
     assert!(problems.is_empty(), "{problems:#?}");
     // Inline: home 2, units 206, groups 6, indicator pages 2 city; rankings are HTML. 2024
     // has the same pages under years/2024/ but the units' (their 2024 is a table on their
-    // pages). The units' 206 again, on the pages that embed them.
-    assert_eq!(charts, (2 + 206 + 6 + 2) + (2 + 6 + 2) + 206);
+    // pages). Another site's frame shows a unit's own page.
+    assert_eq!(charts, (2 + 206 + 6 + 2) + (2 + 6 + 2));
 }
 
 #[test]

@@ -143,30 +143,42 @@ fn pictures_are_the_same_bytes_from_two_sites_and_a_changed_figure_draws_only_wh
 }
 
 #[test]
-fn an_embedded_chart_has_no_chrome_and_its_links_resolve() {
+fn a_units_page_is_its_embed_and_the_old_embed_address_forwards_to_it() {
     let (out, _) = built("share-embed");
-    let embeds: Vec<String> = files(&out).into_iter().filter(|f| f.starts_with("embed/")).collect();
-    assert_eq!(embeds.len(), 4, "a page for every locality, with its chart of every indicator");
-    let page = read(out.join("embed/localities/north/index.html"));
-    for chrome in ["<nav", "site-header", "site-footer", "class=\"notice\"", "class=\"skip\""] {
-        assert!(!page.contains(chrome), "{chrome} in an embedded chart");
+    // The code a unit's page gives: a frame of the page itself, its address ending in
+    // #embed, with a title for the frame.
+    let unit = read(out.join("localities/north/index.html"));
+    assert!(unit.contains("&lt;iframe src=&quot;https://example.org/progress/localities/north/#embed&quot; title=&quot;Progress of North Ward&quot; width=&quot;100%&quot; height=&quot;2450&quot;"), "{unit}");
+    assert_eq!(unit.matches("<details class=\"embed\">").count(), 1, "one code for the unit's charts");
+    // What it needs to be shown alone (the style hides the rest when #embed is the
+    // target): the target, first in the body, so that the chrome follows it; links that
+    // open in the window that holds the frame; and a link to the whole page.
+    let body = &unit[unit.find("<body>").unwrap()..];
+    assert!(body.starts_with("<body>\n<i id=\"embed\" hidden></i>\n<a class=\"skip\""), "{body}");
+    assert_eq!(unit.matches("<base target=\"_top\">").count(), 1);
+    assert!(unit.contains("<p class=\"embed-only source\"><a href=\"index.html\">See the page of North Ward</a> · "));
+    let style = read(out.join("assets/style.css"));
+    for rule in [
+        "#embed:target ~ .skip, #embed:target ~ .site-header, #embed:target ~ .site-footer,",
+        "#embed:target ~ main > :not(h1, .notice, .standing, .figures, .embed-only) { display: none; }",
+    ] {
+        assert!(style.contains(rule), "{rule}");
     }
-    assert!(page.contains("<svg") && page.contains("<details class=\"data\">"), "the chart and its numbers");
-    assert!(page.contains("North Ward has reached 70.00% of its 2025 Enrolment target"));
-    assert_eq!(page.matches("<svg").count(), 3, "a chart for each indicator");
-    assert_eq!(page.matches("<h2 id=\"e-trend-").count(), 3, "each under its indicator's name");
-    assert!(page.contains(r#"<a href="../../../localities/north/index.html" target="_top">"#));
-    assert!(page.contains(r#"<meta name="robots" content="noindex">"#));
-    // Light enough for a newspaper's page: under 40 KiB as sent even uncompressed, with
-    // the stylesheet it shares with the site.
-    let sent = page.len() + fs::metadata(out.join("assets/style.css")).unwrap().len() as usize;
-    assert!(sent < 40 * 1024, "{sent} bytes");
+    // Only a unit's page of this year is shown in a frame.
+    for page in ["index.html", "indicators/enrolment/index.html", "years/2024/index.html"] {
+        assert!(!read(out.join(page)).contains("id=\"embed\""), "{page}");
+    }
+
+    // An iframe pasted before still shows the unit's figures: its address forwards to
+    // the page's #embed, and holds nothing else.
+    let embeds: Vec<String> = files(&out).into_iter().filter(|f| f.starts_with("embed/")).collect();
+    assert_eq!(embeds.len(), 4, "one for every locality");
+    let old = read(out.join("embed/localities/north/index.html"));
+    assert!(old.contains(r#"<meta http-equiv="refresh" content="0; url=../../../localities/north/index.html#embed">"#));
+    assert!(old.contains(r#"<meta name="robots" content="noindex">"#));
+    assert!(old.len() < 512, "{} bytes", old.len());
     let broken = broken_links(&out);
     assert!(broken.is_empty(), "{broken:#?}");
-    // The unit's page offers the code to paste, with a title for the frame.
-    let unit = read(out.join("localities/north/index.html"));
-    assert!(unit.contains("&lt;iframe src=&quot;https://example.org/progress/embed/localities/north/&quot; title=&quot;Progress of North Ward&quot; width=&quot;100%&quot; height=&quot;1920&quot;"));
-    assert_eq!(unit.matches("<details class=\"embed\">").count(), 1, "one code for the unit's charts");
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The Rust mirrors of templates: the built-in templates that the renderer also writes in
 //! Rust, byte for byte as the templates write them, for speed. Each is written many times
-//! per build (a national site has some 300,000 cells of tables of numbers, 10,000 figures
-//! and as many in embed pages), and rendering them through Tera took a tenth of the
+//! per build (a national site has some 300,000 cells of tables of numbers and 10,000
+//! figures), and rendering them through Tera took a tenth of the
 //! build. [`MIRRORS`] lists them; the one test at the bottom walks that list and renders
 //! each template and its mirror from the same values. A site that has its own of a
 //! mirrored template, or of a template it includes, gets its pages from the templates
@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::theme::Theme;
-use super::views::{BarsView, ChartView, CompareView, EmbedView, FigureView, UnitRow, UnitRows};
+use super::views::{BarsView, ChartView, CompareView, FigureView, UnitRow, UnitRows};
 use crate::text::{escape_html, push_escaped_html};
 use crate::words::Strings;
 
@@ -44,11 +44,6 @@ pub const MIRRORS: &[Mirror] = &[
             TableRows::TEMPLATE,
         ],
         writer: "FigureView::to_html",
-    },
-    Mirror {
-        template: EmbedView::TEMPLATE,
-        includes: &[ChartView::TABLE, TableRows::TEMPLATE],
-        writer: "EmbedView::to_html",
     },
 ];
 
@@ -461,103 +456,6 @@ impl BarsView {
         out.push_str("</");
         out.push_str(list);
         out.push_str(">\n");
-        out
-    }
-}
-
-/// What an embed page takes from the site and the page meta, beside its [`EmbedView`].
-pub struct Chrome<'a> {
-    /// The site's language code and title.
-    pub lang: &'a str,
-    pub site_title: &'a str,
-    /// The page's title and canonical address.
-    pub title: &'a str,
-    pub canonical: Option<&'a str>,
-    /// The way back to the site root, and the style sheet's path from there.
-    pub root: &'a str,
-    pub style: &'a str,
-}
-
-impl EmbedView<'_> {
-    /// The template of the page, given `name`, `href`, `open` and `f`.
-    pub const TEMPLATE: &'static str = "embed.html";
-
-    /// The page as the built-in [`EmbedView::TEMPLATE`] writes it.
-    pub fn to_html(&self, page: &Chrome, s: &Strings) -> String {
-        let esc = |t: &str, out: &mut String| push_escaped_html(t, out);
-        let charts: usize = self.figures.iter().filter_map(|f| f.chart.as_ref()).map(|c| c.html.len()).sum();
-        let mut out = String::with_capacity(4 * 1024 * (1 + self.figures.len()) + charts);
-        out.push_str("<!DOCTYPE html>\n<html lang=\"");
-        esc(page.lang, &mut out);
-        out.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-        esc(page.title, &mut out);
-        out.push_str("</title>\n<meta name=\"robots\" content=\"noindex\">\n");
-        if let Some(canonical) = page.canonical.filter(|c| !c.is_empty()) {
-            out.push_str("<link rel=\"canonical\" href=\"");
-            esc(canonical, &mut out);
-            out.push_str("\">\n");
-        }
-        out.push_str("<link rel=\"stylesheet\" href=\"");
-        esc(page.root, &mut out);
-        esc(page.style, &mut out);
-        out.push_str("\">\n</head>\n<body class=\"embed\">\n<main>\n<h1>");
-        let link = |out: &mut String, words: &str| {
-            out.push_str("<a href=\"");
-            esc(page.root, out);
-            esc(&self.href, out);
-            out.push_str("\" target=\"_top\">");
-            esc(words, out);
-            out.push_str("</a>");
-        };
-        link(&mut out, self.name);
-        out.push_str("</h1>\n");
-        for f in self.figures {
-            out.push_str("<section aria-labelledby=\"e-");
-            esc(&f.id, &mut out);
-            out.push_str("\">\n<h2 id=\"e-");
-            esc(&f.id, &mut out);
-            out.push_str("\">");
-            esc(&f.indicator_name, &mut out);
-            out.push_str("</h2>\n<p class=\"standing status-");
-            esc(f.status, &mut out);
-            out.push_str("\"><span class=\"sentence\">");
-            esc(&f.sentence, &mut out);
-            out.push_str("</span>");
-            if f.has_data && f.pending.is_none() {
-                out.push_str(" <span class=\"badge-sm status-word\"><span class=\"icon\" aria-hidden=\"true\">");
-                esc(f.icon, &mut out);
-                out.push_str("</span> ");
-                esc(&f.status_label, &mut out);
-                out.push_str("</span>");
-            }
-            out.push_str("</p>\n");
-            if let Some(chart) = &f.chart {
-                out.push_str("<figure class=\"chart-box chart\">\n");
-                out.push_str(&chart.html);
-                out.push_str("\n</figure>\n");
-                chart.write_table(&mut out, s);
-            }
-            if let Some(p) = &f.pending {
-                out.push_str("<p class=\"big\">");
-                esc(&p.value, &mut out);
-                if let Some(change) = shown(&p.change) {
-                    out.push_str(" (");
-                    esc(change, &mut out);
-                    out.push(')');
-                }
-                out.push_str("</p>\n<p>");
-                esc(&p.note, &mut out);
-                out.push_str("</p>\n");
-            }
-            out.push_str("<p class=\"source\">");
-            f.write_source(&mut out, s);
-            out.push_str("</p>\n</section>\n");
-        }
-        out.push_str("<p class=\"source\">");
-        link(&mut out, &self.open);
-        out.push_str(" · ");
-        esc(page.site_title, &mut out);
-        out.push_str("</p>\n</main>\n</body>\n</html>\n");
         out
     }
 }

@@ -392,6 +392,7 @@ impl Renderer<'_> {
             years: self.years_view(page),
             as_of: self.year.dates.last().filter(|_| self.archived).map(|&d| self.words.fmt.date(d)),
             image,
+            embeddable: matches!(page, Page::Locality(_)) && !self.archived,
         };
         let mut ctx =
             tera::Context::from_serialize(context).map_err(|e| RenderError::Template(self.theme.render_error(&e)))?;

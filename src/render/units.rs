@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use super::mirrors::{Chrome, mirrored};
+use super::mirrors::mirrored;
 use super::place::{Place, Which};
 use super::ranks::{self, BarRow};
-use super::views::{CompareView, EmbedView, FigureView, JoinView, Link, TableView, UnitRow, UnitRows, column_labels};
+use super::views::{CompareView, FigureView, JoinView, Link, TableView, UnitRow, UnitRows, column_labels};
 use super::{Counts, PAGE, Page, RenderError, Renderer};
 use crate::markdown;
 use crate::model::LocalityKind;
@@ -88,6 +88,19 @@ struct UnitFacts {
     downloads_lead: String,
     /// Each year's file of figures, newest first: every unit's rows, this one's among them.
     downloads: Vec<Link>,
+    /// The words of the link to the whole page, when it is shown in another site's frame.
+    open: String,
+}
+
+/// The end of a locality's address that shows its figures alone, for another site's
+/// frame: the theme's style hides the rest of the page when it is the page's target.
+pub(super) const EMBED: &str = "embed";
+
+/// The page at an address that has moved (`embed.html`): its new one, and what is there.
+#[derive(Serialize)]
+struct Forward<'a> {
+    name: &'a str,
+    href: String,
 }
 
 /// One year of a locality's history.
@@ -290,7 +303,7 @@ impl Renderer<'_> {
         let figures_shown = figures.len();
         let mut embeds = 0;
         if !self.archived && self.whole {
-            self.embed_page(l, &figures)?;
+            self.embed_page(l)?;
             embeds += 1;
         }
         let pending_note = self.pending_note(&figures);
@@ -314,6 +327,7 @@ impl Renderer<'_> {
                 as_of: self.year.dates.last().map(|&d| self.words.fmt.date(d)).unwrap_or_default(),
                 group: loc.group.map(|g| site.groups[g].name.clone()),
                 group_href: loc.group.map(|g| self.href(Page::Group(g))).unwrap_or_default(),
+                open: self.words.s.fill("embed_open", &[("name", &loc.label)]),
                 downloads_lead: self.words.s.fill("download_unit_csv", &[("id", &loc.id)]),
                 // An earlier year's page is that year's: the files are for now.
                 downloads: if self.archived { Vec::new() } else { self.figure_files() }
@@ -336,17 +350,18 @@ impl Renderer<'_> {
         Ok(Counts { pages: 1 + embeds, charts })
     }
 
-    /// The `<iframe>` that shows locality `l`'s embed page, with its `n` charts, on
-    /// another site, with a base URL (another site needs its address in full). It is
-    /// 120 px high plus 600 px a chart: in a 360 px phone's column, the sample's embed page
-    /// (two charts) is 1,221 px high, and one of three charts 1,742 px.
+    /// The `<iframe>` that shows locality `l`'s figures on another site, with a base URL
+    /// (another site needs its address in full): its page, which shows its figures alone
+    /// when its address ends in `#embed`. It is 500 px high plus 650 px a chart: in a
+    /// 360 px phone's column, the sample's pages so shown (two charts) are 1,615 to
+    /// 1,743 px high, and the small site's (three) 2,060 to 2,251 px.
     pub(super) fn embed_code(&self, l: usize, n: usize) -> Option<String> {
-        let url = super::absolute(self.site, &Page::Embed(l).path(self.site))?;
+        let url = super::absolute(self.site, &Page::Locality(l).path(self.site))?;
         let title = self.embed_title(l);
         Some(format!(
-            "<iframe src=\"{url}\" title=\"{}\" width=\"100%\" height=\"{}\" style=\"border:0;max-width:760px\" loading=\"lazy\"></iframe>",
+            "<iframe src=\"{url}#{EMBED}\" title=\"{}\" width=\"100%\" height=\"{}\" style=\"border:0;max-width:760px\" loading=\"lazy\"></iframe>",
             text::escape_html(&title),
-            120 + 600 * n.max(1)
+            500 + 650 * n.max(1)
         ))
     }
 
@@ -355,37 +370,14 @@ impl Renderer<'_> {
         self.words.s.fill("embed_title", &[("name", &loc.label)])
     }
 
-    /// The page another site embeds to show locality `l`'s `figures` (see [`EmbedView`]).
-    /// Links open in the window that holds the frame.
-    fn embed_page(&self, l: usize, figures: &[FigureView]) -> Result<(), RenderError> {
-        let (site, s) = (self.site, self.words.s);
-        let page = Page::Embed(l);
-        // Embedded figures travel alone: their unit is named so that it cannot be taken
-        // for another of the same name.
-        let name = &site.localities[l].label;
-        let view = EmbedView {
-            name,
-            href: self.href(Page::Locality(l)),
-            figures,
-            open: s.fill("embed_open", &[("name", name)]),
-        };
-        let title = self.embed_title(l);
-        let description = figures.iter().map(|f| f.sentence.as_str()).collect::<Vec<_>>().join(" ");
-        if !mirrored(self.theme, EmbedView::TEMPLATE) {
-            return self.write_page(page, title, description, None, None, &view);
-        }
-        let path = page.path(site);
-        let canonical = self.canonical(page.canonical());
-        let chrome = Chrome {
-            lang: site.config.language.code(),
-            site_title: &site.config.title,
-            title: &title,
-            canonical: canonical.as_deref(),
-            root: &super::root_of(&path),
-            style: &crate::pages::asset("style.css"),
-        };
-        self.out.write(&path, view.to_html(&chrome, s).as_bytes())?;
-        Ok(())
+    /// Where an `<iframe>` pasted before the locality's page showed its figures alone
+    /// (`embed/localities/<id>/`): a page that forwards the frame to the page's
+    /// `#embed`, so that articles that show it keep showing the latest figures.
+    fn embed_page(&self, l: usize) -> Result<(), RenderError> {
+        let name = &self.site.localities[l].label;
+        let href = format!("{}#{EMBED}", self.href(Page::Locality(l)));
+        let view = Forward { name, href };
+        self.write_page(Page::Embed(l), self.embed_title(l), String::new(), None, None, &view)
     }
 
     /// Every report's figures for one locality, a table a year, newest first, each year's

@@ -35,6 +35,10 @@ pub struct PageMeta {
     pub as_of: Option<String>,
     /// The picture a link to the page shows when shared, with a base URL.
     pub image: Option<ImageMeta>,
+    /// Whether another site may show it in a frame: a locality's page, which shows its
+    /// figures alone when its address ends in `#embed` (see the theme's style), its links
+    /// opening in the window that holds the frame.
+    pub embeddable: bool,
 }
 
 /// A link: what it says, and where it goes.
@@ -250,20 +254,6 @@ pub struct BarView {
     pub anchor: String,
     /// The first after places left out: the furthest behind, after the best.
     pub gap: bool,
-}
-
-/// The page another site embeds to show one locality's figures (`embed.html`): for each
-/// indicator its sentence and status, its chart and numbers, the date and source of the
-/// figures; and links to the locality's page, without the site's header, navigation or
-/// notice.
-#[derive(Serialize)]
-pub struct EmbedView<'a> {
-    /// The locality's name, and its page from the site root.
-    pub name: &'a str,
-    pub href: String,
-    pub figures: &'a [FigureView],
-    /// The words of the link to the locality's page.
-    pub open: String,
 }
 
 /// How to take part (`content/tham-gia.md`), on the home page and every locality's page.

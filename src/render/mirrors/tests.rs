@@ -292,37 +292,6 @@ fn both_ways(template: &str, s: &Strings) -> (String, String) {
             }
             both
         }
-        EmbedView::TEMPLATE => {
-            let mut both = (String::new(), String::new());
-            let all = figures(s, true);
-            for (figures, canonical) in [(&all[..], Some("https://x/a?b&c")), (&all[1..2], None), (&all[..0], None)] {
-                let view = EmbedView {
-                    name: "Phường <Long> Mỹ",
-                    href: "localities/long-my/index.html".into(),
-                    figures,
-                    open: "Xem <trang>".into(),
-                };
-                let page = serde_json::json!({ "title": "BHXH của <Long Mỹ>", "canonical": canonical });
-                let values: [(&str, &dyn erased::Value); 5] = [
-                    ("name", &view.name),
-                    ("href", &view.href),
-                    ("open", &view.open),
-                    ("figures", &view.figures),
-                    ("page", &page),
-                ];
-                both.0 += &render(&tera, template, &values);
-                let chrome = Chrome {
-                    lang: "vi",
-                    site_title: "Tiến độ <Cần Thơ> & \"X\"",
-                    title: "BHXH của <Long Mỹ>",
-                    canonical,
-                    root,
-                    style: "assets/style.css",
-                };
-                both.1 += &view.to_html(&chrome, s);
-            }
-            both
-        }
         other => panic!("{other} is in MIRRORS, but this test has no values to render it from"),
     }
 }
