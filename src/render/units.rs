@@ -291,6 +291,8 @@ impl Renderer<'_> {
         format!("tiendoFind({json});\n")
     }
 
+    /// Locality `l`'s page, and the page at its older embed address. Only the current
+    /// year has one: an earlier year's figures are in its history.
     pub(super) fn locality(&self, l: usize) -> Result<Counts, RenderError> {
         let site = self.site;
         let loc = &site.localities[l];
@@ -299,10 +301,9 @@ impl Renderer<'_> {
         for (i, f) in figures.iter_mut().enumerate() {
             f.compare = self.compare(l, i);
         }
-        let mut figures = self.this_years(figures);
         let figures_shown = figures.len();
         let mut embeds = 0;
-        if !self.archived && self.whole {
+        if self.whole {
             self.embed_page(l)?;
             embeds += 1;
         }
@@ -329,21 +330,17 @@ impl Renderer<'_> {
                 group_href: loc.group.map(|g| self.href(Page::Group(g))).unwrap_or_default(),
                 open: self.words.s.fill("embed_open", &[("name", &loc.label)]),
                 downloads_lead: self.words.s.fill("download_unit_csv", &[("id", &loc.id)]),
-                // An earlier year's page is that year's: the files are for now.
-                downloads: if self.archived { Vec::new() } else { self.figure_files() }
+                downloads: self
+                    .figure_files()
                     .into_iter()
                     .rev()
                     .map(|(year, href)| Link { name: year.to_string(), href })
                     .collect(),
             },
             figures,
-            join: self.join().filter(|_| !self.archived),
-            embed: if self.archived { None } else { self.embed_code(l, figures_shown) },
-            // Commentary is about now: an earlier year's page has none.
-            commentary: site.content.localities[l]
-                .as_ref()
-                .filter(|_| !self.archived)
-                .map(|d| markdown::render(&d.markdown, 3, "note-")),
+            join: self.join(),
+            embed: self.embed_code(l, figures_shown),
+            commentary: site.content.localities[l].as_ref().map(|d| markdown::render(&d.markdown, 3, "note-")),
             history: self.history(l)?,
         };
         self.write_page(Page::Locality(l), loc.label.clone(), description, None, None, &ctx)?;
@@ -578,14 +575,8 @@ impl Renderer<'_> {
         }
         // One scale for both lists, so the bars compare.
         let scale = ranks::scale(&rows).max(ranks::scale(&references));
-        let mut neighbours = self.bar_items(rows, scale, true);
-        let mut references = self.bar_items(references, scale, false);
-        // An earlier year's page says where the unit stood, and links to the year's
-        // ranking, which has its neighbours: they are not written again on every page.
-        if self.archived {
-            neighbours.items.clear();
-            references.items.clear();
-        }
+        let neighbours = self.bar_items(rows, scale, true);
+        let references = self.bar_items(references, scale, false);
         let s = self.words.s;
         let count = |n: usize| self.words.fmt.count(n as u64);
         let mut rank = s.fill(
