@@ -147,6 +147,7 @@ pub struct CsvRows {
 }
 
 impl CsvRows {
+    /// Row `row`'s line, with its line break.
     pub fn line(&self, row: usize) -> &str {
         &self.text[self.start(row)..self.start(row + 1)]
     }
@@ -213,16 +214,6 @@ pub fn csv_rows(site: &Site, rows: &[Row]) -> CsvRows {
         text.push('\n');
     }
     CsvRows { text, starts }
-}
-
-/// figures.csv, or a locality's share of it: the header, then the given lines.
-pub fn csv<'a>(lines: impl Iterator<Item = &'a str>) -> String {
-    let mut out = String::from(HEADER);
-    out.push('\n');
-    for line in lines {
-        out.push_str(line);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -322,7 +313,7 @@ mod tests {
         assert!(
             csv_rows.line(2).starts_with("2025-09-30,2025,x,\"'=HYPERLINK(\"\"x\"\"), \"\"Two\"\"\",health-insurance,")
         );
-        let file = csv(csv_rows.starts.iter().enumerate().map(|(k, _)| csv_rows.line(k)));
+        let file = format!("{HEADER}\n{}", csv_rows.text);
         assert_eq!(file.lines().count(), 4);
         assert!(file.starts_with(HEADER));
     }

@@ -415,18 +415,18 @@ impl Renderer<'_> {
             let caption = s.fill(key, &[("name", name), ("year", &year)]);
             let table =
                 TableView { caption, head: head.clone(), labels: labels.clone(), body: self.finish_rows(rows)? };
+            // An earlier year's indicators, for its results and rankings; none for this one.
             let earlier = k < self.index;
-            let results = shown
+            let closed = if earlier { shown.as_slice() } else { &[] };
+            let results = closed
                 .iter()
-                .filter(|_| earlier)
                 .map(|&i| {
                     let ind = &site.indicators[i];
                     self.words.figure(String::new(), label, ind, y.units.get(l, i), y.year, &y.dates)
                 })
                 .collect();
-            let rankings = shown
+            let rankings = closed
                 .iter()
-                .filter(|_| earlier)
                 .map(|&i| Link {
                     name: site.indicators[i].short.clone(),
                     href: Page::Indicator(i).archived_path(site, y.year),
@@ -706,13 +706,13 @@ impl Renderer<'_> {
     }
 }
 
-/// The names `loc` had before 1 July 2025, as a search finds them: without the notes
-/// of the lineage ("Phường Thuận An (thị xã Long Mỹ)" is "Phường Thuận An").
 /// The anchor of year `year`'s part of a locality's history: "y2024".
 pub(super) fn year_anchor(year: i32) -> String {
     format!("y{year}")
 }
 
+/// The names `loc` had before 1 July 2025, as a search finds them: without the notes
+/// of the lineage ("Phường Thuận An (thị xã Long Mỹ)" is "Phường Thuận An").
 pub(super) fn old_names(loc: &crate::model::Locality) -> Vec<&str> {
     loc.formed_from.iter().map(|n| n.split(" (").next().unwrap_or(n).trim()).filter(|n| !n.is_empty()).collect()
 }
